@@ -1,0 +1,111 @@
+/*
+ * The parser contract. A parser turns one line of a tool's log into at most
+ * one usage event. Parsers do no file I/O, no SQLite and no printing: they
+ * are pure functions over bytes plus a small per-file state that the caller
+ * persists between scans (see save/load), so unit tests and fuzzers call
+ * them directly. Every parser is one row in au_parsers[] (registry.c).
+ */
+#ifndef AU_PARSER_H
+#define AU_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef enum au_source {
+	AU_SRC_NONE = 0,
+	AU_SRC_CLAUDE = 1,
+	AU_SRC_CODEX = 2,
+	AU_SRC_MAX
+} au_source;
+
+/*
+ * Unified token fields, the same meaning for every source:
+ * input never includes cached input, output always includes reasoning.
+ * total = input + cache_create_5m + cache_create_1h + cache_read + output.
+ */
+typedef struct au_tokens {
+	int64_t input;
+	int64_t cache_create_5m;
+	int64_t cache_create_1h;
+	int64_t cache_read;
+	int64_t output;
+	int64_t reasoning; /* informational, already inside output */
+} au_tokens;
+
+static inline int64_t au_tokens_cache_create(const au_tokens *t)
+{
+	return t->cache_create_5m + t->cache_create_1h;
+}
+static inline int64_t au_tokens_total(const au_tokens *t)
+{
+	return t->input + t->cache_create_5m + t->cache_create_1h + t->cache_read + t->output;
+}
+
+/* How the store resolves two events with one key. */
+typedef enum au_dedup {
+	/* Claude: keep the copy with the largest total; main chain beats sidechain. */
+	AU_DEDUP_BEST = 0,
+	/* Codex: an identical event seen again (forks, copies) counts once. */
+	AU_DEDUP_FIRST = 1,
+} au_dedup;
+
+#define AU_KEY_MAX 256
+#define AU_ID_MAX 200
+#define AU_MODEL_MAX 200
+#define AU_PATH_MAX 4096
+
+typedef struct au_event {
+	au_source source;
+	au_dedup dedup;
+	/*
+	 * Dedup key. Empty means "this record cannot be matched to any other":
+	 * the caller then keys it by its position (file, byte offset).
+	 */
+	char key[AU_KEY_MAX];
+	/* Claude message.id ("" if none): used for the sidechain replay rule. */
+	char msg_id[AU_ID_MAX];
+	bool sidechain;
+	int64_t ts_ms; /* UTC, milliseconds since the epoch */
+	char session[AU_ID_MAX];
+	char model[AU_MODEL_MAX];
+	char cwd[AU_PATH_MAX];
+	/* true when the model was not in the log and a fallback was used */
+	bool model_fallback;
+	au_tokens tok;
+} au_event;
+
+typedef struct au_parser_ops {
+	const char *name; /* "claude", "codex": used in the store and --source */
+	au_source source;
+	size_t state_size;
+	/* Resets state for a file read from its start. path is only looked at
+	 * as a string (session id fallback from the file name), never opened. */
+	void (*init)(void *state, const char *path);
+	/* Cheap test (memchr/memmem only) whether a line can matter at all. */
+	bool (*candidate)(const char *line, size_t len);
+	/*
+	 * Parses one complete line (without its newline). Returns 1 with *ret
+	 * filled, 0 when the line carries no usage, or a negative errno with
+	 * err->msg saying what was wrong (the caller adds file and line).
+	 */
+	int (*parse_line)(void *state, const char *line, size_t len, au_event *ret, au_err *err);
+	/* Persisted per-file state, or NULL for stateless parsers.
+	 * save returns a malloc'd string owned by the caller. */
+	char *(*save)(const void *state);
+	int (*load)(void *state, const char *text, au_err *err);
+} au_parser_ops;
+
+extern const au_parser_ops au_parser_claude;
+extern const au_parser_ops au_parser_codex;
+
+/* NULL-terminated registry of every parser. */
+extern const au_parser_ops *const au_parsers[];
+
+const au_parser_ops *au_parser_by_name(const char *name);
+const au_parser_ops *au_parser_by_source(au_source src);
+const char *au_source_name(au_source src);
+
+#endif

@@ -1,0 +1,48 @@
+# Every test layer is a ctest test:
+#   unit     one C program per module, linking the same core library
+#   golden   the real binary on fixtures/, output diffed against expected files
+#   e2e      shell scripts driving the binary in a private temporary HOME
+#   asan     the whole unit+golden suite rebuilt with ASan+UBSan (nested build)
+#   fuzz     a short libFuzzer run of every parser (nested clang build)
+
+file(GLOB AU_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/unit/test_*.c)
+foreach(src ${AU_UNIT_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE aiucore)
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/tests/unit)
+  add_test(NAME unit/${name} COMMAND ${name})
+  set_tests_properties(unit/${name} PROPERTIES LABELS unit
+    ENVIRONMENT "AU_FIXTURES=${CMAKE_CURRENT_SOURCE_DIR}/fixtures")
+endforeach()
+
+add_test(NAME golden COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/golden/run.sh
+  $<TARGET_FILE:aiusage> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures)
+set_tests_properties(golden PROPERTIES LABELS golden)
+
+file(GLOB AU_E2E_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/*.sh)
+foreach(script ${AU_E2E_TESTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME e2e/${name} COMMAND bash ${script})
+  set_tests_properties(e2e/${name} PROPERTIES LABELS e2e
+    ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR}")
+endforeach()
+
+if(AU_FUZZ)
+  file(GLOB AU_FUZZERS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_*.c)
+  foreach(src ${AU_FUZZERS})
+    get_filename_component(name ${src} NAME_WE)
+    add_executable(${name} ${src})
+    target_link_libraries(${name} PRIVATE aiucore)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  endforeach()
+endif()
+
+if(AU_NESTED_CHECKS AND NOT AU_SANITIZE AND NOT AU_FUZZ)
+  add_test(NAME asan COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/run_asan.sh
+    ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/asan)
+  set_tests_properties(asan PROPERTIES LABELS asan)
+  add_test(NAME fuzz COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/run_fuzz.sh
+    ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fuzz)
+  set_tests_properties(fuzz PROPERTIES LABELS fuzz)
+endif()
