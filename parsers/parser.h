@@ -48,8 +48,12 @@ static inline int64_t au_tokens_total(const au_tokens *t)
 typedef enum au_dedup {
 	/* Claude: keep the copy with the largest total; main chain beats sidechain. */
 	AU_DEDUP_BEST = 0,
-	/* Codex: an identical event seen again (forks, copies) counts once. */
-	AU_DEDUP_FIRST = 1,
+	/*
+	 * Codex: an identical event seen again (forks, copies) counts once, with
+	 * the smallest delta: a copy whose file lacks the earlier history can
+	 * only over-state it, so the result does not depend on scan order.
+	 */
+	AU_DEDUP_MIN = 1,
 } au_dedup;
 
 #define AU_KEY_MAX 256

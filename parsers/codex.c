@@ -1,0 +1,262 @@
+/*
+ * Codex CLI rollouts ($CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl).
+ * token_count events carry cumulative per-file counters: an event's usage
+ * is how far the total advanced since the previous one in the same file.
+ * The model comes from the latest turn_context line, so the per-file state
+ * (model, last totals, session, cwd) is saved with the file's cursor.
+ * Counting rules: shared/docs/formats.md, "Codex CLI".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_util.h"
+#include "parser.h"
+
+/* The fallback for early builds that never named the model (as ccusage). */
+#define CODEX_FALLBACK_MODEL "gpt-5"
+
+typedef struct codex_counts {
+	int64_t input, cached, output, reasoning;
+} codex_counts;
+
+typedef struct codex_state {
+	char model[AU_MODEL_MAX];
+	char session[AU_ID_MAX];
+	char cwd[AU_PATH_MAX];
+	bool have_total, have_last;
+	codex_counts total; /* last cumulative total seen in this file */
+	codex_counts last;  /* last last_token_usage seen */
+} codex_state;
+
+static void codex_init(void *vs, const char *path)
+{
+	codex_state *st = vs;
+	memset(st, 0, sizeof(*st));
+	if (!path)
+		return;
+	/* rollout-2025-10-01T12-00-00-<uuid>.jsonl: the uuid is the session. */
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
+		n -= 6;
+	if (n >= 36 && strncmp(base, "rollout-", 8) == 0)
+		memcpy(st->session, base + n - 36, 36);
+	else if (n < sizeof(st->session))
+		memcpy(st->session, base, n);
+}
+
+static bool codex_candidate(const char *line, size_t len)
+{
+	/* Envelope keys come first, so look at the head of long lines first. */
+	return memmem(line, len, "\"token_count\"", 13) || memmem(line, len, "\"turn_context\"", 14) ||
+	       memmem(line, len, "\"session_meta\"", 14);
+}
+
+static bool read_counts(json_t *o, codex_counts *c)
+{
+	if (!json_is_object(o))
+		return false;
+	c->input = ju_int_or(o, "input_tokens", 0);
+	c->cached = ju_int_or(o, "cached_input_tokens", 0);
+	c->output = ju_int_or(o, "output_tokens", 0);
+	c->reasoning = ju_int_or(o, "reasoning_output_tokens", 0);
+	return c->input >= 0 && c->cached >= 0 && c->output >= 0 && c->reasoning >= 0;
+}
+
+static bool counts_eq(const codex_counts *a, const codex_counts *b)
+{
+	return a->input == b->input && a->cached == b->cached && a->output == b->output &&
+	       a->reasoning == b->reasoning;
+}
+
+static bool counts_went_down(const codex_counts *now, const codex_counts *prev)
+{
+	return now->input < prev->input || now->cached < prev->cached || now->output < prev->output ||
+	       now->reasoning < prev->reasoning;
+}
+
+static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
+{
+	codex_state *st = vs;
+	json_error_t jerr;
+	json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+	if (!root)
+		return au_fail(err, EINVAL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+
+	int r = 0;
+	const char *type = ju_str(root, "type");
+	json_t *payload = ju_obj(root, "payload");
+	if (!type || !payload)
+		goto out;
+
+	if (strcmp(type, "session_meta") == 0) {
+		const char *id = ju_str(payload, "id");
+		const char *cwd = ju_str(payload, "cwd");
+		if (id)
+			ju_copy(st->session, sizeof(st->session), id);
+		if (cwd)
+			ju_copy(st->cwd, sizeof(st->cwd), cwd);
+		goto out;
+	}
+	if (strcmp(type, "turn_context") == 0) {
+		const char *model = ju_str(payload, "model");
+		const char *cwd = ju_str(payload, "cwd");
+		if (model && *model)
+			ju_copy(st->model, sizeof(st->model), model);
+		if (cwd)
+			ju_copy(st->cwd, sizeof(st->cwd), cwd);
+		goto out;
+	}
+	if (strcmp(type, "event_msg") != 0)
+		goto out;
+	const char *ptype = ju_str(payload, "type");
+	json_t *info = ju_obj(payload, "info");
+	if (!ptype || strcmp(ptype, "token_count") != 0 || !info)
+		goto out; /* info:null events only carry rate limits */
+
+	codex_counts total, last, delta;
+	bool has_total = read_counts(json_object_get(info, "total_token_usage"), &total);
+	bool has_last = read_counts(json_object_get(info, "last_token_usage"), &last);
+	char shape; /* which counter the dedup key is built from */
+	if (has_total) {
+		if (st->have_total && counts_eq(&total, &st->total)) {
+			/* re-emitted event: the total did not move */
+			if (has_last) {
+				st->last = last;
+				st->have_last = true;
+			}
+			goto out;
+		}
+		if (st->have_total && counts_went_down(&total, &st->total))
+			delta = has_last ? last : total; /* the counter restarted */
+		else if (st->have_total)
+			delta = (codex_counts){total.input - st->total.input, total.cached - st->total.cached,
+					       total.output - st->total.output,
+					       total.reasoning - st->total.reasoning};
+		else
+			delta = total;
+		st->total = total;
+		st->have_total = true;
+		shape = 'T';
+	} else if (has_last) {
+		if (st->have_last && counts_eq(&last, &st->last))
+			goto out;
+		delta = last;
+		shape = 'L';
+	} else {
+		goto out;
+	}
+	if (has_last) {
+		st->last = last;
+		st->have_last = true;
+	}
+	if (delta.input == 0 && delta.cached == 0 && delta.output == 0 && delta.reasoning == 0)
+		goto out;
+
+	const char *ts = ju_str(root, "timestamp");
+	memset(ev, 0, sizeof(*ev));
+	if (!ts || au_parse_iso8601_ms(ts, strlen(ts), &ev->ts_ms) < 0) {
+		r = au_fail(err, EINVAL, "token_count event with a missing or bad timestamp");
+		goto out;
+	}
+	/* Some builds name the model on the event itself. */
+	const char *model = ju_str(payload, "model");
+	if (!model)
+		model = ju_str(info, "model");
+	if (!model)
+		model = ju_str(info, "model_name");
+	if (!model || !*model)
+		model = st->model[0] ? st->model : NULL;
+	if (!model) {
+		model = CODEX_FALLBACK_MODEL;
+		ev->model_fallback = true;
+	}
+	if (!ju_copy(ev->model, sizeof(ev->model), model)) {
+		r = au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
+		goto out;
+	}
+
+	ev->source = AU_SRC_CODEX;
+	ev->dedup = AU_DEDUP_MIN;
+	/* input includes cached; output includes reasoning (formats.md) */
+	int64_t cached = delta.cached < 0 ? 0 : delta.cached;
+	ev->tok.input = delta.input > cached ? delta.input - cached : 0;
+	ev->tok.cache_read = cached;
+	ev->tok.output = delta.output < 0 ? 0 : delta.output;
+	ev->tok.reasoning = delta.reasoning < 0 ? 0 : delta.reasoning;
+
+	/* A forked rollout repeats its parent's events verbatim: same
+	 * timestamp, same counters, so the same key. */
+	const codex_counts *k = shape == 'T' ? &total : &last;
+	snprintf(ev->key, sizeof(ev->key), "x:%.40s|%c%lld,%lld,%lld,%lld|%.120s", ts, shape,
+		 (long long)k->input, (long long)k->cached, (long long)k->output,
+		 (long long)k->reasoning, ev->model);
+	ju_copy(ev->session, sizeof(ev->session), st->session);
+	ju_copy(ev->cwd, sizeof(ev->cwd), st->cwd);
+	r = 1;
+out:
+	json_decref(root);
+	return r;
+}
+
+static json_t *counts_json(const codex_counts *c)
+{
+	return json_pack("[IIII]", (json_int_t)c->input, (json_int_t)c->cached, (json_int_t)c->output,
+			 (json_int_t)c->reasoning);
+}
+
+static char *codex_save(const void *vs)
+{
+	const codex_state *st = vs;
+	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:o,s:o}", "model", st->model, "session", st->session,
+			      "cwd", st->cwd, "ht", st->have_total, "hl", st->have_last, "total",
+			      counts_json(&st->total), "last", counts_json(&st->last));
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	return s;
+}
+
+static bool load_counts(json_t *a, codex_counts *c)
+{
+	json_int_t v[4];
+	if (json_unpack(a, "[IIII]", &v[0], &v[1], &v[2], &v[3]) != 0)
+		return false;
+	*c = (codex_counts){v[0], v[1], v[2], v[3]};
+	return true;
+}
+
+static int codex_load(void *vs, const char *text, au_err *err)
+{
+	codex_state *st = vs;
+	json_error_t jerr;
+	json_t *o = json_loads(text, 0, &jerr);
+	const char *model, *session, *cwd;
+	int ht, hl;
+	json_t *t, *l;
+	if (!o || json_unpack(o, "{s:s,s:s,s:s,s:b,s:b,s:o,s:o}", "model", &model, "session", &session,
+			      "cwd", &cwd, "ht", &ht, "hl", &hl, "total", &t, "last", &l) != 0 ||
+	    !load_counts(t, &st->total) || !load_counts(l, &st->last) ||
+	    !ju_copy(st->model, sizeof(st->model), model) ||
+	    !ju_copy(st->session, sizeof(st->session), session) || !ju_copy(st->cwd, sizeof(st->cwd), cwd)) {
+		json_decref(o);
+		return au_fail(err, EINVAL, "unreadable saved codex state");
+	}
+	st->have_total = ht;
+	st->have_last = hl;
+	json_decref(o);
+	return 0;
+}
+
+const au_parser_ops au_parser_codex = {
+	.name = "codex",
+	.source = AU_SRC_CODEX,
+	.state_size = sizeof(codex_state),
+	.init = codex_init,
+	.candidate = codex_candidate,
+	.parse_line = codex_parse,
+	.save = codex_save,
+	.load = codex_load,
+};

@@ -1,0 +1,335 @@
+/*
+ * Builds a report from the agg table: each aggregate row (15 minutes x
+ * source x model x project x session) is placed in its local period or
+ * group, per-model sub-rows are kept for --breakdown and the JSON
+ * modelBreakdowns, and totals are summed in integers.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *au_group_name(au_group g)
+{
+	static const char *const n[] = {"daily", "weekly", "monthly", "sessions", "projects", "models"};
+	return n[g];
+}
+
+const char *au_group_keyname(au_group g)
+{
+	static const char *const n[] = {"date", "week", "month", "sessionId", "project", "model"};
+	return n[g];
+}
+
+char *au_project_label(const char *cwd, bool full)
+{
+	if (!cwd || !*cwd)
+		return xstrdup("(unknown)");
+	if (full || cwd[0] != '/')
+		return xstrdup(cwd);
+	/* Walk up to the repository root, if any; the directory may be gone. */
+	char *dir = xstrdup(cwd);
+	for (;;) {
+		char *git = xasprintf("%s/.git", dir);
+		struct stat sb;
+		bool found = stat(git, &sb) == 0;
+		free(git);
+		if (found)
+			break;
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir) {
+			free(dir);
+			dir = xstrdup(cwd);
+			break;
+		}
+		*slash = '\0';
+	}
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	const char *base = strrchr(dir, '/');
+	char *label = xstrdup(base && base[1] ? base + 1 : dir);
+	free(dir);
+	return label;
+}
+
+static void totals_add(au_totals *a, const au_totals *b)
+{
+	a->tok.input += b->tok.input;
+	a->tok.cache_create_5m += b->tok.cache_create_5m;
+	a->tok.cache_create_1h += b->tok.cache_create_1h;
+	a->tok.cache_read += b->tok.cache_read;
+	a->tok.output += b->tok.output;
+	a->tok.reasoning += b->tok.reasoning;
+	a->cost += b->cost;
+	a->responses += b->responses;
+	a->unpriced += b->unpriced;
+}
+
+static void row_free(au_row *r)
+{
+	free(r->key);
+	free(r->project);
+	free(r->path);
+	if (r->models)
+		g_ptr_array_free(r->models, TRUE);
+	free(r);
+}
+
+static void model_row_free(au_model_row *m)
+{
+	free(m->model);
+	free(m);
+}
+
+void au_report_free(au_report *r)
+{
+	if (!r)
+		return;
+	g_ptr_array_free(r->rows, TRUE);
+	g_ptr_array_free(r->unpriced_models, TRUE);
+	free(r);
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Local day number of a UTC instant in tz. Rows arrive in bucket order, so
+ * one cached bucket saves nearly every time-zone lookup. */
+typedef struct tz_cache {
+	GTimeZone *tz;
+	int64_t bucket; /* INT64_MIN: nothing cached */
+	int64_t day;
+} tz_cache;
+
+static int64_t local_day(tz_cache *c, int64_t utc_ms)
+{
+	int64_t bucket = floor_div(utc_ms, AU_BUCKET_MS);
+	if (bucket != c->bucket) {
+		int64_t secs = floor_div(utc_ms, 1000);
+		int interval = g_time_zone_find_interval(c->tz, G_TIME_TYPE_UNIVERSAL, secs);
+		int32_t offset = interval >= 0 ? g_time_zone_get_offset(c->tz, interval) : 0;
+		c->bucket = bucket;
+		c->day = floor_div(secs + offset, 86400);
+	}
+	return c->day;
+}
+
+static char *period_key(const au_report_opts *o, int64_t day)
+{
+	int y;
+	unsigned m, d;
+	if (o->group == AU_GROUP_WEEK) {
+		int64_t weekday = ((day + 4) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
+		day -= ((weekday - o->week_start) % 7 + 7) % 7;
+	}
+	au_civil_from_days(day, &y, &m, &d);
+	if (o->group == AU_GROUP_MONTH)
+		return xasprintf("%04d-%02u", y, m);
+	return xasprintf("%04d-%02u-%02u", y, m, d);
+}
+
+static bool project_matches(const char *filter, const char *cwd, const char *label)
+{
+	if (!filter)
+		return true;
+	if (strcmp(filter, label) == 0 || strcmp(filter, cwd) == 0)
+		return true;
+	size_t n = strlen(filter);
+	return n > 1 && filter[0] == '/' && strncmp(cwd, filter, n) == 0 && cwd[n] == '/';
+}
+
+static au_model_row *row_model(au_row *r, const char *model)
+{
+	for (guint i = 0; i < r->models->len; i++) {
+		au_model_row *m = r->models->pdata[i];
+		if (strcmp(m->model, model) == 0)
+			return m;
+	}
+	au_model_row *m = xcalloc(1, sizeof(*m));
+	m->model = xstrdup(model);
+	g_ptr_array_add(r->models, m);
+	return m;
+}
+
+static int cmp_model_rows(gconstpointer a, gconstpointer b)
+{
+	const au_model_row *x = *(au_model_row *const *)a, *y = *(au_model_row *const *)b;
+	if (x->t.cost != y->t.cost)
+		return x->t.cost > y->t.cost ? -1 : 1;
+	return strcmp(x->model, y->model);
+}
+
+static int cmp_str_ptr(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool g_desc;
+static au_group g_group;
+
+static int cmp_rows(gconstpointer a, gconstpointer b)
+{
+	const au_row *x = *(au_row *const *)a, *y = *(au_row *const *)b;
+	int c;
+	switch (g_group) {
+	case AU_GROUP_SESSION:
+		c = x->last_ts < y->last_ts ? -1 : x->last_ts > y->last_ts;
+		break;
+	case AU_GROUP_PROJECT:
+	case AU_GROUP_MODEL:
+		/* biggest spender first unless asked otherwise */
+		c = x->t.cost < y->t.cost ? 1 : x->t.cost > y->t.cost ? -1 : 0;
+		break;
+	default:
+		c = 0;
+	}
+	if (c == 0)
+		c = strcmp(x->key, y->key);
+	return g_desc ? -c : c;
+}
+
+int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err)
+{
+	sqlite3 *db = au_store_db(s);
+	sqlite3_stmt *st;
+	const char *sql =
+		"SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read,"
+		" output, reasoning, cost, unpriced, first_ts, last_ts FROM agg"
+		" WHERE (?1 IS NULL OR source = ?1)";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
+	if (o->source != AU_SRC_NONE)
+		sqlite3_bind_text(st, 1, au_source_name(o->source), -1, SQLITE_STATIC);
+
+	au_report *r = xcalloc(1, sizeof(*r));
+	r->group = o->group;
+	r->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
+	r->unpriced_models = g_ptr_array_new_with_free_func(free);
+	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
+	GHashTable *unpriced = g_hash_table_new(g_str_hash, g_str_equal);
+	tz_cache tzc = {.tz = o->tz, .bucket = INT64_MIN};
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t bucket = sqlite3_column_int64(st, 0);
+		const char *source = (const char *)sqlite3_column_text(st, 1);
+		const char *model = (const char *)sqlite3_column_text(st, 2);
+		const char *cwd = (const char *)sqlite3_column_text(st, 3);
+		const char *session = (const char *)sqlite3_column_text(st, 4);
+		int64_t day = local_day(&tzc, bucket * AU_BUCKET_MS);
+		if (day < o->since_day || day > o->until_day)
+			continue;
+		const char *label = g_hash_table_lookup(labels, cwd);
+		if (!label) {
+			char *l = au_project_label(cwd, o->full_path);
+			g_hash_table_insert(labels, g_strdup(cwd), l);
+			label = l;
+		}
+		if (!project_matches(o->project, cwd, label))
+			continue;
+
+		au_totals t = {
+			.responses = sqlite3_column_int64(st, 5),
+			.tok.input = sqlite3_column_int64(st, 6),
+			.tok.cache_create_5m = sqlite3_column_int64(st, 7),
+			.tok.cache_create_1h = sqlite3_column_int64(st, 8),
+			.tok.cache_read = sqlite3_column_int64(st, 9),
+			.tok.output = sqlite3_column_int64(st, 10),
+			.tok.reasoning = sqlite3_column_int64(st, 11),
+			.cost = sqlite3_column_int64(st, 12),
+			.unpriced = sqlite3_column_int64(st, 13),
+		};
+		int64_t first = sqlite3_column_int64(st, 14), last = sqlite3_column_int64(st, 15);
+
+		char *key;
+		switch (o->group) {
+		case AU_GROUP_SESSION:
+			key = xasprintf("%s\x1f%s", source, session);
+			break;
+		case AU_GROUP_PROJECT:
+			key = xstrdup(label);
+			break;
+		case AU_GROUP_MODEL:
+			key = xstrdup(model);
+			break;
+		default:
+			key = period_key(o, day);
+		}
+		au_row *row = g_hash_table_lookup(by_key, key);
+		if (!row) {
+			row = xcalloc(1, sizeof(*row));
+			row->key = key;
+			row->models = g_ptr_array_new_with_free_func((GDestroyNotify)model_row_free);
+			row->first_ts = first;
+			row->last_ts = last;
+			if (o->group == AU_GROUP_SESSION) {
+				row->project = xstrdup(label);
+				row->path = xstrdup(cwd);
+			} else if (o->group == AU_GROUP_PROJECT) {
+				row->path = xstrdup(cwd);
+			}
+			g_ptr_array_add(r->rows, row);
+			g_hash_table_insert(by_key, row->key, row);
+		} else {
+			free(key);
+		}
+		au_source src = AU_SRC_NONE;
+		const au_parser_ops *p = au_parser_by_name(source);
+		if (p)
+			src = p->source;
+		row->sources |= 1u << src;
+		if (first < row->first_ts)
+			row->first_ts = first;
+		if (last > row->last_ts) {
+			row->last_ts = last;
+			if (o->group == AU_GROUP_SESSION || o->group == AU_GROUP_PROJECT) {
+				free(row->path);
+				row->path = xstrdup(cwd);
+			}
+		}
+		totals_add(&row->t, &t);
+		au_model_row *m = row_model(row, model);
+		m->sources |= 1u << src;
+		totals_add(&m->t, &t);
+		totals_add(&r->total, &t);
+		if (t.unpriced && !g_hash_table_contains(unpriced, model)) {
+			char *name = xstrdup(model);
+			g_hash_table_add(unpriced, name);
+			g_ptr_array_add(r->unpriced_models, name);
+		}
+	}
+	int res = 0;
+	if (rc != SQLITE_DONE) {
+		res = au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
+		au_report_free(r);
+		r = NULL;
+	} else {
+		/* the session key was made unique per source; show the id alone */
+		for (guint i = 0; i < r->rows->len; i++) {
+			au_row *row = r->rows->pdata[i];
+			g_ptr_array_sort(row->models, cmp_model_rows);
+			if (o->group == AU_GROUP_SESSION) {
+				char *sep = strchr(row->key, '\x1f');
+				if (sep)
+					memmove(row->key, sep + 1, strlen(sep + 1) + 1);
+			}
+		}
+		g_desc = o->order_desc;
+		g_group = o->group;
+		g_ptr_array_sort(r->rows, cmp_rows);
+		g_ptr_array_sort(r->unpriced_models, cmp_str_ptr);
+	}
+	sqlite3_finalize(st);
+	g_hash_table_destroy(by_key);
+	g_hash_table_destroy(labels);
+	g_hash_table_destroy(unpriced);
+	*ret = r;
+	return res;
+}

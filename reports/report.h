@@ -1,0 +1,93 @@
+/*
+ * Reports: read the store's 15-minute aggregate, group it by local day,
+ * week, month, session, project or model, and hand the rows to a renderer
+ * (table, JSON, CSV). Grouping happens here once; renderers only format.
+ */
+#ifndef AU_REPORT_H
+#define AU_REPORT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "parser.h"
+#include "store.h"
+
+typedef enum au_group {
+	AU_GROUP_DAY,
+	AU_GROUP_WEEK,
+	AU_GROUP_MONTH,
+	AU_GROUP_SESSION,
+	AU_GROUP_PROJECT,
+	AU_GROUP_MODEL,
+} au_group;
+
+typedef struct au_report_opts {
+	au_group group;
+	GTimeZone *tz;           /* borrowed; local days are computed in it */
+	int64_t since_day;       /* local days since 1970-01-01, inclusive */
+	int64_t until_day;       /* INT64_MIN / INT64_MAX: no bound */
+	au_source source;        /* AU_SRC_NONE: all */
+	const char *project;     /* filter: label or path, NULL for all */
+	bool full_path;          /* project labels are whole paths */
+	bool order_desc;
+	int week_start;          /* 0 = Sunday ... 6 = Saturday; default 1 */
+} au_report_opts;
+
+typedef struct au_totals {
+	au_tokens tok;
+	int64_t cost;       /* pico-dollars, priced responses only */
+	int64_t responses;
+	int64_t unpriced;   /* responses whose model has no price */
+} au_totals;
+
+typedef struct au_model_row {
+	char *model;
+	unsigned sources;   /* bit (1 << au_source) per source seen */
+	au_totals t;
+} au_model_row;
+
+typedef struct au_row {
+	char *key;          /* "2025-10-01", "2025-10", session id, project label, model */
+	char *project;      /* sessions: the project label; else NULL */
+	char *path;         /* sessions/projects: the working directory */
+	unsigned sources;
+	int64_t first_ts, last_ts; /* UTC ms of first and last response */
+	au_totals t;
+	GPtrArray *models;  /* au_model_row*, sorted by cost desc then name */
+} au_row;
+
+typedef struct au_report {
+	au_group group;
+	GPtrArray *rows;    /* au_row*, ordered as asked */
+	au_totals total;
+	GPtrArray *unpriced_models; /* char*, sorted */
+	const char *tz_name;
+} au_report;
+
+int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err);
+void au_report_free(au_report *r);
+
+const char *au_group_name(au_group g);    /* "daily", "weekly", ... (JSON top key) */
+const char *au_group_keyname(au_group g); /* "date", "week", "month", "sessionId", ... */
+
+/* The project label of a working directory: the git repository root's name
+ * when inside one, else the directory's own name; whole path if full. */
+char *au_project_label(const char *cwd, bool full);
+
+/* Renderers. */
+typedef struct au_render_opts {
+	bool color;
+	int width;        /* terminal columns; 0 = unlimited */
+	bool breakdown;   /* per-model rows under each period */
+} au_render_opts;
+
+void au_render_table(FILE *f, const au_report *r, const au_render_opts *o);
+void au_render_json(FILE *f, const au_report *r, const au_render_opts *o);
+void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o);
+
+/* "1,234,567" */
+void au_format_int(int64_t v, char *buf, size_t n);
+
+#endif

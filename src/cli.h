@@ -1,0 +1,73 @@
+/*
+ * What every subcommand shares: the command table entry, parsed common
+ * options, and helpers to open the store, load prices and run the
+ * incremental scan with its warnings printed the same way everywhere.
+ */
+#ifndef AU_CLI_H
+#define AU_CLI_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "parser.h"
+#include "pricing.h"
+#include "report.h"
+#include "scan.h"
+#include "store.h"
+
+/* Exit codes: documented in --help. */
+enum { AU_EXIT_OK = 0, AU_EXIT_FAIL = 1, AU_EXIT_USAGE = 2 };
+
+typedef struct au_cmd {
+	const char *name;
+	int (*run)(const struct au_cmd *cmd, int argc, char **argv);
+	const char *summary;
+	const char *usage; /* the long help text */
+	int arg;           /* per-command constant (the report group) */
+} au_cmd;
+
+extern const au_cmd au_commands[];
+
+/* Common options, filled by au_parse_options. */
+typedef struct au_opts {
+	char *db_path;
+	char *pricing_file;
+	bool no_scan;
+	bool json, csv;
+	bool breakdown, full_path, order_desc;
+	int color; /* -1 auto, 0 never, 1 always */
+	int verbose, quiet;
+	char *since, *until, *timezone, *project;
+	au_source source;
+	int week_start;
+} au_opts;
+
+/* Parses argv after the subcommand name; prints the error and returns
+ * false on a usage error (or after printing --help, with *ret_exit 0). */
+bool au_parse_options(const au_cmd *cmd, int argc, char **argv, au_opts *o, int *ret_exit);
+void au_opts_release(au_opts *o);
+
+/* $XDG_DATA_HOME/aiusage/usage.db (malloc'd). */
+char *au_default_db_path(void);
+
+/* Opens the store read-write, falling back to read-only with a warning
+ * when it is locked or read-only; NULL (after printing why) on failure. */
+au_store *au_open_store(const au_opts *o, bool *ret_writable);
+/* Embedded prices plus --pricing; NULL (after printing why) on failure. */
+au_pricing *au_load_pricing(const au_opts *o);
+
+/* Runs the scan (unless --no-scan or read-only), printing warnings and a
+ * progress line on a terminal. Returns false only on a store failure. */
+bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st, bool writable);
+void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o);
+
+void au_print_help(const au_cmd *cmd, FILE *f);
+bool au_use_color(const au_opts *o, FILE *f);
+
+int au_cmd_report(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_scan(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_demo(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * daily | weekly | monthly | session | projects | models: scan, group,
+ * render. The six commands differ only in their group (cmd->arg).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. */
+static bool parse_day(const char *s, int64_t *ret)
+{
+	int y, m, d;
+	char tail;
+	size_t n = strlen(s);
+	if (n == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
+		;
+	else if (n == 8 && strspn(s, "0123456789") == 8 && sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3)
+		;
+	else
+		return false;
+	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return false;
+	*ret = au_days_from_civil(y, (unsigned)m, (unsigned)d);
+	return true;
+}
+
+static int terminal_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	int64_t v;
+	if (cols && au_parse_int64(cols, &v) && v > 0 && v < 10000)
+		return (int)v;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0; /* a pipe or a file: no limit */
+}
+
+/* Tells a user with no logs where we looked, and what to try. */
+static void print_nothing_found(const au_scan_stats *st, bool scanned)
+{
+	printf("No AI coding tool usage found yet.\n");
+	if (scanned && st->roots->len) {
+		printf("Looked in:\n");
+		for (guint i = 0; i < st->roots->len; i++) {
+			au_root_info *ri = &g_array_index(st->roots, au_root_info, i);
+			printf("  %-7s %s  (%s)\n", au_source_name(ri->source), ri->dir,
+			       !ri->exists ? "does not exist"
+			       : ri->files ? "log files found, but no usage in them"
+					   : "no log files");
+		}
+	}
+	printf("\nOnce Claude Code or Codex CLI has run here, try again; set CLAUDE_CONFIG_DIR or\n"
+	       "CODEX_HOME if their logs live elsewhere. To see aiusage at work on sample logs,\n"
+	       "run: aiusage demo\n");
+}
+
+int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
+{
+	au_opts o;
+	int code;
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
+		return code;
+
+	au_report_opts ro = {
+		.group = (au_group)cmd->arg,
+		.since_day = INT64_MIN,
+		.until_day = INT64_MAX,
+		.source = o.source,
+		.project = o.project,
+		.full_path = o.full_path,
+		.order_desc = o.order_desc,
+		.week_start = o.week_start,
+	};
+	code = AU_EXIT_USAGE;
+	if (o.since && !parse_day(o.since, &ro.since_day)) {
+		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.since);
+		goto out_opts;
+	}
+	if (o.until && !parse_day(o.until, &ro.until_day)) {
+		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.until);
+		goto out_opts;
+	}
+	if (ro.since_day > ro.until_day) {
+		fprintf(stderr, "aiusage: --since is after --until\n");
+		goto out_opts;
+	}
+	GTimeZone *tz;
+	if (o.timezone) {
+		tz = g_time_zone_new_identifier(o.timezone);
+		if (!tz) {
+			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
+				o.timezone);
+			goto out_opts;
+		}
+	} else {
+		tz = g_time_zone_new_local();
+	}
+	ro.tz = tz;
+
+	code = AU_EXIT_FAIL;
+	bool writable;
+	au_pricing *p = au_load_pricing(&o);
+	au_store *s = p ? au_open_store(&o, &writable) : NULL;
+	if (!s)
+		goto out_tz;
+	code = AU_EXIT_OK;
+	au_scan_stats st;
+	bool scanned = !o.no_scan && writable;
+	if (!au_run_scan(s, p, &o, &st, writable))
+		code = AU_EXIT_FAIL; /* still report what is stored */
+	au_print_scan_warnings(&st, &o);
+
+	au_report *rep;
+	au_err err;
+	if (au_report_build(s, &ro, &rep, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		code = AU_EXIT_FAIL;
+		goto out_store;
+	}
+	rep->tz_name = o.timezone ? o.timezone : g_time_zone_get_identifier(tz);
+	if (!o.quiet)
+		for (guint i = 0; i < rep->unpriced_models->len; i++)
+			fprintf(stderr, "aiusage: warning: no price known for model '%s': its usage is shown unpriced\n",
+				(char *)rep->unpriced_models->pdata[i]);
+
+	au_render_opts rend = {.breakdown = o.breakdown};
+	if (o.json) {
+		au_render_json(stdout, rep, &rend);
+	} else if (o.csv) {
+		au_render_csv(stdout, rep, &rend);
+	} else if (rep->rows->len == 0 && rep->total.responses == 0 && !o.since && !o.until &&
+		   !o.project && o.source == AU_SRC_NONE) {
+		print_nothing_found(&st, scanned);
+	} else {
+		rend.color = au_use_color(&o, stdout);
+		rend.width = terminal_width();
+		au_render_table(stdout, rep, &rend);
+	}
+	if (fflush(stdout) != 0)
+		code = AU_EXIT_FAIL;
+	au_report_free(rep);
+out_store:
+	au_scan_stats_release(&st);
+	au_store_close(s);
+out_tz:
+	au_pricing_free(p);
+	g_time_zone_unref(tz);
+out_opts:
+	au_opts_release(&o);
+	return code;
+}

@@ -1,0 +1,152 @@
+/*
+ * aiusage: what your AI coding tools cost you. main() only dispatches:
+ * every subcommand is one row of au_commands[] and one function in its
+ * own src/cmd_*.c file.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define REPORT_OPTIONS                                                                       \
+	"Options:\n"                                                                         \
+	"  -s, --since DATE        first day to include (YYYY-MM-DD or YYYYMMDD)\n"        \
+	"  -u, --until DATE        last day to include\n"                                  \
+	"  -z, --timezone ZONE     IANA zone for day boundaries (default: the local zone)\n" \
+	"      --source NAME       only one tool: claude, codex (default: all)\n"          \
+	"  -p, --project NAME      only one project (its name or its path)\n"              \
+	"  -b, --breakdown         a row per model under each line\n"                       \
+	"  -o, --order asc|desc    sort order (default asc; projects/models by cost)\n"     \
+	"      --start-of-week DAY weekly: the day weeks start on (default monday)\n"       \
+	"      --full-path         show project paths instead of repository names\n"        \
+	"  -j, --json              JSON (daily/weekly/monthly match ccusage's shape)\n"     \
+	"      --csv               CSV\n"                                                    \
+	"      --no-scan           report the store as it is, without reading logs\n"       \
+	"      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"   \
+	"      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"       \
+	"      --color, --no-color force colour on or off (default: on a terminal, unless NO_COLOR)\n" \
+	"  -q, --quiet             no warnings on stderr\n"                                 \
+	"  -v, --verbose           every warning\n"                                         \
+	"  -h, --help              this help\n"
+
+#define REPORT_HELP(what, example)                                                     \
+	"Every report first reads what is new in the logs (an incremental scan),\n"    \
+	"then prints " what ".\n\n" REPORT_OPTIONS "\nExample:\n  " example "\n"
+
+const au_cmd au_commands[] = {
+	{"daily", au_cmd_report, "usage and cost per day",
+	 REPORT_HELP("one row per day in the chosen time zone",
+		     "aiusage daily --since 2025-10-01 --breakdown"),
+	 AU_GROUP_DAY},
+	{"weekly", au_cmd_report, "usage and cost per week",
+	 REPORT_HELP("one row per week, labelled by its first day", "aiusage weekly --start-of-week sunday"),
+	 AU_GROUP_WEEK},
+	{"monthly", au_cmd_report, "usage and cost per month",
+	 REPORT_HELP("one row per calendar month", "aiusage monthly --json"), AU_GROUP_MONTH},
+	{"session", au_cmd_report, "usage and cost per session",
+	 REPORT_HELP("one row per tool session, oldest first", "aiusage session --source codex -o desc"),
+	 AU_GROUP_SESSION},
+	{"projects", au_cmd_report, "usage and cost per project",
+	 REPORT_HELP("one row per project (git repository or working directory)",
+		     "aiusage projects --since 20251101"),
+	 AU_GROUP_PROJECT},
+	{"models", au_cmd_report, "usage and cost per model",
+	 REPORT_HELP("one row per model, the most expensive first", "aiusage models --source claude"),
+	 AU_GROUP_MODEL},
+	{"scan", au_cmd_scan, "read new log lines into the store and say what was found",
+	 "Reads every log file that changed since the last scan (only its new bytes)\n"
+	 "into the store, then prints where it looked and what it found.\n\n"
+	 "Options:\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"
+	 "  -j, --json              the scan's statistics as JSON\n"
+	 "  -v, --verbose           list every warning (corrupt lines, unreadable files)\n"
+	 "  -q, --quiet             print nothing unless something failed\n"
+	 "\nExample:\n  aiusage scan -v\n",
+	 0},
+	{"demo", au_cmd_demo, "reports over the bundled sample logs, in a private temporary HOME",
+	 "Copies the bundled fixture logs into a temporary HOME, scans them into a\n"
+	 "temporary store and prints the daily, projects and models reports. Your own\n"
+	 "logs and store are not touched.\n\nOptions:\n"
+	 "  -z, --timezone ZONE     time zone for day boundaries (default UTC here)\n"
+	 "  -j, --json              JSON instead of tables\n"
+	 "\nExample:\n  aiusage demo\n",
+	 0},
+	{"pricing", au_cmd_pricing, "show the price table (or the price of one model)",
+	 "Lists the embedded price table in dollars per million tokens with its\n"
+	 "'prices as of' date, or with a model name shows which entry it matches.\n\n"
+	 "Usage: aiusage pricing [MODEL]\n\nOptions:\n"
+	 "      --pricing FILE      overlay a LiteLLM-format JSON file first\n"
+	 "  -j, --json              JSON\n"
+	 "\nExample:\n  aiusage pricing claude-sonnet-4-5-20250929\n",
+	 0},
+	{NULL, NULL, NULL, NULL, 0},
+};
+
+static void main_help(FILE *f)
+{
+	fputs("aiusage - what your AI coding tools cost you\n\n"
+	      "Usage: aiusage COMMAND [OPTIONS]\n\n"
+	      "Reads the local logs of Claude Code (~/.claude/projects, $CLAUDE_CONFIG_DIR)\n"
+	      "and Codex CLI (~/.codex/sessions, $CODEX_HOME), counts every response once,\n"
+	      "prices it, keeps it in a SQLite store (history survives the tools deleting\n"
+	      "old logs) and reports it.\n\nCommands:\n",
+	      f);
+	for (const au_cmd *c = au_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nWith no command, 'daily' runs. 'aiusage COMMAND --help' explains each.\n\n"
+	      "Files:\n"
+	      "  $XDG_DATA_HOME/aiusage/usage.db   the store (default ~/.local/share/aiusage)\n\n"
+	      "Environment:\n"
+	      "  CLAUDE_CONFIG_DIR   Claude config dirs, comma-separated (default ~/.config/claude, ~/.claude)\n"
+	      "  CODEX_HOME          Codex homes, comma-separated (default ~/.codex)\n"
+	      "  TZ                  the local time zone; NO_COLOR disables colour\n\n"
+	      "Exit status: 0 success, 1 failure (store or input), 2 usage error.\n",
+	      f);
+}
+
+void au_print_help(const au_cmd *cmd, FILE *f)
+{
+	fprintf(f, "Usage: aiusage %s [OPTIONS]\n%s.\n\n%s", cmd->name, cmd->summary, cmd->usage);
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* numbers are never locale-formatted */
+	const char *name = argc > 1 ? argv[1] : "daily";
+	if (argc > 1 && (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0)) {
+		if (argc > 2)
+			for (const au_cmd *c = au_commands; c->name; c++)
+				if (strcmp(c->name, argv[2]) == 0) {
+					au_print_help(c, stdout);
+					return AU_EXIT_OK;
+				}
+		main_help(stdout);
+		return AU_EXIT_OK;
+	}
+	if (argc > 1 && (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0)) {
+		printf("aiusage %s (prices as of %s)\n", AU_VERSION, au_pricing_as_of());
+		return AU_EXIT_OK;
+	}
+	/* "aiusage --json" means "aiusage daily --json". */
+	int shift = 1;
+	if (argc > 1 && name[0] == '-') {
+		name = "daily";
+		shift = 0;
+	}
+	for (const au_cmd *c = au_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0) {
+			char **args = argv + shift;
+			int n = argc - shift;
+			if (shift == 0 || argc == 1) {
+				/* keep argv[0] in place as the getopt program name */
+				args = argv;
+				n = argc;
+			}
+			return c->run(c, n, args);
+		}
+	fprintf(stderr, "aiusage: unknown command '%s'\nTry 'aiusage --help'.\n", name);
+	return AU_EXIT_USAGE;
+}

@@ -1,0 +1,531 @@
+/*
+ * SQLite store. Owns the schema and its migrations, the dedup rules at write
+ * time (which copy of a response counts) and the cursor table. Counted
+ * responses feed the `agg` table through triggers, so an insert, a
+ * replacement and a delete all keep the aggregate exact without the callers
+ * having to remember it.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct au_store {
+	sqlite3 *db;
+	bool readonly;
+	sqlite3_stmt *get_usage, *ins_usage, *upd_usage, *main_has_id, *del_replays;
+	sqlite3_stmt *ins_cursor, *upd_cursor;
+	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
+};
+
+/* Schema history: each entry moves user_version from i to i+1. Never edit a
+ * shipped entry; append a new one. */
+static const char *const migrations[] = {
+	/* 1: initial schema */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE files("
+	"  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, source TEXT NOT NULL,"
+	"  dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,"
+	"  mtime_ns INTEGER NOT NULL, offset INTEGER NOT NULL, line INTEGER NOT NULL,"
+	"  fp_len INTEGER NOT NULL, fp INTEGER NOT NULL, state TEXT);"
+	"CREATE TABLE usage("
+	"  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, source TEXT NOT NULL,"
+	"  msg_id TEXT, sidechain INTEGER NOT NULL, ts INTEGER NOT NULL,"
+	"  session TEXT NOT NULL, project TEXT NOT NULL, model TEXT NOT NULL,"
+	"  input INTEGER NOT NULL, cc5m INTEGER NOT NULL, cc1h INTEGER NOT NULL,"
+	"  cache_read INTEGER NOT NULL, output INTEGER NOT NULL, reasoning INTEGER NOT NULL,"
+	"  total INTEGER NOT NULL, cost INTEGER, file_id INTEGER);"
+	"CREATE INDEX usage_msg_id ON usage(msg_id) WHERE msg_id IS NOT NULL;"
+	"CREATE INDEX usage_ts ON usage(ts);"
+	"CREATE TABLE agg("
+	"  bucket INTEGER NOT NULL, source TEXT NOT NULL, model TEXT NOT NULL,"
+	"  project TEXT NOT NULL, session TEXT NOT NULL, n INTEGER NOT NULL,"
+	"  input INTEGER NOT NULL, cc5m INTEGER NOT NULL, cc1h INTEGER NOT NULL,"
+	"  cache_read INTEGER NOT NULL, output INTEGER NOT NULL, reasoning INTEGER NOT NULL,"
+	"  cost INTEGER NOT NULL, unpriced INTEGER NOT NULL, first_ts INTEGER NOT NULL,"
+	"  last_ts INTEGER NOT NULL,"
+	"  PRIMARY KEY(bucket, source, model, project, session)) WITHOUT ROWID;"
+	"CREATE TRIGGER usage_ai AFTER INSERT ON usage BEGIN"
+	"  INSERT INTO agg VALUES(NEW.ts / 900000, NEW.source, NEW.model, NEW.project,"
+	"    NEW.session, 1, NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output,"
+	"    NEW.reasoning, coalesce(NEW.cost, 0), NEW.cost IS NULL, NEW.ts, NEW.ts)"
+	"  ON CONFLICT DO UPDATE SET n = n + 1, input = input + excluded.input,"
+	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"
+	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"
+	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"
+	"    unpriced = unpriced + excluded.unpriced,"
+	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);"
+	"END;"
+	"CREATE TRIGGER usage_ad AFTER DELETE ON usage BEGIN"
+	"  UPDATE agg SET n = n - 1, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"
+	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"
+	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"
+	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL)"
+	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"
+	"    AND project = OLD.project AND session = OLD.session;"
+	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"
+	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
+	"END;"
+	"CREATE TRIGGER usage_au AFTER UPDATE ON usage BEGIN"
+	"  UPDATE agg SET n = n - 1, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"
+	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"
+	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"
+	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL)"
+	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"
+	"    AND project = OLD.project AND session = OLD.session;"
+	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"
+	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
+	"  INSERT INTO agg VALUES(NEW.ts / 900000, NEW.source, NEW.model, NEW.project,"
+	"    NEW.session, 1, NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output,"
+	"    NEW.reasoning, coalesce(NEW.cost, 0), NEW.cost IS NULL, NEW.ts, NEW.ts)"
+	"  ON CONFLICT DO UPDATE SET n = n + 1, input = input + excluded.input,"
+	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"
+	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"
+	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"
+	"    unpriced = unpriced + excluded.unpriced,"
+	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);"
+	"END;",
+};
+
+#define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
+
+static int db_fail(au_store *s, au_err *err, const char *what)
+{
+	int rc = sqlite3_errcode(s->db);
+	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? EBUSY
+		   : rc == SQLITE_READONLY			 ? EROFS
+		   : rc == SQLITE_FULL				 ? ENOSPC
+		   : rc == SQLITE_CANTOPEN			 ? ENOENT
+								 : EIO;
+	const char *hint = code == EBUSY    ? " (another aiusage is writing; try again)"
+			   : code == ENOSPC ? " (the disk is full; nothing already stored is lost)"
+					    : "";
+	return au_fail(err, code, "%s: %s%s", what, sqlite3_errmsg(s->db), hint);
+}
+
+static int exec(au_store *s, const char *sql, au_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int r = db_fail(s, err, "database");
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
+}
+
+static int prepare(au_store *s, const char *sql, sqlite3_stmt **ret, au_err *err)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, ret, NULL) != SQLITE_OK)
+		return db_fail(s, err, "preparing a statement");
+	return 0;
+}
+
+static int migrate(au_store *s, au_err *err)
+{
+	sqlite3_stmt *st;
+	int version = 0, r;
+	if ((r = prepare(s, "PRAGMA user_version", &st, err)) < 0)
+		return r;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)N_MIGRATIONS)
+		return au_fail(err, EPROTO,
+			       "the database has schema version %d but this aiusage knows only %zu: "
+			       "it was written by a newer aiusage",
+			       version, N_MIGRATIONS);
+	if (version == (int)N_MIGRATIONS)
+		return 0;
+	if (s->readonly)
+		return au_fail(err, EROFS, "the database needs a schema upgrade but is opened read-only");
+	if ((r = exec(s, "BEGIN IMMEDIATE", err)) < 0)
+		return r;
+	for (size_t i = (size_t)version; i < N_MIGRATIONS; i++) {
+		if ((r = exec(s, migrations[i], err)) < 0)
+			goto fail;
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu", i + 1);
+		if ((r = exec(s, sql, err)) < 0)
+			goto fail;
+	}
+	return exec(s, "COMMIT", err);
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
+{
+	au_store *s = xcalloc(1, sizeof(*s));
+	s->readonly = readonly;
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int r;
+	if (!readonly) {
+		char *dir = g_path_get_dirname(path);
+		if (g_mkdir_with_parents(dir, 0700) < 0) {
+			r = au_fail(err, errno, "cannot create %s: %s", dir, strerror(errno));
+			g_free(dir);
+			free(s);
+			return r;
+		}
+		g_free(dir);
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		r = au_fail(err, readonly ? ENOENT : EIO, "cannot open the database %s: %s", path,
+			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sqlite3_close(s->db);
+		free(s);
+		return r;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	if ((r = exec(s, readonly ? "PRAGMA query_only = 1"
+				  : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+		      err)) < 0 ||
+	    (r = migrate(s, err)) < 0) {
+		char msg[sizeof(err->msg)];
+		snprintf(msg, sizeof(msg), "%s", err ? err->msg : "");
+		au_fail(err, -r, "%s: %s", path, msg);
+		au_store_close(s);
+		return r;
+	}
+	if (!readonly &&
+	    ((r = prepare(s, "SELECT id, sidechain, total FROM usage WHERE key = ?1", &s->get_usage, err)) < 0 ||
+	     (r = prepare(s,
+			  "INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"
+			  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id)"
+			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+			  &s->ins_usage, err)) < 0 ||
+	     (r = prepare(s,
+			  "UPDATE usage SET source=?2, msg_id=?3, sidechain=?4, ts=?5, session=?6,"
+			  " project=?7, model=?8, input=?9, cc5m=?10, cc1h=?11, cache_read=?12,"
+			  " output=?13, reasoning=?14, total=?15, cost=?16, file_id=?17 WHERE key=?1",
+			  &s->upd_usage, err)) < 0 ||
+	     (r = prepare(s,
+			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
+			  &s->main_has_id, err)) < 0 ||
+	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
+			  &s->del_replays, err)) < 0 ||
+	     (r = prepare(s,
+			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
+			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+			  &s->ins_cursor, err)) < 0 ||
+	     (r = prepare(s,
+			  "UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"
+			  " fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1",
+			  &s->upd_cursor, err)) < 0)) {
+		au_store_close(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void au_store_close(au_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(s->get_usage);
+	sqlite3_finalize(s->ins_usage);
+	sqlite3_finalize(s->upd_usage);
+	sqlite3_finalize(s->main_has_id);
+	sqlite3_finalize(s->del_replays);
+	sqlite3_finalize(s->ins_cursor);
+	sqlite3_finalize(s->upd_cursor);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+sqlite3 *au_store_db(au_store *s)
+{
+	return s->db;
+}
+
+bool au_store_readonly(const au_store *s)
+{
+	return s->readonly;
+}
+
+int au_store_begin(au_store *s, au_err *err)
+{
+	return exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int au_store_commit(au_store *s, au_err *err)
+{
+	return exec(s, "COMMIT", err);
+}
+
+void au_store_rollback(au_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void au_cursor_free(au_cursor *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->state);
+	free(c);
+}
+
+static char *col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+int au_store_load_cursors(au_store *s, void **ret_table, au_err *err)
+{
+	sqlite3_stmt *st;
+	int r = prepare(s,
+			"SELECT id, path, source, dev, ino, size, mtime_ns, offset, line, fp_len, fp,"
+			" state FROM files",
+			&st, err);
+	if (r < 0)
+		return r;
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		au_cursor *c = xcalloc(1, sizeof(*c));
+		c->id = sqlite3_column_int64(st, 0);
+		c->path = col_strdup(st, 1);
+		const au_parser_ops *p = au_parser_by_name((const char *)sqlite3_column_text(st, 2));
+		c->source = p ? p->source : AU_SRC_NONE;
+		c->dev = sqlite3_column_int64(st, 3);
+		c->ino = sqlite3_column_int64(st, 4);
+		c->size = sqlite3_column_int64(st, 5);
+		c->mtime_ns = sqlite3_column_int64(st, 6);
+		c->offset = sqlite3_column_int64(st, 7);
+		c->line = sqlite3_column_int64(st, 8);
+		c->fp_len = sqlite3_column_int64(st, 9);
+		c->fp = (uint64_t)sqlite3_column_int64(st, 10);
+		c->state = col_strdup(st, 11);
+		g_hash_table_replace(t, c->path, c);
+	}
+	if (rc != SQLITE_DONE) {
+		r = db_fail(s, err, "reading file cursors");
+		g_hash_table_destroy(t);
+		sqlite3_finalize(st);
+		return r;
+	}
+	sqlite3_finalize(st);
+	*ret_table = t;
+	return 0;
+}
+
+int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
+{
+	sqlite3_stmt *st = c->id ? s->upd_cursor : s->ins_cursor;
+	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, au_source_name(c->source), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->dev);
+	sqlite3_bind_int64(st, 4, c->ino);
+	sqlite3_bind_int64(st, 5, c->size);
+	sqlite3_bind_int64(st, 6, c->mtime_ns);
+	sqlite3_bind_int64(st, 7, c->offset);
+	sqlite3_bind_int64(st, 8, c->line);
+	sqlite3_bind_int64(st, 9, c->fp_len);
+	sqlite3_bind_int64(st, 10, (int64_t)c->fp);
+	if (c->state)
+		sqlite3_bind_text(st, 11, c->state, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 11);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, err, "saving a file cursor");
+	if (!c->id)
+		c->id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Runs a one-row lookup; true if it returned a row. */
+static int step_exists(au_store *s, sqlite3_stmt *st, bool *ret, au_err *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(s, err, "looking up a response");
+	*ret = rc == SQLITE_ROW;
+	return 0;
+}
+
+int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offset, int64_t cost,
+		 au_put_result *ret, au_err *err)
+{
+	char poskey[64];
+	const char *key = ev->key;
+	if (!*key) {
+		snprintf(poskey, sizeof(poskey), "p:%" PRId64 ":%" PRId64, file_id, offset);
+		key = poskey;
+	}
+	int64_t total = au_tokens_total(&ev->tok);
+	bool has_id = ev->msg_id[0] != '\0';
+	int r;
+
+	if (ev->dedup == AU_DEDUP_BEST && has_id) {
+		if (ev->sidechain) {
+			/* A sidechain copy of a main-chain response under another
+			 * requestId is a /btw replay. */
+			bool replay = false;
+			sqlite3_bind_text(s->main_has_id, 1, ev->msg_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s->main_has_id, 2, key, -1, SQLITE_STATIC);
+			if ((r = step_exists(s, s->main_has_id, &replay, err)) < 0)
+				return r;
+			if (replay) {
+				*ret = AU_PUT_REPLAY;
+				return 0;
+			}
+		} else {
+			/* The main-chain response arrived after its replays. */
+			sqlite3_bind_text(s->del_replays, 1, ev->msg_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s->del_replays, 2, key, -1, SQLITE_STATIC);
+			int rc = sqlite3_step(s->del_replays);
+			sqlite3_reset(s->del_replays);
+			if (rc != SQLITE_DONE)
+				return db_fail(s, err, "dropping replayed responses");
+		}
+	}
+
+	sqlite3_bind_text(s->get_usage, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s->get_usage);
+	sqlite3_stmt *st;
+	if (rc == SQLITE_ROW) {
+		bool old_side = sqlite3_column_int(s->get_usage, 1) != 0;
+		int64_t old_total = sqlite3_column_int64(s->get_usage, 2);
+		sqlite3_reset(s->get_usage);
+		bool better;
+		if (ev->dedup == AU_DEDUP_MIN)
+			better = total < old_total;
+		else
+			better = (old_side && !ev->sidechain) ||
+				 (old_side == ev->sidechain && total > old_total);
+		if (!better) {
+			*ret = AU_PUT_KEPT;
+			return 0;
+		}
+		st = s->upd_usage;
+		*ret = AU_PUT_REPLACED;
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(s->get_usage);
+		st = s->ins_usage;
+		*ret = AU_PUT_NEW;
+	} else {
+		sqlite3_reset(s->get_usage);
+		return db_fail(s, err, "looking up a response");
+	}
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, au_source_name(ev->source), -1, SQLITE_STATIC);
+	bind_text_or_null(st, 3, ev->msg_id);
+	sqlite3_bind_int(st, 4, ev->sidechain);
+	sqlite3_bind_int64(st, 5, ev->ts_ms);
+	sqlite3_bind_text(st, 6, ev->session, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, ev->cwd, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, ev->model, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, ev->tok.input);
+	sqlite3_bind_int64(st, 10, ev->tok.cache_create_5m);
+	sqlite3_bind_int64(st, 11, ev->tok.cache_create_1h);
+	sqlite3_bind_int64(st, 12, ev->tok.cache_read);
+	sqlite3_bind_int64(st, 13, ev->tok.output);
+	sqlite3_bind_int64(st, 14, ev->tok.reasoning);
+	sqlite3_bind_int64(st, 15, total);
+	if (cost == AU_COST_UNPRICED)
+		sqlite3_bind_null(st, 16);
+	else
+		sqlite3_bind_int64(st, 16, cost);
+	sqlite3_bind_int64(st, 17, file_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, err, "recording a response");
+	return 0;
+}
+
+int au_store_meta_get(au_store *s, const char *key, char **ret_value)
+{
+	sqlite3_stmt *st;
+	*ret_value = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*ret_value = col_strdup(st, 0);
+	sqlite3_finalize(st);
+	return *ret_value ? 0 : -ENOENT;
+}
+
+int au_store_meta_set(au_store *s, const char *key, const char *value, au_err *err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(s, err, "writing metadata");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "writing metadata");
+}
+
+/* au_cost(model, input, cc5m, cc1h, cache_read, output) -> pico-dollars or NULL */
+static void sql_cost(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	au_store *s = sqlite3_user_data(ctx);
+	const char *model = (const char *)sqlite3_value_text(argv[0]);
+	const au_model_price *mp = model ? au_pricing_lookup(s->pricing, model) : NULL;
+	if (!mp) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	au_tokens t = {
+		.input = sqlite3_value_int64(argv[1]),
+		.cache_create_5m = sqlite3_value_int64(argv[2]),
+		.cache_create_1h = sqlite3_value_int64(argv[3]),
+		.cache_read = sqlite3_value_int64(argv[4]),
+		.output = sqlite3_value_int64(argv[5]),
+	};
+	sqlite3_result_int64(ctx, au_cost_pico(mp, &t));
+}
+
+int au_store_reprice(au_store *s, au_pricing *p, au_err *err)
+{
+	char want[32], *have = NULL;
+	snprintf(want, sizeof(want), "%016" PRIx64, au_pricing_fingerprint(p));
+	au_store_meta_get(s, "pricing_fp", &have);
+	bool same = have && strcmp(have, want) == 0;
+	free(have);
+	if (same || s->readonly)
+		return 0;
+	s->pricing = p;
+	sqlite3_create_function(s->db, "au_cost", 6, SQLITE_UTF8, s, sql_cost, NULL, NULL);
+	int r;
+	if ((r = au_store_begin(s, err)) < 0)
+		return r;
+	if ((r = exec(s,
+		      "UPDATE usage SET cost = au_cost(model, input, cc5m, cc1h, cache_read, output)"
+		      " WHERE cost IS NOT au_cost(model, input, cc5m, cc1h, cache_read, output)",
+		      err)) < 0 ||
+	    (r = au_store_meta_set(s, "pricing_fp", want, err)) < 0 || (r = au_store_commit(s, err)) < 0) {
+		au_store_rollback(s);
+		return r;
+	}
+	return 0;
+}

@@ -1,0 +1,79 @@
+/*
+ * The SQLite store: one row per counted response (deduplicated by key),
+ * per-file cursors for incremental scans, a 15-minute aggregate kept by
+ * triggers so reports never read every row, and schema migrations.
+ * One writer at a time (the scan or the watcher); readers run alongside (WAL).
+ */
+#ifndef AU_STORE_H
+#define AU_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parser.h"
+#include "pricing.h"
+#include "util.h"
+
+/* 15 minutes: every UTC offset in use is a multiple of it, so a bucket
+ * never straddles a local day boundary in any time zone. */
+#define AU_BUCKET_MS INT64_C(900000)
+
+typedef struct au_store au_store;
+
+typedef struct au_cursor {
+	int64_t id; /* 0 until saved */
+	char *path;
+	au_source source;
+	int64_t dev, ino, size, mtime_ns;
+	int64_t offset; /* bytes consumed: the end of the last complete line */
+	int64_t line;   /* lines consumed */
+	int64_t fp_len; /* bytes hashed into fp (the head of the file) */
+	uint64_t fp;
+	char *state; /* parser state at offset, or NULL */
+} au_cursor;
+
+void au_cursor_free(au_cursor *c);
+
+/* Opens (creating and migrating) the store. readonly opens an existing
+ * file without writing anything. */
+int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err);
+void au_store_close(au_store *s);
+sqlite3 *au_store_db(au_store *s);
+bool au_store_readonly(const au_store *s);
+
+int au_store_begin(au_store *s, au_err *err);
+int au_store_commit(au_store *s, au_err *err);
+void au_store_rollback(au_store *s);
+
+/* All cursors keyed by path (GHashTable of char* -> au_cursor*, owning). */
+int au_store_load_cursors(au_store *s, void **ret_table, au_err *err);
+int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err);
+
+/* Result of au_store_put. */
+typedef enum au_put_result {
+	AU_PUT_NEW,      /* a response counted for the first time */
+	AU_PUT_REPLACED, /* a better copy replaced the counted one */
+	AU_PUT_KEPT,     /* a copy no better than the counted one */
+	AU_PUT_REPLAY,   /* a sidechain replay of a main-chain response: dropped */
+} au_put_result;
+
+#define AU_COST_UNPRICED INT64_MIN
+
+/*
+ * Records one event. Events with an empty key are keyed by their position
+ * (file_id, offset). cost is pico-dollars or AU_COST_UNPRICED.
+ */
+int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offset, int64_t cost,
+		 au_put_result *ret, au_err *err);
+
+/*
+ * Makes every stored cost reflect `p`: a no-op when the table's fingerprint
+ * matches the one the costs were computed with, otherwise one UPDATE.
+ */
+int au_store_reprice(au_store *s, au_pricing *p, au_err *err);
+
+int au_store_meta_get(au_store *s, const char *key, char **ret_value);
+int au_store_meta_set(au_store *s, const char *key, const char *value, au_err *err);
+
+#endif

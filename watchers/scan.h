@@ -1,0 +1,57 @@
+/*
+ * The incremental scan: walk every source root, compare each log file with
+ * its cursor (device, inode, size, mtime, head fingerprint), parse only the
+ * bytes that are new, and record events and cursors in one transaction per
+ * batch, so a crash or a full disk never loses or double-counts anything.
+ * The watcher (later) reuses au_scan_file for single files.
+ */
+#ifndef AU_SCAN_H
+#define AU_SCAN_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parser.h"
+#include "pricing.h"
+#include "store.h"
+
+#define AU_LINE_CAP (64u << 20) /* longest line we hold in memory */
+#define AU_FP_BYTES 1024        /* head of a file hashed to spot rewrites */
+#define AU_MAX_WARNINGS 50      /* kept verbatim; the rest are counted */
+
+typedef struct au_root_info {
+	char *dir;
+	au_source source;
+	bool exists;
+	int64_t files, bytes;
+} au_root_info;
+
+typedef struct au_scan_stats {
+	GArray *roots; /* au_root_info */
+	int64_t files, files_read, files_unchanged, files_reread;
+	int64_t bytes_total, bytes_read;
+	int64_t lines, events, responses_new, responses_replaced, copies_kept, replays;
+	int64_t malformed, unreadable, oversized, partial_lines;
+	GPtrArray *warnings;    /* "path:line: text", first AU_MAX_WARNINGS */
+	int64_t warnings_total;
+	GHashTable *unpriced;   /* model -> number of responses (GINT_TO_POINTER) */
+	GHashTable *fallback;   /* models substituted for missing ones -> count */
+} au_scan_stats;
+
+typedef void (*au_progress_fn)(void *ud, const au_scan_stats *st);
+
+typedef struct au_scan_opts {
+	au_source only; /* AU_SRC_NONE: every source */
+	au_progress_fn progress;
+	void *progress_ud;
+} au_scan_opts;
+
+void au_scan_stats_init(au_scan_stats *st);
+void au_scan_stats_release(au_scan_stats *st);
+
+/* Returns 0, or a negative errno when the store could not be written
+ * (everything committed before that stays). File problems are warnings. */
+int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * Source roots. Claude Code: every <config>/projects for each config dir in
+ * $CLAUDE_CONFIG_DIR (comma list; an entry may name projects/ itself), else
+ * $XDG_CONFIG_HOME/claude and ~/.claude. Codex: <home>/sessions and
+ * <home>/archived_sessions for each home in $CODEX_HOME, else ~/.codex.
+ */
+#include "sources.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *au_expand_home(const char *path)
+{
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0')) {
+		const char *home = getenv("HOME");
+		if (!home || !*home)
+			home = g_get_home_dir();
+		return xasprintf("%s%s", home, path + 1);
+	}
+	return xstrdup(path);
+}
+
+static const char *home_dir(void)
+{
+	const char *home = getenv("HOME");
+	return home && *home ? home : g_get_home_dir();
+}
+
+static void add_root(GArray *a, au_source src, char *dir, const char *origin)
+{
+	/* Drop trailing slashes and duplicates (two env entries, one dir). */
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		dir[--n] = '\0';
+	for (guint i = 0; i < a->len; i++)
+		if (strcmp(g_array_index(a, au_root, i).dir, dir) == 0) {
+			free(dir);
+			return;
+		}
+	au_root r = {src, dir, xstrdup(origin)};
+	g_array_append_val(a, r);
+}
+
+static void claude_roots(GArray *a)
+{
+	const char *env = getenv("CLAUDE_CONFIG_DIR");
+	if (env && *env) {
+		char **parts = g_strsplit(env, ",", -1);
+		for (char **p = parts; *p; p++) {
+			char *e = g_strstrip(*p);
+			if (!*e)
+				continue;
+			char *dir = au_expand_home(e);
+			char *base = g_path_get_basename(dir);
+			if (strcmp(base, "projects") == 0)
+				add_root(a, AU_SRC_CLAUDE, dir, "$CLAUDE_CONFIG_DIR");
+			else {
+				add_root(a, AU_SRC_CLAUDE, xasprintf("%s/projects", dir), "$CLAUDE_CONFIG_DIR");
+				free(dir);
+			}
+			g_free(base);
+		}
+		g_strfreev(parts);
+		return;
+	}
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && *xdg && xdg[0] == '/')
+		add_root(a, AU_SRC_CLAUDE, xasprintf("%s/claude/projects", xdg), "default");
+	else
+		add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.config/claude/projects", home_dir()), "default");
+	add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.claude/projects", home_dir()), "default");
+}
+
+static void codex_roots(GArray *a)
+{
+	const char *env = getenv("CODEX_HOME");
+	if (env && *env) {
+		char **parts = g_strsplit(env, ",", -1);
+		for (char **p = parts; *p; p++) {
+			char *e = g_strstrip(*p);
+			if (!*e)
+				continue;
+			char *dir = au_expand_home(e);
+			add_root(a, AU_SRC_CODEX, xasprintf("%s/sessions", dir), "$CODEX_HOME");
+			add_root(a, AU_SRC_CODEX, xasprintf("%s/archived_sessions", dir), "$CODEX_HOME");
+			free(dir);
+		}
+		g_strfreev(parts);
+		return;
+	}
+	add_root(a, AU_SRC_CODEX, xasprintf("%s/.codex/sessions", home_dir()), "default");
+	add_root(a, AU_SRC_CODEX, xasprintf("%s/.codex/archived_sessions", home_dir()), "default");
+}
+
+au_root *au_roots_get(au_source only)
+{
+	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
+	if (only == AU_SRC_NONE || only == AU_SRC_CLAUDE)
+		claude_roots(a);
+	if (only == AU_SRC_NONE || only == AU_SRC_CODEX)
+		codex_roots(a);
+	/* The zero-terminated GArray's data is a plain malloc'd array. */
+	au_root *out = xcalloc(a->len + 1, sizeof(au_root));
+	memcpy(out, a->data, a->len * sizeof(au_root));
+	g_array_free(a, TRUE);
+	return out;
+}
+
+void au_roots_free(au_root *roots)
+{
+	if (!roots)
+		return;
+	for (au_root *r = roots; r->dir; r++) {
+		free(r->dir);
+		free(r->origin);
+	}
+	free(roots);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+bool au_source_wants_file(au_source src, const char *name)
+{
+	switch (src) {
+	case AU_SRC_CLAUDE:
+		return ends_with(name, ".jsonl");
+	case AU_SRC_CODEX:
+		return strncmp(name, "rollout-", 8) == 0 && ends_with(name, ".jsonl");
+	default:
+		return false;
+	}
+}
