@@ -26,7 +26,7 @@ static char *find_demo_dir(void)
 			if (g_file_test(d, G_FILE_TEST_IS_DIR)) {
 				g_free(bindir);
 				g_free(exe);
-				char *out = xstrdup(d);
+				char *out = realpath(d, NULL);
 				g_free(d);
 				return out;
 			}

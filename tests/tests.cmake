@@ -17,7 +17,7 @@ foreach(src ${AU_UNIT_TESTS})
 endforeach()
 
 add_test(NAME golden COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/golden/run.sh
-  $<TARGET_FILE:aiusage> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures)
+  $<TARGET_FILE:aiusage> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures $<TARGET_FILE:check_truth>)
 set_tests_properties(golden PROPERTIES LABELS golden)
 
 file(GLOB AU_E2E_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/*.sh)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Golden tests: run the real binary over each fixture HOME and diff its
+# output with the expected files beside the fixture.
+#
+#   fixtures/<set>/commands       lines "<expected-file> <aiusage args...>"
+#   fixtures/<set>/expected/<f>   expected stdout; <f>.err expected stderr
+#   fixtures/<set>/truth.json     hand-computed tokens per day and model,
+#                                 checked with check_truth when present
+#
+# Each command runs twice on one store: cold, then warm (nothing new), and
+# both runs must print the same thing, so a re-scan can never double count.
+# AU_UPDATE_GOLDEN=1 rewrites the expected files (review the diff by hand).
+set -euo pipefail
+bin=$1 fixtures=$2 check_truth=${3:-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 ran=0
+
+for set in "$fixtures"/rules/* "$fixtures"/demo; do
+	[ -f "$set/commands" ] || continue
+	name=$(basename "$set")
+	home=$set/home
+	[ -d "$home" ] || home=$set
+	home=$(cd "$home" && pwd)
+	while read -r out args; do
+		[ -n "$out" ] && [ "${out#\#}" = "$out" ] || continue
+		db=$tmp/$name-$out.db
+		# leading VAR=value words set the environment (COLUMNS=60 ...)
+		extra=()
+		while [[ $args == *=* && ${args%% *} == *=* ]]; do
+			extra+=("${args%% *}")
+			args=${args#* }
+		done
+		passes="cold warm"
+		# scan reports what it read, which differs by design on a warm run
+		[ "${args%% *}" = scan ] && passes=cold
+		for pass in $passes; do
+			# shellcheck disable=SC2086
+			env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+				XDG_DATA_HOME="$tmp/data" TZ=UTC LANG=C.UTF-8 "${extra[@]}" \
+				"$bin" $args --db "$db" >"$tmp/out" 2>"$tmp/err" || true
+			sed -i "s|$home|<HOME>|g" "$tmp/out" "$tmp/err"
+			ran=$((ran + 1))
+			if [ "${AU_UPDATE_GOLDEN:-}" = 1 ] && [ $pass = cold ]; then
+				mkdir -p "$set/expected"
+				cp "$tmp/out" "$set/expected/$out"
+				if [ -s "$tmp/err" ]; then cp "$tmp/err" "$set/expected/$out.err"; else rm -f "$set/expected/$out.err"; fi
+			fi
+			if ! diff -u "$set/expected/$out" "$tmp/out" >"$tmp/diff"; then
+				echo "FAIL $name/$out ($pass): stdout differs"; cat "$tmp/diff"; fail=$((fail + 1))
+			fi
+			experr=/dev/null
+			[ -f "$set/expected/$out.err" ] && experr=$set/expected/$out.err
+			# the warm pass re-reads nothing, so it has no scan warnings
+			if [ $pass = cold ] && ! diff -u "$experr" "$tmp/err" >"$tmp/diff"; then
+				echo "FAIL $name/$out ($pass): stderr differs"; cat "$tmp/diff"; fail=$((fail + 1))
+			fi
+		done
+	done <"$set/commands"
+	if [ -f "$set/truth.json" ] && [ -n "$check_truth" ]; then
+		db=$tmp/$name-truth.db
+		env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" TZ=UTC \
+			"$bin" daily --json -z UTC --db "$db" >"$tmp/daily.json" 2>/dev/null
+		ran=$((ran + 1))
+		if ! "$check_truth" "$set/truth.json" "$tmp/daily.json" >"$tmp/diff" 2>&1; then
+			echo "FAIL $name: tokens differ from the hand-computed truth"; cat "$tmp/diff"; fail=$((fail + 1))
+		fi
+	fi
+done
+echo "golden: $((ran - fail)) passed, $fail failed"
+[ $fail = 0 ]
