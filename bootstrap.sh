@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine (run as root, or with the
+# packages already installed):
+#
+#   ./bootstrap.sh run [aiusage args]   install what is missing, build, run `aiusage daily`
+#   ./bootstrap.sh test                 install what is missing, build, run every test
+#
+# The package list below is the whole set of build and test dependencies:
+# CI runs `./bootstrap.sh test` on a clean clone, so anything missing here fails there.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+	build-essential cmake pkg-config      # toolchain
+	libsqlite3-dev libpcre2-dev libjansson-dev libglib2.0-dev   # core libraries
+	clang libclang-rt-14-dev              # libFuzzer and sanitizer runtimes for the tests
+)
+
+need=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "bootstrap: missing packages: ${need[*]}" >&2
+		echo "bootstrap: install them with: sudo apt-get install -y ${need[*]}" >&2
+		exit 1
+	fi
+	echo "bootstrap: installing ${need[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$jobs" >/dev/null
+
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+case $mode in
+run)
+	exec ./build/aiusage daily "$@"
+	;;
+test)
+	# The asan and fuzz tests are nested builds; give them the cores.
+	ctest --test-dir build --output-on-failure -j"$jobs" --timeout 1500 "$@"
+	;;
+*)
+	echo "usage: $0 run [aiusage daily options] | test [ctest options]" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,266 @@
+/*
+ * The incremental scan against real files and a real SQLite store in a
+ * private temporary HOME: half-written lines, later and better copies of a
+ * response, truncation, replacement by rename, deletion, Codex counters
+ * carried across scans, sidechain replays in either order, and the
+ * aggregate always equal to the sum of the counted responses.
+ */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pricing.h"
+#include "scan.h"
+#include "store.h"
+
+static char *home;
+static au_pricing *prices;
+
+static void put_file(const char *rel, const char *text, const char *mode)
+{
+	char *path = g_build_filename(home, rel, NULL);
+	char *dir = g_path_get_dirname(path);
+	g_mkdir_with_parents(dir, 0700);
+	FILE *f = fopen(path, mode);
+	fputs(text, f);
+	fclose(f);
+	g_free(dir);
+	g_free(path);
+}
+
+static au_scan_stats scan(au_store *s)
+{
+	au_scan_stats st;
+	au_err err;
+	au_scan_stats_init(&st);
+	int r = au_scan(s, prices, NULL, &st, &err);
+	if (r < 0)
+		fprintf(stderr, "scan failed: %s\n", err.msg);
+	CHECK_INT(r, 0);
+	return st;
+}
+
+static int64_t q(au_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(au_store_db(s), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The trigger-kept aggregate must always equal the counted rows. */
+static void check_agg(au_store *s)
+{
+	CHECK_INT(q(s, "SELECT coalesce(sum(output),0) FROM agg"), q(s, "SELECT coalesce(sum(output),0) FROM usage"));
+	CHECK_INT(q(s, "SELECT coalesce(sum(cache_read),0) FROM agg"),
+		  q(s, "SELECT coalesce(sum(cache_read),0) FROM usage"));
+	CHECK_INT(q(s, "SELECT coalesce(sum(n),0) FROM agg"), q(s, "SELECT count(*) FROM usage"));
+	CHECK_INT(q(s, "SELECT coalesce(sum(cost),0) FROM agg"), q(s, "SELECT coalesce(sum(cost),0) FROM usage"));
+	CHECK_INT(q(s, "SELECT count(*) FROM agg WHERE n <= 0"), 0);
+}
+
+#define CL(id, req, side, out, cr)                                                                          \
+	"{\"type\":\"assistant\",\"isSidechain\":" side ",\"cwd\":\"/w/p\",\"sessionId\":\"s\",\"requestId\":\"" req \
+	"\",\"timestamp\":\"2025-10-01T10:00:00.000Z\",\"message\":{\"id\":\"" id                                    \
+	"\",\"model\":\"claude-sonnet-4-5-20250929\",\"usage\":{\"input_tokens\":1,\"output_tokens\":" #out           \
+	",\"cache_read_input_tokens\":" #cr "}}}\n"
+
+static void test_claude(au_store *s)
+{
+	const char *f = ".claude/projects/-w-p/s.jsonl";
+	/* a complete line and half of the next one */
+	char *two = g_strconcat(CL("m1", "r1", "false", 10, 0), CL("m2", "r2", "false", 20, 0), NULL);
+	size_t first = strlen(CL("m1", "r1", "false", 10, 0));
+	char *half = g_strndup(two, first + 40);
+	put_file(f, half, "w");
+	au_scan_stats st = scan(s);
+	CHECK_INT(st.responses_new, 1);
+	CHECK_INT(st.partial_lines, 1);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 10);
+	au_scan_stats_release(&st);
+
+	/* the rest of the line arrives, plus a bigger streaming copy of m1 */
+	put_file(f, two + first + 40, "a");
+	put_file(f, CL("m1", "r1", "false", 15, 0), "a");
+	st = scan(s);
+	CHECK_INT(st.responses_new, 1);
+	CHECK_INT(st.responses_replaced, 1);
+	CHECK_INT(st.files_reread, 0);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 35);
+	au_scan_stats_release(&st);
+	check_agg(s);
+
+	/* nothing changed: nothing read */
+	st = scan(s);
+	CHECK_INT(st.files_unchanged, 1);
+	CHECK_INT(st.bytes_read, 0);
+	au_scan_stats_release(&st);
+
+	/* truncated and rewritten shorter: read again, no double count */
+	put_file(f, CL("m1", "r1", "false", 15, 0), "w");
+	st = scan(s);
+	CHECK_INT(st.files_reread, 1);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 35);
+	au_scan_stats_release(&st);
+
+	/* replaced by rename (new inode) with old and new content */
+	put_file(".claude/projects/-w-p/tmp", two, "w");
+	put_file(".claude/projects/-w-p/tmp", CL("m3", "r3", "false", 100, 0), "a");
+	char *a = g_build_filename(home, ".claude/projects/-w-p/tmp", NULL);
+	char *b = g_build_filename(home, f, NULL);
+	CHECK_INT(rename(a, b), 0);
+	st = scan(s);
+	CHECK_INT(st.files_reread, 1);
+	CHECK_INT(st.responses_new, 1);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 135);
+	au_scan_stats_release(&st);
+
+	/* deleted: history stays */
+	CHECK_INT(unlink(b), 0);
+	st = scan(s);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 135);
+	au_scan_stats_release(&st);
+	check_agg(s);
+	g_free(a);
+	g_free(b);
+	g_free(two);
+	g_free(half);
+}
+
+static void test_sidechain_order(au_store *s)
+{
+	/* The replay is scanned first (its own scan), the main response later. */
+	put_file(".claude/projects/-w-q/aside.jsonl", CL("mx", "r-replay", "true", 5, 9000), "w");
+	au_scan_stats st = scan(s);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id = 'mx'"), 1);
+	au_scan_stats_release(&st);
+	put_file(".claude/projects/-w-q/main.jsonl", CL("mx", "r-main", "false", 5, 100), "w");
+	st = scan(s);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id = 'mx'"), 1);
+	CHECK_INT(q(s, "SELECT cache_read FROM usage WHERE msg_id = 'mx'"), 100);
+	au_scan_stats_release(&st);
+	/* another replay after the main one is dropped at once */
+	put_file(".claude/projects/-w-q/aside.jsonl", CL("mx", "r-replay2", "true", 5, 9000), "a");
+	st = scan(s);
+	CHECK_INT(st.replays, 1);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id = 'mx'"), 1);
+	au_scan_stats_release(&st);
+	check_agg(s);
+}
+
+#define CX_TC(ts, in, cached, out)                                                                   \
+	"{\"timestamp\":\"" ts "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{" \
+	"\"total_token_usage\":{\"input_tokens\":" #in ",\"cached_input_tokens\":" #cached                 \
+	",\"output_tokens\":" #out ",\"reasoning_output_tokens\":0}}}}\n"
+
+static void test_codex(au_store *s)
+{
+	const char *f = ".codex/sessions/2025/10/01/rollout-2025-10-01T10-00-00-00000000-0000-0000-0000-000000000001.jsonl";
+	put_file(f,
+		 "{\"timestamp\":\"2025-10-01T10:00:00.000Z\",\"type\":\"turn_context\",\"payload\":{\"model\":"
+		 "\"gpt-5-codex\",\"cwd\":\"/w/c\"}}\n" CX_TC("2025-10-01T10:00:01.000Z", 1000, 600, 50),
+		 "w");
+	au_scan_stats st = scan(s);
+	CHECK_INT(q(s, "SELECT sum(input) FROM usage WHERE source='codex'"), 400);
+	au_scan_stats_release(&st);
+	/* the next scan starts mid-file: the saved state knows the last total
+	 * and the model */
+	put_file(f, CX_TC("2025-10-01T10:00:05.000Z", 1000, 600, 50) CX_TC("2025-10-01T10:00:09.000Z", 3000, 2000, 80),
+		 "a");
+	st = scan(s);
+	CHECK_INT(st.files_reread, 0);
+	CHECK_INT(q(s, "SELECT sum(input) FROM usage WHERE source='codex'"), 1000);
+	CHECK_INT(q(s, "SELECT sum(cache_read) FROM usage WHERE source='codex'"), 2000);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE source='codex'"), 80);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE source='codex' AND model='gpt-5-codex'"), 2);
+	au_scan_stats_release(&st);
+	check_agg(s);
+}
+
+static void test_unpriced_and_reprice(au_store *s)
+{
+	put_file(".claude/projects/-w-u/u.jsonl",
+		 "{\"type\":\"assistant\",\"cwd\":\"/w/u\",\"sessionId\":\"u\",\"requestId\":\"ru\","
+		 "\"timestamp\":\"2025-10-02T10:00:00.000Z\",\"message\":{\"id\":\"mu\",\"model\":\"mystery-model-9\","
+		 "\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0}}}\n",
+		 "w");
+	au_scan_stats st = scan(s);
+	CHECK_INT(GPOINTER_TO_INT(g_hash_table_lookup(st.unpriced, "mystery-model-9")), 1);
+	CHECK(q(s, "SELECT cost IS NULL FROM usage WHERE model='mystery-model-9'") == 1);
+	CHECK_INT(q(s, "SELECT sum(unpriced) FROM agg"), 1);
+	au_scan_stats_release(&st);
+
+	/* a --pricing overlay that knows it reprices the stored row */
+	char *pf = g_build_filename(home, "prices.json", NULL);
+	g_file_set_contents(pf, "{\"mystery-model-9\":{\"input_cost_per_token\":0.000002,\"output_cost_per_token\":0.00001,"
+			    "\"litellm_provider\":\"anthropic\",\"mode\":\"chat\"}}", -1, NULL);
+	au_pricing *p2 = au_pricing_new();
+	au_err err;
+	CHECK_INT(au_pricing_load_file(p2, pf, &err), 0);
+	CHECK_INT(au_store_reprice(s, p2, &err), 0);
+	CHECK_INT(q(s, "SELECT cost FROM usage WHERE model='mystery-model-9'"), 2 * AU_PICO_PER_USD);
+	CHECK_INT(q(s, "SELECT sum(unpriced) FROM agg"), 0);
+	check_agg(s);
+	/* and back */
+	CHECK_INT(au_store_reprice(s, prices, &err), 0);
+	CHECK(q(s, "SELECT cost IS NULL FROM usage WHERE model='mystery-model-9'") == 1);
+	check_agg(s);
+	au_pricing_free(p2);
+	g_free(pf);
+}
+
+static void rm_rf(const char *path)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	if (d) {
+		const char *n;
+		while ((n = g_dir_read_name(d))) {
+			char *p = g_build_filename(path, n, NULL);
+			if (g_file_test(p, G_FILE_TEST_IS_DIR))
+				rm_rf(p);
+			else
+				g_unlink(p);
+			g_free(p);
+		}
+		g_dir_close(d);
+	}
+	g_rmdir(path);
+}
+
+int main(void)
+{
+	home = g_dir_make_tmp("aiusage-test-XXXXXX", NULL);
+	g_setenv("HOME", home, TRUE);
+	g_unsetenv("CLAUDE_CONFIG_DIR");
+	g_unsetenv("CODEX_HOME");
+	g_unsetenv("XDG_CONFIG_HOME");
+	prices = au_pricing_new();
+	char *db = g_build_filename(home, "usage.db", NULL);
+	au_store *s;
+	au_err err;
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	CHECK_INT(au_store_reprice(s, prices, &err), 0);
+
+	test_claude(s);
+	test_sidechain_order(s);
+	test_codex(s);
+	test_unpriced_and_reprice(s);
+	au_store_close(s);
+
+	/* reopening runs no migration and keeps everything */
+	CHECK_INT(au_store_open(db, true, &s, &err), 0);
+	CHECK_INT(q(s, "PRAGMA user_version"), 1);
+	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
+	au_store_close(s);
+
+	au_pricing_free(prices);
+	rm_rf(home);
+	g_free(home);
+	g_free(db);
+	return check_done("test_scan");
+}
