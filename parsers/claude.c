@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "json_util.h"
+#include "jsonscan.h"
 #include "parser.h"
 
 typedef struct claude_state {
@@ -57,67 +58,66 @@ static bool claude_candidate(const char *line, size_t len)
 	return memmem(line, len, "\"usage\"", 7) != NULL;
 }
 
-static bool nonneg(int64_t v)
+/* Copies string member key of obj into dst; false if absent or too long. */
+static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
 {
-	return v >= 0;
+	int t = js_get(d, obj, key);
+	return js_typeof(d, t) == JS_STRING && js_str(d, t, dst, cap) >= 0;
 }
 
 static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
 {
 	claude_state *st = vs;
-	json_error_t jerr;
-	json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-	if (!root)
-		return au_fail(err, EINVAL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+	static __thread js_doc doc; /* grows to the largest line; reused */
+	js_doc *d = &doc;
+	int r = js_parse(d, line, len, err);
+	if (r < 0)
+		return r;
 
-	int r = 0;
-	json_t *rec = root;
-	const char *type = ju_str(root, "type");
-	if (type && strcmp(type, "progress") == 0) {
-		json_t *data = ju_obj(root, "data");
-		const char *dtype = ju_str(data, "type");
-		json_t *inner = ju_obj(data, "message");
-		if (!dtype || strcmp(dtype, "agent_progress") != 0 || !inner)
-			goto out;
+	int root = 0, rec = root;
+	if (js_str_eq(d, js_get(d, root, "type"), "progress")) {
+		int data = js_get_obj(d, root, "data");
+		int inner = js_get_obj(d, data, "message");
+		if (inner < 0 || !js_str_eq(d, js_get(d, data, "type"), "agent_progress"))
+			return 0;
 		rec = inner;
 	}
 
-	json_t *msg = ju_obj(rec, "message");
-	json_t *usage = ju_obj(msg, "usage");
+	int msg = js_get_obj(d, rec, "message");
+	int usage = js_get_obj(d, msg, "usage");
 	int64_t in, out;
-	if (!usage || !ju_int(usage, "input_tokens", &in) || !ju_int(usage, "output_tokens", &out))
-		goto out; /* a "usage" key somewhere else: not a record */
-	const char *ts = ju_str(rec, "timestamp");
-	if (!ts) {
-		r = au_fail(err, EINVAL, "usage record without a timestamp");
-		goto out;
-	}
+	if (usage < 0 || !js_int(d, js_get(d, usage, "input_tokens"), &in) ||
+	    !js_int(d, js_get(d, usage, "output_tokens"), &out))
+		return 0; /* a "usage" key somewhere else: not a record */
 
 	memset(ev, 0, sizeof(*ev));
-	if (au_parse_iso8601_ms(ts, strlen(ts), &ev->ts_ms) < 0) {
-		r = au_fail(err, EINVAL, "unparseable timestamp \"%.40s\"", ts);
-		goto out;
-	}
+	char ts[64];
+	int tst = js_get(d, rec, "timestamp");
+	if (js_typeof(d, tst) != JS_STRING)
+		return au_fail(err, EINVAL, "usage record without a timestamp");
+	int tslen = js_str(d, tst, ts, sizeof(ts));
+	if (tslen < 0 || au_parse_iso8601_ms(ts, (size_t)tslen, &ev->ts_ms) < 0)
+		return au_fail(err, EINVAL, "unparseable timestamp");
 
-	const char *model = ju_str(msg, "model");
-	if (model && strcmp(model, "<synthetic>") == 0)
-		goto out; /* locally generated error messages: zero usage */
-	if (!ju_copy(ev->model, sizeof(ev->model), model && *model ? model : "unknown")) {
-		r = au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
-		goto out;
+	int mt = js_get(d, msg, "model");
+	if (js_str_eq(d, mt, "<synthetic>"))
+		return 0; /* locally generated error messages: zero usage */
+	if (js_typeof(d, mt) == JS_STRING) {
+		if (js_str(d, mt, ev->model, sizeof(ev->model)) < 0)
+			return au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
 	}
+	if (!ev->model[0])
+		strcpy(ev->model, "unknown");
 
-	int64_t cc = ju_int_or(usage, "cache_creation_input_tokens", 0);
-	int64_t cr = ju_int_or(usage, "cache_read_input_tokens", 0);
-	if (!nonneg(in) || !nonneg(out) || !nonneg(cc) || !nonneg(cr)) {
-		r = au_fail(err, EINVAL, "negative token count");
-		goto out;
-	}
+	int64_t cc = js_int_or(d, usage, "cache_creation_input_tokens", 0);
+	int64_t cr = js_int_or(d, usage, "cache_read_input_tokens", 0);
+	if (in < 0 || out < 0 || cc < 0 || cr < 0)
+		return au_fail(err, EINVAL, "negative token count");
 	/* The total is authoritative; the split only says which part is 1h. */
 	int64_t cc1h = 0;
-	json_t *split = ju_obj(usage, "cache_creation");
-	if (split) {
-		cc1h = ju_int_or(split, "ephemeral_1h_input_tokens", 0);
+	int split = js_get_obj(d, usage, "cache_creation");
+	if (split >= 0) {
+		cc1h = js_int_or(d, split, "ephemeral_1h_input_tokens", 0);
 		if (cc1h < 0)
 			cc1h = 0;
 		if (cc1h > cc)
@@ -130,36 +130,26 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 	ev->tok.cache_read = cr;
 	ev->tok.cache_create_1h = cc1h;
 	ev->tok.cache_create_5m = cc - cc1h;
+	ev->sidechain = js_typeof(d, js_get(d, rec, "isSidechain")) == JS_TRUE;
 
-	json_t *side = json_object_get(rec, "isSidechain");
-	ev->sidechain = json_is_true(side);
-
-	const char *id = ju_str(msg, "id");
-	if (id && *id) {
-		const char *req = ju_str(rec, "requestId");
-		if (!req || !*req)
-			req = "none";
-		if (!ju_copy(ev->msg_id, sizeof(ev->msg_id), id) ||
-		    (size_t)snprintf(ev->key, sizeof(ev->key), "c:%s\x1f%s", id, req) >= sizeof(ev->key)) {
-			r = au_fail(err, EINVAL, "message id too long");
-			goto out;
-		}
+	int idt = js_get(d, msg, "id");
+	if (js_typeof(d, idt) == JS_STRING && d->toks[idt].end > d->toks[idt].start) {
+		char req[AU_ID_MAX];
+		if (js_str(d, idt, ev->msg_id, sizeof(ev->msg_id)) < 0)
+			return au_fail(err, EINVAL, "message id too long");
+		if (!get_str(d, rec, "requestId", req, sizeof(req)) || !req[0])
+			strcpy(req, "none");
+		if ((size_t)snprintf(ev->key, sizeof(ev->key), "c:%s\x1f%s", ev->msg_id, req) >= sizeof(ev->key))
+			return au_fail(err, EINVAL, "message id too long");
 	}
 
-	const char *session = ju_str(rec, "sessionId");
-	if (!session)
-		session = ju_str(root, "sessionId");
-	ju_copy(ev->session, sizeof(ev->session), session && *session ? session : st->session);
-
-	const char *cwd = ju_str(rec, "cwd");
-	if (!cwd)
-		cwd = ju_str(root, "cwd");
-	if (!cwd || !ju_copy(ev->cwd, sizeof(ev->cwd), cwd))
+	if (!(get_str(d, rec, "sessionId", ev->session, sizeof(ev->session)) ||
+	      get_str(d, root, "sessionId", ev->session, sizeof(ev->session))) ||
+	    !ev->session[0])
+		ju_copy(ev->session, sizeof(ev->session), st->session);
+	if (!get_str(d, rec, "cwd", ev->cwd, sizeof(ev->cwd)) && !get_str(d, root, "cwd", ev->cwd, sizeof(ev->cwd)))
 		ju_copy(ev->cwd, sizeof(ev->cwd), st->project_dir);
-	r = 1;
-out:
-	json_decref(root);
-	return r;
+	return 1;
 }
 
 const au_parser_ops au_parser_claude = {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "json_util.h"
+#include "jsonscan.h"
 #include "parser.h"
 
 /* The fallback for early builds that never named the model (as ccusage). */
@@ -55,14 +56,14 @@ static bool codex_candidate(const char *line, size_t len)
 	       memmem(line, len, "\"session_meta\"", 14);
 }
 
-static bool read_counts(json_t *o, codex_counts *c)
+static bool read_counts(const js_doc *d, int o, codex_counts *c)
 {
-	if (!json_is_object(o))
+	if (js_typeof(d, o) != JS_OBJECT)
 		return false;
-	c->input = ju_int_or(o, "input_tokens", 0);
-	c->cached = ju_int_or(o, "cached_input_tokens", 0);
-	c->output = ju_int_or(o, "output_tokens", 0);
-	c->reasoning = ju_int_or(o, "reasoning_output_tokens", 0);
+	c->input = js_int_or(d, o, "input_tokens", 0);
+	c->cached = js_int_or(d, o, "cached_input_tokens", 0);
+	c->output = js_int_or(d, o, "output_tokens", 0);
+	c->reasoning = js_int_or(d, o, "reasoning_output_tokens", 0);
 	return c->input >= 0 && c->cached >= 0 && c->output >= 0 && c->reasoning >= 0;
 }
 
@@ -78,48 +79,51 @@ static bool counts_went_down(const codex_counts *now, const codex_counts *prev)
 	       now->reasoning < prev->reasoning;
 }
 
+/* Copies a non-empty string member into dst[cap]; false otherwise. */
+static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
+{
+	int t = js_get(d, obj, key);
+	return js_typeof(d, t) == JS_STRING && d->toks[t].end > d->toks[t].start && js_str(d, t, dst, cap) >= 0;
+}
+
 static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
 {
 	codex_state *st = vs;
-	json_error_t jerr;
-	json_t *root = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-	if (!root)
-		return au_fail(err, EINVAL, "invalid JSON at column %d: %s", jerr.column, jerr.text);
+	static __thread js_doc doc;
+	js_doc *d = &doc;
+	int r = js_parse(d, line, len, err);
+	if (r < 0)
+		return r;
 
-	int r = 0;
-	const char *type = ju_str(root, "type");
-	json_t *payload = ju_obj(root, "payload");
-	if (!type || !payload)
-		goto out;
+	int type = js_get(d, 0, "type");
+	int payload = js_get_obj(d, 0, "payload");
+	if (payload < 0)
+		return 0;
 
-	if (strcmp(type, "session_meta") == 0) {
-		const char *id = ju_str(payload, "id");
-		const char *cwd = ju_str(payload, "cwd");
-		if (id)
-			ju_copy(st->session, sizeof(st->session), id);
-		if (cwd)
-			ju_copy(st->cwd, sizeof(st->cwd), cwd);
-		goto out;
+	if (js_str_eq(d, type, "session_meta")) {
+		int id = js_get(d, payload, "id"), cwd = js_get(d, payload, "cwd");
+		if (js_typeof(d, id) == JS_STRING)
+			js_str(d, id, st->session, sizeof(st->session));
+		if (js_typeof(d, cwd) == JS_STRING)
+			js_str(d, cwd, st->cwd, sizeof(st->cwd));
+		return 0;
 	}
-	if (strcmp(type, "turn_context") == 0) {
-		const char *model = ju_str(payload, "model");
-		const char *cwd = ju_str(payload, "cwd");
-		if (model && *model)
-			ju_copy(st->model, sizeof(st->model), model);
-		if (cwd)
-			ju_copy(st->cwd, sizeof(st->cwd), cwd);
-		goto out;
+	if (js_str_eq(d, type, "turn_context")) {
+		int cwd = js_get(d, payload, "cwd");
+		get_str(d, payload, "model", st->model, sizeof(st->model));
+		if (js_typeof(d, cwd) == JS_STRING)
+			js_str(d, cwd, st->cwd, sizeof(st->cwd));
+		return 0;
 	}
-	if (strcmp(type, "event_msg") != 0)
-		goto out;
-	const char *ptype = ju_str(payload, "type");
-	json_t *info = ju_obj(payload, "info");
-	if (!ptype || strcmp(ptype, "token_count") != 0 || !info)
-		goto out; /* info:null events only carry rate limits */
+	if (!js_str_eq(d, type, "event_msg") || !js_str_eq(d, js_get(d, payload, "type"), "token_count"))
+		return 0;
+	int info = js_get_obj(d, payload, "info");
+	if (info < 0)
+		return 0; /* info:null events only carry rate limits */
 
 	codex_counts total, last, delta;
-	bool has_total = read_counts(json_object_get(info, "total_token_usage"), &total);
-	bool has_last = read_counts(json_object_get(info, "last_token_usage"), &last);
+	bool has_total = read_counts(d, js_get(d, info, "total_token_usage"), &total);
+	bool has_last = read_counts(d, js_get(d, info, "last_token_usage"), &last);
 	char shape; /* which counter the dedup key is built from */
 	if (has_total) {
 		if (st->have_total && counts_eq(&total, &st->total)) {
@@ -128,7 +132,7 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 				st->last = last;
 				st->have_last = true;
 			}
-			goto out;
+			return 0;
 		}
 		if (st->have_total && counts_went_down(&total, &st->total))
 			delta = has_last ? last : total; /* the counter restarted */
@@ -143,40 +147,35 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 		shape = 'T';
 	} else if (has_last) {
 		if (st->have_last && counts_eq(&last, &st->last))
-			goto out;
+			return 0;
 		delta = last;
 		shape = 'L';
 	} else {
-		goto out;
+		return 0;
 	}
 	if (has_last) {
 		st->last = last;
 		st->have_last = true;
 	}
 	if (delta.input == 0 && delta.cached == 0 && delta.output == 0 && delta.reasoning == 0)
-		goto out;
+		return 0;
 
-	const char *ts = ju_str(root, "timestamp");
 	memset(ev, 0, sizeof(*ev));
-	if (!ts || au_parse_iso8601_ms(ts, strlen(ts), &ev->ts_ms) < 0) {
-		r = au_fail(err, EINVAL, "token_count event with a missing or bad timestamp");
-		goto out;
-	}
+	char ts[64];
+	int tst = js_get(d, 0, "timestamp");
+	int tslen = js_typeof(d, tst) == JS_STRING ? js_str(d, tst, ts, sizeof(ts)) : -1;
+	if (tslen < 0 || au_parse_iso8601_ms(ts, (size_t)tslen, &ev->ts_ms) < 0)
+		return au_fail(err, EINVAL, "token_count event with a missing or bad timestamp");
 	/* Some builds name the model on the event itself. */
-	const char *model = ju_str(payload, "model");
-	if (!model)
-		model = ju_str(info, "model");
-	if (!model)
-		model = ju_str(info, "model_name");
-	if (!model || !*model)
-		model = st->model[0] ? st->model : NULL;
-	if (!model) {
-		model = CODEX_FALLBACK_MODEL;
-		ev->model_fallback = true;
-	}
-	if (!ju_copy(ev->model, sizeof(ev->model), model)) {
-		r = au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
-		goto out;
+	if (!get_str(d, payload, "model", ev->model, sizeof(ev->model)) &&
+	    !get_str(d, info, "model", ev->model, sizeof(ev->model)) &&
+	    !get_str(d, info, "model_name", ev->model, sizeof(ev->model))) {
+		if (st->model[0]) {
+			memcpy(ev->model, st->model, sizeof(ev->model));
+		} else {
+			strcpy(ev->model, CODEX_FALLBACK_MODEL);
+			ev->model_fallback = true;
+		}
 	}
 
 	ev->source = AU_SRC_CODEX;
@@ -196,10 +195,7 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 		 (long long)k->reasoning, ev->model);
 	ju_copy(ev->session, sizeof(ev->session), st->session);
 	ju_copy(ev->cwd, sizeof(ev->cwd), st->cwd);
-	r = 1;
-out:
-	json_decref(root);
-	return r;
+	return 1;
 }
 
 static json_t *counts_json(const codex_counts *c)

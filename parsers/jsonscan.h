@@ -1,0 +1,73 @@
+/*
+ * A validating JSON tokenizer for the parsers' hot path. It checks a whole
+ * line against RFC 8259 (UTF-8, escapes, surrogates, numbers, nesting) the
+ * way Jansson does, but builds only a flat token array pointing into the
+ * line: no allocation per value, no string copies. Lookups then find the
+ * few fields a parser needs. Jansson remains the reference: tests and a
+ * fuzzer compare the two on every input (tests/unit/test_jsonscan.c).
+ */
+#ifndef AU_JSONSCAN_H
+#define AU_JSONSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+typedef enum js_type {
+	JS_OBJECT = 1,
+	JS_ARRAY,
+	JS_STRING,
+	JS_INTEGER,
+	JS_REAL,
+	JS_TRUE,
+	JS_FALSE,
+	JS_NULL,
+} js_type;
+
+typedef struct js_tok {
+	uint8_t type;
+	uint8_t escaped; /* strings: contains a backslash escape */
+	uint32_t start;  /* strings: first byte after the quote */
+	uint32_t end;    /* strings: the closing quote; others: one past */
+	uint32_t next;   /* index of the token after this whole subtree */
+} js_tok;
+
+typedef struct js_doc {
+	const char *src;
+	js_tok *toks;
+	uint32_t ntok, cap;
+} js_doc;
+
+#define JS_MAX_DEPTH 2048 /* as Jansson */
+
+void js_doc_init(js_doc *d);
+void js_doc_release(js_doc *d);
+
+/* Tokenizes and validates src[0..len). 0, or -EINVAL with err->msg naming
+ * the byte column and the problem. Token 0 is the root value. */
+int js_parse(js_doc *d, const char *src, size_t len, au_err *err);
+
+/* Value token of the last member named key in object obj, or -1. */
+int js_get(const js_doc *d, int obj, const char *key);
+/* Object member lookups that also check the type; -1 if absent/other. */
+int js_get_obj(const js_doc *d, int obj, const char *key);
+
+static inline js_type js_typeof(const js_doc *d, int t)
+{
+	return t >= 0 ? (js_type)d->toks[t].type : (js_type)0;
+}
+
+/* An integer token's value (false for anything else). */
+bool js_int(const js_doc *d, int t, int64_t *ret);
+/* Integer member with a default for missing / non-integer. */
+int64_t js_int_or(const js_doc *d, int obj, const char *key, int64_t dflt);
+
+/* Unescaped string value into buf (NUL-terminated). Returns its length,
+ * -EINVAL if t is not a string, -ENOSPC if it does not fit. */
+int js_str(const js_doc *d, int t, char *buf, size_t cap);
+/* Whether string token t equals s exactly (after unescaping). */
+bool js_str_eq(const js_doc *d, int t, const char *s);
+
+#endif

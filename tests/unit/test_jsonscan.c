@@ -1,0 +1,102 @@
+/*
+ * parsers/jsonscan.c against Jansson on hand-picked edge cases and on
+ * thousands of mutated real log lines (see jsoncmp.h).
+ */
+#include <glib.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "jsoncmp.h"
+
+static const char *const cases[] = {
+	"{}", "[]", " {} ", "{\"a\":1}", "{\"a\":1,}", "[1,]", "[01]", "[-0]", "[-]", "[1.]", "[1.5e]",
+	"[1e5]", "[1E+5]", "[1e-5]", "[.5]", "[9223372036854775807]", "[9223372036854775808]",
+	"[-9223372036854775808]", "[-9223372036854775809]", "[1e309]", "[1e308]", "[-1e400]", "[1e-400]",
+	"[true]", "[truex]", "[tru]", "[nul]", "[null ]", "\"str\"", "1", "", "  ", "{\"a\" 1}",
+	"{\"a\":}", "{1:2}", "{\"a\":1}x", "[\"\\u0000\"]", "{\"\\u0000\":1}", "[\"\\ud800\"]",
+	"[\"\\udc00\"]", "[\"\\ud83d\\ude00\"]", "[\"\\ud83d\\u0041\"]", "[\"\\x\"]", "[\"\\/\"]",
+	"[\"a\tb\"]", "[\"\xc3\xa9\"]", "[\"\xc3\"]", "[\"\xe0\x80\x80\"]", "[\"\xed\xa0\x80\"]",
+	"[\"\xf4\x90\x80\x80\"]", "[\"\xf0\x9f\x98\x80\"]", "[\"\xff\"]", "{\"a\":1,\"a\":2}",
+	"{\"a\":{\"b\":[1,2,{\"c\":\"d\"}]},\"e\":null}", "[\"\x7f\"]", "\xef\xbb\xbf{}", "[1 2]",
+	"{\"a\":1 \"b\":2}", "[[[[[]]]]]", "{\"usage\":{\"input_tokens\":5}}", "[\"\\u00e9\\u4e2d\"]",
+	"[\"\\uD83D\\uDE00\"]", "[\"\\uDBFF\\uDFFF\"]", "[1.0e+2]", "[-0.0]", "[0e0]",
+};
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_INT(jsoncmp(cases[i], strlen(cases[i])), 0);
+
+	/* depth: Jansson allows 2048 nested values */
+	for (int depth = 2046; depth <= 2050; depth++) {
+		GString *g = g_string_new(NULL);
+		for (int k = 0; k < depth; k++)
+			g_string_append_c(g, '[');
+		g_string_append_c(g, '1');
+		for (int k = 0; k < depth; k++)
+			g_string_append_c(g, ']');
+		CHECK_INT(jsoncmp(g->str, g->len), 0);
+		g_string_free(g, TRUE);
+	}
+
+	/* NUL bytes are data, not terminators */
+	CHECK_INT(jsoncmp("[\"a\0b\"]", 7), 0);
+	CHECK_INT(jsoncmp("[1]\0", 4), 0);
+
+	/* mutations of real fixture lines: flips, cuts, insertions */
+	const char *fx = getenv("AU_FIXTURES");
+	char *path = g_build_filename(fx ? fx : "fixtures", "demo", ".codex", "sessions", "2026", "11", "17",
+				      "rollout-2026-11-17T14-00-00-019a8c1e-1111-7000-8000-00000000aa01.jsonl", NULL);
+	gchar *text = NULL;
+	gsize len = 0;
+	CHECK(g_file_get_contents(path, &text, &len, NULL));
+	char *claude = g_build_filename(fx ? fx : "fixtures", "rules", "claude-traps", "home", ".claude", "projects",
+					"-home-u-proj", "s1.jsonl", NULL);
+	gchar *text2 = NULL;
+	gsize len2 = 0;
+	CHECK(g_file_get_contents(claude, &text2, &len2, NULL));
+	gchar *all = g_strconcat(text ? text : "", text2 ? text2 : "", NULL);
+	gchar **lines = g_strsplit(all, "\n", -1);
+	static const char junk[] = "\"\\{}[],:0-e.tu\xc3\xa9\xff\x01 ";
+	GRand *rnd = g_rand_new_with_seed(12345);
+	int diffs = 0, tried = 0;
+	for (int round = 0; round < 40; round++)
+		for (gchar **l = lines; *l; l++) {
+			size_t n = strlen(*l);
+			if (!n)
+				continue;
+			char *m = g_memdup2(*l, n + 8);
+			size_t mlen = n;
+			int edits = g_rand_int_range(rnd, 0, 3);
+			for (int e = 0; e < edits; e++) {
+				size_t at = (size_t)g_rand_int_range(rnd, 0, (gint32)mlen);
+				switch (g_rand_int_range(rnd, 0, 3)) {
+				case 0:
+					m[at] = junk[g_rand_int_range(rnd, 0, sizeof(junk) - 1)];
+					break;
+				case 1:
+					mlen = at;
+					break;
+				default:
+					memmove(m + at + 1, m + at, mlen - at);
+					m[at] = junk[g_rand_int_range(rnd, 0, sizeof(junk) - 1)];
+					mlen++;
+				}
+				if (!mlen)
+					break;
+			}
+			diffs += jsoncmp(m, mlen);
+			tried++;
+			g_free(m);
+		}
+	CHECK(tried > 1000);
+	CHECK_INT(diffs, 0);
+	g_rand_free(rnd);
+	g_strfreev(lines);
+	g_free(all);
+	g_free(text);
+	g_free(text2);
+	g_free(path);
+	g_free(claude);
+	return check_done("test_jsonscan");
+}
