@@ -28,6 +28,8 @@ typedef struct au_cmd {
 } au_cmd;
 
 extern const au_cmd au_commands[];
+/* How the user invoked us, for suggested commands ("./build/aiusage"). */
+extern const char *au_progname;
 
 /* Common options, filled by au_parse_options. */
 typedef struct au_opts {

@@ -56,7 +56,8 @@ static void print_nothing_found(const au_scan_stats *st, bool scanned)
 	}
 	printf("\nOnce Claude Code or Codex CLI has run here, try again; set CLAUDE_CONFIG_DIR or\n"
 	       "CODEX_HOME if their logs live elsewhere. To see aiusage at work on sample logs,\n"
-	       "run: aiusage demo\n");
+	       "run: %s demo\n",
+	       au_progname);
 }
 
 int au_cmd_report(const au_cmd *cmd, int argc, char **argv)

@@ -111,8 +111,13 @@ void au_print_help(const au_cmd *cmd, FILE *f)
 	fprintf(f, "Usage: aiusage %s [OPTIONS]\n%s.\n\n%s", cmd->name, cmd->summary, cmd->usage);
 }
 
+const char *au_progname = "aiusage";
+
 int main(int argc, char **argv)
 {
+	/* Messages suggest commands the way the user ran us (./build/aiusage). */
+	if (argv[0] && strchr(argv[0], '/'))
+		au_progname = argv[0];
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers are never locale-formatted */
 	const char *name = argc > 1 ? argv[1] : "daily";
