@@ -1655,7 +1655,7 @@ int main(int argc, char **argv)
 	uint64_t seed = 1;
 	int days = 30;
 	int sy = 2026, sm = 10, sd = 1;
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
@@ -1675,7 +1675,6 @@ int main(int argc, char **argv)
 				die("bad --start %s (want YYYY-MM-DD)", v);
 		} else
 			usage();
-		i++;
 	}
 	if (!out)
 		usage();
