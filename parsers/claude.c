@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fastfind.h"
 #include "json_util.h"
 #include "jsonscan.h"
 #include "parser.h"
@@ -55,7 +56,7 @@ static void claude_init(void *vs, const char *path)
 
 static bool claude_candidate(const char *line, size_t len)
 {
-	return memmem(line, len, "\"usage\"", 7) != NULL;
+	return au_memmem(line, len, "\"usage\"", 7) != NULL;
 }
 
 /* Copies string member key of obj into dst; false if absent or too long. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fastfind.h"
 #include "json_util.h"
 #include "jsonscan.h"
 #include "parser.h"
@@ -49,11 +50,33 @@ static void codex_init(void *vs, const char *path)
 		memcpy(st->session, base, n);
 }
 
+/*
+ * Rollout lines are {"timestamp":"...","type":"<kind>","payload":{...}}.
+ * When a line has exactly that head, its kind decides at once and the big
+ * response_item lines are never searched; any other shape is searched.
+ */
 static bool codex_candidate(const char *line, size_t len)
 {
-	/* Envelope keys come first, so look at the head of long lines first. */
-	return memmem(line, len, "\"token_count\"", 13) || memmem(line, len, "\"turn_context\"", 14) ||
-	       memmem(line, len, "\"session_meta\"", 14);
+	static const char head[] = "{\"timestamp\":\"";
+	const size_t hl = sizeof(head) - 1;
+	if (len > hl + 64 && memcmp(line, head, hl) == 0) {
+		const char *q = memchr(line + hl, '"', 48);
+		static const char type[] = "\",\"type\":\"";
+		const size_t tl = sizeof(type) - 1;
+		if (q && q[-1] != '\\' && memcmp(q, type, tl) == 0) {
+			const char *k = q + tl;
+			size_t rest = len - (size_t)(k - line);
+			if (rest > 13 && memcmp(k, "turn_context\"", 13) == 0)
+				return true;
+			if (rest > 13 && memcmp(k, "session_meta\"", 13) == 0)
+				return true;
+			if (rest > 10 && memcmp(k, "event_msg\"", 10) == 0)
+				return au_memmem(k, rest, "\"token_count\"", 13) != NULL;
+			return false;
+		}
+	}
+	return au_memmem(line, len, "\"token_count\"", 13) || au_memmem(line, len, "\"turn_context\"", 14) ||
+	       au_memmem(line, len, "\"session_meta\"", 14);
 }
 
 static bool read_counts(const js_doc *d, int o, codex_counts *c)

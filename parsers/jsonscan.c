@@ -7,6 +7,9 @@
 #include "jsonscan.h"
 
 #include <errno.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +136,23 @@ static int parse_string(js_parser *ps, bool is_key)
 	const unsigned char *p = ps->p + 1, *end = ps->end;
 	bool escaped = false;
 	for (;;) {
+#ifdef __SSE2__
+		/* 16 plain ASCII bytes at a time: stop at a quote, a backslash, a
+		 * control byte or a non-ASCII byte (negative as a signed char). */
+		const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+		const __m128i space = _mm_set1_epi8(0x20);
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+						    _mm_cmplt_epi8(v, space));
+			int mask = _mm_movemask_epi8(stop);
+			if (mask) {
+				p += __builtin_ctz((unsigned)mask);
+				break;
+			}
+			p += 16;
+		}
+#endif
 		while (p < end && str_class[*p] == 0)
 			p++;
 		if (p >= end)
@@ -403,7 +423,7 @@ int js_str(const js_doc *d, int t, char *buf, size_t cap)
 		} else {
 			char c = p[1];
 			if (c == 'u') {
-				unsigned u, u2;
+				unsigned u = 0, u2 = 0; /* validated by js_parse */
 				hex4((const unsigned char *)p + 2, &u);
 				p += 6;
 				if (u >= 0xD800 && u <= 0xDBFF) {

@@ -40,7 +40,6 @@ static const char *const migrations[] = {
 	"  cache_read INTEGER NOT NULL, output INTEGER NOT NULL, reasoning INTEGER NOT NULL,"
 	"  total INTEGER NOT NULL, cost INTEGER, file_id INTEGER);"
 	"CREATE INDEX usage_msg_id ON usage(msg_id) WHERE msg_id IS NOT NULL;"
-	"CREATE INDEX usage_ts ON usage(ts);"
 	"CREATE TABLE agg("
 	"  bucket INTEGER NOT NULL, source TEXT NOT NULL, model TEXT NOT NULL,"
 	"  project TEXT NOT NULL, session TEXT NOT NULL, n INTEGER NOT NULL,"
@@ -184,7 +183,10 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	if ((r = exec(s, readonly ? "PRAGMA query_only = 1"
-				  : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL",
+				  : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+				    /* 16 MiB of page cache: a cold scan's writes stay in
+				     * memory until the commit instead of spilling */
+				    " PRAGMA cache_size = -16384",
 		      err)) < 0 ||
 	    (r = migrate(s, err)) < 0) {
 		char msg[sizeof(err->msg)];

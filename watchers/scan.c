@@ -19,7 +19,7 @@
 #include "sources.h"
 
 #define READ_CHUNK (1u << 20)
-#define BATCH_BYTES (64 << 20) /* commit at least this often */
+#define BATCH_BYTES (256 << 20) /* commit at least this often */
 
 typedef struct scanner {
 	au_store *store;
@@ -30,6 +30,16 @@ typedef struct scanner {
 	au_buf buf;
 	int64_t batch_bytes;
 	gint64 last_progress;
+	/*
+	 * Streaming writes several copies of one response on consecutive lines:
+	 * the best of a run of same-key events is held here and written once
+	 * (the dedup rules do not depend on order, so this changes nothing but
+	 * the number of store writes).
+	 */
+	bool have_pending;
+	au_event pending;
+	int64_t pending_file, pending_offset;
+	au_event scratch;
 } scanner;
 
 void au_scan_stats_init(au_scan_stats *st)
@@ -157,30 +167,8 @@ static int64_t mtime_ns(const struct stat *sb)
 	return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
 }
 
-/* Handles one complete line; a negative return is a store failure. */
-static int handle_line(scanner *sc, const au_parser_ops *p, void *state, au_cursor *c, const char *line,
-		       size_t len, int64_t offset, au_err *err)
+static void count_put(scanner *sc, const au_event *ev, bool priced, au_put_result res)
 {
-	if (len == 0 || !p->candidate(line, len))
-		return 0;
-	au_event ev;
-	au_err perr = {{0}};
-	int r = p->parse_line(state, line, len, &ev, &perr);
-	if (r < 0) {
-		sc->st->malformed++;
-		warn(sc, c->path, c->line, "skipped: %s", perr.msg);
-		return 0;
-	}
-	if (r == 0)
-		return 0;
-	sc->st->events++;
-	int64_t cost = AU_COST_UNPRICED;
-	const au_model_price *mp = au_pricing_lookup(sc->pricing, ev.model);
-	if (mp)
-		cost = au_cost_pico(mp, &ev.tok);
-	au_put_result res;
-	if ((r = au_store_put(sc->store, &ev, c->id, offset, cost, &res, err)) < 0)
-		return r;
 	switch (res) {
 	case AU_PUT_NEW:
 		sc->st->responses_new++;
@@ -196,11 +184,72 @@ static int handle_line(scanner *sc, const au_parser_ops *p, void *state, au_curs
 		break;
 	}
 	if (res == AU_PUT_NEW || res == AU_PUT_REPLACED) {
-		if (!mp)
-			count_model(sc->st->unpriced, ev.model);
-		if (ev.model_fallback)
-			count_model(sc->st->fallback, ev.model);
+		if (!priced)
+			count_model(sc->st->unpriced, ev->model);
+		if (ev->model_fallback)
+			count_model(sc->st->fallback, ev->model);
 	}
+}
+
+/* Writes the held event, if any. */
+static int flush_pending(scanner *sc, au_err *err)
+{
+	if (!sc->have_pending)
+		return 0;
+	sc->have_pending = false;
+	const au_event *ev = &sc->pending;
+	int64_t cost = AU_COST_UNPRICED;
+	const au_model_price *mp = au_pricing_lookup(sc->pricing, ev->model);
+	if (mp)
+		cost = au_cost_pico(mp, &ev->tok);
+	au_put_result res;
+	int r = au_store_put(sc->store, ev, sc->pending_file, sc->pending_offset, cost, &res, err);
+	if (r < 0)
+		return r;
+	count_put(sc, ev, mp != NULL, res);
+	return 0;
+}
+
+/* Whether ev should replace the held copy with the same key (store.c's rules). */
+static bool better_copy(const au_event *ev, const au_event *held)
+{
+	int64_t a = au_tokens_total(&ev->tok), b = au_tokens_total(&held->tok);
+	if (ev->dedup == AU_DEDUP_MIN)
+		return a < b;
+	return (held->sidechain && !ev->sidechain) || (held->sidechain == ev->sidechain && a > b);
+}
+
+/* Handles one complete line; a negative return is a store failure. */
+static int handle_line(scanner *sc, const au_parser_ops *p, void *state, au_cursor *c, const char *line,
+		       size_t len, int64_t offset, au_err *err)
+{
+	if (len == 0 || !p->candidate(line, len))
+		return 0;
+	au_event *ev = &sc->scratch;
+	au_err perr = {{0}};
+	int r = p->parse_line(state, line, len, ev, &perr);
+	if (r < 0) {
+		sc->st->malformed++;
+		warn(sc, c->path, c->line, "skipped: %s", perr.msg);
+		return 0;
+	}
+	if (r == 0)
+		return 0;
+	sc->st->events++;
+	if (sc->have_pending && ev->key[0] && strcmp(ev->key, sc->pending.key) == 0) {
+		sc->st->copies_kept++; /* one of the two copies is not written */
+		if (better_copy(ev, &sc->pending)) {
+			sc->pending = *ev;
+			sc->pending_offset = offset;
+		}
+		return 0;
+	}
+	if ((r = flush_pending(sc, err)) < 0)
+		return r;
+	sc->pending = *ev;
+	sc->pending_file = c->id;
+	sc->pending_offset = offset;
+	sc->have_pending = true;
 	return 0;
 }
 
@@ -314,7 +363,7 @@ static int scan_file(scanner *sc, const char *path, au_source src, au_root_info 
 			close(fd);
 			return 0;
 		}
-		uint64_t fp;
+		uint64_t fp = 0;
 		if ((int64_t)sb.st_dev == c->dev && (int64_t)sb.st_ino == c->ino && sb.st_size >= c->offset &&
 		    sb.st_size >= c->fp_len && fingerprint(fd, c->fp_len, &fp) == 0 && fp == c->fp)
 			fresh = false; /* appended to: resume */
@@ -353,7 +402,7 @@ static int scan_file(scanner *sc, const char *path, au_source src, au_root_info 
 	if (!c->id && (r = au_store_save_cursor(sc->store, c, err)) < 0)
 		goto out;
 	sc->st->files_read++;
-	if ((r = read_lines(sc, fd, p, state, c, err)) < 0)
+	if ((r = read_lines(sc, fd, p, state, c, err)) < 0 || (r = flush_pending(sc, err)) < 0)
 		goto out;
 	free(c->state);
 	c->state = p->save ? p->save(state) : NULL;
