@@ -263,6 +263,10 @@ bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st
 	}
 	progress_ctx pc = {g_get_monotonic_time(), false};
 	au_scan_opts so = {.only = AU_SRC_NONE};
+	int64_t threads;
+	const char *tenv = getenv("AIUSAGE_SCAN_THREADS");
+	if (tenv && au_parse_int64(tenv, &threads) && threads > 0 && threads <= 64)
+		so.threads = (int)threads;
 	if (isatty(STDERR_FILENO) && !o->quiet) {
 		so.progress = on_progress;
 		so.progress_ud = &pc;

@@ -3,7 +3,9 @@
  * its cursor (device, inode, size, mtime, head fingerprint), parse only the
  * bytes that are new, and record events and cursors in one transaction per
  * batch, so a crash or a full disk never loses or double-counts anything.
- * The watcher (later) reuses au_scan_file for single files.
+ * Files are read and parsed on worker threads (filejob.c); this thread is
+ * the store's one writer and takes their results in sorted file order, so
+ * the outcome does not depend on thread timing.
  */
 #ifndef AU_SCAN_H
 #define AU_SCAN_H
@@ -12,13 +14,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "filejob.h"
 #include "parser.h"
 #include "pricing.h"
 #include "store.h"
-
-#define AU_LINE_CAP (64u << 20) /* longest line we hold in memory */
-#define AU_FP_BYTES 1024        /* head of a file hashed to spot rewrites */
-#define AU_MAX_WARNINGS 50      /* kept verbatim; the rest are counted */
 
 typedef struct au_root_info {
 	char *dir;
@@ -43,6 +42,7 @@ typedef void (*au_progress_fn)(void *ud, const au_scan_stats *st);
 
 typedef struct au_scan_opts {
 	au_source only; /* AU_SRC_NONE: every source */
+	int threads;    /* reader threads; 0: one per core, at most 4 */
 	au_progress_fn progress;
 	void *progress_ud;
 } au_scan_opts;

@@ -1,0 +1,333 @@
+/*
+ * One file's incremental read (see filejob.h). File-level trouble: a file
+ * that cannot be opened, a corrupt or oversized line, a half-written last
+ * line: becomes a warning naming the file and line, never a failure.
+ */
+#include "filejob.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_CHUNK (1u << 20)
+
+/* Per-thread state of a running job. */
+typedef struct reader {
+	au_filejob *j;
+	const au_parser_ops *p;
+	void *state;
+	au_cursor *c; /* &j->next */
+	/*
+	 * Streaming writes several copies of one response on consecutive lines:
+	 * the best of such a run is kept here and recorded once (the dedup
+	 * rules do not depend on order, so only the number of writes changes).
+	 */
+	bool have_pending;
+	int64_t pending_offset;
+	au_event pending, scratch;
+} reader;
+
+static void warn(au_filejob *j, int64_t line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void warn(au_filejob *j, int64_t line, const char *fmt, ...)
+{
+	j->warnings_total++;
+	if (j->warnings->len >= AU_MAX_WARNINGS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	char *msg = line > 0 ? g_strdup_printf("%s:%" PRId64 ": %s", j->path, line, text)
+			     : g_strdup_printf("%s: %s", j->path, text);
+	g_free(text);
+	g_ptr_array_add(j->warnings, msg);
+}
+
+au_filejob *au_filejob_new(const char *path, au_source src, const au_cursor *prev)
+{
+	au_filejob *j = xcalloc(1, sizeof(*j));
+	j->path = xstrdup(path);
+	j->source = src;
+	if (prev) {
+		j->prev = xcalloc(1, sizeof(*j->prev));
+		*j->prev = *prev;
+		j->prev->path = NULL;
+		j->prev->state = prev->state ? xstrdup(prev->state) : NULL;
+	}
+	j->recs = g_array_new(FALSE, FALSE, sizeof(au_rec));
+	j->strings = g_string_chunk_new(4096);
+	j->warnings = g_ptr_array_new_with_free_func(g_free);
+	return j;
+}
+
+void au_filejob_free(au_filejob *j)
+{
+	if (!j)
+		return;
+	free(j->path);
+	au_cursor_free(j->prev);
+	free(j->next.state);
+	g_array_free(j->recs, TRUE);
+	g_string_chunk_free(j->strings);
+	g_ptr_array_free(j->warnings, TRUE);
+	free(j);
+}
+
+static int fingerprint(int fd, int64_t len, uint64_t *ret)
+{
+	char head[AU_FP_BYTES];
+	if (len > AU_FP_BYTES)
+		len = AU_FP_BYTES;
+	ssize_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, head + got, (size_t)(len - got), got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		got += n;
+	}
+	*ret = au_hash64(head, (size_t)len);
+	return 0;
+}
+
+static int64_t mtime_ns(const struct stat *sb)
+{
+	return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+static const char *intern(au_filejob *j, const char *s)
+{
+	return *s ? g_string_chunk_insert_const(j->strings, s) : "";
+}
+
+static void record(reader *rd, const au_event *ev, int64_t offset)
+{
+	au_filejob *j = rd->j;
+	au_rec r = {
+		.source = ev->source,
+		.dedup = ev->dedup,
+		.sidechain = ev->sidechain,
+		.model_fallback = ev->model_fallback,
+		.ts_ms = ev->ts_ms,
+		.offset = offset,
+		.tok = ev->tok,
+		.key = *ev->key ? g_string_chunk_insert(j->strings, ev->key) : "",
+		.msg_id = intern(j, ev->msg_id),
+		.session = intern(j, ev->session),
+		.model = intern(j, ev->model),
+		.cwd = intern(j, ev->cwd),
+	};
+	g_array_append_val(j->recs, r);
+}
+
+void au_rec_to_event(const au_rec *r, au_event *ev)
+{
+	ev->source = r->source;
+	ev->dedup = r->dedup;
+	ev->sidechain = r->sidechain;
+	ev->model_fallback = r->model_fallback;
+	ev->ts_ms = r->ts_ms;
+	ev->tok = r->tok;
+	g_strlcpy(ev->key, r->key, sizeof(ev->key));
+	g_strlcpy(ev->msg_id, r->msg_id, sizeof(ev->msg_id));
+	g_strlcpy(ev->session, r->session, sizeof(ev->session));
+	g_strlcpy(ev->model, r->model, sizeof(ev->model));
+	g_strlcpy(ev->cwd, r->cwd, sizeof(ev->cwd));
+}
+
+static void flush_pending(reader *rd)
+{
+	if (rd->have_pending)
+		record(rd, &rd->pending, rd->pending_offset);
+	rd->have_pending = false;
+}
+
+/* Whether ev should replace the held copy with the same key (store.c's rules). */
+static bool better_copy(const au_event *ev, const au_event *held)
+{
+	int64_t a = au_tokens_total(&ev->tok), b = au_tokens_total(&held->tok);
+	if (ev->dedup == AU_DEDUP_MIN)
+		return a < b;
+	return (held->sidechain && !ev->sidechain) || (held->sidechain == ev->sidechain && a > b);
+}
+
+static void handle_line(reader *rd, const char *line, size_t len, int64_t offset)
+{
+	if (len == 0 || !rd->p->candidate(line, len))
+		return;
+	au_event *ev = &rd->scratch;
+	au_err perr = {{0}};
+	int r = rd->p->parse_line(rd->state, line, len, ev, &perr);
+	if (r < 0) {
+		rd->j->malformed++;
+		warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
+		return;
+	}
+	if (r == 0)
+		return;
+	rd->j->events++;
+	if (rd->have_pending && ev->key[0] && strcmp(ev->key, rd->pending.key) == 0) {
+		rd->j->merged++;
+		if (better_copy(ev, &rd->pending)) {
+			rd->pending = *ev;
+			rd->pending_offset = offset;
+		}
+		return;
+	}
+	flush_pending(rd);
+	rd->pending = *ev;
+	rd->pending_offset = offset;
+	rd->have_pending = true;
+}
+
+/* Reads from c->offset to EOF; only complete lines are consumed. */
+static void read_lines(reader *rd, int fd)
+{
+	static __thread au_buf tbuf; /* grows to the longest line; reused */
+	au_buf *b = &tbuf;
+	au_filejob *j = rd->j;
+	au_cursor *c = rd->c;
+	b->cap = AU_LINE_CAP;
+	b->len = 0;
+	bool skipping = false; /* inside a line longer than AU_LINE_CAP */
+	int64_t skipped = 0;   /* bytes of that line already thrown away */
+	int64_t skip_line = 0;
+	if (lseek(fd, c->offset, SEEK_SET) < 0) {
+		warn(j, 0, "cannot seek: %s", strerror(errno));
+		return;
+	}
+	for (;;) {
+		if (au_buf_reserve(b, READ_CHUNK) < 0 && b->alloc - 1 == b->len) {
+			/* The buffer is at its cap and holds no newline. */
+			if (!skipping) {
+				skipping = true;
+				skip_line = c->line + 1;
+			}
+			skipped += (int64_t)b->len;
+			b->len = 0;
+			continue;
+		}
+		size_t room = b->alloc - 1 - b->len;
+		if (room > READ_CHUNK)
+			room = READ_CHUNK;
+		ssize_t n = read(fd, b->data + b->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			warn(j, c->line + 1, "read error: %s", strerror(errno));
+			j->unreadable++;
+			break;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		j->bytes_read += n;
+
+		char *pos = b->data, *end = b->data + b->len;
+		char *nl;
+		while ((nl = memchr(pos, '\n', (size_t)(end - pos)))) {
+			size_t len = (size_t)(nl - pos);
+			int64_t line_off = c->offset;
+			c->offset += (int64_t)len + 1;
+			c->line++;
+			if (skipping) {
+				/* the tail of an oversized line */
+				c->offset += skipped;
+				skipping = false;
+				skipped = 0;
+				j->oversized++;
+				warn(j, skip_line, "skipped: line longer than %u MiB", AU_LINE_CAP >> 20);
+			} else {
+				handle_line(rd, pos, len, line_off);
+			}
+			pos = nl + 1;
+		}
+		size_t rest = (size_t)(end - pos);
+		if (skipping) {
+			skipped += (int64_t)rest;
+			b->len = 0;
+			continue;
+		}
+		memmove(b->data, pos, rest);
+		b->len = rest;
+	}
+	if (skipping || b->len > 0)
+		j->partial++;
+	/* a very long line should not pin its memory for the rest of the scan */
+	if (b->alloc > 8 * READ_CHUNK)
+		au_buf_release(b);
+}
+
+void au_filejob_run(au_filejob *j)
+{
+	const au_parser_ops *p = au_parser_by_source(j->source);
+	int fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		j->outcome = AU_JOB_UNREADABLE;
+		j->unreadable++;
+		warn(j, 0, "cannot %s: %s", fd < 0 ? "open" : "stat", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	j->bytes_total = sb.st_size;
+
+	const au_cursor *prev = j->prev;
+	bool fresh = true;
+	if (prev && prev->source == j->source) {
+		bool same_file = (int64_t)sb.st_dev == prev->dev && (int64_t)sb.st_ino == prev->ino;
+		if (same_file && sb.st_size == prev->size && mtime_ns(&sb) == prev->mtime_ns) {
+			j->outcome = AU_JOB_UNCHANGED;
+			close(fd);
+			return;
+		}
+		uint64_t fp = 0;
+		if (same_file && sb.st_size >= prev->offset && sb.st_size >= prev->fp_len &&
+		    fingerprint(fd, prev->fp_len, &fp) == 0 && fp == prev->fp)
+			fresh = false; /* appended to: resume */
+		else
+			j->reread = true; /* truncated, replaced or rewritten */
+	}
+	j->outcome = AU_JOB_READ;
+
+	reader rd = {.j = j, .p = p, .c = &j->next};
+	rd.state = xcalloc(1, p->state_size);
+	p->init(rd.state, j->path);
+	if (!fresh && prev->state && p->load) {
+		au_err lerr;
+		if (p->load(rd.state, prev->state, &lerr) < 0) {
+			warn(j, 0, "%s; reading the file again from the start", lerr.msg);
+			p->init(rd.state, j->path);
+			fresh = true;
+			j->reread = true;
+		}
+	}
+	au_cursor *c = &j->next;
+	c->source = j->source;
+	c->offset = fresh ? 0 : prev->offset;
+	c->line = fresh ? 0 : prev->line;
+	c->dev = (int64_t)sb.st_dev;
+	c->ino = (int64_t)sb.st_ino;
+	c->size = sb.st_size;
+	c->mtime_ns = mtime_ns(&sb);
+	c->fp_len = sb.st_size < AU_FP_BYTES ? sb.st_size : AU_FP_BYTES;
+	if (fingerprint(fd, c->fp_len, &c->fp) < 0) {
+		c->fp_len = 0;
+		c->fp = au_hash64("", 0);
+	}
+
+	read_lines(&rd, fd);
+	flush_pending(&rd);
+	c->state = p->save ? p->save(rd.state) : NULL;
+	free(rd.state);
+	close(fd);
+}

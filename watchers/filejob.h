@@ -1,0 +1,63 @@
+/*
+ * Reading one log file: compare it with its stored cursor, read only the
+ * new complete lines, run the parser, and collect the usage records with
+ * the file's new cursor. No SQLite here, so a job can run on a worker
+ * thread while the scan's one writer stores the results of earlier files.
+ */
+#ifndef AU_FILEJOB_H
+#define AU_FILEJOB_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parser.h"
+#include "store.h"
+
+#define AU_LINE_CAP (64u << 20) /* longest line we hold in memory */
+#define AU_FP_BYTES 1024        /* head of a file hashed to spot rewrites */
+#define AU_MAX_WARNINGS 50      /* kept verbatim; the rest are counted */
+
+/* A usage event with its strings interned in the job (compact: a file can
+ * hold thousands). */
+typedef struct au_rec {
+	au_source source;
+	au_dedup dedup;
+	bool sidechain, model_fallback;
+	int64_t ts_ms;
+	int64_t offset; /* of its line, for records keyed by position */
+	au_tokens tok;
+	const char *key, *msg_id, *session, *model, *cwd;
+} au_rec;
+
+typedef enum au_job_outcome {
+	AU_JOB_READ,       /* read (maybe nothing new): store recs and next */
+	AU_JOB_UNCHANGED,  /* same identity, size and mtime: nothing to do */
+	AU_JOB_UNREADABLE, /* could not be opened or stat'ed: a warning */
+} au_job_outcome;
+
+typedef struct au_filejob {
+	/* input */
+	char *path;
+	au_source source;
+	au_cursor *prev; /* a copy of the stored cursor, or NULL (owned) */
+	/* output */
+	au_job_outcome outcome;
+	bool reread;      /* truncated, replaced or rewritten: read from 0 */
+	au_cursor next;   /* identity, offset, line, fingerprint, state */
+	GArray *recs;     /* au_rec */
+	GStringChunk *strings;
+	int64_t bytes_total, bytes_read, events, merged;
+	int64_t malformed, oversized, partial, unreadable;
+	GPtrArray *warnings; /* "path:line: text", at most AU_MAX_WARNINGS */
+	int64_t warnings_total;
+} au_filejob;
+
+au_filejob *au_filejob_new(const char *path, au_source src, const au_cursor *prev);
+void au_filejob_run(au_filejob *j);
+void au_filejob_free(au_filejob *j);
+
+/* Fills ev from r (strings copied into ev's fixed fields). */
+void au_rec_to_event(const au_rec *r, au_event *ev);
+
+#endif
