@@ -481,10 +481,13 @@ int js_get(const js_doc *d, int obj, const char *key)
 	if (js_typeof(d, obj) != JS_OBJECT)
 		return -1;
 	int found = -1;
+	size_t n = strlen(key);
 	uint32_t end = d->toks[obj].next;
 	for (uint32_t k = (uint32_t)obj + 1; k < end;) {
 		uint32_t v = k + 1; /* a key is always a single token */
-		if (js_str_eq(d, (int)k, key))
+		const js_tok *kt = &d->toks[k];
+		if (kt->escaped ? js_str_eq(d, (int)k, key)
+				: kt->end - kt->start == n && memcmp(d->src + kt->start, key, n) == 0)
 			found = (int)v; /* the last duplicate wins, as in Jansson */
 		k = d->toks[v].next;
 	}

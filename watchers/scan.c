@@ -90,6 +90,7 @@ typedef struct task {
 	au_filejob *job;
 	guint root;
 	bool done;
+	bool unchanged; /* settled by a stat() here: no job to run */
 } task;
 
 typedef struct scanner {
@@ -254,8 +255,18 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		g_ptr_array_sort(files, cmp_str);
 		for (guint i = 0; i < files->len; i++) {
 			const char *path = files->pdata[i];
-			task t = {.job = au_filejob_new(path, rt->source, g_hash_table_lookup(sc.cursors, path)),
-				  .root = st->roots->len};
+			const au_cursor *prev = g_hash_table_lookup(sc.cursors, path);
+			task t = {.job = au_filejob_new(path, rt->source, prev), .root = st->roots->len};
+			/* The common case of a warm run, decided without a thread hop. */
+			struct stat fsb;
+			if (prev && prev->source == rt->source && stat(path, &fsb) == 0 &&
+			    (int64_t)fsb.st_dev == prev->dev && (int64_t)fsb.st_ino == prev->ino &&
+			    fsb.st_size == prev->size &&
+			    (int64_t)fsb.st_mtim.tv_sec * 1000000000 + fsb.st_mtim.tv_nsec == prev->mtime_ns) {
+				t.unchanged = true;
+				t.job->outcome = AU_JOB_UNCHANGED;
+				t.job->bytes_total = fsb.st_size;
+			}
 			g_array_append_val(tasks, t);
 		}
 		g_ptr_array_free(files, TRUE);
@@ -274,9 +285,12 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		goto done;
 	for (guint i = 0; i < tasks->len; i++) {
 		task *t = &g_array_index(tasks, task, i);
-		if (pool) {
+		if (t->unchanged) {
+			/* nothing to read */
+		} else if (pool) {
 			for (; pushed < tasks->len && pushed < i + WINDOW; pushed++)
-				g_thread_pool_push(pool, &g_array_index(tasks, task, pushed), NULL);
+				if (!g_array_index(tasks, task, pushed).unchanged)
+					g_thread_pool_push(pool, &g_array_index(tasks, task, pushed), NULL);
 			g_mutex_lock(&sc.lock);
 			while (!t->done)
 				g_cond_wait(&sc.cond, &sc.lock);
