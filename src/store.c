@@ -174,7 +174,23 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		}
 		g_free(dir);
 	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+	int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc == SQLITE_OK && readonly && sqlite3_exec(s->db, "SELECT 1 FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
+		/* A WAL database in a directory we cannot write (no -shm can be
+		 * made) still reads as an immutable file. */
+		sqlite3_close(s->db);
+		s->db = NULL;
+		GString *uri = g_string_new("file:");
+		for (const char *c = path; *c; c++)
+			if (*c == '%' || *c == '?' || *c == '#')
+				g_string_append_printf(uri, "%%%02X", (unsigned char)*c);
+			else
+				g_string_append_c(uri, *c);
+		g_string_append(uri, "?immutable=1");
+		rc = sqlite3_open_v2(uri->str, &s->db, flags | SQLITE_OPEN_URI, NULL);
+		g_string_free(uri, TRUE);
+	}
+	if (rc != SQLITE_OK) {
 		r = au_fail(err, readonly ? ENOENT : EIO, "cannot open the database %s: %s", path,
 			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		sqlite3_close(s->db);

@@ -78,5 +78,32 @@ run daily -z UTC 2>/dev/null | grep -q $'\033' && bad "colour on a pipe" || ok
 run daily -z UTC --color 2>/dev/null | grep -q $'\033' && ok || bad "--color gave no colour"
 env -i PATH="$PATH" HOME="$t/home" NO_COLOR=1 script -qc "$AIUSAGE daily -z UTC" /dev/null 2>/dev/null | grep -q $'\033\\[3' && bad "NO_COLOR ignored on a terminal" || ok
 
+# 7. permissions only bite a user who is not root: run those cases as nobody
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	nob=$t/nobody
+	mkdir -p "$nob/home/.claude/projects/-w-p"
+	line m5 3 claude-sonnet-4-5-20250929 >"$nob/home/.claude/projects/-w-p/ok.jsonl"
+	line m6 4 claude-sonnet-4-5-20250929 >"$nob/home/.claude/projects/-w-p/secret.jsonl"
+	chmod 000 "$nob/home/.claude/projects/-w-p/secret.jsonl"
+	chmod -R a+rwX "$nob/home"
+	chmod 000 "$nob/home/.claude/projects/-w-p/secret.jsonl"
+	chmod 755 "$t" "$nob"
+	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$nob/home" TZ=UTC "$AIUSAGE" "$@"; }
+	out=$(asnobody daily --json -z UTC 2>"$t/err")
+	grep -q 'secret.jsonl: cannot open: Permission denied' "$t/err" && ok || bad "unreadable file: no warning naming it: $(cat "$t/err")"
+	[ "$(echo "$out" | total_out)" = 3 ] && ok || bad "unreadable file: the readable one was not counted: $out"
+	# a store the user cannot write: a warning, then what is stored
+	mkdir -p "$nob/ro"
+	asnobody daily --json -z UTC --db "$nob/home/ro.db" >/dev/null 2>&1
+	cp "$nob/home/ro.db" "$nob/ro/usage.db"
+	chown root "$nob/ro" "$nob/ro/usage.db"
+	chmod 755 "$nob/ro"
+	chmod 644 "$nob/ro/usage.db"
+	out=$(asnobody daily --json -z UTC --db "$nob/ro/usage.db" 2>"$t/err")
+	rc=$?
+	grep -qiE 'read-only|readonly|not writable|unable to open' "$t/err" && ok || bad "read-only store: no clear message: $(cat "$t/err")"
+	[ "$(echo "$out" | total_out)" = 3 ] && ok || bad "read-only store: what is stored was not reported (rc $rc): $out"
+fi
+
 echo "bad_input: $pass passed, $fail failed"
 [ $fail = 0 ]
