@@ -88,6 +88,12 @@ static const char *const migrations[] = {
 	"    unpriced = unpriced + excluded.unpriced,"
 	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);"
 	"END;",
+	/* 2: budget alerts already sent (or held for quiet hours), so a
+	 * restart does not repeat them */
+	"CREATE TABLE alert_state("
+	"  budget TEXT NOT NULL, period TEXT NOT NULL, level INTEGER NOT NULL,"
+	"  sent_at INTEGER, held_since INTEGER,"
+	"  PRIMARY KEY(budget, period, level)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
