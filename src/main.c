@@ -65,6 +65,20 @@ const au_cmd au_commands[] = {
 	 "  -q, --quiet             print nothing unless something failed\n"
 	 "\nExample:\n  aiusage scan -v\n",
 	 0},
+	{"watch", au_cmd_watch, "keep the store current as the tools write (runs in the foreground)",
+	 "Watches every log directory with inotify (directories that do not exist yet\n"
+	 "are picked up when they appear), reads each new line within a fraction of a\n"
+	 "second into the store, and keeps history after the tools delete their logs.\n"
+	 "Stays in the foreground and logs to stderr, as systemd's Type=simple and a\n"
+	 "shell's & expect; SIGTERM or SIGINT flush and exit 0. A second watcher on\n"
+	 "the same store refuses to start. 'aiusage service install' runs it as a\n"
+	 "systemd user service.\n\n"
+	 "Options:\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"
+	 "  -v, --verbose           a line per stored batch\n"
+	 "\nExample:\n  aiusage watch &\n",
+	 0},
 	{"demo", au_cmd_demo, "reports over the bundled sample logs, in a private temporary HOME",
 	 "Copies the bundled fixture logs into a temporary HOME, scans them into a\n"
 	 "temporary store and prints the daily, projects and models reports. Your own\n"

@@ -232,12 +232,98 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 	return 0;
 }
 
-int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err)
+static void scanner_init(scanner *sc, au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st)
 {
 	static const au_scan_opts defaults = {0};
-	scanner sc = {.store = s, .pricing = p, .st = st, .opts = o ? o : &defaults};
-	g_mutex_init(&sc.lock);
-	g_cond_init(&sc.cond);
+	*sc = (scanner){.store = s, .pricing = p, .st = st, .opts = o ? o : &defaults};
+	g_mutex_init(&sc->lock);
+	g_cond_init(&sc->cond);
+}
+
+static bool unchanged_since(const au_cursor *prev, au_source src, const char *path, struct stat *sb)
+{
+	return prev && prev->source == src && stat(path, sb) == 0 && (int64_t)sb->st_dev == prev->dev &&
+	       (int64_t)sb->st_ino == prev->ino && sb->st_size == prev->size &&
+	       (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec == prev->mtime_ns;
+}
+
+static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src, guint root)
+{
+	const au_cursor *prev = g_hash_table_lookup(sc->cursors, path);
+	task t = {.job = au_filejob_new(path, src, prev), .root = root};
+	/* The common case of a warm run, decided without a thread hop. */
+	struct stat sb;
+	if (unchanged_since(prev, src, path, &sb)) {
+		t.unchanged = true;
+		t.job->outcome = AU_JOB_UNCHANGED;
+		t.job->bytes_total = sb.st_size;
+	}
+	g_array_append_val(tasks, t);
+}
+
+/* Reads every task's file (on threads when worth it) and stores the
+ * results in task order. Frees the tasks and the scanner's resources. */
+static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
+{
+	au_store *s = sc->store;
+	int r;
+	int threads = sc->opts->threads > 0 ? sc->opts->threads : (int)g_get_num_processors();
+	if (threads > 4)
+		threads = 4;
+	GThreadPool *pool = NULL;
+	if (threads > 1 && tasks->len > 1)
+		pool = g_thread_pool_new(reader_thread, sc, threads, FALSE, NULL);
+	guint pushed = 0;
+
+	if ((r = au_store_begin(s, err)) < 0)
+		goto done;
+	for (guint i = 0; i < tasks->len; i++) {
+		task *t = &g_array_index(tasks, task, i);
+		if (t->unchanged) {
+			/* nothing to read */
+		} else if (pool) {
+			for (; pushed < tasks->len && pushed < i + WINDOW; pushed++)
+				if (!g_array_index(tasks, task, pushed).unchanged)
+					g_thread_pool_push(pool, &g_array_index(tasks, task, pushed), NULL);
+			g_mutex_lock(&sc->lock);
+			while (!t->done)
+				g_cond_wait(&sc->cond, &sc->lock);
+			g_mutex_unlock(&sc->lock);
+		} else {
+			au_filejob_run(t->job);
+		}
+		r = apply(sc, t->job, &g_array_index(sc->st->roots, au_root_info, t->root), err);
+		au_filejob_free(t->job);
+		t->job = NULL;
+		if (r < 0)
+			goto done;
+		if (sc->batch_bytes >= BATCH_BYTES) {
+			if ((r = au_store_commit(s, err)) < 0 || (r = au_store_begin(s, err)) < 0)
+				goto done;
+			sc->batch_bytes = 0;
+		}
+		progress(sc, false);
+	}
+	r = au_store_commit(s, err);
+done:
+	if (r < 0)
+		au_store_rollback(s);
+	if (pool)
+		g_thread_pool_free(pool, TRUE, TRUE); /* drop queued files, wait for running ones */
+	for (guint i = 0; i < tasks->len; i++)
+		au_filejob_free(g_array_index(tasks, task, i).job);
+	g_array_free(tasks, TRUE);
+	progress(sc, true);
+	g_hash_table_destroy(sc->cursors);
+	g_mutex_clear(&sc->lock);
+	g_cond_clear(&sc->cond);
+	return r;
+}
+
+int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err)
+{
+	scanner sc;
+	scanner_init(&sc, s, p, o, st);
 	int r = au_store_load_cursors(s, (void **)&sc.cursors, err);
 	if (r < 0)
 		return r;
@@ -253,76 +339,27 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		if (ri.exists)
 			walk(rt->dir, rt->source, files, 0);
 		g_ptr_array_sort(files, cmp_str);
-		for (guint i = 0; i < files->len; i++) {
-			const char *path = files->pdata[i];
-			const au_cursor *prev = g_hash_table_lookup(sc.cursors, path);
-			task t = {.job = au_filejob_new(path, rt->source, prev), .root = st->roots->len};
-			/* The common case of a warm run, decided without a thread hop. */
-			struct stat fsb;
-			if (prev && prev->source == rt->source && stat(path, &fsb) == 0 &&
-			    (int64_t)fsb.st_dev == prev->dev && (int64_t)fsb.st_ino == prev->ino &&
-			    fsb.st_size == prev->size &&
-			    (int64_t)fsb.st_mtim.tv_sec * 1000000000 + fsb.st_mtim.tv_nsec == prev->mtime_ns) {
-				t.unchanged = true;
-				t.job->outcome = AU_JOB_UNCHANGED;
-				t.job->bytes_total = fsb.st_size;
-			}
-			g_array_append_val(tasks, t);
-		}
+		for (guint i = 0; i < files->len; i++)
+			add_task(&sc, tasks, files->pdata[i], rt->source, st->roots->len);
 		g_ptr_array_free(files, TRUE);
 		g_array_append_val(st->roots, ri);
 	}
-
-	int threads = sc.opts->threads > 0 ? sc.opts->threads : (int)g_get_num_processors();
-	if (threads > 4)
-		threads = 4;
-	GThreadPool *pool = NULL;
-	if (threads > 1 && tasks->len > 1)
-		pool = g_thread_pool_new(reader_thread, &sc, threads, FALSE, NULL);
-	guint pushed = 0;
-
-	if ((r = au_store_begin(s, err)) < 0)
-		goto done;
-	for (guint i = 0; i < tasks->len; i++) {
-		task *t = &g_array_index(tasks, task, i);
-		if (t->unchanged) {
-			/* nothing to read */
-		} else if (pool) {
-			for (; pushed < tasks->len && pushed < i + WINDOW; pushed++)
-				if (!g_array_index(tasks, task, pushed).unchanged)
-					g_thread_pool_push(pool, &g_array_index(tasks, task, pushed), NULL);
-			g_mutex_lock(&sc.lock);
-			while (!t->done)
-				g_cond_wait(&sc.cond, &sc.lock);
-			g_mutex_unlock(&sc.lock);
-		} else {
-			au_filejob_run(t->job);
-		}
-		r = apply(&sc, t->job, &g_array_index(st->roots, au_root_info, t->root), err);
-		au_filejob_free(t->job);
-		t->job = NULL;
-		if (r < 0)
-			goto done;
-		if (sc.batch_bytes >= BATCH_BYTES) {
-			if ((r = au_store_commit(s, err)) < 0 || (r = au_store_begin(s, err)) < 0)
-				goto done;
-			sc.batch_bytes = 0;
-		}
-		progress(&sc, false);
-	}
-	r = au_store_commit(s, err);
-done:
-	if (r < 0)
-		au_store_rollback(s);
-	if (pool)
-		g_thread_pool_free(pool, TRUE, TRUE); /* drop queued files, wait for running ones */
-	for (guint i = 0; i < tasks->len; i++)
-		au_filejob_free(g_array_index(tasks, task, i).job);
-	g_array_free(tasks, TRUE);
-	progress(&sc, true);
 	au_roots_free(roots);
-	g_hash_table_destroy(sc.cursors);
-	g_mutex_clear(&sc.lock);
-	g_cond_clear(&sc.cond);
-	return r;
+	return run_tasks(&sc, tasks, err);
+}
+
+int au_scan_files(au_store *s, au_pricing *p, const au_scan_opts *o, char *const *paths, const au_source *sources,
+		  size_t n, au_scan_stats *st, au_err *err)
+{
+	scanner sc;
+	scanner_init(&sc, s, p, o, st);
+	int r = au_store_load_cursors(s, (void **)&sc.cursors, err);
+	if (r < 0)
+		return r;
+	au_root_info ri = {.dir = g_strdup("(changed files)"), .exists = true};
+	g_array_append_val(st->roots, ri);
+	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
+	for (size_t i = 0; i < n; i++)
+		add_task(&sc, tasks, paths[i], sources[i], st->roots->len - 1);
+	return run_tasks(&sc, tasks, err);
 }

@@ -54,4 +54,9 @@ void au_scan_stats_release(au_scan_stats *st);
  * (everything committed before that stays). File problems are warnings. */
 int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err);
 
+/* The same for a given list of files (the watcher's changed files), in
+ * the order given, in one transaction. */
+int au_scan_files(au_store *s, au_pricing *p, const au_scan_opts *o, char *const *paths, const au_source *sources,
+		  size_t n, au_scan_stats *st, au_err *err);
+
 #endif

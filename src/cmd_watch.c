@@ -1,0 +1,185 @@
+/*
+ * aiusage watch: keeps the store current while the tools write. One GLib
+ * main loop owns the inotify fd, the signals and the timers; changed files
+ * are read and committed in one transaction from an idle callback, i.e.
+ * before the loop sleeps. A lock file next to the store keeps a second
+ * watcher out (and tells `aiusage status` the pid).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "watch.h"
+
+#define DEGRADED_RESCAN_S 60
+
+typedef struct watcher {
+	GMainLoop *loop;
+	au_watch *w;
+	au_store *store;
+	guint idle_id;
+	int exit_code;
+	bool verbose;
+} watcher;
+
+static gboolean on_flush(gpointer data)
+{
+	watcher *wr = data;
+	wr->idle_id = 0;
+	au_err err;
+	int64_t stored;
+	int r = au_watch_flush(wr->w, &stored, &err);
+	if (r < 0) {
+		/* a locked or full store: keep the changes, try again shortly */
+		fprintf(stderr, "aiusage watch: warning: %s; retrying in 5 s\n", err.msg);
+		g_timeout_add_seconds(5, on_flush, wr);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void schedule_flush(watcher *wr)
+{
+	if (!wr->idle_id && au_watch_pending(wr->w))
+		wr->idle_id = g_idle_add(on_flush, wr);
+}
+
+static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
+{
+	watcher *wr = data;
+	au_watch_dispatch(wr->w);
+	schedule_flush(wr);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_quit(gpointer data)
+{
+	watcher *wr = data;
+	fprintf(stderr, "aiusage watch: stopping\n");
+	g_main_loop_quit(wr->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_degraded_rescan(gpointer data)
+{
+	watcher *wr = data;
+	au_err err;
+	if (au_watch_rescan(wr->w, &err) < 0)
+		fprintf(stderr, "aiusage watch: warning: rescan failed: %s\n", err.msg);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Takes <db>.watch.lock; -EBUSY (after saying who holds it) if another
+ * watcher does. The fd stays open (and locked) for the process's life. */
+static int take_lock(const char *db, int *ret_fd)
+{
+	char *path = xasprintf("%s.watch.lock", db);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "aiusage watch: cannot open %s: %s\n", path, strerror(errno));
+		free(path);
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char pid[32] = "";
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+		if (n > 0)
+			pid[strcspn(pid, "\n")] = '\0';
+		fprintf(stderr,
+			"aiusage watch: another watcher is already running on this store (pid %s, lock %s); "
+			"stop it first or use another --db\n",
+			n > 0 ? pid : "unknown", path);
+		close(fd);
+		free(path);
+		return -EBUSY;
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+		fprintf(stderr, "aiusage watch: warning: cannot write the pid to %s\n", path);
+	free(path);
+	*ret_fd = fd;
+	return 0;
+}
+
+int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
+{
+	au_opts o;
+	int code;
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
+		return code;
+	char *db = o.db_path ? xstrdup(o.db_path) : au_default_db_path();
+	watcher wr = {.exit_code = AU_EXIT_OK, .verbose = o.verbose > 0};
+	int lock_fd = -1;
+	au_pricing *p = NULL;
+	bool writable = false;
+	code = AU_EXIT_FAIL;
+	p = au_load_pricing(&o);
+	if (!p)
+		goto out;
+	wr.store = au_open_store(&o, &writable);
+	if (!wr.store)
+		goto out;
+	if (!writable) {
+		fprintf(stderr, "aiusage watch: the store %s is not writable\n", db);
+		goto out;
+	}
+	/* the lock needs the store's directory, which opening created */
+	if (take_lock(db, &lock_fd) < 0)
+		goto out;
+	au_err err;
+	if (au_store_reprice(wr.store, p, &err) < 0)
+		fprintf(stderr, "aiusage watch: warning: %s\n", err.msg);
+	au_watch_opts wo = {.store = wr.store, .pricing = p, .log = stderr, .verbose = o.verbose};
+	if (au_watch_new(&wo, &wr.w, &err) < 0) {
+		fprintf(stderr, "aiusage watch: %s\n", err.msg);
+		goto out;
+	}
+	wr.loop = g_main_loop_new(NULL, FALSE);
+	guint io = g_unix_fd_add(au_watch_fd(wr.w), G_IO_IN, on_inotify, &wr);
+	guint s1 = g_unix_signal_add(SIGTERM, on_quit, &wr);
+	guint s2 = g_unix_signal_add(SIGINT, on_quit, &wr);
+	guint degraded = 0;
+	if (au_watch_degraded(wr.w)) {
+		int64_t secs = DEGRADED_RESCAN_S;
+		const char *e = getenv("AIUSAGE_RESCAN_SECONDS");
+		if (e && (!au_parse_int64(e, &secs) || secs < 1))
+			secs = DEGRADED_RESCAN_S;
+		degraded = g_timeout_add_seconds((guint)secs, on_degraded_rescan, &wr);
+	}
+	fprintf(stderr, "aiusage watch: ready (pid %ld, store %s)\n", (long)getpid(), db);
+
+	g_main_loop_run(wr.loop);
+
+	/* flush what arrived before the signal */
+	au_watch_dispatch(wr.w);
+	int64_t stored;
+	code = AU_EXIT_OK;
+	if (au_watch_pending(wr.w) && au_watch_flush(wr.w, &stored, &err) < 0) {
+		fprintf(stderr, "aiusage watch: could not store the last changes: %s\n", err.msg);
+		code = AU_EXIT_FAIL;
+	}
+	g_source_remove(io);
+	g_source_remove(s1);
+	g_source_remove(s2);
+	if (degraded)
+		g_source_remove(degraded);
+	if (wr.idle_id)
+		g_source_remove(wr.idle_id);
+	g_main_loop_unref(wr.loop);
+out:
+	au_watch_free(wr.w);
+	au_store_close(wr.store);
+	au_pricing_free(p);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	free(db);
+	au_opts_release(&o);
+	return code;
+}
