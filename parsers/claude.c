@@ -69,8 +69,7 @@ static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t
 static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
 {
 	claude_state *st = vs;
-	static __thread js_doc doc; /* grows to the largest line; reused */
-	js_doc *d = &doc;
+	js_doc *d = js_thread_doc();
 	int r = js_parse(d, line, len, err);
 	if (r < 0)
 		return r;
@@ -112,8 +111,9 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 
 	int64_t cc = js_int_or(d, usage, "cache_creation_input_tokens", 0);
 	int64_t cr = js_int_or(d, usage, "cache_read_input_tokens", 0);
-	if (in < 0 || out < 0 || cc < 0 || cr < 0)
-		return au_fail(err, EINVAL, "negative token count");
+	if (in < 0 || out < 0 || cc < 0 || cr < 0 || in > AU_TOKENS_MAX || out > AU_TOKENS_MAX ||
+	    cc > AU_TOKENS_MAX || cr > AU_TOKENS_MAX)
+		return au_fail(err, EINVAL, "token count out of range");
 	/* The total is authoritative; the split only says which part is 1h. */
 	int64_t cc1h = 0;
 	int split = js_get_obj(d, usage, "cache_creation");

@@ -79,15 +79,25 @@ static bool codex_candidate(const char *line, size_t len)
 	       au_memmem(line, len, "\"session_meta\"", 14);
 }
 
-static bool read_counts(const js_doc *d, int o, codex_counts *c)
+static bool counts_valid(const codex_counts *c)
+{
+	const int64_t v[] = {c->input, c->cached, c->output, c->reasoning};
+	for (size_t i = 0; i < 4; i++)
+		if (v[i] < 0 || v[i] > AU_TOKENS_MAX)
+			return false;
+	return true;
+}
+
+/* 1 read, 0 absent, -1 present but out of range. */
+static int read_counts(const js_doc *d, int o, codex_counts *c)
 {
 	if (js_typeof(d, o) != JS_OBJECT)
-		return false;
+		return 0;
 	c->input = js_int_or(d, o, "input_tokens", 0);
 	c->cached = js_int_or(d, o, "cached_input_tokens", 0);
 	c->output = js_int_or(d, o, "output_tokens", 0);
 	c->reasoning = js_int_or(d, o, "reasoning_output_tokens", 0);
-	return c->input >= 0 && c->cached >= 0 && c->output >= 0 && c->reasoning >= 0;
+	return counts_valid(c) ? 1 : -1;
 }
 
 static bool counts_eq(const codex_counts *a, const codex_counts *b)
@@ -112,8 +122,7 @@ static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t
 static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
 {
 	codex_state *st = vs;
-	static __thread js_doc doc;
-	js_doc *d = &doc;
+	js_doc *d = js_thread_doc();
 	int r = js_parse(d, line, len, err);
 	if (r < 0)
 		return r;
@@ -145,8 +154,11 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 		return 0; /* info:null events only carry rate limits */
 
 	codex_counts total, last, delta;
-	bool has_total = read_counts(d, js_get(d, info, "total_token_usage"), &total);
-	bool has_last = read_counts(d, js_get(d, info, "last_token_usage"), &last);
+	int rt = read_counts(d, js_get(d, info, "total_token_usage"), &total);
+	int rl = read_counts(d, js_get(d, info, "last_token_usage"), &last);
+	if (rt < 0 || rl < 0)
+		return au_fail(err, EINVAL, "token count out of range");
+	bool has_total = rt > 0, has_last = rl > 0;
 	char shape; /* which counter the dedup key is built from */
 	if (has_total) {
 		if (st->have_total && counts_eq(&total, &st->total)) {
@@ -244,7 +256,7 @@ static bool load_counts(json_t *a, codex_counts *c)
 	if (json_unpack(a, "[IIII]", &v[0], &v[1], &v[2], &v[3]) != 0)
 		return false;
 	*c = (codex_counts){v[0], v[1], v[2], v[3]};
-	return true;
+	return counts_valid(c);
 }
 
 static int codex_load(void *vs, const char *text, au_err *err)

@@ -7,6 +7,7 @@
 #include "jsonscan.h"
 
 #include <errno.h>
+#include <glib.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -32,6 +33,23 @@ void js_doc_release(js_doc *d)
 {
 	free(d->toks);
 	js_doc_init(d);
+}
+
+static void free_thread_doc(gpointer p)
+{
+	js_doc_release(p);
+	free(p);
+}
+
+js_doc *js_thread_doc(void)
+{
+	static GPrivate key = G_PRIVATE_INIT(free_thread_doc);
+	js_doc *d = g_private_get(&key);
+	if (!d) {
+		d = xcalloc(1, sizeof(*d));
+		g_private_set(&key, d);
+	}
+	return d;
 }
 
 static int fail(js_parser *ps, const char *why)

@@ -45,6 +45,10 @@ typedef struct js_doc {
 void js_doc_init(js_doc *d);
 void js_doc_release(js_doc *d);
 
+/* A document owned by the calling thread, reused line after line and freed
+ * when the thread exits (the scan's reader threads come and go). */
+js_doc *js_thread_doc(void);
+
 /* Tokenizes and validates src[0..len). 0, or -EINVAL with err->msg naming
  * the byte column and the problem. Token 0 is the root value. */
 int js_parse(js_doc *d, const char *src, size_t len, au_err *err);

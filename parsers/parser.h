@@ -26,6 +26,13 @@ typedef enum au_source {
  * input never includes cached input, output always includes reasoning.
  * total = input + cache_create_5m + cache_create_1h + cache_read + output.
  */
+/*
+ * The largest token count a parser accepts in one field: far beyond any
+ * real request (contexts are ~1e6), small enough that sums over millions
+ * of responses stay inside int64. Larger is a malformed line.
+ */
+#define AU_TOKENS_MAX INT64_C(1000000000000)
+
 typedef struct au_tokens {
 	int64_t input;
 	int64_t cache_create_5m;

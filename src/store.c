@@ -17,7 +17,7 @@
 struct au_store {
 	sqlite3 *db;
 	bool readonly;
-	sqlite3_stmt *get_usage, *ins_usage, *upd_usage, *main_has_id, *del_replays;
+	sqlite3_stmt *put_best, *put_min, *main_has_id, *del_replays;
 	sqlite3_stmt *ins_cursor, *upd_cursor;
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
 };
@@ -130,6 +130,22 @@ static int prepare(au_store *s, const char *sql, sqlite3_stmt **ret, au_err *err
 	return 0;
 }
 
+/*
+ * One statement records a copy of a response: inserted when its key is new,
+ * replacing the counted copy only when the WHERE (the dedup rule) says it
+ * is better. The triggers keep agg in step either way.
+ */
+#define PUT_SQL                                                                                   \
+	"INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"        \
+	" input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id)"               \
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"                    \
+	" ON CONFLICT(key) DO UPDATE SET source = excluded.source, msg_id = excluded.msg_id,"     \
+	" sidechain = excluded.sidechain, ts = excluded.ts, session = excluded.session,"          \
+	" project = excluded.project, model = excluded.model, input = excluded.input,"            \
+	" cc5m = excluded.cc5m, cc1h = excluded.cc1h, cache_read = excluded.cache_read,"          \
+	" output = excluded.output, reasoning = excluded.reasoning, total = excluded.total,"      \
+	" cost = excluded.cost, file_id = excluded.file_id WHERE "
+
 static int migrate(au_store *s, au_err *err)
 {
 	sqlite3_stmt *st;
@@ -218,17 +234,10 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		return r;
 	}
 	if (!readonly &&
-	    ((r = prepare(s, "SELECT id, sidechain, total FROM usage WHERE key = ?1", &s->get_usage, err)) < 0 ||
-	     (r = prepare(s,
-			  "INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"
-			  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id)"
-			  " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
-			  &s->ins_usage, err)) < 0 ||
-	     (r = prepare(s,
-			  "UPDATE usage SET source=?2, msg_id=?3, sidechain=?4, ts=?5, session=?6,"
-			  " project=?7, model=?8, input=?9, cc5m=?10, cc1h=?11, cache_read=?12,"
-			  " output=?13, reasoning=?14, total=?15, cost=?16, file_id=?17 WHERE key=?1",
-			  &s->upd_usage, err)) < 0 ||
+	    ((r = prepare(s, PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"
+			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
+			  &s->put_best, err)) < 0 ||
+	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
 	     (r = prepare(s,
 			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
 			  &s->main_has_id, err)) < 0 ||
@@ -253,9 +262,8 @@ void au_store_close(au_store *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->get_usage);
-	sqlite3_finalize(s->ins_usage);
-	sqlite3_finalize(s->upd_usage);
+	sqlite3_finalize(s->put_best);
+	sqlite3_finalize(s->put_min);
 	sqlite3_finalize(s->main_has_id);
 	sqlite3_finalize(s->del_replays);
 	sqlite3_finalize(s->ins_cursor);
@@ -427,34 +435,8 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		}
 	}
 
-	sqlite3_bind_text(s->get_usage, 1, key, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(s->get_usage);
-	sqlite3_stmt *st;
-	if (rc == SQLITE_ROW) {
-		bool old_side = sqlite3_column_int(s->get_usage, 1) != 0;
-		int64_t old_total = sqlite3_column_int64(s->get_usage, 2);
-		sqlite3_reset(s->get_usage);
-		bool better;
-		if (ev->dedup == AU_DEDUP_MIN)
-			better = total < old_total;
-		else
-			better = (old_side && !ev->sidechain) ||
-				 (old_side == ev->sidechain && total > old_total);
-		if (!better) {
-			*ret = AU_PUT_KEPT;
-			return 0;
-		}
-		st = s->upd_usage;
-		*ret = AU_PUT_REPLACED;
-	} else if (rc == SQLITE_DONE) {
-		sqlite3_reset(s->get_usage);
-		st = s->ins_usage;
-		*ret = AU_PUT_NEW;
-	} else {
-		sqlite3_reset(s->get_usage);
-		return db_fail(s, err, "looking up a response");
-	}
-
+	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN ? s->put_min : s->put_best;
+	int rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, au_source_name(ev->source), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 3, ev->msg_id);
@@ -475,11 +457,16 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 	else
 		sqlite3_bind_int64(st, 16, cost);
 	sqlite3_bind_int64(st, 17, file_id);
+	sqlite3_set_last_insert_rowid(s->db, 0); /* rowids are positive */
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, err, "recording a response");
+	/* an update through ON CONFLICT leaves the last rowid alone */
+	*ret = sqlite3_changes(s->db) == 0			 ? AU_PUT_KEPT
+	       : sqlite3_last_insert_rowid(s->db) != 0 ? AU_PUT_NEW
+							   : AU_PUT_REPLACED;
 	return 0;
 }
 

@@ -188,15 +188,36 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 	rd->have_pending = true;
 }
 
+static void free_thread_buf(gpointer p)
+{
+	au_buf_release(p);
+	free(p);
+}
+
+/* The calling reader thread's buffer: grows to the longest line, is
+ * reused file after file, and is freed when the thread exits. */
+static au_buf *thread_buf(void)
+{
+	static GPrivate key = G_PRIVATE_INIT(free_thread_buf);
+	au_buf *b = g_private_get(&key);
+	if (!b) {
+		b = xcalloc(1, sizeof(*b));
+		au_buf_init(b, AU_LINE_CAP);
+		g_private_set(&key, b);
+	}
+	return b;
+}
+
 /* Reads from c->offset to EOF; only complete lines are consumed. */
 static void read_lines(reader *rd, int fd)
 {
-	static __thread au_buf tbuf; /* grows to the longest line; reused */
-	au_buf *b = &tbuf;
+	au_buf *b = thread_buf();
 	au_filejob *j = rd->j;
 	au_cursor *c = rd->c;
 	b->cap = AU_LINE_CAP;
 	b->len = 0;
+	/* room for several reads before the partial line must move */
+	au_buf_reserve(b, 4 * READ_CHUNK);
 	bool skipping = false; /* inside a line longer than AU_LINE_CAP */
 	int64_t skipped = 0;   /* bytes of that line already thrown away */
 	int64_t skip_line = 0;
@@ -204,7 +225,15 @@ static void read_lines(reader *rd, int fd)
 		warn(j, 0, "cannot seek: %s", strerror(errno));
 		return;
 	}
+	size_t head = 0; /* data[head, len) is read but not yet consumed */
 	for (;;) {
+		/* Move the unconsumed tail to the front only when the buffer's
+		 * free end gets short, not after every read. */
+		if (head > 0 && b->alloc - 1 - b->len < READ_CHUNK) {
+			memmove(b->data, b->data + head, b->len - head);
+			b->len -= head;
+			head = 0;
+		}
 		if (au_buf_reserve(b, READ_CHUNK) < 0 && b->alloc - 1 == b->len) {
 			/* The buffer is at its cap and holds no newline. */
 			if (!skipping) {
@@ -228,12 +257,14 @@ static void read_lines(reader *rd, int fd)
 		}
 		if (n == 0)
 			break;
+		/* data[head, len) held no newline: only the new bytes are searched */
+		char *pos = b->data + head, *search = b->data + b->len;
 		b->len += (size_t)n;
 		j->bytes_read += n;
 
-		char *pos = b->data, *end = b->data + b->len;
+		char *end = b->data + b->len;
 		char *nl;
-		while ((nl = memchr(pos, '\n', (size_t)(end - pos)))) {
+		while ((nl = memchr(search, '\n', (size_t)(end - search)))) {
 			size_t len = (size_t)(nl - pos);
 			int64_t line_off = c->offset;
 			c->offset += (int64_t)len + 1;
@@ -248,21 +279,20 @@ static void read_lines(reader *rd, int fd)
 			} else {
 				handle_line(rd, pos, len, line_off);
 			}
-			pos = nl + 1;
+			pos = search = nl + 1;
 		}
-		size_t rest = (size_t)(end - pos);
+		head = (size_t)(pos - b->data);
 		if (skipping) {
-			skipped += (int64_t)rest;
+			skipped += (int64_t)(b->len - head);
 			b->len = 0;
-			continue;
+			head = 0;
 		}
-		memmove(b->data, pos, rest);
-		b->len = rest;
 	}
+	b->len -= head; /* what is left is the partial last line */
 	if (skipping || b->len > 0)
 		j->partial++;
 	/* a very long line should not pin its memory for the rest of the scan */
-	if (b->alloc > 8 * READ_CHUNK)
+	if (b->alloc > 16 * READ_CHUNK)
 		au_buf_release(b);
 }
 

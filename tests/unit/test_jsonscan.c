@@ -65,7 +65,9 @@ int main(void)
 			size_t n = strlen(*l);
 			if (!n)
 				continue;
-			char *m = g_memdup2(*l, n + 8);
+			/* room for the insertions below */
+			char *m = g_malloc(n + 8);
+			memcpy(m, *l, n);
 			size_t mlen = n;
 			int edits = g_rand_int_range(rnd, 0, 3);
 			for (int e = 0; e < edits; e++) {

@@ -296,7 +296,18 @@ static void test_claude_errors(void)
 		"{\"timestamp\":\"2025-10-01T12:34:56Z\",\"message\":{\"id\":\"a\",\"model\":\"m\","
 		"\"usage\":{\"input_tokens\":-5,\"output_tokens\":5}}}");
 	CHECK_INT(x.r, -EINVAL);
-	CHECK(strstr(x.err.msg, "negative") != NULL);
+	CHECK(strstr(x.err.msg, "out of range") != NULL);
+
+	/* counts whose sums would overflow int64 are malformed, not summed */
+	x = run(p, st,
+		"{\"timestamp\":\"2025-10-01T12:34:56Z\",\"message\":{\"id\":\"a\",\"model\":\"m\","
+		"\"usage\":{\"input_tokens\":9223372036854775807,\"output_tokens\":1}}}");
+	CHECK_INT(x.r, -EINVAL);
+	CHECK(strstr(x.err.msg, "out of range") != NULL);
+	x = run(p, st,
+		"{\"timestamp\":\"2025-10-01T12:34:56Z\",\"message\":{\"id\":\"a\",\"model\":\"m\","
+		"\"usage\":{\"input_tokens\":1000000000000,\"output_tokens\":1}}}");
+	CHECK_INT(x.r, 1);
 
 	/* A message id that cannot fit the key. */
 	char line[1024];
@@ -575,6 +586,11 @@ static void test_codex_save_load(void)
 		"{\"model\":1,\"session\":\"\",\"cwd\":\"\",\"ht\":true,\"hl\":true,\"total\":[1,2,3,4],\"last\":[1,2,3,4]}",
 		"{\"model\":\"m\",\"session\":\"\",\"cwd\":\"\",\"ht\":true,\"hl\":true,\"total\":[1,2,3],\"last\":[1,2,3,4]}",
 		"{\"model\":\"m\",\"session\":\"\",\"cwd\":\"\",\"ht\":true,\"hl\":true,\"total\":[1,2,3,4]}",
+		/* counters save() never writes: negative, or past AU_TOKENS_MAX */
+		"{\"model\":\"m\",\"session\":\"s\",\"cwd\":\"/\",\"ht\":true,\"hl\":false,"
+		"\"total\":[-9223372036854775807,0,0,0],\"last\":[0,0,0,0]}",
+		"{\"model\":\"m\",\"session\":\"s\",\"cwd\":\"/\",\"ht\":true,\"hl\":false,"
+		"\"total\":[0,0,0,0],\"last\":[0,0,9223372036854775807,0]}",
 	};
 	for (size_t i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
 		void *g = codex_new();
