@@ -88,7 +88,10 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	chmod -R a+rwX "$nob/home"
 	chmod 000 "$nob/home/.claude/projects/-w-p/secret.jsonl"
 	chmod 755 "$t" "$nob"
-	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$nob/home" TZ=UTC "$AIUSAGE" "$@"; }
+	# the build tree may sit where nobody cannot reach (/root/...): use a copy
+	cp "$AIUSAGE" "$nob/aiusage"
+	chmod 755 "$nob/aiusage"
+	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -i PATH="$PATH" HOME="$nob/home" TZ=UTC "$nob/aiusage" "$@"; }
 	out=$(asnobody daily --json -z UTC 2>"$t/err")
 	grep -q 'secret.jsonl: cannot open: Permission denied' "$t/err" && ok || bad "unreadable file: no warning naming it: $(cat "$t/err")"
 	[ "$(echo "$out" | total_out)" = 3 ] && ok || bad "unreadable file: the readable one was not counted: $out"
