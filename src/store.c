@@ -94,6 +94,17 @@ static const char *const migrations[] = {
 	"  budget TEXT NOT NULL, period TEXT NOT NULL, level INTEGER NOT NULL,"
 	"  sent_at INTEGER, held_since INTEGER,"
 	"  PRIMARY KEY(budget, period, level)) WITHOUT ROWID;",
+	/* 3: what the providers' billing APIs say (cloud sync), upserted by
+	 * bucket so a re-poll never double counts; never any key material */
+	"CREATE TABLE cloud_usage("
+	"  provider TEXT NOT NULL, bucket_start INTEGER NOT NULL, bucket_secs INTEGER NOT NULL,"
+	"  item TEXT NOT NULL, input INTEGER NOT NULL DEFAULT 0, output INTEGER NOT NULL DEFAULT 0,"
+	"  cache_read INTEGER NOT NULL DEFAULT 0, cache_write INTEGER NOT NULL DEFAULT 0,"
+	"  requests INTEGER NOT NULL DEFAULT 0, cost INTEGER, fetched_at INTEGER NOT NULL,"
+	"  PRIMARY KEY(provider, bucket_start, bucket_secs, item)) WITHOUT ROWID;"
+	"CREATE TABLE cloud_balance("
+	"  provider TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, balance INTEGER,"
+	"  used INTEGER, limit_amount INTEGER) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
