@@ -29,11 +29,8 @@ static void claude_init(void *vs, const char *path)
 		return;
 	/* Session: the file stem, or for .../<session>/subagents/x.jsonl the
 	 * session directory. Project: the directory right under projects/. */
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
-		n -= 6;
+	const char *base;
+	size_t n = au_log_stem(path, &base);
 	const char *sub = strstr(path, "/subagents/");
 	if (sub) {
 		const char *end = sub, *start = end;
@@ -59,11 +56,10 @@ static bool claude_candidate(const char *line, size_t len)
 	return au_memmem(line, len, "\"usage\"", 7) != NULL;
 }
 
-/* Copies string member key of obj into dst; false if absent or too long. */
+/* A string member copied into dst: false if absent or too long. */
 static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
 {
-	int t = js_get(d, obj, key);
-	return js_typeof(d, t) == JS_STRING && js_str(d, t, dst, cap) >= 0;
+	return js_get_str(d, obj, key, dst, cap) >= 0;
 }
 
 static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)

@@ -39,11 +39,8 @@ static void codex_init(void *vs, const char *path)
 	if (!path)
 		return;
 	/* rollout-2025-10-01T12-00-00-<uuid>.jsonl: the uuid is the session. */
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
-		n -= 6;
+	const char *base;
+	size_t n = au_log_stem(path, &base);
 	if (n >= 36 && strncmp(base, "rollout-", 8) == 0)
 		memcpy(st->session, base + n - 36, 36);
 	else if (n < sizeof(st->session))
@@ -112,11 +109,10 @@ static bool counts_went_down(const codex_counts *now, const codex_counts *prev)
 	       now->reasoning < prev->reasoning;
 }
 
-/* Copies a non-empty string member into dst[cap]; false otherwise. */
+/* A non-empty string member copied into dst: false otherwise. */
 static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
 {
-	int t = js_get(d, obj, key);
-	return js_typeof(d, t) == JS_STRING && d->toks[t].end > d->toks[t].start && js_str(d, t, dst, cap) >= 0;
+	return js_get_str(d, obj, key, dst, cap) > 0;
 }
 
 static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)

@@ -512,6 +512,13 @@ int js_get(const js_doc *d, int obj, const char *key)
 	return found;
 }
 
+int js_get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
+{
+	int t = js_get(d, obj, key);
+	int n = js_typeof(d, t) == JS_STRING ? js_str(d, t, dst, cap) : -1;
+	return n < 0 ? -1 : n;
+}
+
 int js_get_obj(const js_doc *d, int obj, const char *key)
 {
 	int v = js_get(d, obj, key);

@@ -71,6 +71,9 @@ int64_t js_int_or(const js_doc *d, int obj, const char *key, int64_t dflt);
 /* Unescaped string value into buf (NUL-terminated). Returns its length,
  * -EINVAL if t is not a string, -ENOSPC if it does not fit. */
 int js_str(const js_doc *d, int t, char *buf, size_t cap);
+/* Copies string member key of obj into dst (unescaped, NUL-terminated):
+ * its length, or -1 when absent, not a string or longer than cap - 1. */
+int js_get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap);
 /* Whether string token t equals s exactly (after unescaping). */
 bool js_str_eq(const js_doc *d, int t, const char *s);
 

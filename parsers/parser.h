@@ -116,6 +116,10 @@ extern const au_parser_ops au_parser_codex;
 extern const au_parser_ops *const au_parsers[];
 
 const au_parser_ops *au_parser_by_name(const char *name);
+
+/* The file name of a log path without its directory and ".jsonl":
+ * returns its length and points *ret_base at it (inside path). */
+size_t au_log_stem(const char *path, const char **ret_base);
 const au_parser_ops *au_parser_by_source(au_source src);
 const char *au_source_name(au_source src);
 

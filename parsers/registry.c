@@ -12,6 +12,17 @@ const au_parser_ops *const au_parsers[] = {
 	NULL,
 };
 
+size_t au_log_stem(const char *path, const char **ret_base)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
+		n -= 6;
+	*ret_base = base;
+	return n;
+}
+
 const au_parser_ops *au_parser_by_name(const char *name)
 {
 	for (size_t i = 0; au_parsers[i]; i++)

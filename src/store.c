@@ -22,8 +22,29 @@ struct au_store {
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
 };
 
+/* The trigger bodies that move a response into or out of its agg row. */
+#define AGG_ADD_NEW                                                                               \
+	"  INSERT INTO agg VALUES(NEW.ts / 900000, NEW.source, NEW.model, NEW.project,"         \
+	"    NEW.session, 1, NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output,"        \
+	"    NEW.reasoning, coalesce(NEW.cost, 0), NEW.cost IS NULL, NEW.ts, NEW.ts)"           \
+	"  ON CONFLICT DO UPDATE SET n = n + 1, input = input + excluded.input,"                  \
+	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"                          \
+	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"  \
+	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"           \
+	"    unpriced = unpriced + excluded.unpriced,"                                          \
+	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);"
+#define AGG_SUBTRACT_OLD                                                                          \
+	"  UPDATE agg SET n = n - 1, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"         \
+	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"                 \
+	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"              \
+	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL)"     \
+	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"        \
+	"    AND project = OLD.project AND session = OLD.session;"                              \
+	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"     \
+	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
+
 /* Schema history: each entry moves user_version from i to i+1. Never edit a
- * shipped entry; append a new one. */
+ * shipped entry's SQL; append a new one. */
 static const char *const migrations[] = {
 	/* 1: initial schema */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
@@ -49,44 +70,14 @@ static const char *const migrations[] = {
 	"  last_ts INTEGER NOT NULL,"
 	"  PRIMARY KEY(bucket, source, model, project, session)) WITHOUT ROWID;"
 	"CREATE TRIGGER usage_ai AFTER INSERT ON usage BEGIN"
-	"  INSERT INTO agg VALUES(NEW.ts / 900000, NEW.source, NEW.model, NEW.project,"
-	"    NEW.session, 1, NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output,"
-	"    NEW.reasoning, coalesce(NEW.cost, 0), NEW.cost IS NULL, NEW.ts, NEW.ts)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1, input = input + excluded.input,"
-	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"
-	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"
-	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"
-	"    unpriced = unpriced + excluded.unpriced,"
-	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);"
+	AGG_ADD_NEW
 	"END;"
 	"CREATE TRIGGER usage_ad AFTER DELETE ON usage BEGIN"
-	"  UPDATE agg SET n = n - 1, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"
-	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"
-	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"
-	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL)"
-	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"
-	"    AND project = OLD.project AND session = OLD.session;"
-	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"
-	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
+	AGG_SUBTRACT_OLD
 	"END;"
 	"CREATE TRIGGER usage_au AFTER UPDATE ON usage BEGIN"
-	"  UPDATE agg SET n = n - 1, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"
-	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"
-	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"
-	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL)"
-	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"
-	"    AND project = OLD.project AND session = OLD.session;"
-	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"
-	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
-	"  INSERT INTO agg VALUES(NEW.ts / 900000, NEW.source, NEW.model, NEW.project,"
-	"    NEW.session, 1, NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output,"
-	"    NEW.reasoning, coalesce(NEW.cost, 0), NEW.cost IS NULL, NEW.ts, NEW.ts)"
-	"  ON CONFLICT DO UPDATE SET n = n + 1, input = input + excluded.input,"
-	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"
-	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"
-	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"
-	"    unpriced = unpriced + excluded.unpriced,"
-	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts);"
+	AGG_SUBTRACT_OLD
+	AGG_ADD_NEW
 	"END;",
 	/* 2: budget alerts already sent (or held for quiet hours), so a
 	 * restart does not repeat them */

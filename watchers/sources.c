@@ -42,26 +42,38 @@ static void add_root(GArray *a, au_source src, char *dir, const char *origin)
 	g_array_append_val(a, r);
 }
 
+/* The directories of a comma-separated path list in the environment,
+ * ~ expanded; NULL when the variable is unset or empty. */
+static GPtrArray *env_dirs(const char *var)
+{
+	const char *env = getenv(var);
+	if (!env || !*env)
+		return NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func(free);
+	char **parts = g_strsplit(env, ",", -1);
+	for (char **p = parts; *p; p++) {
+		char *e = g_strstrip(*p);
+		if (*e)
+			g_ptr_array_add(out, au_expand_home(e));
+	}
+	g_strfreev(parts);
+	return out;
+}
+
 static void claude_roots(GArray *a)
 {
-	const char *env = getenv("CLAUDE_CONFIG_DIR");
-	if (env && *env) {
-		char **parts = g_strsplit(env, ",", -1);
-		for (char **p = parts; *p; p++) {
-			char *e = g_strstrip(*p);
-			if (!*e)
-				continue;
-			char *dir = au_expand_home(e);
+	GPtrArray *dirs = env_dirs("CLAUDE_CONFIG_DIR");
+	if (dirs) {
+		for (guint i = 0; i < dirs->len; i++) {
+			const char *dir = dirs->pdata[i];
 			char *base = g_path_get_basename(dir);
-			if (strcmp(base, "projects") == 0)
-				add_root(a, AU_SRC_CLAUDE, dir, "$CLAUDE_CONFIG_DIR");
-			else {
-				add_root(a, AU_SRC_CLAUDE, xasprintf("%s/projects", dir), "$CLAUDE_CONFIG_DIR");
-				free(dir);
-			}
+			/* an entry may name the config dir or its projects/ itself */
+			add_root(a, AU_SRC_CLAUDE,
+				 strcmp(base, "projects") == 0 ? xstrdup(dir) : xasprintf("%s/projects", dir),
+				 "$CLAUDE_CONFIG_DIR");
 			g_free(base);
 		}
-		g_strfreev(parts);
+		g_ptr_array_free(dirs, TRUE);
 		return;
 	}
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -74,23 +86,17 @@ static void claude_roots(GArray *a)
 
 static void codex_roots(GArray *a)
 {
-	const char *env = getenv("CODEX_HOME");
-	if (env && *env) {
-		char **parts = g_strsplit(env, ",", -1);
-		for (char **p = parts; *p; p++) {
-			char *e = g_strstrip(*p);
-			if (!*e)
-				continue;
-			char *dir = au_expand_home(e);
-			add_root(a, AU_SRC_CODEX, xasprintf("%s/sessions", dir), "$CODEX_HOME");
-			add_root(a, AU_SRC_CODEX, xasprintf("%s/archived_sessions", dir), "$CODEX_HOME");
-			free(dir);
-		}
-		g_strfreev(parts);
-		return;
+	GPtrArray *dirs = env_dirs("CODEX_HOME");
+	if (!dirs) {
+		dirs = g_ptr_array_new_with_free_func(free);
+		g_ptr_array_add(dirs, xasprintf("%s/.codex", home_dir()));
 	}
-	add_root(a, AU_SRC_CODEX, xasprintf("%s/.codex/sessions", home_dir()), "default");
-	add_root(a, AU_SRC_CODEX, xasprintf("%s/.codex/archived_sessions", home_dir()), "default");
+	const char *origin = getenv("CODEX_HOME") && *getenv("CODEX_HOME") ? "$CODEX_HOME" : "default";
+	for (guint i = 0; i < dirs->len; i++) {
+		add_root(a, AU_SRC_CODEX, xasprintf("%s/sessions", (char *)dirs->pdata[i]), origin);
+		add_root(a, AU_SRC_CODEX, xasprintf("%s/archived_sessions", (char *)dirs->pdata[i]), origin);
+	}
+	g_ptr_array_free(dirs, TRUE);
 }
 
 au_root *au_roots_get(au_source only)
