@@ -7,7 +7,8 @@
 # aiusage cold (empty store), aiusage warm (nothing changed, WARM_RUNS times,
 # median) and ccusage 20 (all agents, Claude only, Codex only), each under
 # /usr/bin/time -v. Checks aiusage against the generator's truth and ccusage's
-# Codex numbers against the Codex truth, then writes BENCHMARKS.md.
+# Codex numbers against the Codex truth, then writes its section of
+# BENCHMARKS.md (bench/md_section.sh; the rest of the file is kept).
 #
 # Environment: SIZE_MB (1024), SEED (42), DAYS (30), WARM_RUNS (7),
 # CCUSAGE_VERSION (20: falls back to CCUSAGE_FALLBACK, 20.0.24, when the
@@ -26,6 +27,8 @@ WARM_RUNS=${WARM_RUNS:-7}
 CCUSAGE_VERSION=${CCUSAGE_VERSION:-20}
 CCUSAGE_FALLBACK=${CCUSAGE_FALLBACK:-20.0.24}
 
+# shellcheck source=bench/md_section.sh
+. "$BENCH/md_section.sh"
 say() { printf '== %s\n' "$*" >&2; }
 
 # ---- tools ----
@@ -220,10 +223,11 @@ ram_gib=$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then rev="$rev (with local changes)"; fi
 
-cat >"$ROOT/BENCHMARKS.md" <<EOF
-# Benchmarks
-
-Written by \`bench/run.sh\` (see bench/README.md); rerun it to update this file.
+# BENCHMARKS.md has a section per benchmark: rewrite only ours (between
+# <!-- run-bench:begin/end -->), keep the rest (bench/watch_bench.sh's)
+SECTION="$STATE/benchmarks-section.md"
+cat >"$SECTION" <<EOF
+Written by \`bench/run.sh\` (see bench/README.md); rerun it to update this section.
 
 - date: $(date -u +%Y-%m-%dT%H:%MZ)
 - machine: $(nproc) cores, ${cpu_model:-unknown CPU}, ${ram_gib} GiB RAM, $(uname -sr)
@@ -254,5 +258,6 @@ $targets
   information, not a failure.
   Details: bench/out/state/check-ccusage-claude.txt.
 EOF
-say "wrote $ROOT/BENCHMARKS.md"
-cat "$ROOT/BENCHMARKS.md"
+md_replace_section "$ROOT/BENCHMARKS.md" run-bench "$SECTION"
+say "wrote the run-bench section of $ROOT/BENCHMARKS.md"
+cat "$SECTION"
