@@ -14,6 +14,7 @@ PACKAGES=(
 	build-essential cmake pkg-config      # toolchain
 	libsqlite3-dev libpcre2-dev libjansson-dev libglib2.0-dev   # core libraries
 	sqlite3                               # the e2e tests hold a lock with the CLI
+	libcurl4-openssl-dev                  # cloud billing: HTTPS to the providers' APIs
 	clang libclang-rt-14-dev              # libFuzzer and sanitizer runtimes for the tests
 )
 

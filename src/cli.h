@@ -71,6 +71,7 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_scan(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_demo(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_cloud(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_watch(const au_cmd *cmd, int argc, char **argv);
 
 #endif

@@ -95,6 +95,34 @@ const au_cmd au_commands[] = {
 	 "  -j, --json              JSON\n"
 	 "\nExample:\n  aiusage pricing claude-sonnet-4-5-20250929\n",
 	 0},
+	{"cloud", au_cmd_cloud, "billed cost from the providers' APIs beside the local estimate",
+	 "Usage: aiusage cloud [report|sync|check] [OPTIONS]\n\n"
+	 "report (default)  per UTC day and provider: the billed cost and tokens the\n"
+	 "                  provider's API reported at the last sync, the cost estimated\n"
+	 "                  from this machine's logs, and the gap (billed - local);\n"
+	 "                  then each provider's balance\n"
+	 "sync              polls every configured provider once and stores what it says\n"
+	 "                  (re-polling overwrites, never adds); one failing provider\n"
+	 "                  does not stop the others\n"
+	 "check             per provider: is it configured, is a key found, does the\n"
+	 "                  provider accept it (the key is never printed)\n\n"
+	 "Providers are set up in [cloud.NAME] groups of the config file (anthropic,\n"
+	 "openai, openrouter, deepseek): base_url, key_env, key_command, key (only in\n"
+	 "a file of mode 0600), interval, timeout, retries, days. No network connection\n"
+	 "is made for a provider that is not configured.\n\n"
+	 "Options:\n"
+	 "  -s, --since DATE        first UTC day (report: default the first synced day;\n"
+	 "                          sync: default two days before the last sync)\n"
+	 "  -u, --until DATE        last UTC day of the report\n"
+	 "      --provider NAME     only this provider\n"
+	 "  -j, --json              JSON (amounts are exact decimal dollars)\n"
+	 "      --csv               CSV\n"
+	 "      --config FILE       the config file (default $XDG_CONFIG_HOME/aiusage/config.ini)\n"
+	 "      --no-scan           report: use the store as it is, without reading logs\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "  -q, --quiet             no notes on stderr\n"
+	 "\nExample:\n  aiusage cloud sync && aiusage cloud --since 2026-11-01\n",
+	 0},
 	{NULL, NULL, NULL, NULL, 0},
 };
 

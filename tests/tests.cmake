@@ -20,6 +20,9 @@ add_test(NAME golden COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/golden/run.sh
   $<TARGET_FILE:aiusage> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures $<TARGET_FILE:check_truth>)
 set_tests_properties(golden PROPERTIES LABELS golden)
 
+# A scripted HTTP/1.1 server on 127.0.0.1 for the cloud billing e2e test:
+# replays provider-shaped responses and records what it was sent.
+add_executable(cloud_server tests/cloud_server.c)
 file(GLOB AU_E2E_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/*.sh)
 foreach(script ${AU_E2E_TESTS})
   get_filename_component(name ${script} NAME_WE)
@@ -28,6 +31,9 @@ foreach(script ${AU_E2E_TESTS})
     ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR}")
 endforeach()
 
+if(TEST e2e/cloud)
+  set_property(TEST e2e/cloud APPEND PROPERTY ENVIRONMENT "AU_CLOUD_SERVER=$<TARGET_FILE:cloud_server>")
+endif()
 if(AU_FUZZ)
   file(GLOB AU_FUZZERS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/fuzz/fuzz_*.c)
   foreach(src ${AU_FUZZERS})
