@@ -15,6 +15,8 @@ PACKAGES=(
 	libsqlite3-dev libpcre2-dev libjansson-dev libglib2.0-dev   # core libraries
 	sqlite3                               # the e2e tests hold a lock with the CLI
 	libcurl4-openssl-dev                  # cloud billing: HTTPS to the providers' APIs
+	libnotify-dev                         # desktop notifications (pulls in GIO)
+	dbus-daemon                           # dbus-run-session for the notification tests
 	clang libclang-rt-14-dev              # libFuzzer and sanitizer runtimes for the tests
 )
 

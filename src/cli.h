@@ -72,6 +72,10 @@ int au_cmd_scan(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_demo(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_cloud(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_budget(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_config(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_service(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_status(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_watch(const au_cmd *cmd, int argc, char **argv);
 
 #endif

@@ -95,6 +95,56 @@ const au_cmd au_commands[] = {
 	 "  -j, --json              JSON\n"
 	 "\nExample:\n  aiusage pricing claude-sonnet-4-5-20250929\n",
 	 0},
+	{"budget", au_cmd_budget, "each budget's spending, limit and projection",
+	 "Prints every budget of the config file ($XDG_CONFIG_HOME/aiusage/config.ini)\n"
+	 "for its current day, week or month: spent, limit, percent used, and the\n"
+	 "spending projected to the period's end (so far, extended linearly). Reads\n"
+	 "what is new in the logs first, like the reports.\n\n"
+	 "Options:\n"
+	 "      --config FILE       the config file (default $XDG_CONFIG_HOME/aiusage/config.ini)\n"
+	 "  -z, --timezone ZONE     count periods in this zone instead of the config's\n"
+	 "  -j, --json              JSON (amounts are exact decimal dollars)\n"
+	 "      --check-alerts      instead of the table, run the budget alert check once,\n"
+	 "                          as the watcher does after each batch: notifications,\n"
+	 "                          held alerts and their log lines on stderr\n"
+	 "      --no-scan           use the store as it is, without reading logs\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"
+	 "      --color, --no-color force colour on or off\n"
+	 "  -q, --quiet             no warnings on stderr\n"
+	 "\nExample:\n  aiusage budget --json\n",
+	 0},
+	{"config", au_cmd_config, "where the config file is, an example, and whether it is valid",
+	 "With no option, checks the config file and prints the settings it amounts to.\n\n"
+	 "Options:\n"
+	 "      --example           print a commented example config.ini\n"
+	 "      --path              print the config file's path\n"
+	 "      --config FILE       use this file instead of $XDG_CONFIG_HOME/aiusage/config.ini\n"
+	 "\nExample:\n  aiusage config --example > ~/.config/aiusage/config.ini\n",
+	 0},
+	{"service", au_cmd_service, "install, remove or show the systemd user service that runs the watcher",
+	 "Usage: aiusage service install|uninstall|status\n\n"
+	 "install    writes $XDG_CONFIG_HOME/systemd/user/aiusage.service (default\n"
+	 "           ~/.config/systemd/user), running '<this binary> watch' with\n"
+	 "           Restart=on-failure, then 'systemctl --user daemon-reload' and\n"
+	 "           'enable --now' when a systemd user manager answers (else it says\n"
+	 "           what to run)\n"
+	 "uninstall  'systemctl --user disable --now', removes the unit file\n"
+	 "status     the unit file and 'systemctl --user is-active'\n"
+	 "\nExample:\n  aiusage service install\n",
+	 0},
+	{"status", au_cmd_status, "whether the watcher runs, the store, and today's spending vs budgets",
+	 "Says whether the watcher runs (its lock file <db>.watch.lock), how many log\n"
+	 "files the store tracks, the latest usage per source, the store's path and\n"
+	 "size, and today's spending against each daily budget. Reads the store as it\n"
+	 "is, without scanning.\n\n"
+	 "Options:\n"
+	 "      --config FILE       the config file (default $XDG_CONFIG_HOME/aiusage/config.ini)\n"
+	 "  -z, --timezone ZONE     what \"today\" means (default: the config's zone)\n"
+	 "  -j, --json              JSON\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "\nExample:\n  aiusage status\n",
+	 0},
 	{"cloud", au_cmd_cloud, "billed cost from the providers' APIs beside the local estimate",
 	 "Usage: aiusage cloud [report|sync|check] [OPTIONS]\n\n"
 	 "report (default)  per UTC day and provider: the billed cost and tokens the\n"

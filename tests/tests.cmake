@@ -20,6 +20,11 @@ add_test(NAME golden COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/tests/golden/run.sh
   $<TARGET_FILE:aiusage> ${CMAKE_CURRENT_SOURCE_DIR}/fixtures $<TARGET_FILE:check_truth>)
 set_tests_properties(golden PROPERTIES LABELS golden)
 
+# A notification server for the e2e tests: owns org.freedesktop.Notifications
+# on a private session bus and records what it is sent.
+add_executable(notify_server tests/notify_server.c)
+target_link_libraries(notify_server PRIVATE PkgConfig::GIO)
+
 # A scripted HTTP/1.1 server on 127.0.0.1 for the cloud billing e2e test:
 # replays provider-shaped responses and records what it was sent.
 add_executable(cloud_server tests/cloud_server.c)
@@ -28,7 +33,7 @@ foreach(script ${AU_E2E_TESTS})
   get_filename_component(name ${script} NAME_WE)
   add_test(NAME e2e/${name} COMMAND bash ${script})
   set_tests_properties(e2e/${name} PROPERTIES LABELS e2e
-    ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR}")
+    ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR};AU_NOTIFY_SERVER=$<TARGET_FILE:notify_server>")
 endforeach()
 
 if(TEST e2e/cloud)

@@ -1,0 +1,475 @@
+/*
+ * Budget evaluation: period bounds from the config's zone, spending from
+ * the agg buckets inside the period, filters as `report --project` applies
+ * them, percent / level / projection in integers, and the two renderers.
+ */
+#include "budget.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pricing.h"
+#include "report.h"
+
+const char *au_level_name(au_level l)
+{
+	static const char *const n[] = {"ok", "warning", "over"};
+	return n[l];
+}
+
+int64_t au_now_ms(void)
+{
+	return g_get_real_time() / 1000;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Local day number (days since 1970-01-01) of a UTC instant. */
+static int64_t local_day(GTimeZone *tz, int64_t utc_ms)
+{
+	int64_t secs = floor_div(utc_ms, 1000);
+	int interval = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, secs);
+	int32_t offset = interval >= 0 ? g_time_zone_get_offset(tz, interval) : 0;
+	return floor_div(secs + offset, 86400);
+}
+
+/* UTC ms of local midnight starting `day`. Where midnight does not exist
+ * (a DST jump at 00:00), GLib moves it to the first time that does. */
+static int64_t local_midnight_ms(GTimeZone *tz, int64_t day)
+{
+	int y;
+	unsigned m, d;
+	au_civil_from_days(day, &y, &m, &d);
+	GDateTime *dt = g_date_time_new(tz, y, (int)m, (int)d, 0, 0, 0);
+	if (!dt)
+		return day * 86400000;
+	int64_t ms = g_date_time_to_unix(dt) * 1000;
+	g_date_time_unref(dt);
+	return ms;
+}
+
+void au_period_bounds(GTimeZone *tz, au_period p, int week_start, int64_t at_ms, int64_t *ret_start_ms,
+		      int64_t *ret_end_ms, char **ret_key)
+{
+	int64_t day = local_day(tz, at_ms), first, next;
+	int y;
+	unsigned m, d;
+	switch (p) {
+	case AU_PERIOD_WEEK: {
+		int64_t weekday = ((day + 4) % 7 + 7) % 7; /* 1970-01-01 was a Thursday */
+		first = day - ((weekday - week_start) % 7 + 7) % 7;
+		next = first + 7;
+		break;
+	}
+	case AU_PERIOD_MONTH:
+		au_civil_from_days(day, &y, &m, &d);
+		first = au_days_from_civil(y, m, 1);
+		next = m == 12 ? au_days_from_civil((int64_t)y + 1, 1, 1) : au_days_from_civil(y, m + 1, 1);
+		break;
+	default:
+		first = day;
+		next = day + 1;
+	}
+	*ret_start_ms = local_midnight_ms(tz, first);
+	*ret_end_ms = local_midnight_ms(tz, next);
+	if (ret_key) {
+		au_civil_from_days(first, &y, &m, &d);
+		*ret_key = p == AU_PERIOD_MONTH ? xasprintf("%04d-%02u", y, m) : xasprintf("%04d-%02u-%02u", y, m, d);
+	}
+}
+
+/* The same rule as `aiusage daily --project`: the label, the exact path,
+ * or a directory above the working directory. */
+static bool project_matches(const char *filter, const char *cwd, const char *label)
+{
+	if (!filter)
+		return true;
+	if (strcmp(filter, label) == 0 || strcmp(filter, cwd) == 0)
+		return true;
+	size_t n = strlen(filter);
+	return n > 1 && filter[0] == '/' && strncmp(cwd, filter, n) == 0 && cwd[n] == '/';
+}
+
+/* Labels cost a few stat() calls each (the walk up to .git): one cache
+ * per evaluation run, shared by its budgets. */
+static const char *cached_label(GHashTable *labels, const char *cwd)
+{
+	const char *l = g_hash_table_lookup(labels, cwd);
+	if (!l) {
+		char *nl = au_project_label(cwd, false);
+		g_hash_table_insert(labels, xstrdup(cwd), nl);
+		l = nl;
+	}
+	return l;
+}
+
+static int64_t mul_div(int64_t a, int64_t b, int64_t c)
+{
+	__int128 v = (__int128)a * b / c;
+	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (int64_t)v;
+}
+
+static int evaluate(au_store *s, const au_config *cfg, const au_budget *b, GTimeZone *tz, GHashTable *labels,
+		    int64_t at_ms, int64_t now_ms, au_budget_status *ret, au_err *err)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->budget = b;
+	ret->limit = b->limit_pico;
+	au_period_bounds(tz, b->period, cfg->week_start, at_ms, &ret->start_ms, &ret->end_ms, &ret->period_key);
+
+	sqlite3 *db = au_store_db(s);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT project, sum(cost), sum(unpriced) FROM agg"
+			       " WHERE bucket >= ?1 AND bucket < ?2 AND (?3 IS NULL OR source = ?3)"
+			       " GROUP BY project",
+			       -1, &st, NULL) != SQLITE_OK) {
+		au_budget_status_release(ret);
+		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_bind_int64(st, 1, floor_div(ret->start_ms, AU_BUCKET_MS));
+	sqlite3_bind_int64(st, 2, floor_div(ret->end_ms + AU_BUCKET_MS - 1, AU_BUCKET_MS));
+	if (b->source != AU_SRC_NONE)
+		sqlite3_bind_text(st, 3, au_source_name(b->source), -1, SQLITE_STATIC);
+
+	/* Several directories can share one label (subdirectories of a
+	 * repository): the top project is summed per label. */
+	GHashTable *per_label = g_hash_table_new(g_str_hash, g_str_equal);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cwd = (const char *)sqlite3_column_text(st, 0);
+		if (!cwd)
+			cwd = "";
+		const char *label = cached_label(labels, cwd);
+		if (!project_matches(b->project, cwd, label))
+			continue;
+		int64_t cost = sqlite3_column_int64(st, 1);
+		ret->spent += cost;
+		ret->unpriced += sqlite3_column_int64(st, 2);
+		gpointer old = g_hash_table_lookup(per_label, label);
+		int64_t sum = (old ? *(int64_t *)old : 0) + cost;
+		if (!old) {
+			old = g_new(int64_t, 1);
+			g_hash_table_insert(per_label, (gpointer)label, old);
+		}
+		*(int64_t *)old = sum;
+	}
+	int r = 0;
+	if (rc != SQLITE_DONE)
+		r = au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+
+	GHashTableIter it;
+	gpointer k, v;
+	const char *top = NULL;
+	int64_t top_sum = 0;
+	g_hash_table_iter_init(&it, per_label);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		int64_t sum = *(int64_t *)v;
+		if (sum > 0 && (!top || sum > top_sum || (sum == top_sum && strcmp(k, top) < 0))) {
+			top = k;
+			top_sum = sum;
+		}
+		g_free(v);
+	}
+	g_hash_table_destroy(per_label);
+	if (r < 0) {
+		au_budget_status_release(ret);
+		return r;
+	}
+	ret->top_project = top ? xstrdup(top) : NULL;
+	ret->top_project_spent = top_sum;
+
+	ret->percent = (int)mul_div(ret->spent > 0 ? ret->spent : 0, 100, ret->limit);
+	if (ret->spent >= ret->limit)
+		ret->level = AU_LEVEL_OVER;
+	else if ((__int128)ret->spent * 100 >= (__int128)cfg->warn_percent * ret->limit)
+		ret->level = AU_LEVEL_WARNING;
+	else
+		ret->level = AU_LEVEL_OK;
+
+	int64_t len = ret->end_ms - ret->start_ms;
+	int64_t elapsed = now_ms - ret->start_ms;
+	if (elapsed >= len || len <= 0)
+		ret->projected = ret->spent;
+	else {
+		if (elapsed < AU_PROJECT_MIN_ELAPSED_MS)
+			elapsed = AU_PROJECT_MIN_ELAPSED_MS < len ? AU_PROJECT_MIN_ELAPSED_MS : len;
+		ret->projected = mul_div(ret->spent, len, elapsed);
+		if (ret->projected < ret->spent)
+			ret->projected = ret->spent;
+	}
+	return 0;
+}
+
+static GHashTable *labels_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
+}
+
+int au_budget_evaluate(au_store *s, const au_config *cfg, const au_budget *b, int64_t at_ms, int64_t now_ms,
+		       au_budget_status *ret, au_err *err)
+{
+	GTimeZone *tz = au_config_tz(cfg);
+	GHashTable *labels = labels_new();
+	int r = evaluate(s, cfg, b, tz, labels, at_ms, now_ms, ret, err);
+	g_hash_table_destroy(labels);
+	g_time_zone_unref(tz);
+	return r;
+}
+
+void au_budget_status_release(au_budget_status *st)
+{
+	if (!st)
+		return;
+	free(st->period_key);
+	free(st->top_project);
+	st->period_key = st->top_project = NULL;
+}
+
+static void status_clear(gpointer p)
+{
+	au_budget_status_release(p);
+}
+
+int au_budget_evaluate_all(au_store *s, const au_config *cfg, int64_t now_ms, GArray **ret, au_err *err)
+{
+	GArray *a = g_array_sized_new(FALSE, TRUE, sizeof(au_budget_status), cfg->budgets->len);
+	g_array_set_clear_func(a, status_clear);
+	GTimeZone *tz = au_config_tz(cfg);
+	GHashTable *labels = labels_new();
+	int r = 0;
+	for (guint i = 0; i < cfg->budgets->len && r == 0; i++) {
+		au_budget_status st;
+		r = evaluate(s, cfg, cfg->budgets->pdata[i], tz, labels, now_ms, now_ms, &st, err);
+		if (r == 0)
+			g_array_append_val(a, st);
+	}
+	g_hash_table_destroy(labels);
+	g_time_zone_unref(tz);
+	if (r < 0) {
+		g_array_free(a, TRUE);
+		return r;
+	}
+	*ret = a;
+	return 0;
+}
+
+void au_budget_statuses_free(GArray *a)
+{
+	if (a)
+		g_array_free(a, TRUE);
+}
+
+int au_period_spent(au_store *s, const au_config *cfg, au_period p, int64_t now_ms, int64_t *ret_spent,
+		    au_err *err)
+{
+	/* An unfiltered budget with a nominal limit: the limit only feeds
+	 * percent and level, which are not looked at here. */
+	au_budget any = {.name = "", .period = p, .limit_pico = 1};
+	au_budget_status st;
+	int r = au_budget_evaluate(s, cfg, &any, now_ms, now_ms, &st, err);
+	if (r < 0)
+		return r;
+	*ret_spent = st.spent;
+	au_budget_status_release(&st);
+	return 0;
+}
+
+/* Rendering. */
+
+static char *usd(int64_t pico)
+{
+	char b[48];
+	au_format_usd(pico, 2, b, sizeof(b));
+	return xasprintf("$%s", b);
+}
+
+static char *scope(const au_budget *b)
+{
+	if (b->source == AU_SRC_NONE && !b->project)
+		return xstrdup("all");
+	if (!b->project)
+		return xstrdup(au_source_name(b->source));
+	if (b->source == AU_SRC_NONE)
+		return xstrdup(b->project);
+	return xasprintf("%s, %s", au_source_name(b->source), b->project);
+}
+
+enum { C_NAME, C_PERIOD, C_SCOPE, C_SPENT, C_LIMIT, C_USED, C_PROJ, C_STATUS, NC };
+
+static int dwidth(const char *s)
+{
+	return g_utf8_validate(s, -1, NULL) ? (int)g_utf8_strlen(s, -1) : (int)strlen(s);
+}
+
+static void hline(FILE *f, const int *w, const char *l, const char *m, const char *r)
+{
+	fputs(l, f);
+	for (int c = 0; c < NC; c++) {
+		for (int i = 0; i < w[c] + 2; i++)
+			fputs("─", f);
+		fputs(c == NC - 1 ? r : m, f);
+	}
+	fputc('\n', f);
+}
+
+static void put_row(FILE *f, char **cell, const int *w, const char *color)
+{
+	static const bool right[NC] = {false, false, false, true, true, true, true, false};
+	fputs("│", f);
+	for (int c = 0; c < NC; c++) {
+		int pad = w[c] - dwidth(cell[c]);
+		bool colored = color && c == C_STATUS;
+		fputc(' ', f);
+		if (right[c])
+			fprintf(f, "%*s", pad, "");
+		fprintf(f, "%s%s%s", colored ? color : "", cell[c], colored ? "\033[0m" : "");
+		if (!right[c])
+			fprintf(f, "%*s", pad, "");
+		fputs(" │", f);
+	}
+	fputc('\n', f);
+}
+
+void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
+{
+	static const char *const head[NC] = {"Budget", "Period", "Scope", "Spent", "Limit", "Used", "Projected",
+					     "Status"};
+	int w[NC];
+	for (int c = 0; c < NC; c++)
+		w[c] = dwidth(head[c]);
+	guint n = statuses->len;
+	char **cells = xcalloc((size_t)n * NC + 1, sizeof(char *));
+	bool any_unpriced = false;
+	for (guint i = 0; i < n; i++) {
+		const au_budget_status *st = &g_array_index(statuses, au_budget_status, i);
+		char **row = cells + (size_t)i * NC;
+		row[C_NAME] = xstrdup(st->budget->name);
+		row[C_PERIOD] = xasprintf("%s %s", au_period_name(st->budget->period), st->period_key);
+		row[C_SCOPE] = scope(st->budget);
+		char *sp = usd(st->spent);
+		row[C_SPENT] = st->unpriced ? xasprintf("%s *", sp) : xstrdup(sp);
+		free(sp);
+		any_unpriced = any_unpriced || st->unpriced;
+		row[C_LIMIT] = usd(st->limit);
+		row[C_USED] = xasprintf("%d%%", st->percent);
+		row[C_PROJ] = usd(st->projected);
+		row[C_STATUS] = xstrdup(au_level_name(st->level));
+		for (int c = 0; c < NC; c++)
+			if (dwidth(row[c]) > w[c])
+				w[c] = dwidth(row[c]);
+	}
+	hline(f, w, "┌", "┬", "┐");
+	put_row(f, (char **)head, w, NULL);
+	hline(f, w, "├", "┼", "┤");
+	for (guint i = 0; i < n; i++) {
+		const au_budget_status *st = &g_array_index(statuses, au_budget_status, i);
+		const char *col = !color ? NULL
+				  : st->level == AU_LEVEL_OVER ? "\033[31m"
+				  : st->level == AU_LEVEL_WARNING ? "\033[33m"
+								  : "\033[32m";
+		put_row(f, cells + (size_t)i * NC, w, col);
+	}
+	hline(f, w, "└", "┴", "┘");
+	fputs("Projected: the period's spending so far extended linearly to its end.\n", f);
+	if (any_unpriced)
+		fputs("* usage of models with no known price is not counted ('aiusage models' lists them)\n", f);
+	for (size_t i = 0; i < (size_t)n * NC; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+void au_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+void au_json_usd(FILE *f, int64_t pico)
+{
+	char buf[64];
+	au_format_usd(pico, 12, buf, sizeof(buf));
+	size_t n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	fputs(buf, f);
+}
+
+static void json_time(FILE *f, int64_t ms)
+{
+	GDateTime *dt = g_date_time_new_from_unix_utc(floor_div(ms, 1000));
+	char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+	au_json_string(f, s ? s : "");
+	g_free(s);
+	if (dt)
+		g_date_time_unref(dt);
+}
+
+void au_budget_status_json(FILE *f, const au_budget_status *st)
+{
+	const au_budget *b = st->budget;
+	fputs("{\"name\":", f);
+	au_json_string(f, b->name);
+	fprintf(f, ",\"period\":\"%s\",\"periodKey\":", au_period_name(b->period));
+	au_json_string(f, st->period_key);
+	fputs(",\"periodStart\":", f);
+	json_time(f, st->start_ms);
+	fputs(",\"periodEnd\":", f);
+	json_time(f, st->end_ms);
+	fputs(",\"source\":", f);
+	if (b->source == AU_SRC_NONE)
+		fputs("null", f);
+	else
+		au_json_string(f, au_source_name(b->source));
+	fputs(",\"project\":", f);
+	if (b->project)
+		au_json_string(f, b->project);
+	else
+		fputs("null", f);
+	fputs(",\"spent\":", f);
+	au_json_usd(f, st->spent);
+	fputs(",\"limit\":", f);
+	au_json_usd(f, st->limit);
+	fprintf(f, ",\"percent\":%d,\"projected\":", st->percent);
+	au_json_usd(f, st->projected);
+	fprintf(f, ",\"level\":\"%s\",\"topProject\":", au_level_name(st->level));
+	if (st->top_project)
+		au_json_string(f, st->top_project);
+	else
+		fputs("null", f);
+	fputs(",\"topProjectSpent\":", f);
+	au_json_usd(f, st->top_project_spent);
+	fprintf(f, ",\"unpricedResponses\":%" PRId64 "}", st->unpriced);
+}
+
+void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name)
+{
+	fputs("{\"budgets\":[", f);
+	for (guint i = 0; i < statuses->len; i++) {
+		if (i)
+			fputs(",\n", f);
+		au_budget_status_json(f, &g_array_index(statuses, au_budget_status, i));
+	}
+	fputs("],\n\"timezone\":", f);
+	au_json_string(f, tz_name ? tz_name : "");
+	fputs("}\n", f);
+}

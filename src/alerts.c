@@ -1,0 +1,393 @@
+/*
+ * Budget alerts: the rules are in alerts.h. Per budget, the rows of
+ * alert_state say which levels each period already sent or holds; the
+ * current period's evaluation says which level it has reached. Rows are
+ * written before the notification goes out, so a crash between the two can
+ * lose one notification but never repeat one.
+ */
+#include "alerts.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A held alert of a period that ended longer ago than this is stale news. */
+#define STALE_MS INT64_C(86400000)
+
+static const char *scope_phrase(const au_budget *b, char *buf, size_t n)
+{
+	if (b->source != AU_SRC_NONE && b->project)
+		snprintf(buf, n, " on %s in %s", au_source_name(b->source), b->project);
+	else if (b->source != AU_SRC_NONE)
+		snprintf(buf, n, " on %s", au_source_name(b->source));
+	else if (b->project)
+		snprintf(buf, n, " in %s", b->project);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+void au_alert_text(const au_budget_status *st, bool current, char **ret_summary, char **ret_body)
+{
+	const au_budget *b = st->budget;
+	char spent[48], limit[48], proj[48], top[48], sc[300];
+	au_format_usd(st->spent, 2, spent, sizeof(spent));
+	au_format_usd(st->limit, 2, limit, sizeof(limit));
+	au_format_usd(st->projected, 2, proj, sizeof(proj));
+	au_format_usd(st->top_project_spent, 2, top, sizeof(top));
+	if (st->level == AU_LEVEL_OVER)
+		*ret_summary = xasprintf("aiusage: %s budget exceeded (%d%%)", b->name, st->percent);
+	else
+		*ret_summary = xasprintf("aiusage: %s budget %d%% used", b->name, st->percent);
+
+	char *when;
+	switch (b->period) {
+	case AU_PERIOD_WEEK:
+		when = current ? xasprintf("this week (since %s)", st->period_key)
+			       : xasprintf("in the week of %s", st->period_key);
+		break;
+	case AU_PERIOD_MONTH:
+		when = current ? xasprintf("this month (%s)", st->period_key) : xasprintf("in %s", st->period_key);
+		break;
+	default:
+		when = current ? xasprintf("today (%s)", st->period_key) : xasprintf("on %s", st->period_key);
+	}
+	GString *body = g_string_new(NULL);
+	g_string_append_printf(body, "Spent $%s of $%s%s %s.", spent, limit,
+			       scope_phrase(b, sc, sizeof(sc)), when);
+	if (current && st->projected > st->spent)
+		g_string_append_printf(body, "\nProjected by the end of the %s: $%s.", au_period_name(b->period),
+				       proj);
+	if (st->top_project && !b->project)
+		g_string_append_printf(body, "\nTop project: %s ($%s).", st->top_project, top);
+	*ret_body = xstrdup(body->str);
+	g_string_free(body, TRUE);
+	free(when);
+}
+
+/* What alert_state holds for one (budget, period). */
+typedef struct period_state {
+	char *period;       /* "day:2026-11-16": the period kind, then its key */
+	int sent_max;       /* highest level sent, 0 none */
+	int held_max;       /* highest level held and not sent, 0 none */
+	int64_t held_since; /* earliest hold in the period */
+} period_state;
+
+typedef struct ctx {
+	au_store *s;
+	const au_config *cfg;
+	au_notifier *n;
+	GTimeZone *tz;
+	int64_t now;
+	FILE *log;
+	au_err *err;
+	int64_t next;
+} ctx;
+
+static int db_err(ctx *c, const char *what)
+{
+	sqlite3 *db = au_store_db(c->s);
+	int rc = sqlite3_errcode(db);
+	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? EBUSY : rc == SQLITE_READONLY ? EROFS : EIO;
+	return au_fail(c->err, code, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+/* Runs one write with ?1 budget, ?2 period and, when the statement has
+ * them, ?3 level and ?4 a time. */
+static int write_row(ctx *c, const char *sql, const char *budget, const char *period, int level, int64_t t)
+{
+	sqlite3 *db = au_store_db(c->s);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_err(c, "recording a budget alert");
+	int np = sqlite3_bind_parameter_count(st);
+	sqlite3_bind_text(st, 1, budget, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+	if (np >= 3)
+		sqlite3_bind_int(st, 3, level);
+	if (np >= 4)
+		sqlite3_bind_int64(st, 4, t);
+	int rc = sqlite3_step(st);
+	int r = rc == SQLITE_DONE ? 0 : db_err(c, "recording a budget alert");
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int hold(ctx *c, const char *budget, const char *period, int level)
+{
+	return write_row(c,
+			 "INSERT INTO alert_state(budget, period, level, sent_at, held_since)"
+			 " VALUES(?1, ?2, ?3, NULL, ?4) ON CONFLICT DO NOTHING",
+			 budget, period, level, c->now);
+}
+
+static int mark_sent(ctx *c, const char *budget, const char *period, int level)
+{
+	int r = write_row(c,
+			  "INSERT INTO alert_state(budget, period, level, sent_at, held_since)"
+			  " VALUES(?1, ?2, ?3, ?4, NULL)"
+			  " ON CONFLICT(budget, period, level) DO UPDATE SET sent_at = excluded.sent_at",
+			  budget, period, level, c->now);
+	if (r == 0) /* lower levels still held are answered by this one */
+		r = write_row(c,
+			      "DELETE FROM alert_state WHERE budget = ?1 AND period = ?2 AND level < ?3"
+			      " AND sent_at IS NULL",
+			      budget, period, level, c->now);
+	return r;
+}
+
+static int drop_held(ctx *c, const char *budget, const char *period)
+{
+	return write_row(c,
+			 "DELETE FROM alert_state WHERE budget = ?1 AND period = ?2 AND sent_at IS NULL",
+			 budget, period, 0, 0);
+}
+
+static char *local_time(GTimeZone *tz, int64_t ms)
+{
+	GDateTime *u = g_date_time_new_from_unix_utc(ms / 1000);
+	GDateTime *l = u ? g_date_time_to_timezone(u, tz) : NULL;
+	char *s = l ? g_date_time_format(l, "%Y-%m-%d %H:%M") : NULL;
+	char *r = xstrdup(s ? s : "?");
+	g_free(s);
+	if (l)
+		g_date_time_unref(l);
+	if (u)
+		g_date_time_unref(u);
+	return r;
+}
+
+/* When quiet hours are on at `now`, the UTC ms they end; else 0. */
+static int64_t quiet_until(ctx *c)
+{
+	const au_config *cfg = c->cfg;
+	if (cfg->quiet_start_min < 0)
+		return 0;
+	GDateTime *u = g_date_time_new_from_unix_utc(c->now / 1000);
+	GDateTime *l = g_date_time_to_timezone(u, c->tz);
+	int min = g_date_time_get_hour(l) * 60 + g_date_time_get_minute(l);
+	int a = cfg->quiet_start_min, b = cfg->quiet_end_min;
+	bool quiet = a < b ? (min >= a && min < b) : (min >= a || min < b);
+	int64_t until = 0;
+	for (int add = 0; quiet && add <= 1 && !until; add++) {
+		GDateTime *d = g_date_time_add_days(l, add);
+		GDateTime *end = g_date_time_new(c->tz, g_date_time_get_year(d), g_date_time_get_month(d),
+						 g_date_time_get_day_of_month(d), b / 60, b % 60, 0);
+		int64_t ms = end ? g_date_time_to_unix(end) * 1000 : 0;
+		if (ms > c->now)
+			until = ms;
+		if (end)
+			g_date_time_unref(end);
+		g_date_time_unref(d);
+	}
+	g_date_time_unref(l);
+	g_date_time_unref(u);
+	return until;
+}
+
+static void log_alert(ctx *c, const char *what, const char *summary, const char *body)
+{
+	if (!c->log)
+		return;
+	char *flat = g_strdup(body);
+	for (char *p = flat; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	/* the summary's "aiusage: " would repeat the log line's own prefix */
+	if (g_str_has_prefix(summary, "aiusage: "))
+		summary += strlen("aiusage: ");
+	fprintf(c->log, "aiusage: alert %s: %s - %s\n", what, summary, flat);
+	fflush(c->log);
+	g_free(flat);
+}
+
+static void period_state_free(period_state *p)
+{
+	free(p->period);
+	free(p);
+}
+
+static int cmp_period(gconstpointer a, gconstpointer b)
+{
+	return strcmp((*(period_state *const *)a)->period, (*(period_state *const *)b)->period);
+}
+
+/* alert_state rows of one budget, one entry per period, oldest first; and
+ * the budget's last notification (for the cooldown). */
+static int load_states(ctx *c, const char *budget, GPtrArray *out, int64_t *ret_last_sent,
+		       char **ret_last_period)
+{
+	sqlite3 *db = au_store_db(c->s);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT period, level, sent_at, held_since FROM alert_state WHERE budget = ?1"
+			       " ORDER BY period",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_err(c, "reading budget alerts");
+	sqlite3_bind_text(st, 1, budget, -1, SQLITE_STATIC);
+	int rc;
+	period_state *cur = NULL;
+	*ret_last_sent = 0;
+	*ret_last_period = NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *period = (const char *)sqlite3_column_text(st, 0);
+		int level = sqlite3_column_int(st, 1);
+		bool sent = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		int64_t sent_at = sqlite3_column_int64(st, 2);
+		int64_t held_since = sqlite3_column_int64(st, 3);
+		if (!period)
+			continue;
+		if (!cur || strcmp(cur->period, period) != 0) {
+			cur = xcalloc(1, sizeof(*cur));
+			cur->period = xstrdup(period);
+			g_ptr_array_add(out, cur);
+		}
+		if (sent) {
+			if (level > cur->sent_max)
+				cur->sent_max = level;
+			if (sent_at >= *ret_last_sent) {
+				*ret_last_sent = sent_at;
+				free(*ret_last_period);
+				*ret_last_period = xstrdup(period);
+			}
+		} else {
+			if (level > cur->held_max)
+				cur->held_max = level;
+			if (!cur->held_since || held_since < cur->held_since)
+				cur->held_since = held_since;
+		}
+	}
+	int r = rc == SQLITE_DONE ? 0 : db_err(c, "reading budget alerts");
+	sqlite3_finalize(st);
+	return r;
+}
+
+static void want_call_at(ctx *c, int64_t t)
+{
+	if (t > 0 && (c->next == 0 || t < c->next))
+		c->next = t;
+}
+
+static int check_budget(ctx *c, const au_budget *b)
+{
+	au_budget_status cur;
+	int r = au_budget_evaluate(c->s, c->cfg, b, c->now, c->now, &cur, c->err);
+	if (r < 0)
+		return r;
+	char *cur_key = xasprintf("%s:%s", au_period_name(b->period), cur.period_key);
+	size_t kind_len = strlen(au_period_name(b->period)) + 1;
+
+	GPtrArray *states = g_ptr_array_new_with_free_func((GDestroyNotify)period_state_free);
+	int64_t last_sent = 0;
+	char *last_period = NULL;
+	if ((r = load_states(c, b->name, states, &last_sent, &last_period)) < 0)
+		goto out;
+	bool have_cur = false;
+	for (guint i = 0; i < states->len; i++)
+		have_cur = have_cur || strcmp(((period_state *)states->pdata[i])->period, cur_key) == 0;
+	if (!have_cur) {
+		period_state *p = xcalloc(1, sizeof(*p));
+		p->period = xstrdup(cur_key);
+		g_ptr_array_add(states, p);
+	}
+	g_ptr_array_sort(states, cmp_period);
+
+	for (guint i = 0; i < states->len && r == 0; i++) {
+		period_state *ps = states->pdata[i];
+		bool is_cur = strcmp(ps->period, cur_key) == 0;
+		if (!is_cur && ps->held_max == 0)
+			continue; /* history */
+		if (!is_cur && strncmp(ps->period, cur_key, kind_len) != 0) {
+			/* held under another period kind: the config changed */
+			r = drop_held(c, b->name, ps->period);
+			continue;
+		}
+		int target = ps->held_max;
+		if (is_cur && (int)cur.level > target)
+			target = (int)cur.level;
+		if (target <= ps->sent_max) {
+			if (ps->held_max)
+				r = drop_held(c, b->name, ps->period);
+			continue;
+		}
+
+		au_budget_status past, *st = &cur;
+		if (!is_cur) {
+			if ((r = au_budget_evaluate(c->s, c->cfg, b, ps->held_since, c->now, &past, c->err)) < 0)
+				break;
+			st = &past;
+		}
+		/* Text at the level being announced, with today's figures. */
+		au_level shown = st->level;
+		st->level = (au_level)target;
+		char *summary, *body;
+		au_alert_text(st, is_cur, &summary, &body);
+		st->level = shown;
+
+		int64_t until = 0;
+		const char *why = NULL;
+		bool escalation = last_period && strcmp(last_period, ps->period) == 0;
+		if (!is_cur && c->now - st->end_ms > STALE_MS) {
+			r = drop_held(c, b->name, ps->period);
+			if (r == 0)
+				log_alert(c, "dropped (held past the end of its period)", summary, body);
+		} else if ((until = quiet_until(c))) {
+			why = "quiet hours";
+		} else if (last_sent && !escalation && c->now < last_sent + (int64_t)c->cfg->cooldown_s * 1000) {
+			until = last_sent + (int64_t)c->cfg->cooldown_s * 1000;
+			why = "cooldown";
+		} else {
+			r = mark_sent(c, b->name, ps->period, target);
+			if (r == 0) {
+				if (au_notify(c->n, summary, body,
+					      target >= AU_LEVEL_OVER ? AU_URGENCY_CRITICAL : AU_URGENCY_NORMAL)) {
+					log_alert(c, "sent", summary, body);
+				} else {
+					char *what = xasprintf("not delivered (%s)", au_notifier_error(c->n));
+					log_alert(c, what, summary, body);
+					free(what);
+				}
+				last_sent = c->now;
+				free(last_period);
+				last_period = xstrdup(ps->period);
+			}
+		}
+		if (why) {
+			want_call_at(c, until);
+			if (ps->held_max < target) { /* log a hold once, not after every batch */
+				r = hold(c, b->name, ps->period, target);
+				if (r == 0) {
+					char *t = local_time(c->tz, until);
+					char *what = xasprintf("held until %s (%s)", t, why);
+					log_alert(c, what, summary, body);
+					free(what);
+					free(t);
+				}
+			}
+		}
+		free(summary);
+		free(body);
+		if (!is_cur)
+			au_budget_status_release(&past);
+	}
+out:
+	free(last_period);
+	g_ptr_array_free(states, TRUE);
+	free(cur_key);
+	au_budget_status_release(&cur);
+	return r;
+}
+
+int au_alerts_check(au_store *s, const au_config *cfg, au_notifier *n, int64_t now_ms, FILE *log,
+		    int64_t *ret_next_ms, au_err *err)
+{
+	ctx c = {.s = s, .cfg = cfg, .n = n, .tz = au_config_tz(cfg), .now = now_ms, .log = log, .err = err};
+	int r = 0;
+	for (guint i = 0; i < cfg->budgets->len && r == 0; i++)
+		r = check_budget(&c, cfg->budgets->pdata[i]);
+	g_time_zone_unref(c.tz);
+	if (ret_next_ms)
+		*ret_next_ms = r == 0 ? c.next : 0;
+	return r;
+}

@@ -1,0 +1,153 @@
+/*
+ * aiusage budget: each configured budget's spending in its current period,
+ * its limit, the share used and a projection to the period's end. With
+ * --check-alerts it runs the watcher's alert check once instead (real
+ * notifications, alert state in the store), for scripts and tests.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "budget.h"
+#include "cli.h"
+#include "config.h"
+#include "notify.h"
+
+static int usage(const char *msg)
+{
+	fprintf(stderr, "aiusage budget: %s\nTry 'aiusage budget --help'.\n", msg);
+	return AU_EXIT_USAGE;
+}
+
+static void print_no_budgets(const au_config *cfg, const char *path, bool json)
+{
+	if (json) {
+		printf("{\"budgets\":[],\n\"timezone\":");
+		au_json_string(stdout, cfg->timezone ? cfg->timezone : "local");
+		printf("}\n");
+		return;
+	}
+	printf("No budgets configured%s%s.\n"
+	       "Add a [budget NAME] section to %s; '%s config --example' shows how.\n",
+	       cfg->path ? " in " : "", cfg->path ? cfg->path : "", path, au_progname);
+}
+
+static int check_alerts(au_store *s, const au_config *cfg)
+{
+	au_notifier *n = au_notifier_new();
+	int64_t next = 0;
+	au_err err;
+	int r = au_alerts_check(s, cfg, n, au_now_ms(), stderr, &next, &err);
+	au_notifier_free(n);
+	if (r < 0) {
+		fprintf(stderr, "aiusage: budget alerts: %s\n", err.msg);
+		return AU_EXIT_FAIL;
+	}
+	if (next) {
+		GTimeZone *tz = au_config_tz(cfg);
+		GDateTime *u = g_date_time_new_from_unix_utc(next / 1000);
+		GDateTime *l = g_date_time_to_timezone(u, tz);
+		char *t = g_date_time_format(l, "%Y-%m-%d %H:%M");
+		fprintf(stderr, "aiusage: held alerts are due at %s; run this again then (the watcher does)\n", t);
+		g_free(t);
+		g_date_time_unref(l);
+		g_date_time_unref(u);
+		g_time_zone_unref(tz);
+	}
+	return AU_EXIT_OK;
+}
+
+int au_cmd_budget(const au_cmd *cmd, int argc, char **argv)
+{
+	char *config_path = NULL;
+	int check = au_argv_take(&argc, argv, "check-alerts", false, NULL);
+	if (au_argv_take(&argc, argv, "config", true, &config_path) < 0)
+		return usage("option '--config' needs a value");
+	au_opts o;
+	int code;
+	if (!au_parse_options(cmd, argc, argv, &o, &code)) {
+		free(config_path);
+		return code;
+	}
+	au_config *cfg = NULL;
+	au_store *s = NULL;
+	au_pricing *p = NULL;
+	GArray *sts = NULL;
+	au_err err;
+	code = AU_EXIT_USAGE;
+	if (o.since || o.until || o.project || o.source != AU_SRC_NONE || o.csv || o.breakdown) {
+		usage("--since, --until, --project, --source, --csv and --breakdown do not apply: "
+		      "budgets say what they count in the config file");
+		goto out;
+	}
+	code = AU_EXIT_FAIL;
+	if (au_config_load(config_path, &cfg, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		goto out;
+	}
+	if (o.timezone) {
+		GTimeZone *tz = g_time_zone_new_identifier(o.timezone);
+		if (!tz) {
+			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
+				o.timezone);
+			code = AU_EXIT_USAGE;
+			goto out;
+		}
+		g_time_zone_unref(tz);
+		free(cfg->timezone);
+		cfg->timezone = xstrdup(o.timezone);
+	}
+	if (cfg->budgets->len == 0) {
+		char *path = config_path ? xstrdup(config_path) : au_config_default_path();
+		if (!check)
+			print_no_budgets(cfg, path, o.json);
+		free(path);
+		code = AU_EXIT_OK;
+		goto out;
+	}
+
+	bool writable;
+	p = au_load_pricing(&o);
+	s = p ? au_open_store(&o, &writable) : NULL;
+	if (!s)
+		goto out;
+	code = AU_EXIT_OK;
+	au_scan_stats st;
+	if (!au_run_scan(s, p, &o, &st, writable))
+		code = AU_EXIT_FAIL;
+	au_print_scan_warnings(&st, &o);
+	au_scan_stats_release(&st);
+
+	if (check) {
+		if (!writable) {
+			fprintf(stderr, "aiusage: budget alerts need a writable store\n");
+			code = AU_EXIT_FAIL;
+		} else if (check_alerts(s, cfg) != AU_EXIT_OK) {
+			code = AU_EXIT_FAIL;
+		}
+		goto out;
+	}
+	if (au_budget_evaluate_all(s, cfg, au_now_ms(), &sts, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		code = AU_EXIT_FAIL;
+		goto out;
+	}
+	if (o.json) {
+		GTimeZone *tz = au_config_tz(cfg);
+		au_budget_render_json(stdout, sts, cfg->timezone ? cfg->timezone : g_time_zone_get_identifier(tz));
+		g_time_zone_unref(tz);
+	} else {
+		au_budget_render_table(stdout, sts, au_use_color(&o, stdout));
+	}
+	if (fflush(stdout) != 0)
+		code = AU_EXIT_FAIL;
+out:
+	au_budget_statuses_free(sts);
+	au_store_close(s);
+	au_pricing_free(p);
+	au_config_free(cfg);
+	au_opts_release(&o);
+	free(config_path);
+	return code;
+}

@@ -1,0 +1,342 @@
+/*
+ * aiusage status: whether the watcher runs (its lock file, the pid in it
+ * and whether the lock is actually held), how many files the store tracks,
+ * the latest usage per source, the store's path and size, and today's
+ * spending against each daily budget. Reads the store as it is: no scan,
+ * no writes, so it is safe while the watcher runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "budget.h"
+#include "cli.h"
+#include "config.h"
+
+typedef struct watcher_info {
+	char *lock_path;
+	bool lock_exists;
+	bool held;       /* someone holds a lock on the lock file */
+	long pid;        /* from the file, 0 if none */
+	bool pid_alive;
+} watcher_info;
+
+/* Whether a lock on the file is held, by a POSIX/OFD record lock (tested
+ * with F_GETLK, no side effect) or a flock() (tested by taking a shared
+ * lock for an instant: a watcher starting in that instant would see it). */
+static bool lock_is_held(int fd, long *ret_pid)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK) {
+		if (fl.l_pid > 0)
+			*ret_pid = fl.l_pid;
+		return true;
+	}
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK;
+	flock(fd, LOCK_UN);
+	return false;
+}
+
+static void probe_watcher(const char *db_path, watcher_info *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->lock_path = xasprintf("%s.watch.lock", db_path);
+	int fd = open(w->lock_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	w->lock_exists = true;
+	char buf[32];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *end;
+		long pid = strtol(buf, &end, 10);
+		if (end != buf && pid > 0)
+			w->pid = pid;
+	}
+	long lock_pid = 0;
+	w->held = lock_is_held(fd, &lock_pid);
+	if (!w->pid)
+		w->pid = lock_pid;
+	close(fd);
+	w->pid_alive = w->pid > 0 && (kill((pid_t)w->pid, 0) == 0 || errno == EPERM);
+}
+
+typedef struct store_info {
+	bool exists;
+	int64_t bytes; /* the database file and its WAL */
+	int64_t files;
+	int64_t last_ts[AU_SRC_MAX]; /* 0: never */
+	char *error;
+} store_info;
+
+static int64_t query_int(sqlite3 *db, const char *sql, bool *ok)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*ok = false;
+		return 0;
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		*ok = false;
+	sqlite3_finalize(st);
+	return v;
+}
+
+static void probe_store(au_store *s, store_info *si)
+{
+	sqlite3 *db = au_store_db(s);
+	bool ok = true;
+	si->files = query_int(db, "SELECT count(*) FROM files", &ok);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT source, max(last_ts) FROM agg GROUP BY source", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const au_parser_ops *p = au_parser_by_name((const char *)sqlite3_column_text(st, 0));
+			if (p)
+				si->last_ts[p->source] = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_finalize(st);
+	} else {
+		ok = false;
+	}
+	if (!ok)
+		si->error = xasprintf("reading the store: %s", sqlite3_errmsg(db));
+}
+
+static char *local_time(GTimeZone *tz, int64_t ms)
+{
+	GDateTime *u = g_date_time_new_from_unix_utc(ms / 1000);
+	GDateTime *l = g_date_time_to_timezone(u, tz);
+	char *s = g_date_time_format(l, "%Y-%m-%d %H:%M");
+	char *r = xstrdup(s);
+	g_free(s);
+	g_date_time_unref(l);
+	g_date_time_unref(u);
+	return r;
+}
+
+static char *ago(int64_t now, int64_t then)
+{
+	int64_t s = (now - then) / 1000;
+	if (s < 0)
+		return xstrdup("in the future");
+	if (s < 120)
+		return xasprintf("%" PRId64 " seconds ago", s);
+	if (s < 7200)
+		return xasprintf("%" PRId64 " minutes ago", s / 60);
+	if (s < 2 * 86400)
+		return xasprintf("%" PRId64 " hours ago", s / 3600);
+	return xasprintf("%" PRId64 " days ago", s / 86400);
+}
+
+static void json_ts(FILE *f, int64_t ms)
+{
+	if (!ms) {
+		fputs("null", f);
+		return;
+	}
+	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
+	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+	au_json_string(f, s);
+	g_free(s);
+	g_date_time_unref(dt);
+}
+
+static void print_text(const watcher_info *w, const char *db_path, const store_info *si, const au_config *cfg,
+		       const char *cfg_path, GTimeZone *tz, const char *tz_name, int64_t now, const char *today,
+		       int64_t today_spent, const GArray *sts)
+{
+	if (w->held)
+		printf("Watcher:    running (pid %ld)\n", w->pid);
+	else if (!w->lock_exists)
+		printf("Watcher:    not running ('%s watch' or '%s service install' starts it)\n", au_progname,
+		       au_progname);
+	else if (w->pid_alive)
+		printf("Watcher:    not running (%s names pid %ld, which holds no lock on it)\n", w->lock_path, w->pid);
+	else
+		printf("Watcher:    not running (stale lock file %s)\n", w->lock_path);
+
+	char size[32];
+	au_format_int(si->bytes, size, sizeof(size));
+	if (si->exists)
+		printf("Store:      %s (%s bytes)\n", db_path, size);
+	else
+		printf("Store:      %s (not created yet)\n", db_path);
+	if (si->exists && !si->error) {
+		printf("Files:      %" PRId64 " tracked\n", si->files);
+		for (int src = 1; src < AU_SRC_MAX; src++) {
+			printf("%s %-7s ", src == 1 ? "Last usage:" : "           ", au_source_name((au_source)src));
+			if (si->last_ts[src]) {
+				char *t = local_time(tz, si->last_ts[src]), *a = ago(now, si->last_ts[src]);
+				printf("%s (%s)\n", t, a);
+				free(t);
+				free(a);
+			} else {
+				printf("none\n");
+			}
+		}
+		char spent[48];
+		au_format_usd(today_spent, 2, spent, sizeof(spent));
+		printf("Today:      $%s (%s, %s)\n", spent, today, tz_name);
+		for (guint i = 0; sts && i < sts->len; i++) {
+			const au_budget_status *st = &g_array_index(sts, au_budget_status, i);
+			if (st->budget->period != AU_PERIOD_DAY)
+				continue;
+			char sp[48], lim[48], pr[48];
+			au_format_usd(st->spent, 2, sp, sizeof(sp));
+			au_format_usd(st->limit, 2, lim, sizeof(lim));
+			au_format_usd(st->projected, 2, pr, sizeof(pr));
+			printf("  budget %-12s $%s of $%s (%d%%, %s), projected $%s\n", st->budget->name, sp, lim,
+			       st->percent, au_level_name(st->level), pr);
+		}
+	}
+	if (cfg->path)
+		printf("Config:     %s (%u budget(s))\n", cfg_path, cfg->budgets->len);
+	else
+		printf("Config:     %s (none; '%s config --example' shows one)\n", cfg_path, au_progname);
+}
+
+static void print_json(const watcher_info *w, const char *db_path, const store_info *si, const au_config *cfg,
+		       const char *cfg_path, const char *tz_name, const char *today, int64_t today_spent,
+		       const GArray *sts)
+{
+	printf("{\"watcher\":{\"running\":%s,\"pid\":", w->held ? "true" : "false");
+	if (w->pid)
+		printf("%ld", w->pid);
+	else
+		printf("null");
+	printf(",\"lockFile\":");
+	au_json_string(stdout, w->lock_path);
+	printf("},\n\"db\":{\"path\":");
+	au_json_string(stdout, db_path);
+	printf(",\"exists\":%s,\"bytes\":%" PRId64 "},\n", si->exists ? "true" : "false", si->bytes);
+	printf("\"filesTracked\":%" PRId64 ",\n\"lastEvent\":{", si->files);
+	for (int src = 1; src < AU_SRC_MAX; src++) {
+		printf("%s\"%s\":", src > 1 ? "," : "", au_source_name((au_source)src));
+		json_ts(stdout, si->last_ts[src]);
+	}
+	printf("},\n\"today\":{\"date\":");
+	au_json_string(stdout, today);
+	printf(",\"spent\":");
+	au_json_usd(stdout, today_spent);
+	printf(",\"budgets\":[");
+	bool first = true;
+	for (guint i = 0; sts && i < sts->len; i++) {
+		const au_budget_status *st = &g_array_index(sts, au_budget_status, i);
+		if (st->budget->period != AU_PERIOD_DAY)
+			continue;
+		if (!first)
+			printf(",");
+		first = false;
+		au_budget_status_json(stdout, st);
+	}
+	printf("]},\n\"config\":");
+	au_json_string(stdout, cfg_path);
+	printf(",\"configExists\":%s,\"timezone\":", cfg->path ? "true" : "false");
+	au_json_string(stdout, tz_name);
+	printf("}\n");
+}
+
+int au_cmd_status(const au_cmd *cmd, int argc, char **argv)
+{
+	char *config_path = NULL;
+	if (au_argv_take(&argc, argv, "config", true, &config_path) < 0) {
+		fprintf(stderr, "aiusage status: option '--config' needs a value\n");
+		return AU_EXIT_USAGE;
+	}
+	au_opts o;
+	int code;
+	if (!au_parse_options(cmd, argc, argv, &o, &code)) {
+		free(config_path);
+		return code;
+	}
+	code = AU_EXIT_OK;
+	au_err err;
+	au_config *cfg = NULL;
+	if (au_config_load(config_path, &cfg, &err) < 0) {
+		fprintf(stderr, "aiusage: %s (status goes on without budgets)\n", err.msg);
+		cfg = au_config_new();
+		code = AU_EXIT_FAIL;
+	}
+	if (o.timezone) {
+		GTimeZone *z = g_time_zone_new_identifier(o.timezone);
+		if (!z) {
+			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
+				o.timezone);
+			au_config_free(cfg);
+			au_opts_release(&o);
+			free(config_path);
+			return AU_EXIT_USAGE;
+		}
+		g_time_zone_unref(z);
+		free(cfg->timezone);
+		cfg->timezone = xstrdup(o.timezone);
+	}
+	char *db_path = o.db_path ? xstrdup(o.db_path) : au_default_db_path();
+	char *cfg_path = config_path ? xstrdup(config_path) : au_config_default_path();
+	GTimeZone *tz = au_config_tz(cfg);
+	const char *tz_name = cfg->timezone ? cfg->timezone : g_time_zone_get_identifier(tz);
+	int64_t now = au_now_ms();
+
+	watcher_info w;
+	probe_watcher(db_path, &w);
+
+	store_info si = {0};
+	GArray *sts = NULL;
+	int64_t today_spent = 0, start, end;
+	char *today = NULL;
+	au_period_bounds(tz, AU_PERIOD_DAY, cfg->week_start, now, &start, &end, &today);
+	struct stat sb;
+	if (stat(db_path, &sb) == 0) {
+		si.exists = true;
+		si.bytes = sb.st_size;
+		char *wal = xasprintf("%s-wal", db_path);
+		if (stat(wal, &sb) == 0)
+			si.bytes += sb.st_size;
+		free(wal);
+		au_store *s = NULL;
+		if (au_store_open(db_path, true, &s, &err) < 0) {
+			si.error = xstrdup(err.msg);
+		} else {
+			probe_store(s, &si);
+			if (!si.error && (au_period_spent(s, cfg, AU_PERIOD_DAY, now, &today_spent, &err) < 0 ||
+					  au_budget_evaluate_all(s, cfg, now, &sts, &err) < 0))
+				si.error = xstrdup(err.msg);
+			au_store_close(s);
+		}
+	}
+	if (si.error) {
+		fprintf(stderr, "aiusage: %s\n", si.error);
+		code = AU_EXIT_FAIL;
+	}
+	if (o.json)
+		print_json(&w, db_path, &si, cfg, cfg_path, tz_name, today, today_spent, sts);
+	else
+		print_text(&w, db_path, &si, cfg, cfg_path, tz, tz_name, now, today, today_spent, sts);
+	if (fflush(stdout) != 0)
+		code = AU_EXIT_FAIL;
+
+	au_budget_statuses_free(sts);
+	free(si.error);
+	free(today);
+	free(w.lock_path);
+	g_time_zone_unref(tz);
+	free(cfg_path);
+	free(db_path);
+	au_config_free(cfg);
+	au_opts_release(&o);
+	free(config_path);
+	return code;
+}

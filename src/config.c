@@ -1,0 +1,560 @@
+/*
+ * config.ini: read with GLib's key-file parser, then every value checked
+ * here so that an au_config is always usable. GKeyFile does not tell which
+ * line a value came from, so errors about values find the line themselves
+ * (find_line) to point the user at it.
+ */
+#include "config.h"
+#include "pricing.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char example[] =
+	"# aiusage configuration: $XDG_CONFIG_HOME/aiusage/config.ini\n"
+	"# (default ~/.config/aiusage/config.ini). A missing file means no budgets.\n"
+	"# Comments start with '#' on a line of their own. Amounts are US dollars.\n"
+	"\n"
+	"[alerts]\n"
+	"# Notify when a budget reaches this percentage of its limit, and again\n"
+	"# when the limit is reached (default 80).\n"
+	"warn_percent = 80\n"
+	"# No notifications between these local times: alerts are held and sent\n"
+	"# when the quiet hours end (default: none; \"off\" also means none).\n"
+	"quiet_hours = 22:00-08:00\n"
+	"# At most one notification per budget within this time: seconds, or a\n"
+	"# number with s, m or h (default 1h). A budget going over its limit after\n"
+	"# a warning in the same period is not held back.\n"
+	"cooldown = 1h\n"
+	"\n"
+	"[time]\n"
+	"# Days, weeks and months are counted in this IANA zone (default: local).\n"
+	"# timezone = Europe/Paris\n"
+	"# The day weeks start on (default monday).\n"
+	"week_start = monday\n"
+	"\n"
+	"# One section per budget, [budget NAME]: period (day, week or month) and\n"
+	"# limit in dollars are required; source (claude, codex) and project (a\n"
+	"# repository name or a directory, as in 'aiusage daily --project')\n"
+	"# narrow what is counted.\n"
+	"[budget daily]\n"
+	"period = day\n"
+	"limit = 10.00\n"
+	"\n"
+	"[budget weekly-claude]\n"
+	"period = week\n"
+	"limit = 50\n"
+	"source = claude\n"
+	"\n"
+	"[budget monthly-myapp]\n"
+	"period = month\n"
+	"limit = 120\n"
+	"project = myapp\n";
+
+const char *au_config_example(void)
+{
+	return example;
+}
+
+const char *au_period_name(au_period p)
+{
+	static const char *const n[] = {"day", "week", "month"};
+	return n[p];
+}
+
+const char *au_period_adjective(au_period p)
+{
+	static const char *const n[] = {"daily", "weekly", "monthly"};
+	return n[p];
+}
+
+char *au_config_default_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && xdg[0] == '/')
+		return xasprintf("%s/aiusage/config.ini", xdg);
+	const char *home = getenv("HOME");
+	return xasprintf("%s/.config/aiusage/config.ini", home && *home ? home : g_get_home_dir());
+}
+
+au_config *au_config_new(void)
+{
+	au_config *c = xcalloc(1, sizeof(*c));
+	c->budgets = g_ptr_array_new();
+	c->warn_percent = 80;
+	c->quiet_start_min = c->quiet_end_min = -1;
+	c->cooldown_s = 3600;
+	c->week_start = 1;
+	return c;
+}
+
+static void budget_free(au_budget *b)
+{
+	if (!b)
+		return;
+	free(b->name);
+	free(b->project);
+	free(b);
+}
+
+void au_config_free(au_config *c)
+{
+	if (!c)
+		return;
+	for (guint i = 0; i < c->budgets->len; i++)
+		budget_free(c->budgets->pdata[i]);
+	g_ptr_array_free(c->budgets, TRUE);
+	free(c->timezone);
+	free(c->path);
+	free(c);
+}
+
+GTimeZone *au_config_tz(const au_config *c)
+{
+	GTimeZone *tz = c->timezone ? g_time_zone_new_identifier(c->timezone) : NULL;
+	return tz ? tz : g_time_zone_new_local();
+}
+
+bool au_parse_usd(const char *s, int64_t *ret_pico)
+{
+	if (*s == '$')
+		s++;
+	int64_t whole = 0, frac = 0;
+	int wdigits = 0, fdigits = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (++wdigits > 7) /* a million dollars is plenty for a budget */
+			return false;
+		whole = whole * 10 + (*s - '0');
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			if (++fdigits > 12)
+				return false;
+			frac = frac * 10 + (*s - '0');
+		}
+	}
+	if (*s || wdigits + fdigits == 0 || whole > 1000000)
+		return false;
+	for (int i = fdigits; i < 12; i++)
+		frac *= 10;
+	*ret_pico = whole * AU_PICO_PER_USD + frac;
+	return whole < 1000000 || frac == 0;
+}
+
+/* Line (1-based) of `key` in `[group]`, or of the group header when key is
+ * NULL; 0 when not found. */
+static int find_line(const char *text, size_t len, const char *group, const char *key)
+{
+	bool in_group = false;
+	int line = 0;
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		line++;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < e && *p == '[') {
+			const char *close = memchr(p, ']', (size_t)(e - p));
+			size_t n = close ? (size_t)(close - p - 1) : 0;
+			in_group = close && n == strlen(group) && memcmp(p + 1, group, n) == 0;
+			if (in_group && !key)
+				return line;
+		} else if (in_group && key) {
+			size_t n = strlen(key);
+			if ((size_t)(e - p) > n && memcmp(p, key, n) == 0) {
+				const char *q = p + n;
+				while (q < e && (*q == ' ' || *q == '\t'))
+					q++;
+				if (q < e && *q == '=')
+					return line;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+typedef struct parse_ctx {
+	const char *text;
+	size_t len;
+	const char *name;
+	au_err *err;
+} parse_ctx;
+
+static int bad(parse_ctx *pc, const char *group, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int bad(parse_ctx *pc, const char *group, const char *key, const char *fmt, ...)
+{
+	char what[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	int line = find_line(pc->text, pc->len, group, key);
+	if (!line && key)
+		line = find_line(pc->text, pc->len, group, NULL);
+	if (line)
+		return au_fail(pc->err, EINVAL, "%s:%d: %s", pc->name, line, what);
+	return au_fail(pc->err, EINVAL, "%s: [%s]: %s", pc->name, group, what);
+}
+
+/* A value with surrounding blanks removed (GKeyFile keeps trailing ones);
+ * malloc'd, or NULL when the key is absent. */
+static char *get_value(GKeyFile *kf, const char *group, const char *key)
+{
+	gchar *v = g_key_file_get_value(kf, group, key, NULL);
+	if (!v)
+		return NULL;
+	char *r = xstrdup(g_strstrip(v));
+	g_free(v);
+	return r;
+}
+
+static bool parse_hhmm(const char *s, const char **ret_end, int *ret_min)
+{
+	int h = 0, m = 0, n = 0;
+	while (*s >= '0' && *s <= '9' && n < 2)
+		h = h * 10 + (*s++ - '0'), n++;
+	if (n == 0 || *s != ':')
+		return false;
+	s++;
+	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9'))
+		return false;
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return false;
+	*ret_end = s + 2;
+	*ret_min = (h * 60 + m) % 1440;
+	return true;
+}
+
+static int parse_weekday(const char *s)
+{
+	static const char *const names[] = {"sunday", "monday", "tuesday", "wednesday",
+					    "thursday", "friday", "saturday"};
+	for (int i = 0; i < 7; i++)
+		if (g_ascii_strcasecmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > AU_BUDGET_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_' && *s != '.')
+			return false;
+	return true;
+}
+
+/* Every key of a group must be one we know: a typo is an error, not a
+ * silently ignored setting. */
+static int check_keys(parse_ctx *pc, GKeyFile *kf, const char *group, const char *const *known)
+{
+	gchar **keys = g_key_file_get_keys(kf, group, NULL, NULL);
+	int r = 0;
+	for (gchar **k = keys; k && *k && r == 0; k++) {
+		bool ok = false;
+		for (const char *const *q = known; *q; q++)
+			ok = ok || strcmp(*k, *q) == 0;
+		if (!ok)
+			r = bad(pc, group, *k, "unknown setting '%s' in [%s]", *k, group);
+	}
+	g_strfreev(keys);
+	return r;
+}
+
+static int parse_alerts(parse_ctx *pc, GKeyFile *kf, au_config *c)
+{
+	static const char *const known[] = {"warn_percent", "quiet_hours", "cooldown", NULL};
+	const char *g = "alerts";
+	int r = check_keys(pc, kf, g, known);
+	if (r < 0)
+		return r;
+	char *v;
+	int64_t n;
+	if ((v = get_value(kf, g, "warn_percent"))) {
+		if (!au_parse_int64(v, &n) || n < 1 || n > 100)
+			r = bad(pc, g, "warn_percent", "warn_percent must be a whole number from 1 to 100, not '%s'", v);
+		else
+			c->warn_percent = (int)n;
+		free(v);
+		if (r < 0)
+			return r;
+	}
+	if ((v = get_value(kf, g, "quiet_hours"))) {
+		const char *e;
+		int a, b;
+		if (*v == '\0' || g_ascii_strcasecmp(v, "off") == 0 || g_ascii_strcasecmp(v, "none") == 0) {
+			c->quiet_start_min = c->quiet_end_min = -1;
+		} else if (parse_hhmm(v, &e, &a) && *e == '-' && parse_hhmm(e + 1, &e, &b) && *e == '\0' &&
+			   a != b) {
+			c->quiet_start_min = a;
+			c->quiet_end_min = b;
+		} else {
+			r = bad(pc, g, "quiet_hours",
+				"quiet_hours must be two different times like 22:00-08:00, or off; not '%s'", v);
+		}
+		free(v);
+		if (r < 0)
+			return r;
+	}
+	if ((v = get_value(kf, g, "cooldown"))) {
+		size_t len = strlen(v);
+		int64_t mult = 1;
+		if (len > 1 && (v[len - 1] == 's' || v[len - 1] == 'm' || v[len - 1] == 'h')) {
+			mult = v[len - 1] == 'h' ? 3600 : v[len - 1] == 'm' ? 60 : 1;
+			v[len - 1] = '\0';
+		}
+		if (!au_parse_int64(v, &n) || n < 0 || n > 7 * 86400 / mult)
+			r = bad(pc, g, "cooldown",
+				"cooldown must be a duration from 0 to a week, like 3600, 30m or 1h");
+		else
+			c->cooldown_s = (int)(n * mult);
+		free(v);
+	}
+	return r;
+}
+
+static int parse_time(parse_ctx *pc, GKeyFile *kf, au_config *c)
+{
+	static const char *const known[] = {"timezone", "week_start", NULL};
+	const char *g = "time";
+	int r = check_keys(pc, kf, g, known);
+	if (r < 0)
+		return r;
+	char *v;
+	if ((v = get_value(kf, g, "timezone"))) {
+		GTimeZone *tz = *v ? g_time_zone_new_identifier(v) : NULL;
+		if (!tz)
+			r = bad(pc, g, "timezone", "unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)",
+				v);
+		else {
+			g_time_zone_unref(tz);
+			c->timezone = xstrdup(v);
+		}
+		free(v);
+		if (r < 0)
+			return r;
+	}
+	if ((v = get_value(kf, g, "week_start"))) {
+		int d = parse_weekday(v);
+		if (d < 0)
+			r = bad(pc, g, "week_start", "week_start takes a day name like monday, not '%s'", v);
+		else
+			c->week_start = d;
+		free(v);
+	}
+	return r;
+}
+
+static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
+{
+	static const char *const known[] = {"period", "limit", "source", "project", NULL};
+	const char *name = g + strlen("budget");
+	while (*name == ' ' || *name == '\t')
+		name++;
+	if (!valid_name(name))
+		return bad(pc, g, NULL,
+			   "a budget needs a name of at most %d letters, digits, '-', '_' or '.': [budget NAME]",
+			   AU_BUDGET_NAME_MAX);
+	for (guint i = 0; i < c->budgets->len; i++)
+		if (strcmp(((au_budget *)c->budgets->pdata[i])->name, name) == 0)
+			return bad(pc, g, NULL, "two budgets are named '%s'", name);
+	int r = check_keys(pc, kf, g, known);
+	if (r < 0)
+		return r;
+
+	au_budget *b = xcalloc(1, sizeof(*b));
+	b->name = xstrdup(name);
+	char *v = get_value(kf, g, "period");
+	if (!v)
+		r = bad(pc, g, NULL, "budget '%s' has no period (day, week or month)", name);
+	else if (strcmp(v, "day") == 0 || strcmp(v, "daily") == 0)
+		b->period = AU_PERIOD_DAY;
+	else if (strcmp(v, "week") == 0 || strcmp(v, "weekly") == 0)
+		b->period = AU_PERIOD_WEEK;
+	else if (strcmp(v, "month") == 0 || strcmp(v, "monthly") == 0)
+		b->period = AU_PERIOD_MONTH;
+	else
+		r = bad(pc, g, "period", "period must be day, week or month, not '%s'", v);
+	free(v);
+
+	if (r == 0) {
+		v = get_value(kf, g, "limit");
+		if (!v)
+			r = bad(pc, g, NULL, "budget '%s' has no limit (in dollars, like 10.00)", name);
+		else if (!au_parse_usd(v, &b->limit_pico) || b->limit_pico <= 0)
+			r = bad(pc, g, "limit",
+				"limit must be an amount in dollars above 0 and up to 1000000, like 10.00; not '%s'", v);
+		free(v);
+	}
+	if (r == 0 && (v = get_value(kf, g, "source"))) {
+		const au_parser_ops *p = au_parser_by_name(v);
+		if (p)
+			b->source = p->source;
+		else if (strcmp(v, "all") != 0)
+			r = bad(pc, g, "source", "unknown source '%s' (known: claude, codex, all)", v);
+		free(v);
+	}
+	if (r == 0 && (v = get_value(kf, g, "project"))) {
+		if (*v)
+			b->project = v;
+		else
+			free(v);
+	}
+	if (r < 0) {
+		budget_free(b);
+		return r;
+	}
+	g_ptr_array_add(c->budgets, b);
+	return 0;
+}
+
+/* GKeyFile quotes the offending line in its syntax errors (“junk”) but
+ * does not number it: find the first line that reads so. */
+static int syntax_error_line(const char *text, size_t len, const char *msg)
+{
+	const char *open = strstr(msg, "\u201c"), *close = open ? strstr(open, "\u201d") : NULL;
+	if (!close)
+		return 0;
+	open += strlen("\u201c");
+	size_t n = (size_t)(close - open);
+	int line = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		line++;
+		if ((size_t)(e - p) == n && memcmp(p, open, n) == 0)
+			return line;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+int au_config_parse(const char *text, size_t len, const char *name, au_config **ret, au_err *err)
+{
+	parse_ctx pc = {text, len, name, err};
+	if (len > AU_CONFIG_MAX_BYTES)
+		return au_fail(err, EFBIG, "%s: larger than %d KiB: not a config file", name,
+			       AU_CONFIG_MAX_BYTES / 1024);
+	GKeyFile *kf = g_key_file_new();
+	GError *gerr = NULL;
+	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &gerr)) {
+		int line = syntax_error_line(text, len, gerr->message);
+		int r = line ? au_fail(err, EINVAL, "%s:%d: %s", name, line, gerr->message)
+			     : au_fail(err, EINVAL, "%s: %s", name, gerr->message);
+		g_error_free(gerr);
+		g_key_file_free(kf);
+		return r;
+	}
+	au_config *c = au_config_new();
+	int r = 0;
+	gchar **groups = g_key_file_get_groups(kf, NULL);
+	for (gchar **g = groups; *g && r == 0; g++) {
+		if (strcmp(*g, "alerts") == 0)
+			r = parse_alerts(&pc, kf, c);
+		else if (strcmp(*g, "time") == 0)
+			r = parse_time(&pc, kf, c);
+		else if (strncmp(*g, "budget", 6) == 0 && ((*g)[6] == ' ' || (*g)[6] == '\t' || (*g)[6] == '\0'))
+			r = c->budgets->len >= AU_CONFIG_MAX_BUDGETS
+				    ? bad(&pc, *g, NULL, "more than %d budgets", AU_CONFIG_MAX_BUDGETS)
+				    : parse_budget(&pc, kf, *g, c);
+		else
+			r = bad(&pc, *g, NULL, "unknown section [%s] (known: [alerts], [time], [budget NAME])", *g);
+	}
+	g_strfreev(groups);
+	g_key_file_free(kf);
+	if (r < 0) {
+		au_config_free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+int au_config_load(const char *path, au_config **ret, au_err *err)
+{
+	char *p = path ? xstrdup(path) : au_config_default_path();
+	struct stat sb;
+	int r;
+	if (stat(p, &sb) < 0) {
+		if (errno == ENOENT) {
+			*ret = au_config_new();
+			free(p);
+			return 0;
+		}
+		r = au_fail(err, errno, "%s: %s", p, strerror(errno));
+		free(p);
+		return r;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size > AU_CONFIG_MAX_BYTES) {
+		r = au_fail(err, S_ISREG(sb.st_mode) ? EFBIG : EINVAL, "%s: %s", p,
+			    S_ISREG(sb.st_mode) ? "larger than 64 KiB: not a config file" : "not a regular file");
+		free(p);
+		return r;
+	}
+	gchar *text = NULL;
+	gsize len = 0;
+	GError *gerr = NULL;
+	if (!g_file_get_contents(p, &text, &len, &gerr)) {
+		r = au_fail(err, EIO, "%s", gerr->message);
+		g_error_free(gerr);
+		free(p);
+		return r;
+	}
+	r = au_config_parse(text, len, p, ret, err);
+	g_free(text);
+	if (r == 0)
+		(*ret)->path = p;
+	else
+		free(p);
+	return r;
+}
+
+int au_argv_take(int *argc, char **argv, const char *name, bool has_value, char **ret_value)
+{
+	size_t n = strlen(name);
+	int found = 0;
+	for (int i = 1; i < *argc;) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		int used = 0;
+		const char *val = NULL;
+		if (strncmp(a, "--", 2) == 0 && strncmp(a + 2, name, n) == 0) {
+			if (a[2 + n] == '\0') {
+				used = 1;
+				if (has_value) {
+					if (i + 1 >= *argc)
+						return -EINVAL;
+					val = argv[i + 1];
+					used = 2;
+				}
+			} else if (a[2 + n] == '=' && has_value) {
+				used = 1;
+				val = a + 3 + n;
+			}
+		}
+		if (!used) {
+			i++;
+			continue;
+		}
+		found = 1;
+		if (has_value && ret_value) {
+			free(*ret_value);
+			*ret_value = xstrdup(val);
+		}
+		memmove(argv + i, argv + i + used, (size_t)(*argc - i - used + 1) * sizeof(char *));
+		*argc -= used;
+	}
+	return found;
+}

@@ -1,0 +1,83 @@
+/*
+ * The user's config file, $XDG_CONFIG_HOME/aiusage/config.ini (a GLib key
+ * file): budgets per day, week or month (overall, per source, per project),
+ * the warning threshold, quiet hours, the notification cooldown and the
+ * zone periods are counted in. Loading validates everything, so the rest of
+ * the program can trust an au_config; a bad file is an error naming the
+ * line, never a half-applied config.
+ */
+#ifndef AU_CONFIG_H
+#define AU_CONFIG_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "parser.h"
+#include "util.h"
+
+/* The file is read whole: anything bigger is an error, not a config. */
+#define AU_CONFIG_MAX_BYTES (64 * 1024)
+#define AU_CONFIG_MAX_BUDGETS 100
+#define AU_BUDGET_NAME_MAX 64
+
+typedef enum au_period { AU_PERIOD_DAY, AU_PERIOD_WEEK, AU_PERIOD_MONTH } au_period;
+
+typedef struct au_budget {
+	char *name;        /* from "[budget NAME]": letters, digits, '-', '_', '.' */
+	au_period period;
+	au_source source;  /* AU_SRC_NONE = all */
+	char *project;     /* NULL = all; a label or a path, as report --project */
+	int64_t limit_pico;
+} au_budget;
+
+typedef struct au_config {
+	GPtrArray *budgets;  /* au_budget*, in file order; owned */
+	int warn_percent;    /* default 80 */
+	int quiet_start_min, quiet_end_min; /* minutes after local midnight, -1 = none */
+	int cooldown_s;      /* default 3600 */
+	char *timezone;      /* IANA name, NULL = local */
+	int week_start;      /* 0 = Sunday ... 6 = Saturday; default 1 */
+	char *path;          /* the file it was read from; NULL when it did not exist */
+} au_config;
+
+/* $XDG_CONFIG_HOME/aiusage/config.ini, default ~/.config/...; malloc'd. */
+char *au_config_default_path(void);
+
+/*
+ * Reads and validates `path` (NULL: the default path). A missing file gives
+ * the defaults and returns 0; a bad one returns -EINVAL (-EFBIG when too
+ * big, another -errno when unreadable) with "PATH:LINE: what is wrong" in
+ * err. *ret is owned by the caller (au_config_free).
+ */
+int au_config_load(const char *path, au_config **ret, au_err *err);
+/* Same, from text in memory; `name` is used in messages. */
+int au_config_parse(const char *text, size_t len, const char *name, au_config **ret, au_err *err);
+/* The defaults, no budgets. */
+au_config *au_config_new(void);
+void au_config_free(au_config *c);
+
+/* A commented example config.ini (static text) that au_config_parse accepts. */
+const char *au_config_example(void);
+
+/* "day", "week", "month" and the adjectives "daily", "weekly", "monthly". */
+const char *au_period_name(au_period p);
+const char *au_period_adjective(au_period p);
+
+/* "10.5", "$10.50", "0.000001" -> pico-dollars; false on anything else
+ * (negative, more than 12 decimals, over a million dollars). */
+bool au_parse_usd(const char *s, int64_t *ret_pico);
+
+/*
+ * Command-line helper for the commands that take options au_parse_options
+ * does not know (--config FILE, --check-alerts): removes every "--NAME",
+ * "--NAME VALUE" or "--NAME=VALUE" before a "--" from argv, shifting the rest
+ * down. Returns 1 when found (*ret_value: the last value, malloc'd, when
+ * has_value), 0 when absent, -EINVAL when the value is missing.
+ */
+int au_argv_take(int *argc, char **argv, const char *name, bool has_value, char **ret_value);
+
+/* The config's zone (cfg->timezone or the local zone); unref when done. */
+GTimeZone *au_config_tz(const au_config *c);
+
+#endif
