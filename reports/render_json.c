@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "pricing.h"
+#include "render.h"
 #include "report.h"
 
-static void json_str(FILE *f, const char *s)
+void au_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -42,7 +43,7 @@ static void json_str(FILE *f, const char *s)
 }
 
 /* Exact decimal USD from pico-dollars, trailing zeros trimmed. */
-static void json_cost(FILE *f, int64_t pico)
+void au_json_cost(FILE *f, int64_t pico)
 {
 	char buf[64];
 	au_format_usd(pico, 12, buf, sizeof(buf));
@@ -61,7 +62,7 @@ static void json_sources(FILE *f, unsigned mask)
 		if (mask & (1u << s))
 			n++, only = s;
 	fputs("\"source\":", f);
-	json_str(f, n == 1 ? au_source_name((au_source)only) : "mixed");
+	au_json_str(f, n == 1 ? au_source_name((au_source)only) : "mixed");
 	fputs(",\"sources\":[", f);
 	int first = 1;
 	for (int s = 1; s < AU_SRC_MAX; s++)
@@ -69,7 +70,7 @@ static void json_sources(FILE *f, unsigned mask)
 			if (!first)
 				fputc(',', f);
 			first = 0;
-			json_str(f, au_source_name((au_source)s));
+			au_json_str(f, au_source_name((au_source)s));
 		}
 	fputc(']', f);
 }
@@ -93,7 +94,7 @@ static void json_models(FILE *f, const au_row *row)
 		au_model_row *m = row->models->pdata[i];
 		if (i)
 			fputc(',', f);
-		json_str(f, m->model);
+		au_json_str(f, m->model);
 	}
 	fputs("],\"modelBreakdowns\":[", f);
 	for (guint i = 0; i < row->models->len; i++) {
@@ -101,11 +102,11 @@ static void json_models(FILE *f, const au_row *row)
 		if (i)
 			fputc(',', f);
 		fputs("{\"modelName\":", f);
-		json_str(f, m->model);
+		au_json_str(f, m->model);
 		fputc(',', f);
 		json_tokens(f, &m->t);
 		fputs(",\"cost\":", f);
-		json_cost(f, m->t.cost);
+		au_json_cost(f, m->t.cost);
 		fputc(',', f);
 		json_sources(f, m->sources);
 		if (m->t.unpriced)
@@ -123,7 +124,7 @@ static void json_ts(FILE *f, const char *name, int64_t ms)
 		return;
 	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
 	fprintf(f, ",\"%s\":", name);
-	json_str(f, s);
+	au_json_str(f, s);
 	g_free(s);
 	g_date_time_unref(dt);
 }
@@ -135,14 +136,14 @@ void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)
 		const au_row *row = r->rows->pdata[i];
 		fputs(i ? ",\n{" : "\n{", f);
 		fprintf(f, "\"%s\":", au_group_keyname(r->group));
-		json_str(f, row->key);
+		au_json_str(f, row->key);
 		if (row->project) {
 			fputs(",\"project\":", f);
-			json_str(f, row->project);
+			au_json_str(f, row->project);
 		}
 		if (row->path) {
 			fputs(",\"projectPath\":", f);
-			json_str(f, row->path);
+			au_json_str(f, row->path);
 		}
 		if (r->group == AU_GROUP_SESSION || r->group == AU_GROUP_PROJECT || r->group == AU_GROUP_MODEL) {
 			json_ts(f, "firstActivity", row->first_ts);
@@ -151,7 +152,7 @@ void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)
 		fputc(',', f);
 		json_tokens(f, &row->t);
 		fputs(",\"totalCost\":", f);
-		json_cost(f, row->t.cost);
+		au_json_cost(f, row->t.cost);
 		fputc(',', f);
 		json_sources(f, row->sources);
 		json_models(f, row);
@@ -160,17 +161,17 @@ void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)
 	fputs("],\n\"totals\":{", f);
 	json_tokens(f, &r->total);
 	fputs(",\"totalCost\":", f);
-	json_cost(f, r->total.cost);
+	au_json_cost(f, r->total.cost);
 	fputs("}", f);
 	if (r->tz_name) {
 		fputs(",\n\"timezone\":", f);
-		json_str(f, r->tz_name);
+		au_json_str(f, r->tz_name);
 	}
 	fputs(",\n\"unpricedModels\":[", f);
 	for (guint i = 0; i < r->unpriced_models->len; i++) {
 		if (i)
 			fputc(',', f);
-		json_str(f, r->unpriced_models->pdata[i]);
+		au_json_str(f, r->unpriced_models->pdata[i]);
 	}
 	fputs("]}\n", f);
 }

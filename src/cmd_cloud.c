@@ -379,7 +379,8 @@ static int run_check(cloud_opts *o)
 		} else if (!cc) {
 			printf("%-10s not configured\n", p->name);
 		} else if (state == AU_CHECK_NO_KEY) {
-			printf("%-10s no key: %s\n", p->name, err.msg);
+			printf("%-10s no key: %s\n", p->name,
+			       g_str_has_prefix(err.msg, "no key: ") ? err.msg + 8 : err.msg);
 		} else if (state == AU_CHECK_VALID) {
 			printf("%-10s key from %s: valid (%s accepted it at %s)\n", p->name, from, p->title, cc->base_url);
 		} else {

@@ -2,15 +2,17 @@
  * A small scripted HTTP/1.1 server for the cloud billing e2e test. It
  * listens on 127.0.0.1 (an ephemeral port, printed on stdout), answers each
  * request from a script of canned responses, and records every request line
- * and header it got to a log file. One thread per connection, so a slow
- * answer does not hold up the next request. It exits by itself after
- * --lifetime seconds (default 300), or on SIGTERM.
+ * (after "REQ" and its arrival in Unix ms) and header ("H ...") it got to a
+ * log file. One thread per connection, so a slow answer does not hold up
+ * the next request. It exits by itself after --lifetime seconds (default
+ * 300), or on SIGTERM.
  *
  * Usage: cloud_server [--lifetime SECS] SCRIPT LOG
  *
  * Script lines (blank lines and '#' comments ignored):
- *   auth PREFIX HEADER VALUE
- *       a request whose path starts with PREFIX must carry "HEADER: VALUE",
+ *   auth PREFIX HEADER VALUE...
+ *       a request whose path starts with PREFIX must carry "HEADER: VALUE"
+ *       (VALUE is the rest of the line),
  *       else it gets 401 and a JSON error body
  *   route PATH QUERY STATUS DELAY_MS FLAGS BODY
  *       answers a request for PATH whose query string contains QUERY ("*":
@@ -35,6 +37,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct route {
@@ -96,8 +99,15 @@ static void load_script(const char *path)
 			w[n++] = tok;
 		if (n == 0 || w[0][0] == '#')
 			continue;
-		if (strcmp(w[0], "auth") == 0 && n == 4 && nauths < 16) {
-			auths[nauths++] = (auth_rule){strdup(w[1]), strdup(w[2]), strdup(w[3])};
+		if (strcmp(w[0], "auth") == 0 && n >= 4 && nauths < 16) {
+			/* the value is the rest of the line: "Bearer KEY" has a space */
+			char value[4096] = "";
+			for (int i = 3; i < n; i++) {
+				if (i > 3)
+					strncat(value, " ", sizeof(value) - strlen(value) - 1);
+				strncat(value, w[i], sizeof(value) - strlen(value) - 1);
+			}
+			auths[nauths++] = (auth_rule){strdup(w[1]), strdup(w[2]), strdup(value)};
 		} else if (strcmp(w[0], "route") == 0 && n == 7 && nroutes < 256) {
 			route *r = &routes[nroutes++];
 			r->path = strdup(w[1]);
@@ -189,7 +199,9 @@ static void *serve(void *arg)
 		query = (char *)"";
 
 	pthread_mutex_lock(&lock);
-	fprintf(logfile, "REQ %s\n", req);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(logfile, "REQ %lld %s\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, req);
 	const char *headers = line_end ? line_end + 2 : "";
 	bool authed = true;
 	for (const char *h = headers; h && *h;) {

@@ -535,6 +535,64 @@ static void test_keys(void)
 	CHECK_STR(msg, "GET /x: HTTP 401: \"Incorrect API key provided: [redacted]\" (key [redacted])");
 }
 
+typedef struct logged {
+	int n;
+	char last[600];
+} logged;
+
+static void on_log(void *ud, const char *line)
+{
+	logged *l = ud;
+	l->n++;
+	g_strlcpy(l->last, line, sizeof(l->last));
+}
+
+/* The watcher's hook without a network: what falls due when, and that a
+ * provider that cannot be polled (no key here) is logged, not fatal. */
+static void test_poll_due(void)
+{
+	char *dir = g_dir_make_tmp("au-cloud-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "usage.db", NULL);
+	au_store *s = NULL;
+	au_err err;
+	CHECK_INT(au_store_open(path, false, &s, &err), 0);
+	if (!s)
+		return;
+	int64_t next = 0, now = D16 + 1000;
+	logged lg = {0};
+	CHECK_INT(au_cloud_poll_due(s, NULL, now, on_log, &lg, &next), 0);
+	CHECK(next == INT64_MAX);
+	au_cloud_config *c = conf("[cloud.openai]\nkey_env = AU_TEST_NO_SUCH_KEY\ninterval = 10m\n"
+				  "[cloud.deepseek]\nkey_env = AU_TEST_NO_SUCH_KEY\ninterval = 1h\n",
+				  false, 0, NULL);
+	unsetenv("AU_TEST_NO_SUCH_KEY");
+	CHECK(au_store_meta_set(s, "cloud.deepseek.last_attempt", "1794787000000", &err) == 0);
+	/* openai never polled: due now, then in 10 minutes; deepseek polled 201 s
+	 * ago: due in 3399 s */
+	CHECK_INT(au_cloud_poll_due(s, c, now, on_log, &lg, &next), 1);
+	CHECK_INT(lg.n, 1);
+	CHECK_STR(lg.last, "cloud: openai: no key: $AU_TEST_NO_SUCH_KEY is not set (or set key_env or key_command in "
+			   "[cloud.openai])");
+	CHECK_INT(next, now + 600000);
+	/* right after, nothing is due */
+	lg.n = 0;
+	CHECK_INT(au_cloud_poll_due(s, c, now + 1000, on_log, &lg, &next), 0);
+	CHECK_INT(lg.n, 0);
+	CHECK_INT(next, now + 600000);
+	CHECK_INT(au_cloud_poll_due(s, c, now + 600000, on_log, &lg, &next), 1);
+	au_cloud_config_free(c);
+	au_store_close(s);
+	char *wal = g_strconcat(path, "-wal", NULL), *shm = g_strconcat(path, "-shm", NULL);
+	remove(wal);
+	remove(shm);
+	remove(path);
+	remove(dir);
+	g_free(wal);
+	g_free(shm);
+	g_free(path);
+	g_free(dir);
+}
+
 int main(void)
 {
 	test_decimal();
@@ -545,5 +603,6 @@ int main(void)
 	test_bad_bodies();
 	test_config();
 	test_keys();
+	test_poll_due();
 	return check_done("test_cloud");
 }

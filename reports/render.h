@@ -1,0 +1,52 @@
+/*
+ * Drawing pieces shared by every renderer: the box-drawn terminal table
+ * (measured columns, fitting a narrow terminal by shrinking free-text
+ * columns and dropping detail columns) and the JSON value writers. The
+ * report tables (render_table.c) and the insight commands both use them,
+ * so every table aiusage prints looks the same.
+ */
+#ifndef AU_RENDER_H
+#define AU_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* How a column behaves. */
+typedef struct au_tcol {
+	const char *header;
+	bool right;      /* right-aligned (numbers) */
+	int shrink_min;  /* free text that may be cut (with "…") to this width to fit; 0: never */
+	bool shrink_late; /* cut only after every droppable column is gone */
+	int drop_rank;   /* dropped to fit a narrow terminal, lowest rank first; 0: never */
+	bool hidden;     /* not shown at all */
+} au_tcol;
+
+typedef enum au_trow_kind {
+	AU_TROW_NORMAL,
+	AU_TROW_SUB,   /* dimmed detail row under a normal one */
+	AU_TROW_TOTAL, /* bold, preceded by a rule */
+	AU_TROW_RULE,  /* a horizontal rule between groups of rows */
+} au_trow_kind;
+
+typedef struct au_table au_table;
+
+/* cols is copied; its strings are borrowed and must outlive the table. */
+au_table *au_table_new(const au_tcol *cols, int ncols);
+void au_table_free(au_table *t);
+/* Adds a row of ncols cells. Takes ownership of each malloc'd cell (NULL
+ * prints as empty). */
+void au_table_add(au_table *t, au_trow_kind kind, char **cells);
+/* The same with the cells as ncols `char *` arguments (owned, malloc'd). */
+void au_table_addv(au_table *t, au_trow_kind kind, ...);
+void au_table_rule(au_table *t);
+/* Prints the table fitted to width columns (0: no limit), with ANSI
+ * styles when color: bold cyan headers, bold yellow totals, dim sub rows. */
+void au_table_print(FILE *f, au_table *t, bool color, int width);
+
+/* JSON: a quoted, escaped string; an exact decimal dollar amount from
+ * pico-dollars (trailing zeros trimmed, never through a double). */
+void au_json_str(FILE *f, const char *s);
+void au_json_cost(FILE *f, int64_t pico);
+
+#endif

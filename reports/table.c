@@ -1,0 +1,213 @@
+/*
+ * The box-drawn terminal table every command prints. Columns are measured
+ * from their cells; to fit a terminal, free-text columns are cut first,
+ * then detail columns dropped in rank order, then the late free-text
+ * columns cut. Styles are ANSI escapes around cells, so the layout is the
+ * same with and without colour.
+ */
+#include <glib.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+#include "util.h"
+
+typedef struct trow {
+	char **cell;
+	au_trow_kind kind;
+} trow;
+
+struct au_table {
+	au_tcol *cols;
+	int ncols;
+	GArray *rows; /* trow */
+};
+
+au_table *au_table_new(const au_tcol *cols, int ncols)
+{
+	au_table *t = xcalloc(1, sizeof(*t));
+	t->cols = xcalloc((size_t)ncols, sizeof(*t->cols));
+	memcpy(t->cols, cols, (size_t)ncols * sizeof(*cols));
+	t->ncols = ncols;
+	t->rows = g_array_new(FALSE, TRUE, sizeof(trow));
+	return t;
+}
+
+void au_table_free(au_table *t)
+{
+	if (!t)
+		return;
+	for (guint i = 0; i < t->rows->len; i++) {
+		trow *r = &g_array_index(t->rows, trow, i);
+		if (r->cell)
+			for (int c = 0; c < t->ncols; c++)
+				free(r->cell[c]);
+		free(r->cell);
+	}
+	g_array_free(t->rows, TRUE);
+	free(t->cols);
+	free(t);
+}
+
+void au_table_add(au_table *t, au_trow_kind kind, char **cells)
+{
+	trow r = {.kind = kind, .cell = xcalloc((size_t)t->ncols, sizeof(char *))};
+	memcpy(r.cell, cells, (size_t)t->ncols * sizeof(char *));
+	g_array_append_val(t->rows, r);
+}
+
+void au_table_addv(au_table *t, au_trow_kind kind, ...)
+{
+	trow r = {.kind = kind, .cell = xcalloc((size_t)t->ncols, sizeof(char *))};
+	va_list ap;
+	va_start(ap, kind);
+	for (int c = 0; c < t->ncols; c++)
+		r.cell[c] = va_arg(ap, char *);
+	va_end(ap);
+	g_array_append_val(t->rows, r);
+}
+
+void au_table_rule(au_table *t)
+{
+	trow r = {.kind = AU_TROW_RULE};
+	g_array_append_val(t->rows, r);
+}
+
+static int dwidth(const char *s)
+{
+	return s ? (int)g_utf8_strlen(s, -1) : 0;
+}
+
+/* Prints s in w columns, cut with an ellipsis if longer. */
+static void put_cell(FILE *f, const char *s, int w, bool right)
+{
+	if (!s)
+		s = "";
+	int n = dwidth(s);
+	if (n > w) {
+		const char *end = g_utf8_offset_to_pointer(s, w > 0 ? w - 1 : 0);
+		fwrite(s, 1, (size_t)(end - s), f);
+		if (w > 0)
+			fputs("…", f);
+		return;
+	}
+	if (right)
+		fprintf(f, "%*s", w - n, "");
+	fputs(s, f);
+	if (!right)
+		fprintf(f, "%*s", w - n, "");
+}
+
+static void hline(FILE *f, const au_table *t, const int *w, const bool *show, const char *l, const char *m,
+		  const char *r)
+{
+	fputs(l, f);
+	bool first = true;
+	for (int c = 0; c < t->ncols; c++) {
+		if (!show[c])
+			continue;
+		if (!first)
+			fputs(m, f);
+		first = false;
+		for (int i = 0; i < w[c] + 2; i++)
+			fputs("─", f);
+	}
+	fputs(r, f);
+	fputc('\n', f);
+}
+
+static int table_width(const au_table *t, const int *w, const bool *show)
+{
+	int total = 1;
+	for (int c = 0; c < t->ncols; c++)
+		if (show[c])
+			total += w[c] + 3;
+	return total;
+}
+
+/* Cuts the shrinkable columns of one phase, in column order. */
+static void shrink(const au_table *t, int *w, const bool *show, bool late, int width)
+{
+	for (int c = 0; c < t->ncols; c++) {
+		int total = table_width(t, w, show);
+		if (total <= width)
+			return;
+		if (!show[c] || t->cols[c].shrink_min <= 0 || t->cols[c].shrink_late != late)
+			continue;
+		int cut = total - width;
+		int room = w[c] - t->cols[c].shrink_min;
+		if (room > 0)
+			w[c] -= cut < room ? cut : room;
+	}
+}
+
+void au_table_print(FILE *f, au_table *t, bool color, int width)
+{
+	int *w = xcalloc((size_t)t->ncols, sizeof(int));
+	bool *show = xcalloc((size_t)t->ncols, sizeof(bool));
+	int max_rank = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		show[c] = !t->cols[c].hidden;
+		if (t->cols[c].drop_rank > max_rank)
+			max_rank = t->cols[c].drop_rank;
+		w[c] = dwidth(t->cols[c].header);
+		for (guint i = 0; i < t->rows->len; i++) {
+			trow *r = &g_array_index(t->rows, trow, i);
+			int n = r->cell ? dwidth(r->cell[c]) : 0;
+			if (n > w[c])
+				w[c] = n;
+		}
+	}
+	if (width > 0) {
+		shrink(t, w, show, false, width);
+		for (int rank = 1; rank <= max_rank && table_width(t, w, show) > width; rank++)
+			for (int c = 0; c < t->ncols; c++)
+				if (t->cols[c].drop_rank == rank)
+					show[c] = false;
+		shrink(t, w, show, true, width);
+	}
+
+	const char *bold = color ? "\033[1m" : "", *cyan = color ? "\033[36m" : "";
+	const char *yellow = color ? "\033[33m" : "", *dim = color ? "\033[2m" : "";
+	const char *reset = color ? "\033[0m" : "";
+
+	hline(f, t, w, show, "┌", "┬", "┐");
+	fputs("│", f);
+	for (int c = 0; c < t->ncols; c++) {
+		if (!show[c])
+			continue;
+		fprintf(f, " %s%s", bold, cyan);
+		put_cell(f, t->cols[c].header, w[c], t->cols[c].right);
+		fprintf(f, "%s │", reset);
+	}
+	fputc('\n', f);
+	hline(f, t, w, show, "├", "┼", "┤");
+	for (guint i = 0; i < t->rows->len; i++) {
+		trow *r = &g_array_index(t->rows, trow, i);
+		if (r->kind == AU_TROW_RULE) {
+			/* no rule right after the header or before a total's own */
+			bool after_header = i == 0;
+			bool before_total = i + 1 < t->rows->len &&
+					    g_array_index(t->rows, trow, i + 1).kind == AU_TROW_TOTAL;
+			if (!after_header && !before_total && i + 1 < t->rows->len)
+				hline(f, t, w, show, "├", "┼", "┤");
+			continue;
+		}
+		if (r->kind == AU_TROW_TOTAL)
+			hline(f, t, w, show, "├", "┼", "┤");
+		fputs("│", f);
+		const char *style = r->kind == AU_TROW_TOTAL ? yellow : r->kind == AU_TROW_SUB ? dim : "";
+		for (int c = 0; c < t->ncols; c++) {
+			if (!show[c])
+				continue;
+			fprintf(f, " %s%s", r->kind == AU_TROW_TOTAL ? bold : "", style);
+			put_cell(f, r->cell[c], w[c], t->cols[c].right);
+			fprintf(f, "%s │", *style || r->kind == AU_TROW_TOTAL ? reset : "");
+		}
+		fputc('\n', f);
+	}
+	hline(f, t, w, show, "└", "┴", "┘");
+	free(w);
+	free(show);
+}
