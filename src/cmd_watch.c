@@ -2,8 +2,10 @@
  * aiusage watch: keeps the store current while the tools write. One GLib
  * main loop owns the inotify fd, the signals and the timers; changed files
  * are read and committed in one transaction from an idle callback, i.e.
- * before the loop sleeps. A lock file next to the store keeps a second
- * watcher out (and tells `aiusage status` the pid).
+ * before the loop sleeps, and budgets are checked after each commit (and
+ * when held alerts fall due). A lock file next to the store keeps a second
+ * watcher out (and tells `aiusage status` the pid). SIGHUP reloads the
+ * config; SIGTERM and SIGINT flush and exit 0.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +16,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "cli.h"
+#include "config.h"
+#include "notify.h"
 #include "watch.h"
 
 #define DEGRADED_RESCAN_S 60
@@ -23,10 +28,57 @@ typedef struct watcher {
 	GMainLoop *loop;
 	au_watch *w;
 	au_store *store;
-	guint idle_id;
+	au_config *cfg;
+	au_notifier *notifier;
+	guint idle_id, alert_timer;
 	int exit_code;
 	bool verbose;
 } watcher;
+
+static gboolean on_alert_timer(gpointer data);
+
+/* Budgets: after each commit, at start, after a reload, and when held
+ * alerts fall due (the only timer an idle watcher may have). */
+static void check_alerts(watcher *wr)
+{
+	if (!wr->cfg || wr->cfg->budgets->len == 0)
+		return;
+	au_err err;
+	int64_t now = g_get_real_time() / 1000, next = 0;
+	if (au_alerts_check(wr->store, wr->cfg, wr->notifier, now, stderr, &next, &err) < 0)
+		fprintf(stderr, "aiusage watch: warning: budget check failed: %s\n", err.msg);
+	if (wr->alert_timer) {
+		g_source_remove(wr->alert_timer);
+		wr->alert_timer = 0;
+	}
+	if (next > now)
+		wr->alert_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, (guint)MIN(next - now, (int64_t)G_MAXUINT),
+						     on_alert_timer, wr, NULL);
+}
+
+static gboolean on_alert_timer(gpointer data)
+{
+	watcher *wr = data;
+	wr->alert_timer = 0;
+	check_alerts(wr);
+	return G_SOURCE_REMOVE;
+}
+
+static void load_config(watcher *wr)
+{
+	char *path = au_config_default_path();
+	au_config *cfg = NULL;
+	au_err err;
+	if (au_config_load(path, &cfg, &err) < 0) {
+		fprintf(stderr, "aiusage watch: warning: %s; %s\n", err.msg,
+			wr->cfg ? "keeping the previous config" : "no budgets until it is fixed (SIGHUP reloads)");
+	} else {
+		au_config_free(wr->cfg);
+		wr->cfg = cfg;
+		fprintf(stderr, "aiusage watch: config %s: %u budget(s)\n", path, cfg->budgets->len);
+	}
+	free(path);
+}
 
 static gboolean on_flush(gpointer data)
 {
@@ -41,7 +93,18 @@ static gboolean on_flush(gpointer data)
 		g_timeout_add_seconds(5, on_flush, wr);
 		return G_SOURCE_REMOVE;
 	}
+	if (stored > 0)
+		check_alerts(wr);
 	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_reload(gpointer data)
+{
+	watcher *wr = data;
+	fprintf(stderr, "aiusage watch: SIGHUP: reloading the config\n");
+	load_config(wr);
+	check_alerts(wr);
+	return G_SOURCE_CONTINUE;
 }
 
 static void schedule_flush(watcher *wr)
@@ -145,6 +208,10 @@ int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
 	guint io = g_unix_fd_add(au_watch_fd(wr.w), G_IO_IN, on_inotify, &wr);
 	guint s1 = g_unix_signal_add(SIGTERM, on_quit, &wr);
 	guint s2 = g_unix_signal_add(SIGINT, on_quit, &wr);
+	guint s3 = g_unix_signal_add(SIGHUP, on_reload, &wr);
+	wr.notifier = au_notifier_new();
+	load_config(&wr);
+	check_alerts(&wr); /* alerts held across a restart */
 	guint degraded = 0;
 	if (au_watch_degraded(wr.w)) {
 		int64_t secs = DEGRADED_RESCAN_S;
@@ -168,12 +235,17 @@ int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
 	g_source_remove(io);
 	g_source_remove(s1);
 	g_source_remove(s2);
+	g_source_remove(s3);
+	if (wr.alert_timer)
+		g_source_remove(wr.alert_timer);
 	if (degraded)
 		g_source_remove(degraded);
 	if (wr.idle_id)
 		g_source_remove(wr.idle_id);
 	g_main_loop_unref(wr.loop);
 out:
+	au_notifier_free(wr.notifier);
+	au_config_free(wr.cfg);
 	au_watch_free(wr.w);
 	au_store_close(wr.store);
 	au_pricing_free(p);
