@@ -14,12 +14,27 @@
 
 #include "util.h"
 
+/* The tools (what reports call a source). A tool may keep its data in
+ * several shapes, each read by its own parser (see au_parser_ops). */
 typedef enum au_source {
 	AU_SRC_NONE = 0,
 	AU_SRC_CLAUDE = 1,
 	AU_SRC_CODEX = 2,
+	AU_SRC_GEMINI = 3,
+	AU_SRC_OPENCODE = 4,
+	AU_SRC_COPILOT = 5,  /* Copilot CLI */
+	AU_SRC_VSCODE = 6,   /* VS Code Copilot Chat */
+	AU_SRC_CURSOR = 7,
+	AU_SRC_WINDSURF = 8, /* detected only: no local token data exists */
 	AU_SRC_MAX
 } au_source;
+
+/* How a tool stores what a parser reads. */
+typedef enum au_storage {
+	AU_STORAGE_JSONL = 0, /* append-only lines: only new bytes are read */
+	AU_STORAGE_FILE,      /* one document rewritten whole: re-read on change */
+	AU_STORAGE_SQLITE,    /* a database another program writes: queried read-only */
+} au_storage;
 
 /*
  * Unified token fields, the same meaning for every source:
@@ -61,6 +76,11 @@ typedef enum au_dedup {
 	 * only over-state it, so the result does not depend on scan order.
 	 */
 	AU_DEDUP_MIN = 1,
+	/*
+	 * Records re-read whole (rewritten files, database rows updated while a
+	 * response streams): the copy read last replaces the stored one.
+	 */
+	AU_DEDUP_LATEST = 2,
 } au_dedup;
 
 #define AU_KEY_MAX 256
@@ -88,9 +108,14 @@ typedef struct au_event {
 	au_tokens tok;
 } au_event;
 
+/* Hands one event to the caller (AU_STORAGE_FILE / _SQLITE parsers, which
+ * find many per call). A negative return stops the parser with that error. */
+typedef int (*au_emit_fn)(void *ctx, const au_event *ev);
+
 typedef struct au_parser_ops {
-	const char *name; /* "claude", "codex": used in the store and --source */
+	const char *name; /* unique: "claude", "gemini-json"; stored with each file's cursor */
 	au_source source;
+	au_storage storage;
 	size_t state_size;
 	/* Resets state for a file read from its start. path is only looked at
 	 * as a string (session id fallback from the file name), never opened. */
@@ -107,6 +132,20 @@ typedef struct au_parser_ops {
 	 * save returns a malloc'd string owned by the caller. */
 	char *(*save)(const void *state);
 	int (*load)(void *state, const char *text, au_err *err);
+	/*
+	 * AU_STORAGE_FILE: the whole document. Every record in it goes to emit
+	 * (with a stable key, so a re-read replaces rather than adds). 0, or a
+	 * negative errno when the document is malformed (nothing is kept then).
+	 */
+	int (*parse_file)(void *state, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err);
+	/*
+	 * AU_STORAGE_SQLITE: `query` runs read-only on the database; each row's
+	 * columns (as text, NULL for SQL NULL) go to parse_row, which emits
+	 * what the row holds. A malformed row is a negative errno (skipped).
+	 */
+	const char *query;
+	int (*parse_row)(void *state, int ncols, const char *const *cols, const size_t *lens, au_emit_fn emit,
+			 void *ctx, au_err *err);
 } au_parser_ops;
 
 extern const au_parser_ops au_parser_claude;
@@ -116,11 +155,15 @@ extern const au_parser_ops au_parser_codex;
 extern const au_parser_ops *const au_parsers[];
 
 const au_parser_ops *au_parser_by_name(const char *name);
+/* The source whose au_source_name() is name ("claude"), or AU_SRC_NONE. */
+au_source au_source_by_name(const char *name);
 
 /* The file name of a log path without its directory and ".jsonl":
  * returns its length and points *ret_base at it (inside path). */
 size_t au_log_stem(const char *path, const char **ret_base);
+/* The first registered parser of a source. */
 const au_parser_ops *au_parser_by_source(au_source src);
+/* "claude", "codex", "gemini", ...: the name reports and --source use. */
 const char *au_source_name(au_source src);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * The one table of parsers. Adding a tool: write parsers/<tool>.c exporting
- * an au_parser_ops, add it here, and give watchers/sources.c its paths.
+ * an au_parser_ops (one per storage shape the tool uses), add it here, and
+ * give watchers/sources.c its roots and which files each parser reads.
  */
 #include <string.h>
 
@@ -41,6 +42,18 @@ const au_parser_ops *au_parser_by_source(au_source src)
 
 const char *au_source_name(au_source src)
 {
-	const au_parser_ops *p = au_parser_by_source(src);
-	return p ? p->name : "unknown";
+	static const char *const names[AU_SRC_MAX] = {
+		[AU_SRC_NONE] = "unknown", [AU_SRC_CLAUDE] = "claude",     [AU_SRC_CODEX] = "codex",
+		[AU_SRC_GEMINI] = "gemini", [AU_SRC_OPENCODE] = "opencode", [AU_SRC_COPILOT] = "copilot",
+		[AU_SRC_VSCODE] = "vscode", [AU_SRC_CURSOR] = "cursor",     [AU_SRC_WINDSURF] = "windsurf",
+	};
+	return src > AU_SRC_NONE && src < AU_SRC_MAX ? names[src] : "unknown";
+}
+
+au_source au_source_by_name(const char *name)
+{
+	for (int s = AU_SRC_NONE + 1; s < AU_SRC_MAX; s++)
+		if (strcmp(au_source_name((au_source)s), name) == 0)
+			return (au_source)s;
+	return AU_SRC_NONE;
 }

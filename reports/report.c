@@ -280,10 +280,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		} else {
 			free(key);
 		}
-		au_source src = AU_SRC_NONE;
-		const au_parser_ops *p = au_parser_by_name(source);
-		if (p)
-			src = p->source;
+		au_source src = au_source_by_name(source);
 		row->sources |= 1u << src;
 		if (first < row->first_ts)
 			row->first_ts = first;

@@ -104,12 +104,15 @@ bool au_parse_options(const au_cmd *cmd, int argc, char **argv, au_opts *o, int 
 			o->timezone = xstrdup(optarg);
 			break;
 		case OPT_SOURCE: {
-			const au_parser_ops *p = au_parser_by_name(optarg);
-			if (!p && strcmp(optarg, "all") != 0) {
-				*ret_exit = usage_error(cmd, "unknown source '%s' (known: claude, codex, all)", optarg);
+			au_source src = au_source_by_name(optarg);
+			if (src == AU_SRC_NONE && strcmp(optarg, "all") != 0) {
+				*ret_exit = usage_error(cmd,
+							"unknown source '%s' (known: claude, codex, gemini, opencode, "
+							"copilot, vscode, cursor, all)",
+							optarg);
 				return false;
 			}
-			o->source = p ? p->source : AU_SRC_NONE;
+			o->source = src;
 			break;
 		}
 		case 'p':

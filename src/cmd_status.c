@@ -103,9 +103,9 @@ static void probe_store(au_store *s, store_info *si)
 	if (sqlite3_prepare_v2(db, "SELECT source, max(last_ts) FROM agg GROUP BY source", -1, &st, NULL) ==
 	    SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
-			const au_parser_ops *p = au_parser_by_name((const char *)sqlite3_column_text(st, 0));
-			if (p)
-				si->last_ts[p->source] = sqlite3_column_int64(st, 1);
+			au_source src = au_source_by_name((const char *)sqlite3_column_text(st, 0));
+			if (src != AU_SRC_NONE)
+				si->last_ts[src] = sqlite3_column_int64(st, 1);
 		}
 		sqlite3_finalize(st);
 	} else {

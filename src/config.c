@@ -398,11 +398,9 @@ static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c
 		free(v);
 	}
 	if (r == 0 && (v = get_value(kf, g, "source"))) {
-		const au_parser_ops *p = au_parser_by_name(v);
-		if (p)
-			b->source = p->source;
-		else if (strcmp(v, "all") != 0)
-			r = bad(pc, g, "source", "unknown source '%s' (known: claude, codex, all)", v);
+		b->source = au_source_by_name(v);
+		if (b->source == AU_SRC_NONE && strcmp(v, "all") != 0)
+			r = bad(pc, g, "source", "unknown source '%s' (like claude, codex, gemini; or all)", v);
 		free(v);
 	}
 	if (r == 0 && (v = get_value(kf, g, "project"))) {

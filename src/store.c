@@ -17,7 +17,7 @@
 struct au_store {
 	sqlite3 *db;
 	bool readonly;
-	sqlite3_stmt *put_best, *put_min, *main_has_id, *del_replays;
+	sqlite3_stmt *put_best, *put_min, *put_latest, *main_has_id, *del_replays;
 	sqlite3_stmt *ins_cursor, *upd_cursor;
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
 };
@@ -240,6 +240,13 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
 			  &s->put_best, err)) < 0 ||
 	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
+	     /* re-read records: replace when anything counted changed */
+	     (r = prepare(s,
+			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
+				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
+				  " excluded.cost) IS NOT (usage.ts, usage.model, usage.session, usage.project, usage.input,"
+				  " usage.cc5m, usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost)",
+			  &s->put_latest, err)) < 0 ||
 	     (r = prepare(s,
 			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
 			  &s->main_has_id, err)) < 0 ||
@@ -266,6 +273,7 @@ void au_store_close(au_store *s)
 		return;
 	sqlite3_finalize(s->put_best);
 	sqlite3_finalize(s->put_min);
+	sqlite3_finalize(s->put_latest);
 	sqlite3_finalize(s->main_has_id);
 	sqlite3_finalize(s->del_replays);
 	sqlite3_finalize(s->ins_cursor);
@@ -330,8 +338,8 @@ int au_store_load_cursors(au_store *s, void **ret_table, au_err *err)
 		au_cursor *c = xcalloc(1, sizeof(*c));
 		c->id = sqlite3_column_int64(st, 0);
 		c->path = col_strdup(st, 1);
-		const au_parser_ops *p = au_parser_by_name((const char *)sqlite3_column_text(st, 2));
-		c->source = p ? p->source : AU_SRC_NONE;
+		/* files.source holds the name of the parser that reads the file */
+		c->parser = au_parser_by_name((const char *)sqlite3_column_text(st, 2));
 		c->dev = sqlite3_column_int64(st, 3);
 		c->ino = sqlite3_column_int64(st, 4);
 		c->size = sqlite3_column_int64(st, 5);
@@ -358,7 +366,7 @@ int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
 {
 	sqlite3_stmt *st = c->id ? s->upd_cursor : s->ins_cursor;
 	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, au_source_name(c->source), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->parser ? c->parser->name : "unknown", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, c->dev);
 	sqlite3_bind_int64(st, 4, c->ino);
 	sqlite3_bind_int64(st, 5, c->size);
@@ -437,7 +445,7 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		}
 	}
 
-	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN ? s->put_min : s->put_best;
+	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN ? s->put_min : ev->dedup == AU_DEDUP_LATEST ? s->put_latest : s->put_best;
 	int rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, au_source_name(ev->source), -1, SQLITE_STATIC);

@@ -24,7 +24,7 @@ typedef struct au_store au_store;
 typedef struct au_cursor {
 	int64_t id; /* 0 until saved */
 	char *path;
-	au_source source;
+	const au_parser_ops *parser; /* which parser reads the file */
 	int64_t dev, ino, size, mtime_ns;
 	int64_t offset; /* bytes consumed: the end of the last complete line */
 	int64_t line;   /* lines consumed */

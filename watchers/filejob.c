@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #define READ_CHUNK (1u << 20)
 
 /* Per-thread state of a running job. */
@@ -50,11 +52,11 @@ static void warn(au_filejob *j, int64_t line, const char *fmt, ...)
 	g_ptr_array_add(j->warnings, msg);
 }
 
-au_filejob *au_filejob_new(const char *path, au_source src, const au_cursor *prev)
+au_filejob *au_filejob_new(const char *path, const au_parser_ops *parser, const au_cursor *prev)
 {
 	au_filejob *j = xcalloc(1, sizeof(*j));
 	j->path = xstrdup(path);
-	j->source = src;
+	j->parser = parser;
 	if (prev) {
 		j->prev = xcalloc(1, sizeof(*j->prev));
 		*j->prev = *prev;
@@ -156,8 +158,12 @@ static bool better_copy(const au_event *ev, const au_event *held)
 	int64_t a = au_tokens_total(&ev->tok), b = au_tokens_total(&held->tok);
 	if (ev->dedup == AU_DEDUP_MIN)
 		return a < b;
+	if (ev->dedup == AU_DEDUP_LATEST)
+		return true;
 	return (held->sidechain && !ev->sidechain) || (held->sidechain == ev->sidechain && a > b);
 }
+
+static void take_event(reader *rd, const au_event *ev, int64_t offset);
 
 static void handle_line(reader *rd, const char *line, size_t len, int64_t offset)
 {
@@ -171,8 +177,21 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 		warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
 		return;
 	}
-	if (r == 0)
-		return;
+	if (r == 1)
+		take_event(rd, ev, offset);
+}
+
+/* emit callback of whole-document and database parsers */
+static int emit_event(void *ctx, const au_event *ev)
+{
+	reader *rd = ctx;
+	take_event(rd, ev, rd->c->offset);
+	return 0;
+}
+
+/* Keeps the best of a run of same-key copies; records the others. */
+static void take_event(reader *rd, const au_event *ev, int64_t offset)
+{
 	rd->j->events++;
 	if (rd->have_pending && ev->key[0] && strcmp(ev->key, rd->pending.key) == 0) {
 		rd->j->merged++;
@@ -296,33 +315,151 @@ static void read_lines(reader *rd, int fd)
 		au_buf_release(b);
 }
 
+bool au_file_version(const au_parser_ops *p, const char *path, int64_t *ret_dev, int64_t *ret_ino,
+		     int64_t *ret_size, int64_t *ret_mtime_ns)
+{
+	struct stat sb;
+	if (stat(path, &sb) < 0)
+		return false;
+	*ret_dev = (int64_t)sb.st_dev;
+	*ret_ino = (int64_t)sb.st_ino;
+	*ret_size = sb.st_size;
+	*ret_mtime_ns = mtime_ns(&sb);
+	if (p->storage == AU_STORAGE_SQLITE) {
+		/* writes reach the -wal long before the database file */
+		char *wal = xasprintf("%s-wal", path);
+		if (stat(wal, &sb) == 0) {
+			*ret_size += sb.st_size;
+			if (mtime_ns(&sb) > *ret_mtime_ns)
+				*ret_mtime_ns = mtime_ns(&sb);
+		}
+		free(wal);
+	}
+	return true;
+}
+
+/* AU_STORAGE_FILE: the whole document, parsed on every change. */
+static void read_document(reader *rd, int fd)
+{
+	au_filejob *j = rd->j;
+	au_buf *b = thread_buf();
+	b->len = 0;
+	if (rd->c->size > (int64_t)AU_FILE_CAP) {
+		j->oversized++;
+		warn(j, 0, "skipped: larger than %u MiB", AU_FILE_CAP >> 20);
+		return;
+	}
+	for (;;) {
+		if (au_buf_reserve(b, READ_CHUNK) < 0) {
+			j->oversized++;
+			warn(j, 0, "skipped: larger than %u MiB", AU_FILE_CAP >> 20);
+			return;
+		}
+		ssize_t n = read(fd, b->data + b->len, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			j->unreadable++;
+			warn(j, 0, "read error: %s", strerror(errno));
+			return;
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		j->bytes_read += n;
+	}
+	rd->c->offset = (int64_t)b->len;
+	au_err perr = {{0}};
+	if (rd->p->parse_file(rd->state, b->data, b->len, emit_event, rd, &perr) < 0) {
+		/* a tool caught mid-rewrite looks like this too: nothing is kept,
+		 * and the next change reads it again */
+		j->malformed++;
+		warn(j, 0, "skipped: %s", perr.msg);
+		rd->have_pending = false;
+		g_array_set_size(j->recs, 0);
+	}
+}
+
+/* AU_STORAGE_SQLITE: the parser's query, read-only, no write lock taken. */
+static void read_database(reader *rd)
+{
+	au_filejob *j = rd->j;
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	sqlite3_stmt *st = NULL;
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 2000);
+		rc = sqlite3_prepare_v2(db, rd->p->query, -1, &st, NULL);
+	}
+	if (rc != SQLITE_OK) {
+		j->unreadable++;
+		j->outcome = AU_JOB_UNREADABLE; /* keep the old cursor: try again */
+		warn(j, 0, "cannot read the database: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return;
+	}
+	int ncols = sqlite3_column_count(st);
+	const char **cols = xcalloc((size_t)ncols, sizeof(char *));
+	size_t *lens = xcalloc((size_t)ncols, sizeof(size_t));
+	int64_t row = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row++;
+		for (int i = 0; i < ncols; i++) {
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+			lens[i] = (size_t)sqlite3_column_bytes(st, i);
+			j->bytes_read += (int64_t)lens[i];
+		}
+		au_err perr = {{0}};
+		rd->c->line = row;
+		if (rd->p->parse_row(rd->state, ncols, cols, lens, emit_event, rd, &perr) < 0) {
+			j->malformed++;
+			warn(j, 0, "row %" PRId64 " skipped: %s", row, perr.msg);
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		j->unreadable++;
+		j->outcome = AU_JOB_UNREADABLE;
+		warn(j, 0, "reading the database stopped: %s%s", sqlite3_errmsg(db),
+		     rc == SQLITE_BUSY ? " (it is locked by its program; the next scan tries again)" : "");
+		rd->have_pending = false;
+		g_array_set_size(j->recs, 0);
+	}
+	free(cols);
+	free(lens);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 void au_filejob_run(au_filejob *j)
 {
-	const au_parser_ops *p = au_parser_by_source(j->source);
-	int fd = open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) < 0) {
+	const au_parser_ops *p = j->parser;
+	int fd = p->storage == AU_STORAGE_SQLITE ? -2 : open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int64_t dev, ino, size, mtime;
+	if (fd == -1 || !au_file_version(p, j->path, &dev, &ino, &size, &mtime)) {
 		j->outcome = AU_JOB_UNREADABLE;
 		j->unreadable++;
-		warn(j, 0, "cannot %s: %s", fd < 0 ? "open" : "stat", strerror(errno));
+		warn(j, 0, "cannot %s: %s", fd == -1 ? "open" : "stat", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	j->bytes_total = sb.st_size;
+	j->bytes_total = size;
 
 	const au_cursor *prev = j->prev;
 	bool fresh = true;
-	if (prev && prev->source == j->source) {
-		bool same_file = (int64_t)sb.st_dev == prev->dev && (int64_t)sb.st_ino == prev->ino;
-		if (same_file && sb.st_size == prev->size && mtime_ns(&sb) == prev->mtime_ns) {
+	if (prev && prev->parser == p) {
+		bool same_file = dev == prev->dev && ino == prev->ino;
+		if (same_file && size == prev->size && mtime == prev->mtime_ns) {
 			j->outcome = AU_JOB_UNCHANGED;
-			close(fd);
+			if (fd >= 0)
+				close(fd);
 			return;
 		}
 		uint64_t fp = 0;
-		if (same_file && sb.st_size >= prev->offset && sb.st_size >= prev->fp_len &&
-		    fingerprint(fd, prev->fp_len, &fp) == 0 && fp == prev->fp)
+		if (p->storage != AU_STORAGE_JSONL)
+			fresh = true; /* documents and databases are read whole */
+		else if (same_file && size >= prev->offset && size >= prev->fp_len &&
+			 fingerprint(fd, prev->fp_len, &fp) == 0 && fp == prev->fp)
 			fresh = false; /* appended to: resume */
 		else
 			j->reread = true; /* truncated, replaced or rewritten */
@@ -330,8 +467,9 @@ void au_filejob_run(au_filejob *j)
 	j->outcome = AU_JOB_READ;
 
 	reader rd = {.j = j, .p = p, .c = &j->next};
-	rd.state = xcalloc(1, p->state_size);
-	p->init(rd.state, j->path);
+	rd.state = xcalloc(1, p->state_size ? p->state_size : 1);
+	if (p->init)
+		p->init(rd.state, j->path);
 	if (!fresh && prev->state && p->load) {
 		au_err lerr;
 		if (p->load(rd.state, prev->state, &lerr) < 0) {
@@ -342,22 +480,37 @@ void au_filejob_run(au_filejob *j)
 		}
 	}
 	au_cursor *c = &j->next;
-	c->source = j->source;
+	c->parser = p;
 	c->offset = fresh ? 0 : prev->offset;
 	c->line = fresh ? 0 : prev->line;
-	c->dev = (int64_t)sb.st_dev;
-	c->ino = (int64_t)sb.st_ino;
-	c->size = sb.st_size;
-	c->mtime_ns = mtime_ns(&sb);
-	c->fp_len = sb.st_size < AU_FP_BYTES ? sb.st_size : AU_FP_BYTES;
-	if (fingerprint(fd, c->fp_len, &c->fp) < 0) {
-		c->fp_len = 0;
-		c->fp = au_hash64("", 0);
+	c->dev = dev;
+	c->ino = ino;
+	c->size = size;
+	c->mtime_ns = mtime;
+	c->fp_len = 0;
+	c->fp = au_hash64("", 0);
+	if (fd >= 0) {
+		c->fp_len = size < AU_FP_BYTES ? size : AU_FP_BYTES;
+		if (fingerprint(fd, c->fp_len, &c->fp) < 0) {
+			c->fp_len = 0;
+			c->fp = au_hash64("", 0);
+		}
 	}
 
-	read_lines(&rd, fd);
+	switch (p->storage) {
+	case AU_STORAGE_JSONL:
+		read_lines(&rd, fd);
+		break;
+	case AU_STORAGE_FILE:
+		read_document(&rd, fd);
+		break;
+	case AU_STORAGE_SQLITE:
+		read_database(&rd);
+		break;
+	}
 	flush_pending(&rd);
 	c->state = p->save ? p->save(rd.state) : NULL;
 	free(rd.state);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 }

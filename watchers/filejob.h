@@ -39,7 +39,7 @@ typedef enum au_job_outcome {
 typedef struct au_filejob {
 	/* input */
 	char *path;
-	au_source source;
+	const au_parser_ops *parser;
 	au_cursor *prev; /* a copy of the stored cursor, or NULL (owned) */
 	/* output */
 	au_job_outcome outcome;
@@ -53,11 +53,20 @@ typedef struct au_filejob {
 	int64_t warnings_total;
 } au_filejob;
 
-au_filejob *au_filejob_new(const char *path, au_source src, const au_cursor *prev);
+#define AU_FILE_CAP (64u << 20) /* largest whole document or database we read */
+
+au_filejob *au_filejob_new(const char *path, const au_parser_ops *parser, const au_cursor *prev);
 void au_filejob_run(au_filejob *j);
 void au_filejob_free(au_filejob *j);
 
 /* Fills ev from r (strings copied into ev's fixed fields). */
 void au_rec_to_event(const au_rec *r, au_event *ev);
+
+/*
+ * The identity a parser's data has on disk: for a database also its -wal
+ * file, where writes land before a checkpoint. false if path is gone.
+ */
+bool au_file_version(const au_parser_ops *p, const char *path, int64_t *ret_dev, int64_t *ret_ino,
+		     int64_t *ret_size, int64_t *ret_mtime_ns);
 
 #endif

@@ -72,7 +72,7 @@ static void walk(const char *dir, au_source src, GPtrArray *out, int depth)
 		}
 		if (type == DT_DIR)
 			walk(path, src, out, depth + 1);
-		else if (type == DT_REG && au_source_wants_file(src, n)) {
+		else if (type == DT_REG && au_file_parser(src, path)) {
 			g_ptr_array_add(out, path);
 			path = NULL;
 		}
@@ -240,23 +240,20 @@ static void scanner_init(scanner *sc, au_store *s, au_pricing *p, const au_scan_
 	g_cond_init(&sc->cond);
 }
 
-static bool unchanged_since(const au_cursor *prev, au_source src, const char *path, struct stat *sb)
-{
-	return prev && prev->source == src && stat(path, sb) == 0 && (int64_t)sb->st_dev == prev->dev &&
-	       (int64_t)sb->st_ino == prev->ino && sb->st_size == prev->size &&
-	       (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec == prev->mtime_ns;
-}
-
 static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src, guint root)
 {
+	const au_parser_ops *p = au_file_parser(src, path);
+	if (!p)
+		return;
 	const au_cursor *prev = g_hash_table_lookup(sc->cursors, path);
-	task t = {.job = au_filejob_new(path, src, prev), .root = root};
+	task t = {.job = au_filejob_new(path, p, prev), .root = root};
 	/* The common case of a warm run, decided without a thread hop. */
-	struct stat sb;
-	if (unchanged_since(prev, src, path, &sb)) {
+	int64_t dev, ino, size, mtime;
+	if (prev && prev->parser == p && au_file_version(p, path, &dev, &ino, &size, &mtime) && dev == prev->dev &&
+	    ino == prev->ino && size == prev->size && mtime == prev->mtime_ns) {
 		t.unchanged = true;
 		t.job->outcome = AU_JOB_UNCHANGED;
-		t.job->bytes_total = sb.st_size;
+		t.job->bytes_total = size;
 	}
 	g_array_append_val(tasks, t);
 }

@@ -99,13 +99,44 @@ static void codex_roots(GArray *a)
 	g_ptr_array_free(dirs, TRUE);
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static const au_parser_ops *claude_file(const char *path, const char *name)
+{
+	return ends_with(name, ".jsonl") ? &au_parser_claude : NULL;
+}
+
+static const au_parser_ops *codex_file(const char *path, const char *name)
+{
+	return strncmp(name, "rollout-", 8) == 0 && ends_with(name, ".jsonl") ? &au_parser_codex : NULL;
+}
+
+/*
+ * One row per tool: where its roots are and which parser reads which file
+ * under them (a tool may keep data in several shapes). Adding a tool is a
+ * row here and its parsers in parsers/registry.c.
+ */
+typedef struct source_def {
+	au_source source;
+	void (*roots)(GArray *a);
+	const au_parser_ops *(*file)(const char *path, const char *name);
+} source_def;
+
+static const source_def source_defs[] = {
+	{AU_SRC_CLAUDE, claude_roots, claude_file},
+	{AU_SRC_CODEX, codex_roots, codex_file},
+};
+
 au_root *au_roots_get(au_source only)
 {
 	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
-	if (only == AU_SRC_NONE || only == AU_SRC_CLAUDE)
-		claude_roots(a);
-	if (only == AU_SRC_NONE || only == AU_SRC_CODEX)
-		codex_roots(a);
+	for (size_t i = 0; i < G_N_ELEMENTS(source_defs); i++)
+		if (only == AU_SRC_NONE || only == source_defs[i].source)
+			source_defs[i].roots(a);
 	/* The zero-terminated GArray's data is a plain malloc'd array. */
 	au_root *out = xcalloc(a->len + 1, sizeof(au_root));
 	memcpy(out, a->data, a->len * sizeof(au_root));
@@ -124,20 +155,12 @@ void au_roots_free(au_root *roots)
 	free(roots);
 }
 
-static bool ends_with(const char *s, const char *suffix)
+const au_parser_ops *au_file_parser(au_source src, const char *path)
 {
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
-bool au_source_wants_file(au_source src, const char *name)
-{
-	switch (src) {
-	case AU_SRC_CLAUDE:
-		return ends_with(name, ".jsonl");
-	case AU_SRC_CODEX:
-		return strncmp(name, "rollout-", 8) == 0 && ends_with(name, ".jsonl");
-	default:
-		return false;
-	}
+	const char *name = strrchr(path, '/');
+	name = name ? name + 1 : path;
+	for (size_t i = 0; i < G_N_ELEMENTS(source_defs); i++)
+		if (source_defs[i].source == src)
+			return source_defs[i].file(path, name);
+	return NULL;
 }

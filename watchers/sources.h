@@ -21,8 +21,9 @@ typedef struct au_root {
 au_root *au_roots_get(au_source only);
 void au_roots_free(au_root *roots);
 
-/* Whether a file name (no directory) under a root of `src` is a log. */
-bool au_source_wants_file(au_source src, const char *name);
+/* The parser that reads the file at path (under a root of src), or NULL
+ * when the file is not one of the tool's logs. */
+const au_parser_ops *au_file_parser(au_source src, const char *path);
 
 /* ~ expansion against $HOME; returns a malloc'd string. */
 char *au_expand_home(const char *path);

@@ -133,7 +133,7 @@ static void add_tree(au_watch *w, const char *dir, au_source src, int depth)
 		bool is_dir = de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN && lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
 		if (is_dir)
 			add_tree(w, path, src, depth + 1);
-		else if (au_source_wants_file(src, n))
+		else if (au_file_parser(src, path))
 			g_hash_table_replace(w->dirty, g_strdup(path), GINT_TO_POINTER(src));
 		g_free(path);
 	}
@@ -296,9 +296,19 @@ static void handle_event(au_watch *w, const struct inotify_event *e)
 		}
 	} else if (e->mask & (IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE)) {
 		const au_root *r = root_of(w, path);
-		if (r && au_source_wants_file(r->source, e->name)) {
-			g_hash_table_replace(w->dirty, path, GINT_TO_POINTER(r->source));
-			path = NULL;
+		if (r) {
+			/* a database's writes land in its -wal first */
+			size_t n = strlen(path);
+			if (n > 4 && strcmp(path + n - 4, "-wal") == 0) {
+				path[n - 4] = '\0';
+				const au_parser_ops *p = au_file_parser(r->source, path);
+				if (!p || p->storage != AU_STORAGE_SQLITE)
+					path[n - 4] = '-';
+			}
+			if (au_file_parser(r->source, path)) {
+				g_hash_table_replace(w->dirty, path, GINT_TO_POINTER(r->source));
+				path = NULL;
+			}
 		}
 	}
 	g_free(path);
