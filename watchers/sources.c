@@ -21,13 +21,13 @@ char *au_expand_home(const char *path)
 	return xstrdup(path);
 }
 
-static const char *home_dir(void)
+const char *au_home_dir(void)
 {
 	const char *home = getenv("HOME");
 	return home && *home ? home : g_get_home_dir();
 }
 
-static void add_root(GArray *a, au_source src, char *dir, const char *origin)
+void au_add_root(GArray *a, au_source src, char *dir, const char *origin)
 {
 	/* Drop trailing slashes and duplicates (two env entries, one dir). */
 	size_t n = strlen(dir);
@@ -44,7 +44,7 @@ static void add_root(GArray *a, au_source src, char *dir, const char *origin)
 
 /* The directories of a comma-separated path list in the environment,
  * ~ expanded; NULL when the variable is unset or empty. */
-static GPtrArray *env_dirs(const char *var)
+GPtrArray *au_env_dirs(const char *var)
 {
 	const char *env = getenv(var);
 	if (!env || !*env)
@@ -62,13 +62,13 @@ static GPtrArray *env_dirs(const char *var)
 
 static void claude_roots(GArray *a)
 {
-	GPtrArray *dirs = env_dirs("CLAUDE_CONFIG_DIR");
+	GPtrArray *dirs = au_env_dirs("CLAUDE_CONFIG_DIR");
 	if (dirs) {
 		for (guint i = 0; i < dirs->len; i++) {
 			const char *dir = dirs->pdata[i];
 			char *base = g_path_get_basename(dir);
 			/* an entry may name the config dir or its projects/ itself */
-			add_root(a, AU_SRC_CLAUDE,
+			au_add_root(a, AU_SRC_CLAUDE,
 				 strcmp(base, "projects") == 0 ? xstrdup(dir) : xasprintf("%s/projects", dir),
 				 "$CLAUDE_CONFIG_DIR");
 			g_free(base);
@@ -78,28 +78,28 @@ static void claude_roots(GArray *a)
 	}
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	if (xdg && *xdg && xdg[0] == '/')
-		add_root(a, AU_SRC_CLAUDE, xasprintf("%s/claude/projects", xdg), "default");
+		au_add_root(a, AU_SRC_CLAUDE, xasprintf("%s/claude/projects", xdg), "default");
 	else
-		add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.config/claude/projects", home_dir()), "default");
-	add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.claude/projects", home_dir()), "default");
+		au_add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.config/claude/projects", au_home_dir()), "default");
+	au_add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.claude/projects", au_home_dir()), "default");
 }
 
 static void codex_roots(GArray *a)
 {
-	GPtrArray *dirs = env_dirs("CODEX_HOME");
+	GPtrArray *dirs = au_env_dirs("CODEX_HOME");
 	if (!dirs) {
 		dirs = g_ptr_array_new_with_free_func(free);
-		g_ptr_array_add(dirs, xasprintf("%s/.codex", home_dir()));
+		g_ptr_array_add(dirs, xasprintf("%s/.codex", au_home_dir()));
 	}
 	const char *origin = getenv("CODEX_HOME") && *getenv("CODEX_HOME") ? "$CODEX_HOME" : "default";
 	for (guint i = 0; i < dirs->len; i++) {
-		add_root(a, AU_SRC_CODEX, xasprintf("%s/sessions", (char *)dirs->pdata[i]), origin);
-		add_root(a, AU_SRC_CODEX, xasprintf("%s/archived_sessions", (char *)dirs->pdata[i]), origin);
+		au_add_root(a, AU_SRC_CODEX, xasprintf("%s/sessions", (char *)dirs->pdata[i]), origin);
+		au_add_root(a, AU_SRC_CODEX, xasprintf("%s/archived_sessions", (char *)dirs->pdata[i]), origin);
 	}
 	g_ptr_array_free(dirs, TRUE);
 }
 
-static bool ends_with(const char *s, const char *suffix)
+bool au_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
@@ -107,12 +107,12 @@ static bool ends_with(const char *s, const char *suffix)
 
 static const au_parser_ops *claude_file(const char *path, const char *name)
 {
-	return ends_with(name, ".jsonl") ? &au_parser_claude : NULL;
+	return au_ends_with(name, ".jsonl") ? &au_parser_claude : NULL;
 }
 
 static const au_parser_ops *codex_file(const char *path, const char *name)
 {
-	return strncmp(name, "rollout-", 8) == 0 && ends_with(name, ".jsonl") ? &au_parser_codex : NULL;
+	return strncmp(name, "rollout-", 8) == 0 && au_ends_with(name, ".jsonl") ? &au_parser_codex : NULL;
 }
 
 /*

@@ -6,6 +6,7 @@
 #ifndef AU_SOURCES_H
 #define AU_SOURCES_H
 
+#include <glib.h>
 #include <stdbool.h>
 
 #include "parser.h"
@@ -27,5 +28,16 @@ const au_parser_ops *au_file_parser(au_source src, const char *path);
 
 /* ~ expansion against $HOME; returns a malloc'd string. */
 char *au_expand_home(const char *path);
+
+/*
+ * For the per-tool root functions (sources.c's table; a tool's own can live
+ * in watchers/sources_<tool>.c): $HOME, the directories of a comma list in
+ * the environment (NULL when unset; free with g_ptr_array_free), adding a
+ * root (takes dir; duplicates are dropped) and a suffix test.
+ */
+const char *au_home_dir(void);
+GPtrArray *au_env_dirs(const char *var);
+void au_add_root(GArray *roots, au_source src, char *dir, const char *origin);
+bool au_ends_with(const char *s, const char *suffix);
 
 #endif
