@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sources.h"
 
 #define UNIT_NAME "aiusage.service"
 
@@ -69,17 +70,22 @@ static char *exec_quote(const char *path)
 	return r;
 }
 
-static char *unit_text(void)
+/* db: the store the watcher should use, or NULL for its default. */
+static char *unit_text(const char *db)
 {
 	char *self = self_path();
-	char *q = exec_quote(self);
+	char *exe = exec_quote(self);
+	char *qdb = db ? exec_quote(db) : NULL;
+	char *q = qdb ? xasprintf("%s watch --db %s", exe, qdb) : xasprintf("%s watch", exe);
+	free(exe);
+	free(qdb);
 	char *text = xasprintf("# Written by 'aiusage service install'; 'aiusage service uninstall' removes it.\n"
 			       "[Unit]\n"
 			       "Description=aiusage: keep the AI coding usage store current, budget alerts\n"
 			       "\n"
 			       "[Service]\n"
 			       "Type=simple\n"
-			       "ExecStart=%s watch\n"
+			       "ExecStart=%s\n"
 			       "Restart=on-failure\n"
 			       "RestartSec=10\n"
 			       "\n"
@@ -138,10 +144,10 @@ static bool step(const char *a1, const char *a2, const char *a3)
 	return r == 0;
 }
 
-static int install(void)
+static int install(const char *db)
 {
 	char *path = unit_path();
-	char *text = unit_text();
+	char *text = unit_text(db);
 	char *dir = g_path_get_dirname(path);
 	int code = AU_EXIT_OK;
 	gchar *old = NULL;
@@ -246,13 +252,25 @@ int au_cmd_service(const au_cmd *cmd, int argc, char **argv)
 		au_print_help(cmd, stdout);
 		return AU_EXIT_OK;
 	}
+	/* install may name the store: aiusage service install --db PATH */
+	char *db = NULL;
+	if (argc == 4 && strcmp(argv[1], "install") == 0 && strcmp(argv[2], "--db") == 0) {
+		char *expanded = au_expand_home(argv[3]);
+		db = realpath(expanded, NULL);
+		if (!db) /* not created yet: keep it as given, made absolute */
+			db = g_path_is_absolute(expanded) ? xstrdup(expanded)
+							  : g_build_filename(g_get_current_dir(), expanded, NULL);
+		free(expanded);
+		argc = 2;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "aiusage service: say install, uninstall or status\nTry 'aiusage service --help'.\n");
+		fprintf(stderr, "aiusage service: say install [--db PATH], uninstall or status\nTry 'aiusage service --help'.\n");
+		free(db);
 		return AU_EXIT_USAGE;
 	}
 	int code;
 	if (strcmp(argv[1], "install") == 0)
-		code = install();
+		code = install(db);
 	else if (strcmp(argv[1], "uninstall") == 0)
 		code = uninstall();
 	else if (strcmp(argv[1], "status") == 0)
@@ -261,6 +279,7 @@ int au_cmd_service(const au_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "aiusage service: unknown action '%s' (install, uninstall or status)\n", argv[1]);
 		return AU_EXIT_USAGE;
 	}
+	free(db);
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;
 	return code;

@@ -176,17 +176,19 @@ static void print_text(const watcher_info *w, const char *db_path, const store_i
 		printf("Store:      %s (not created yet)\n", db_path);
 	if (si->exists && !si->error) {
 		printf("Files:      %" PRId64 " tracked\n", si->files);
+		/* the sources that have recorded anything; "none" if none has */
+		int shown = 0;
 		for (int src = 1; src < AU_SRC_MAX; src++) {
-			printf("%s %-7s ", src == 1 ? "Last usage:" : "           ", au_source_name((au_source)src));
-			if (si->last_ts[src]) {
-				char *t = local_time(tz, si->last_ts[src]), *a = ago(now, si->last_ts[src]);
-				printf("%s (%s)\n", t, a);
-				free(t);
-				free(a);
-			} else {
-				printf("none\n");
-			}
+			if (!si->last_ts[src])
+				continue;
+			char *t = local_time(tz, si->last_ts[src]), *a = ago(now, si->last_ts[src]);
+			printf("%s %-8s %s (%s)\n", shown++ ? "           " : "Last usage:", au_source_name((au_source)src), t,
+			       a);
+			free(t);
+			free(a);
 		}
+		if (!shown)
+			printf("Last usage: none yet\n");
 		char spent[48];
 		au_format_usd(today_spent, 2, spent, sizeof(spent));
 		printf("Today:      $%s (%s, %s)\n", spent, today, tz_name);
@@ -307,7 +309,11 @@ int au_cmd_status(const au_cmd *cmd, int argc, char **argv)
 			si.bytes += sb.st_size;
 		free(wal);
 		au_store *s = NULL;
-		if (au_store_open(db_path, true, &s, &err) < 0) {
+		/* read-only, unless a newer aiusage has to upgrade the schema first */
+		int r = au_store_open(db_path, true, &s, &err);
+		if (r == -EROFS)
+			r = au_store_open(db_path, false, &s, &err);
+		if (r < 0) {
 			si.error = xstrdup(err.msg);
 		} else {
 			probe_store(s, &si);

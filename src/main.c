@@ -123,9 +123,10 @@ const au_cmd au_commands[] = {
 	 "\nExample:\n  aiusage config --example > ~/.config/aiusage/config.ini\n",
 	 0},
 	{"service", au_cmd_service, "install, remove or show the systemd user service that runs the watcher",
-	 "Usage: aiusage service install|uninstall|status\n\n"
+	 "Usage: aiusage service install [--db PATH]|uninstall|status\n\n"
 	 "install    writes $XDG_CONFIG_HOME/systemd/user/aiusage.service (default\n"
-	 "           ~/.config/systemd/user), running '<this binary> watch' with\n"
+	 "           ~/.config/systemd/user), running '<this binary> watch' (with\n"
+	 "           --db PATH when given) with\n"
 	 "           Restart=on-failure, then 'systemctl --user daemon-reload' and\n"
 	 "           'enable --now' when a systemd user manager answers (else it says\n"
 	 "           what to run)\n"

@@ -178,7 +178,7 @@ for _ in $(seq 200); do [ -s "$db.watch.lock" ] && break; sleep 0.05; done
 out=$(run "$AIUSAGE" status --json 2>&1)
 echo "$out" | grep -qF "{\"watcher\":{\"running\":true,\"pid\":$wpid," && ok || bad "status --json with a watcher: $out"
 echo "$out" | grep -qF '"filesTracked":1,' && ok || bad "status --json: files: $out"
-echo "$out" | grep -qE '"lastEvent":\{"claude":"[0-9T:-]+Z","codex":null\}' && ok || bad "status --json: last event: $out"
+echo "$out" | grep -qE '"lastEvent":\{"claude":"[0-9T:-]+Z","codex":null[,}]' && ok || bad "status --json: last event: $out"
 kill -TERM "$wpid"
 wait "$wpid"
 wpid=
@@ -202,6 +202,10 @@ out=$(run XDG_CONFIG_HOME="$t/xdg" "$AIUSAGE" service install 2>&1)
 [ -f "$t/xdg/systemd/user/aiusage.service" ] && ok || bad "service install under XDG_CONFIG_HOME: $out"
 out=$(run "$AIUSAGE" service uninstall 2>&1)
 [ $? = 0 ] && [ ! -e "$unit" ] && ok || bad "service uninstall: $out"
+# a store of its own is passed on to the watcher
+out=$(run "$AIUSAGE" service install --db "$t/elsewhere.db" 2>&1)
+grep -qxF "ExecStart=$(readlink -f "$AIUSAGE") watch --db $t/elsewhere.db" "$unit" && ok || bad "unit with --db: $(cat "$unit")"
+out=$(run "$AIUSAGE" service uninstall 2>&1)
 echo "$out" | grep -qF "removed unit file $unit" && ok || bad "service uninstall: $out"
 out=$(run "$AIUSAGE" service uninstall 2>&1)
 echo "$out" | grep -qF "not installed" && ok || bad "service uninstall twice: $out"
