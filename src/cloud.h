@@ -227,11 +227,14 @@ typedef enum au_cloud_check_state {
 au_cloud_check_state au_cloud_check(const au_cloud_conf *c, int64_t now_ms, char **ret_from, au_err *err);
 
 /*
- * For the watcher's loop: syncs every configured provider whose interval has
- * passed since its last attempt (kept in the store's meta table, so restarts
- * do not poll early). Failures go to log(ud, line) and never stop the other
+ * For the watcher: syncs every configured provider whose interval has passed
+ * since its last attempt (kept in the store's meta table, so restarts do not
+ * poll early). Failures go to log(ud, line) and never stop the other
  * providers. Returns how many providers were polled, and sets *ret_next_ms
  * to when the next one falls due (INT64_MAX when none is configured).
+ * It blocks while it polls (at worst timeout x attempts per request), so a
+ * watcher calls it from a worker thread with its own au_store, arming its
+ * next run for *ret_next_ms, never from the thread that owns inotify.
  */
 int au_cloud_poll_due(au_store *s, const au_cloud_config *c, int64_t now_ms,
 		      void (*log)(void *ud, const char *line), void *ud, int64_t *ret_next_ms);

@@ -236,7 +236,12 @@ has "$O/$n.out" "2026-11-16,openai,2100,1010,8000,0,4,11110,,11000,0.0135,"
 
 # 4. the second sync: the slow answer times out and is retried; all succeed
 before=$(requests)
-( for _ in $(seq 40); do ps -eo args; sleep 0.05; done ) >"$t/ps.txt" 2>&1 &
+# every process's command line while it runs, as ps shows them (read from
+# /proc directly, so the test needs no procps)
+( for _ in $(seq 40); do
+	for c in /proc/[0-9]*/cmdline; do tr '\0' ' ' <"$c" 2>/dev/null && echo; done
+	sleep 0.05
+done ) >"$t/ps.txt" 2>&1 &
 pspid=$!
 au cloud sync
 wait $pspid
