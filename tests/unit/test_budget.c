@@ -124,7 +124,7 @@ static void test_config(void)
 		{"[budget x]\nlimit = 1\n", "test.ini:1: budget 'x' has no period"},
 		{"[budget x]\nperiod = day\n", "test.ini:1: budget 'x' has no limit"},
 		{"[budget x]\nperiod = day\nlimit = 0\n", "test.ini:3: limit must be"},
-		{"[budget x]\nperiod = day\nlimit = 1\nsource = cursor\n", "test.ini:4: unknown source 'cursor'"},
+		{"[budget x]\nperiod = day\nlimit = 1\nsource = emacs\n", "test.ini:4: unknown source 'emacs'"},
 		{"[budget x]\nperiod = day\nlimit = 1\ncolour = red\n", "test.ini:4: unknown setting 'colour'"},
 		{"[budget]\nperiod = day\nlimit = 1\n", "test.ini:1: a budget needs a name"},
 		{"[budget a b]\nperiod = day\nlimit = 1\n", "test.ini:1: a budget needs a name"},
@@ -145,6 +145,17 @@ static void test_config(void)
 		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) != 0)
 			fprintf(stderr, "case %zu: got \"%s\", want \"%s...\"\n", i, err.msg, bad[i].msg);
 		CHECK(strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) == 0);
+	}
+
+	/* the cloud and cursor sections belong to other readers of the file */
+	{
+		const char *text = "[budget d]\nperiod = day\nlimit = 2\n[cloud.openai]\nkey_env = X\n[cursor]\nbase_url = "
+				   "http://127.0.0.1:1\n";
+		au_config *x = NULL;
+		au_err e2 = {{0}};
+		CHECK_INT(au_config_parse(text, strlen(text), "test.ini", &x, &e2), 0);
+		CHECK(x && x->budgets->len == 1);
+		au_config_free(x);
 	}
 
 	/* a file: missing means defaults; too big is refused */
