@@ -18,6 +18,7 @@
 
 #include "alerts.h"
 #include "cli.h"
+#include "cloud.h"
 #include "config.h"
 #include "notify.h"
 #include "watch.h"
@@ -28,6 +29,13 @@ typedef struct watcher {
 	GMainLoop *loop;
 	au_watch *w;
 	au_store *store;
+	char *db;
+	/* cloud billing polls (only when providers are configured): one at a
+	 * time, on a thread of its own with its own store connection, since a
+	 * poll blocks on the network */
+	GThread *cloud_thread;
+	guint cloud_timer;
+	int64_t cloud_next_ms;
 	au_config *cfg;
 	au_notifier *notifier;
 	guint idle_id, alert_timer;
@@ -98,12 +106,69 @@ static gboolean on_flush(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+static void cloud_log(void *ud, const char *line)
+{
+	fprintf(stderr, "aiusage watch: cloud: %s\n", line);
+}
+
+static gboolean on_cloud_timer(gpointer data);
+
+/* Back on the loop's thread: the poll ended; arm the next one. */
+static gboolean on_cloud_done(gpointer data)
+{
+	watcher *wr = data;
+	g_thread_join(wr->cloud_thread);
+	wr->cloud_thread = NULL;
+	int64_t now = g_get_real_time() / 1000;
+	if (wr->cloud_next_ms > 0 && wr->cloud_next_ms < INT64_MAX && !wr->cloud_timer)
+		wr->cloud_timer = g_timeout_add_seconds(
+			(guint)MAX(1, MIN((wr->cloud_next_ms - now + 999) / 1000, (int64_t)86400)), on_cloud_timer, wr);
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer cloud_poll(gpointer data)
+{
+	watcher *wr = data;
+	wr->cloud_next_ms = 0;
+	au_cloud_config *cc = NULL;
+	au_store *s = NULL;
+	au_err err;
+	char *path = au_cloud_config_default_path();
+	if (au_cloud_config_load(path, &cc, &err) < 0)
+		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
+	else if (cc->confs->len > 0 && au_store_open(wr->db, false, &s, &err) < 0)
+		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
+	else if (cc->confs->len > 0)
+		au_cloud_poll_due(s, cc, g_get_real_time() / 1000, cloud_log, NULL, &wr->cloud_next_ms);
+	au_store_close(s);
+	au_cloud_config_free(cc);
+	free(path);
+	g_idle_add(on_cloud_done, wr);
+	return NULL;
+}
+
+/* Starts a poll unless one runs; with no provider configured it finds
+ * nothing to do and arms nothing (no network access unless turned on). */
+static gboolean on_cloud_timer(gpointer data)
+{
+	watcher *wr = data;
+	wr->cloud_timer = 0;
+	if (!wr->cloud_thread)
+		wr->cloud_thread = g_thread_new("cloud", cloud_poll, wr);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean on_reload(gpointer data)
 {
 	watcher *wr = data;
 	fprintf(stderr, "aiusage watch: SIGHUP: reloading the config\n");
 	load_config(wr);
 	check_alerts(wr);
+	if (wr->cloud_timer) {
+		g_source_remove(wr->cloud_timer);
+		wr->cloud_timer = 0;
+	}
+	on_cloud_timer(wr); /* providers may have been added or removed */
 	return G_SOURCE_CONTINUE;
 }
 
@@ -212,6 +277,8 @@ int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
 	wr.notifier = au_notifier_new();
 	load_config(&wr);
 	check_alerts(&wr); /* alerts held across a restart */
+	wr.db = db;
+	on_cloud_timer(&wr);
 	guint degraded = 0;
 	if (au_watch_degraded(wr.w)) {
 		int64_t secs = DEGRADED_RESCAN_S;
@@ -238,6 +305,13 @@ int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
 	g_source_remove(s3);
 	if (wr.alert_timer)
 		g_source_remove(wr.alert_timer);
+	if (wr.cloud_timer)
+		g_source_remove(wr.cloud_timer);
+	/* a poll in progress is waited for (its requests have timeouts) */
+	if (wr.cloud_thread) {
+		g_thread_join(wr.cloud_thread);
+		wr.cloud_thread = NULL;
+	}
 	if (degraded)
 		g_source_remove(degraded);
 	if (wr.idle_id)

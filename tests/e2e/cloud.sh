@@ -277,6 +277,29 @@ expect_eq "$(rows)" "$want" "cloud_usage after a re-sync"
 au cloud sync --since 2026-11-16
 expect_eq "$(rows)" "$want" "cloud_usage after a re-sync with --since"
 
+# 5b. the watcher polls every configured provider on its own thread (each
+#     is due: only the watcher records poll times); SIGTERM waits for the
+#     poll, and the rows are the same: nothing counted twice
+n=$((n + 1))
+wn=$n
+(
+	unset OPENAI_ADMIN_KEY OPENROUTER_API_KEY DEEPSEEK_API_KEY XDG_CONFIG_HOME XDG_DATA_HOME CLAUDE_CONFIG_DIR CODEX_HOME
+	export HOME="$H" TZ=UTC LC_ALL=C.UTF-8 AIUSAGE_CLOUD_BACKOFF_MS=200 ANTHROPIC_ADMIN_KEY="$KA" DS_KEY="$KD"
+	exec "$AIUSAGE" watch
+) >"$O/$wn.out" 2>"$O/$wn.err" &
+wpid=$!
+polled=0
+for _ in $(seq 300); do
+	polled=$(q "SELECT count(*) FROM meta WHERE key LIKE 'cloud.%.last_attempt'" 2>/dev/null)
+	[ "$polled" = 4 ] && break
+	sleep 0.1
+done
+expect_eq "$polled" 4 "providers polled by the watcher"
+kill -TERM "$wpid"
+wait "$wpid"
+expect_eq "$?" 0 "the watcher's exit after a cloud poll"
+expect_eq "$(rows)" "$want" "cloud_usage after the watcher's poll"
+
 # 6. the reconciliation, exactly
 au cloud --since 2026-11-15 --until 2026-11-17 --csv
 expect_eq "$(cat "$O/$n.out")" "date,provider,billed_input,billed_output,billed_cache_read,billed_cache_write,billed_requests,billed_tokens,billed_cost_usd,local_tokens,local_cost_usd,gap_usd
