@@ -7,9 +7,18 @@
 
 #include "parser.h"
 
+/* Gemini CLI: the JSONL log, the legacy JSON document (parsers/gemini.c). */
+extern const au_parser_ops au_parser_gemini, au_parser_gemini_json;
+/* OpenCode: opencode.db, the legacy per-message JSON (parsers/opencode.c). */
+extern const au_parser_ops au_parser_opencode, au_parser_opencode_json;
+
 const au_parser_ops *const au_parsers[] = {
 	&au_parser_claude,
 	&au_parser_codex,
+	&au_parser_gemini,
+	&au_parser_gemini_json,
+	&au_parser_opencode,
+	&au_parser_opencode_json,
 	NULL,
 };
 

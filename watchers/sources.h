@@ -40,4 +40,11 @@ GPtrArray *au_env_dirs(const char *var);
 void au_add_root(GArray *roots, au_source src, char *dir, const char *origin);
 bool au_ends_with(const char *s, const char *suffix);
 
+/* Gemini CLI (watchers/sources_gemini.c) */
+void au_gemini_roots(GArray *a);
+const au_parser_ops *au_gemini_file(const char *path, const char *name);
+/* OpenCode (watchers/sources_opencode.c) */
+void au_opencode_roots(GArray *a);
+const au_parser_ops *au_opencode_file(const char *path, const char *name);
+
 #endif

@@ -6,6 +6,9 @@
 #   fixtures/<set>/expected/<f>   expected stdout; <f>.err expected stderr
 #   fixtures/<set>/truth.json     hand-computed tokens per day and model,
 #                                 checked with check_truth when present
+#   fixtures/<set>/setup.sh       when present, run as `setup.sh <home>` on a
+#                                 temporary copy of the home first (a
+#                                 database built from SQL, not checked in)
 #
 # Each command runs twice on one store: cold, then warm (nothing new), and
 # both runs must print the same thing, so a re-scan can never double count.
@@ -22,6 +25,12 @@ for set in "$fixtures"/rules/* "$fixtures"/demo; do
 	home=$set/home
 	[ -d "$home" ] || home=$set
 	home=$(cd "$home" && pwd)
+	if [ -f "$set/setup.sh" ]; then
+		rm -rf "$tmp/home-$name"
+		cp -a "$home" "$tmp/home-$name"
+		home=$tmp/home-$name
+		bash "$set/setup.sh" "$home" || { echo "FAIL $name: setup.sh failed"; fail=$((fail + 1)); continue; }
+	fi
 	while read -r out args; do
 		[ -n "$out" ] && [ "${out#\#}" = "$out" ] || continue
 		db=$tmp/$name-$out.db
@@ -39,7 +48,8 @@ for set in "$fixtures"/rules/* "$fixtures"/demo; do
 			env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
 				XDG_DATA_HOME="$tmp/data" TZ=UTC LANG=C.UTF-8 "${extra[@]}" \
 				"$bin" $args --db "$db" >"$tmp/out" 2>"$tmp/err" || true
-			sed -i "s|$home|<HOME>|g" "$tmp/out" "$tmp/err"
+			# the home first: a set with a setup.sh has its home under $tmp
+			sed -i "s|$home|<HOME>|g; s|$tmp|<TMP>|g" "$tmp/out" "$tmp/err"
 			ran=$((ran + 1))
 			if [ "${AU_UPDATE_GOLDEN:-}" = 1 ] && [ $pass = cold ]; then
 				mkdir -p "$set/expected"

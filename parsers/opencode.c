@@ -1,0 +1,253 @@
+/*
+ * OpenCode (${XDG_DATA_HOME:-~/.local/share}/opencode/). Since v1.2 every
+ * message is a row of opencode.db's message table (id, session_id, and the
+ * rest of the message as JSON in data), updated in place while a response
+ * streams; before that, one JSON file per message under
+ * storage/message/<session>/<msg>.json, rewritten in place. The migration
+ * copies the files into the database and leaves them behind, so both
+ * shapes key a response by its message id and it counts once.
+ * Counting rules: shared/docs/formats.md, "OpenCode".
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fastfind.h"
+#include "jsonscan.h"
+#include "parser.h"
+
+typedef struct opencode_state {
+	/* For a legacy file whose JSON lacks them: the message id is the file
+	 * stem, the session the directory it sits in. */
+	char id[AU_ID_MAX];
+	char session[AU_ID_MAX];
+} opencode_state;
+
+static void opencode_init(void *vs, const char *path)
+{
+	opencode_state *st = vs;
+	memset(st, 0, sizeof(*st));
+	if (!path)
+		return;
+	const char *base = strrchr(path, '/');
+	size_t n = base ? strlen(base + 1) : 0;
+	if (n <= 5 || strcmp(base + 1 + n - 5, ".json") != 0)
+		return; /* the database: its rows name both */
+	if (n - 5 < sizeof(st->id))
+		memcpy(st->id, base + 1, n - 5);
+	const char *dir = base;
+	while (dir > path && dir[-1] != '/')
+		dir--;
+	if ((size_t)(base - dir) < sizeof(st->session))
+		memcpy(st->session, dir, (size_t)(base - dir));
+}
+
+/*
+ * A number token as a whole number: integers, and reals (OpenCode writes
+ * JavaScript numbers; times can carry a fraction of a millisecond), cut
+ * toward zero. false for anything else, NaN-like or outside [lo, hi].
+ */
+static bool whole(const js_doc *d, int t, int64_t lo, int64_t hi, int64_t *ret)
+{
+	if (js_typeof(d, t) == JS_INTEGER)
+		return js_int(d, t, ret) && *ret >= lo && *ret <= hi;
+	if (js_typeof(d, t) != JS_REAL)
+		return false;
+	char buf[64];
+	size_t n = d->toks[t].end - d->toks[t].start;
+	if (n >= sizeof(buf))
+		return false; /* no honest count or time is written that long */
+	memcpy(buf, d->src + d->toks[t].start, n);
+	buf[n] = '\0';
+	/* the program runs with LC_NUMERIC "C", so '.' is the decimal point */
+	double v = strtod(buf, NULL);
+	if (!isfinite(v) || v < (double)lo || v > (double)hi)
+		return false;
+	*ret = (int64_t)v;
+	return true;
+}
+
+/* A token count: absent or null is 0; otherwise a whole number in range. */
+static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
+{
+	int t = js_get(d, obj, key);
+	*ret = 0;
+	return t < 0 || js_typeof(d, t) == JS_NULL || whole(d, t, 0, AU_TOKENS_MAX, ret);
+}
+
+/* 9999-12-31T23:59:59.999Z */
+#define OPENCODE_MAX_MS INT64_C(253402300799999)
+
+/*
+ * Whether tokens.reasoning is reported beside tokens.output rather than
+ * inside it. OpenCode stores the AI SDK's outputTokens as output and its
+ * reasoningTokens as reasoning: OpenAI-style providers count reasoning
+ * inside the completion, Google's API reports thoughts apart from the
+ * candidates. The message's own total tells which (it is the provider's
+ * total, or OpenCode's sum of the parts): when it covers output and
+ * reasoning side by side, reasoning was outside. Without a total, the
+ * provider decides.
+ */
+static bool reasoning_outside(const js_doc *d, int root, int64_t in, int64_t cr, int64_t cw, int64_t out,
+			      int64_t reasoning, int64_t total)
+{
+	if (reasoning == 0)
+		return false;
+	if (reasoning > out)
+		return true; /* cannot be a part of it */
+	if (total > 0)
+		return total >= in + cr + cw + out + reasoning;
+	int prov = js_get(d, root, "providerID");
+	return js_str_eq(d, prov, "google") || js_str_eq(d, prov, "google-vertex");
+}
+
+/*
+ * One message: root is its JSON object; id and session come from the
+ * database's columns when given (the data column leaves them out), else
+ * from the JSON, else from the legacy file's path.
+ */
+static int opencode_message(const opencode_state *st, const js_doc *d, int root, const char *id,
+			    const char *session, au_event *ev, au_err *err)
+{
+	if (js_typeof(d, root) != JS_OBJECT)
+		return au_fail(err, EINVAL, "a message that is not a JSON object");
+	if (!js_str_eq(d, js_get(d, root, "role"), "assistant"))
+		return 0; /* user messages carry no usage */
+	int tokens = js_get_obj(d, root, "tokens");
+	if (tokens < 0)
+		return au_fail(err, EINVAL, "assistant message without a tokens object");
+	int cache = js_get_obj(d, tokens, "cache");
+	int64_t in, out, reasoning, cr = 0, cw = 0, total;
+	if (js_get(d, tokens, "input") < 0 && js_get(d, tokens, "output") < 0)
+		return au_fail(err, EINVAL, "tokens without input or output counts");
+	if (!count(d, tokens, "input", &in) || !count(d, tokens, "output", &out) ||
+	    !count(d, tokens, "reasoning", &reasoning) || !count(d, tokens, "total", &total) ||
+	    (cache >= 0 && (!count(d, cache, "read", &cr) || !count(d, cache, "write", &cw))))
+		return au_fail(err, EINVAL, "token count not a whole number in range");
+	/* A row is written when its step starts, with zeros, and filled in
+	 * place when the step finishes: nothing to count yet. */
+	if (in == 0 && out == 0 && reasoning == 0 && cr == 0 && cw == 0)
+		return 0;
+
+	memset(ev, 0, sizeof(*ev));
+	int time = js_get_obj(d, root, "time");
+	if (!whole(d, js_get(d, time, "created"), 0, OPENCODE_MAX_MS, &ev->ts_ms))
+		return au_fail(err, EINVAL, "message without a time.created in milliseconds");
+
+	char buf[AU_ID_MAX];
+	if (!id || !*id) {
+		id = js_get_str(d, root, "id", buf, sizeof(buf)) > 0 ? buf : st->id;
+	}
+	if (!*id)
+		return au_fail(err, EINVAL, "message without an id");
+	if (strlen(id) >= sizeof(ev->msg_id))
+		return au_fail(err, EINVAL, "message id longer than %d bytes", AU_ID_MAX - 1);
+	strcpy(ev->msg_id, id);
+	snprintf(ev->key, sizeof(ev->key), "o:%s", ev->msg_id);
+
+	if (session && *session) {
+		snprintf(ev->session, sizeof(ev->session), "%s", session);
+	} else if (js_get_str(d, root, "sessionID", ev->session, sizeof(ev->session)) <= 0) {
+		memcpy(ev->session, st->session, sizeof(ev->session));
+	}
+	int mt = js_get(d, root, "modelID");
+	if (js_typeof(d, mt) == JS_STRING && js_str(d, mt, ev->model, sizeof(ev->model)) < 0)
+		return au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
+	if (!ev->model[0])
+		strcpy(ev->model, "unknown");
+	int path = js_get_obj(d, root, "path");
+	if (js_get_str(d, path, "cwd", ev->cwd, sizeof(ev->cwd)) <= 0 &&
+	    js_get_str(d, path, "root", ev->cwd, sizeof(ev->cwd)) <= 0)
+		ev->cwd[0] = '\0';
+
+	ev->source = AU_SRC_OPENCODE;
+	ev->dedup = AU_DEDUP_LATEST;
+	/* OpenCode already takes cached input out of tokens.input; its cache
+	 * writes have no 5m / 1h split, which counts as 5m (as Claude's). */
+	ev->tok.input = in;
+	ev->tok.cache_read = cr;
+	ev->tok.cache_create_5m = cw;
+	ev->tok.output = out;
+	if (reasoning_outside(d, root, in, cr, cw, out, reasoning, total))
+		ev->tok.output += reasoning;
+	ev->tok.reasoning = reasoning;
+	/* OpenCode's own `cost` is not read: every source is priced with the
+	 * same table, and au_event has no field for a tool's own figure yet. */
+	return 1;
+}
+
+/* ---- opencode.db ------------------------------------------------------- */
+
+/*
+ * The whole table on every change: a read-only query cannot keep a
+ * watermark between scans (rows are updated in place anyway). The LIKE
+ * only spares the parser the user messages; the parser checks the role.
+ */
+#define OPENCODE_QUERY "SELECT id, session_id, data FROM message WHERE data LIKE '%assistant%'"
+
+static int opencode_parse_row(void *vs, int ncols, const char *const *cols, const size_t *lens, au_emit_fn emit,
+			      void *ctx, au_err *err)
+{
+	if (ncols < 3 || !cols[2])
+		return au_fail(err, EINVAL, "a message row without data");
+	char id[AU_ID_MAX] = "", session[AU_ID_MAX] = "";
+	if (cols[0] && lens[0] >= sizeof(id))
+		return au_fail(err, EINVAL, "message id longer than %d bytes", AU_ID_MAX - 1);
+	if (cols[0])
+		memcpy(id, cols[0], lens[0]);
+	/* a session id too long to keep is left out, as for other sources */
+	if (cols[1] && lens[1] < sizeof(session))
+		memcpy(session, cols[1], lens[1]);
+	js_doc *d = js_thread_doc();
+	au_event ev;
+	au_err merr;
+	int r = js_parse(d, cols[2], lens[2], &merr);
+	if (r == 0)
+		r = opencode_message(vs, d, 0, id, session, &ev, &merr);
+	if (r < 0) /* the row number alone would not find it: name the message */
+		return au_fail(err, -r, "message %s: %s", id, merr.msg);
+	if (r == 1 && (r = emit(ctx, &ev)) < 0)
+		return au_fail(err, -r, "stopped by the caller");
+	return 0;
+}
+
+/* ---- storage/message/<session>/<msg>.json (before v1.2) ---------------- */
+
+static int opencode_parse_file(void *vs, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err)
+{
+	size_t i = 0;
+	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
+		i++;
+	if (i == len)
+		return 0; /* caught between truncation and the rewrite */
+	js_doc *d = js_thread_doc();
+	int r = js_parse(d, data, len, err);
+	if (r < 0)
+		return r;
+	au_event ev;
+	r = opencode_message(vs, d, 0, NULL, NULL, &ev, err);
+	if (r == 1 && (r = emit(ctx, &ev)) < 0)
+		return au_fail(err, -r, "stopped by the caller");
+	return r < 0 ? r : 0;
+}
+
+const au_parser_ops au_parser_opencode = {
+	.name = "opencode",
+	.source = AU_SRC_OPENCODE,
+	.storage = AU_STORAGE_SQLITE,
+	.state_size = sizeof(opencode_state),
+	.init = opencode_init,
+	.query = OPENCODE_QUERY,
+	.parse_row = opencode_parse_row,
+};
+
+const au_parser_ops au_parser_opencode_json = {
+	.name = "opencode-json",
+	.source = AU_SRC_OPENCODE,
+	.storage = AU_STORAGE_FILE,
+	.state_size = sizeof(opencode_state),
+	.init = opencode_init,
+	.parse_file = opencode_parse_file,
+};

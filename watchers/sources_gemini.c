@@ -1,0 +1,63 @@
+/*
+ * Gemini CLI's roots and file names. Chats live in
+ * <gemini>/tmp/<project>/chats/: session-<time>-<id8>.jsonl (append-only,
+ * >= 0.40), session-<time>-<id8>.json (legacy, rewritten whole; a resumed
+ * one is migrated to a .jsonl copy beside it, same message ids), and
+ * <parent session>/<session>.jsonl for subagents. Roots: each directory of
+ * $GEMINI_DATA_DIR (comma list, naming the tmp/ directory, as ccusage),
+ * else $GEMINI_CLI_HOME/.gemini/tmp (the CLI's own home override), else
+ * ~/.gemini/tmp.
+ */
+#include "sources.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const au_parser_ops au_parser_gemini, au_parser_gemini_json;
+
+void au_gemini_roots(GArray *a)
+{
+	GPtrArray *dirs = au_env_dirs("GEMINI_DATA_DIR");
+	if (dirs) {
+		for (guint i = 0; i < dirs->len; i++)
+			au_add_root(a, AU_SRC_GEMINI, xstrdup(dirs->pdata[i]), "$GEMINI_DATA_DIR");
+		g_ptr_array_free(dirs, TRUE);
+		return;
+	}
+	const char *home = getenv("GEMINI_CLI_HOME");
+	if (home && *home) {
+		char *h = au_expand_home(home);
+		au_add_root(a, AU_SRC_GEMINI, xasprintf("%s/.gemini/tmp", h), "$GEMINI_CLI_HOME");
+		free(h);
+		return;
+	}
+	au_add_root(a, AU_SRC_GEMINI, xasprintf("%s/.gemini/tmp", au_home_dir()), "default");
+}
+
+/* Whether the directory `up` levels above the file is named dir. */
+static bool parent_is(const char *path, const char *name, int up, const char *dir)
+{
+	const char *end = name - 1; /* the slash before name */
+	for (; up > 1; up--) {
+		while (end > path && end[-1] != '/')
+			end--;
+		if (end == path)
+			return false;
+		end--;
+	}
+	size_t n = strlen(dir);
+	return end - path >= (ptrdiff_t)n + 1 && end[-(ptrdiff_t)n - 1] == '/' && memcmp(end - n, dir, n) == 0;
+}
+
+const au_parser_ops *au_gemini_file(const char *path, const char *name)
+{
+	/* half-written temporaries and files the CLI set aside as unreadable */
+	if (name == path || strstr(name, ".tmp-") || strstr(name, ".unreadable-"))
+		return NULL;
+	bool jsonl = au_ends_with(name, ".jsonl");
+	if (parent_is(path, name, 1, "chats") && strncmp(name, "session-", 8) == 0)
+		return jsonl ? &au_parser_gemini : au_ends_with(name, ".json") ? &au_parser_gemini_json : NULL;
+	if (jsonl && parent_is(path, name, 2, "chats"))
+		return &au_parser_gemini; /* a subagent's chat, under its parent session */
+	return NULL;
+}

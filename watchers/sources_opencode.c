@@ -1,0 +1,61 @@
+/*
+ * OpenCode's roots and file names. Its data directory holds opencode.db
+ * (opencode-<channel>.db for channel builds) and, from before v1.2,
+ * storage/message/<session>/<message>.json. Roots: each directory of
+ * $OPENCODE_DATA_DIR (comma list, as ccusage), else
+ * ${XDG_DATA_HOME:-~/.local/share}/opencode.
+ */
+#include "sources.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const au_parser_ops au_parser_opencode, au_parser_opencode_json;
+
+void au_opencode_roots(GArray *a)
+{
+	GPtrArray *dirs = au_env_dirs("OPENCODE_DATA_DIR");
+	if (dirs) {
+		for (guint i = 0; i < dirs->len; i++)
+			au_add_root(a, AU_SRC_OPENCODE, xstrdup(dirs->pdata[i]), "$OPENCODE_DATA_DIR");
+		g_ptr_array_free(dirs, TRUE);
+		return;
+	}
+	const char *xdg = getenv("XDG_DATA_HOME");
+	if (xdg && xdg[0] == '/')
+		au_add_root(a, AU_SRC_OPENCODE, xasprintf("%s/opencode", xdg), "default");
+	else
+		au_add_root(a, AU_SRC_OPENCODE, xasprintf("%s/.local/share/opencode", au_home_dir()), "default");
+}
+
+/* opencode.db, or opencode-<channel>.db with a channel of [A-Za-z0-9_-]. */
+static bool database_name(const char *name)
+{
+	if (strcmp(name, "opencode.db") == 0)
+		return true;
+	size_t n = strlen(name);
+	if (n <= 12 || strncmp(name, "opencode-", 9) != 0 || strcmp(name + n - 3, ".db") != 0)
+		return false;
+	for (size_t i = 9; i < n - 3; i++)
+		if (!g_ascii_isalnum(name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
+const au_parser_ops *au_opencode_file(const char *path, const char *name)
+{
+	if (database_name(name))
+		return &au_parser_opencode;
+	/* .../storage/message/<session>/<name>.json */
+	static const char legacy[] = "/storage/message/";
+	size_t dir_len = (size_t)(name - path);
+	if (!au_ends_with(name, ".json") || dir_len < sizeof(legacy) + 1)
+		return NULL;
+	const char *session = name - 1; /* the slash before name */
+	while (session > path && session[-1] != '/')
+		session--;
+	if (session == name - 1 || (size_t)(session - path) < sizeof(legacy) - 1)
+		return NULL;
+	return memcmp(session - (sizeof(legacy) - 1), legacy, sizeof(legacy) - 1) == 0 ? &au_parser_opencode_json
+											: NULL;
+}
