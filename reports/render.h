@@ -25,7 +25,7 @@ typedef struct au_tcol {
 typedef enum au_trow_kind {
 	AU_TROW_NORMAL,
 	AU_TROW_SUB,   /* dimmed detail row under a normal one */
-	AU_TROW_TOTAL, /* bold, preceded by a rule */
+	AU_TROW_TOTAL, /* bold, preceded by a rule (one for consecutive totals) */
 	AU_TROW_RULE,  /* a horizontal rule between groups of rows */
 } au_trow_kind;
 
@@ -44,9 +44,25 @@ void au_table_rule(au_table *t);
  * styles when color: bold cyan headers, bold yellow totals, dim sub rows. */
 void au_table_print(FILE *f, au_table *t, bool color, int width);
 
+/* Cells (malloc'd): "1,234"; "$1.23" ("+$1.23" with sign, "-$1.23" when
+ * negative); "12.3%" ("+12.3%" with sign) from a ratio, "—" for NaN. */
+char *au_cell_int(int64_t v);
+char *au_cell_usd(int64_t pico, bool sign);
+char *au_cell_pct(double ratio, bool sign);
+
 /* JSON: a quoted, escaped string; an exact decimal dollar amount from
  * pico-dollars (trailing zeros trimmed, never through a double). */
 void au_json_str(FILE *f, const char *s);
 void au_json_cost(FILE *f, int64_t pico);
+
+/* A report's JSON (au_render_json) with more fields: extra is called at
+ * the end of each row object, and with row NULL at the end of "totals";
+ * it writes ",\"name\":value" pairs. */
+struct au_report;
+struct au_row;
+struct au_render_opts;
+typedef void (*au_json_extra_fn)(FILE *f, const struct au_row *row, void *ud);
+void au_render_json_ext(FILE *f, const struct au_report *r, const struct au_render_opts *o, au_json_extra_fn extra,
+			void *ud);
 
 #endif

@@ -131,6 +131,11 @@ static void json_ts(FILE *f, const char *name, int64_t ms)
 
 void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)
 {
+	au_render_json_ext(f, r, o, NULL, NULL);
+}
+
+void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au_json_extra_fn extra, void *ud)
+{
 	fprintf(f, "{\"%s\":[", au_group_name(r->group));
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
@@ -156,12 +161,16 @@ void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)
 		fputc(',', f);
 		json_sources(f, row->sources);
 		json_models(f, row);
+		if (extra)
+			extra(f, row, ud);
 		fputc('}', f);
 	}
 	fputs("],\n\"totals\":{", f);
 	json_tokens(f, &r->total);
 	fputs(",\"totalCost\":", f);
 	au_json_cost(f, r->total.cost);
+	if (extra)
+		extra(f, NULL, ud);
 	fputs("}", f);
 	if (r->tz_name) {
 		fputs(",\n\"timezone\":", f);

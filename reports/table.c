@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pricing.h"
 #include "render.h"
+#include "report.h"
 #include "util.h"
 
 typedef struct trow {
@@ -142,6 +144,28 @@ static void shrink(const au_table *t, int *w, const bool *show, bool late, int w
 	}
 }
 
+char *au_cell_int(int64_t v)
+{
+	char b[40];
+	au_format_int(v, b, sizeof(b));
+	return xstrdup(b);
+}
+
+char *au_cell_usd(int64_t pico, bool sign)
+{
+	char b[48];
+	au_format_usd(pico < 0 ? -pico : pico, 2, b, sizeof(b));
+	bool zero = strcmp(b, "0.00") == 0;
+	return xasprintf("%s$%s", pico < 0 && !zero ? "-" : sign && !zero ? "+" : "", b);
+}
+
+char *au_cell_pct(double ratio, bool sign)
+{
+	if (ratio != ratio) /* NaN: no base to compare with */
+		return xstrdup("—");
+	return xasprintf(sign ? "%+.1f%%" : "%.1f%%", ratio * 100);
+}
+
 void au_table_print(FILE *f, au_table *t, bool color, int width)
 {
 	int *w = xcalloc((size_t)t->ncols, sizeof(int));
@@ -194,7 +218,8 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 				hline(f, t, w, show, "├", "┼", "┤");
 			continue;
 		}
-		if (r->kind == AU_TROW_TOTAL)
+		/* a rule above the totals (once for several total lines) */
+		if (r->kind == AU_TROW_TOTAL && (i == 0 || g_array_index(t->rows, trow, i - 1).kind != AU_TROW_TOTAL))
 			hline(f, t, w, show, "├", "┼", "┤");
 		fputs("│", f);
 		const char *style = r->kind == AU_TROW_TOTAL ? yellow : r->kind == AU_TROW_SUB ? dim : "";
