@@ -12,6 +12,11 @@ extern const au_parser_ops au_parser_gemini, au_parser_gemini_json;
 /* OpenCode: opencode.db, the legacy per-message JSON (parsers/opencode.c). */
 extern const au_parser_ops au_parser_opencode, au_parser_opencode_json;
 
+/* GitHub Copilot CLI session logs (parsers/copilot.c). */
+extern const au_parser_ops au_parser_copilot;
+/* VS Code Copilot Chat: the mutation log, the legacy JSON (parsers/vscode.c). */
+extern const au_parser_ops au_parser_vscode, au_parser_vscode_json;
+
 const au_parser_ops *const au_parsers[] = {
 	&au_parser_claude,
 	&au_parser_codex,
@@ -19,6 +24,9 @@ const au_parser_ops *const au_parsers[] = {
 	&au_parser_gemini_json,
 	&au_parser_opencode,
 	&au_parser_opencode_json,
+	&au_parser_copilot,
+	&au_parser_vscode,
+	&au_parser_vscode_json,
 	NULL,
 };
 

@@ -129,6 +129,8 @@ typedef struct source_def {
 static const source_def source_defs[] = {
 	{AU_SRC_CLAUDE, claude_roots, claude_file},
 	{AU_SRC_CODEX, codex_roots, codex_file},
+	{AU_SRC_COPILOT, au_copilot_roots, au_copilot_file},
+	{AU_SRC_VSCODE, au_vscode_roots, au_vscode_file},
 	{AU_SRC_GEMINI, au_gemini_roots, au_gemini_file},
 	{AU_SRC_OPENCODE, au_opencode_roots, au_opencode_file},
 };

@@ -46,5 +46,15 @@ const au_parser_ops *au_gemini_file(const char *path, const char *name);
 /* OpenCode (watchers/sources_opencode.c) */
 void au_opencode_roots(GArray *a);
 const au_parser_ops *au_opencode_file(const char *path, const char *name);
+/* GitHub Copilot CLI (watchers/sources_copilot.c) */
+void au_copilot_roots(GArray *a);
+const au_parser_ops *au_copilot_file(const char *path, const char *name);
+/* VS Code Copilot Chat (watchers/sources_vscode.c) */
+void au_vscode_roots(GArray *a);
+const au_parser_ops *au_vscode_file(const char *path, const char *name);
+/* The folder a VS Code workspace storage directory (.../workspaceStorage/
+ * <hash>, what VS Code events carry as their cwd) stands for, from its
+ * workspace.json; malloc'd, or NULL when it names none. */
+char *au_vscode_project(const char *storage_dir);
 
 #endif
