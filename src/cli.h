@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "insights.h"
 #include "parser.h"
 #include "pricing.h"
 #include "report.h"
@@ -77,5 +78,43 @@ int au_cmd_config(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_service(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_status(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_watch(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_compare(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_cache(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_blocks(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_models(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_insights(const au_cmd *cmd, int argc, char **argv);
+
+/* What compare, cache, blocks, models and insights share (cmd_insights.c):
+ * the report options as a filter in a time zone, the prices, the store
+ * after the incremental scan, and "now" (AIUSAGE_NOW, an RFC 3339 time,
+ * pins it for tests). */
+typedef struct au_insight_run {
+	au_opts o;
+	GTimeZone *tz;
+	const char *tz_name;
+	au_filter f;
+	au_pricing *p;
+	au_store *s;
+	bool writable, scanned;
+	bool scan_failed; /* the store still reports; the exit status is 1 */
+	au_scan_stats st;
+	int64_t now;
+} au_insight_run;
+
+/* Parses options (after the command's own were taken out), the dates and
+ * the zone, and loads the prices. false: stop with *ret_exit. */
+bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit);
+/* Refuses (with a usage error) the report options a command has no use
+ * for: --csv, --breakdown, --order, --start-of-week. */
+bool au_insight_plain(const au_cmd *cmd, const au_insight_run *x);
+/* Opens the store and scans; false (after saying why) when it cannot. */
+bool au_insight_open(au_insight_run *x);
+/* The warning the reports give for each model with no price. */
+void au_insight_warn_unpriced(const au_insight_run *x, const char *model);
+void au_insight_end(au_insight_run *x);
+/* Columns of the terminal (COLUMNS first), 0 for a pipe. */
+int au_insight_width(void);
+/* A usage error: "aiusage CMD: MSG" and the --help hint; returns 2. */
+int au_insight_usage(const au_cmd *cmd, const char *msg);
 
 #endif

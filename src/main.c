@@ -34,6 +34,21 @@
 	"Every report first reads what is new in the logs (an incremental scan),\n"    \
 	"then prints " what ".\n\n" REPORT_OPTIONS "\nExample:\n  " example "\n"
 
+#define INSIGHT_FILTERS                                                                      \
+	"  -s, --since DATE        first day to include (YYYY-MM-DD or YYYYMMDD)\n"        \
+	"  -u, --until DATE        last day to include\n"                                  \
+	"  -z, --timezone ZONE     IANA zone for days and hours (default: the local zone)\n" \
+	"      --source NAME       only one tool: claude, codex (default: all)\n"          \
+	"  -p, --project NAME      only one project (its name or its path)\n"              \
+	"      --full-path         show project paths instead of repository names\n"        \
+	"  -j, --json              JSON\n"                                                  \
+	"      --no-scan           use the store as it is, without reading logs\n"         \
+	"      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"   \
+	"      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"       \
+	"      --color, --no-color force colour on or off (default: on a terminal, unless NO_COLOR)\n" \
+	"  -q, --quiet             no warnings on stderr\n"                                 \
+	"  -h, --help              this help\n"
+
 const au_cmd au_commands[] = {
 	{"daily", au_cmd_report, "usage and cost per day",
 	 REPORT_HELP("one row per day in the chosen time zone",
@@ -51,9 +66,60 @@ const au_cmd au_commands[] = {
 	 REPORT_HELP("one row per project (git repository or working directory)",
 		     "aiusage projects --since 20251101"),
 	 AU_GROUP_PROJECT},
-	{"models", au_cmd_report, "usage and cost per model",
-	 REPORT_HELP("one row per model, the most expensive first", "aiusage models --source claude"),
+	{"models", au_cmd_models, "usage and cost per model; --details: shares and cheaper alternatives",
+	 REPORT_HELP("one row per model, the most expensive first; with --details each model's\n"
+		     "share of requests, tokens and cost, its average cost per request, and the\n"
+		     "cheapest current model of the same vendor with what it would have saved\n"
+		     "(--json always carries these fields)",
+		     "aiusage models --details --source claude"),
 	 AU_GROUP_MODEL},
+	{"compare", au_cmd_compare, "what your usage would have cost on other models",
+	 "Prices the selected requests again as if each had gone to another model:\n"
+	 "same tokens, the other model's prices and its long-context tier per request.\n"
+	 "Prints the actual cost and each alternative per model used and in total,\n"
+	 "with the difference in dollars and percent. Output length and quality would\n"
+	 "differ on another model: this prices your tokens, nothing more.\n\n"
+	 "Options:\n"
+	 "      --to MODEL[,MODEL]  the models to compare with (names as 'aiusage pricing' knows them)\n"
+	 INSIGHT_FILTERS
+	 "\nExample:\n  aiusage compare --to claude-sonnet-4-5,gpt-5-codex,claude-haiku-4-5\n",
+	 0},
+	{"cache", au_cmd_cache, "prompt cache efficiency: hit ratio, savings, wasted writes",
+	 "Per day (or project, or model): the cache hit ratio, the dollars cache reads\n"
+	 "saved against paying full input, the dollars spent on cache writes, the\n"
+	 "write-to-read ratio, and cache writes never read back within their TTL (5m\n"
+	 "or 1h); then the sessions with the worst hit ratio. The README's Insights\n"
+	 "section gives every formula.\n\n"
+	 "Options:\n"
+	 "      --by day|project|model  one row per (default day)\n"
+	 INSIGHT_FILTERS
+	 "\nExample:\n  aiusage cache --by project --since 2025-11-01\n",
+	 0},
+	{"blocks", au_cmd_blocks, "Claude's 5-hour usage windows, burn rate and projection",
+	 "Cuts usage into 5-hour blocks: a block starts at its first request floored to\n"
+	 "the hour and ends 5 hours later; the next request after that starts a new\n"
+	 "one. Prints each block's requests, tokens and cost, and for the active block\n"
+	 "its burn rate (since its first request) and the totals projected to its end.\n"
+	 "Only Claude Code usage unless --source says otherwise.\n\n"
+	 "Options:\n"
+	 "      --live              redraw the active block every 5 seconds (a terminal only;\n"
+	 "                          Ctrl-C stops; AIUSAGE_LIVE_SECONDS changes the period)\n"
+	 INSIGHT_FILTERS
+	 "\nExample:\n  aiusage blocks --since 2025-11-01\n",
+	 0},
+	{"insights", au_cmd_insights, "the morning summary: trends, forecast, anomalies, heatmap",
+	 "Yesterday against the trailing week, today so far, the month to date and a\n"
+	 "projected month-end total with a range, the day a monthly budget runs out at\n"
+	 "the current rate, days more than 2 standard deviations above their trailing\n"
+	 "14-day mean (with the project and model behind them), the top 5 sessions by\n"
+	 "cost, the cache in one line, and a usage heatmap (hour of day x weekday).\n"
+	 "--since/--until set the window of anomalies, sessions, cache and heatmap\n"
+	 "(default: the 30 days that end today).\n\n"
+	 "Options:\n"
+	 "      --budget USD        a monthly budget, e.g. 50 or 12.50\n"
+	 INSIGHT_FILTERS
+	 "\nExample:\n  aiusage insights --budget 100\n",
+	 0},
 	{"scan", au_cmd_scan, "read new log lines into the store and say what was found",
 	 "Reads every log file that changed since the last scan (only its new bytes)\n"
 	 "into the store, then prints where it looked and what it found.\n\n"

@@ -1,0 +1,229 @@
+/*
+ * aiusage compare --to MODEL[,MODEL...]: the selected usage priced again as
+ * if every request had gone to each target model, per model actually used
+ * and in total, with the difference in dollars and percent.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "render.h"
+
+static const char note[] =
+	"Same requests and tokens at each target's own prices, its long-context tier per\n"
+	"request where it has one. Output length and quality would differ on another\n"
+	"model: this prices the tokens you used, nothing more.\n";
+
+/* (whatif - actual) / actual; NaN without an actual cost. */
+static double change(int64_t whatif, int64_t actual)
+{
+	return actual > 0 ? (double)(whatif - actual) / (double)actual : NAN;
+}
+
+static void add_rows(au_table *t, const au_compare *c, const au_compare_row *row, bool total)
+{
+	bool unknown = row->unpriced > 0 && row->unpriced == row->requests;
+	for (int k = 0; k < c->ntargets; k++) {
+		bool first = k == 0;
+		char *label = first ? xstrdup(total ? "Total" : row->model) : NULL;
+		char *actual = NULL, *diff, *pct;
+		if (first && unknown) {
+			actual = xstrdup("unpriced");
+		} else if (first) {
+			char *u = au_cell_usd(row->actual, false);
+			actual = xasprintf("%s%s", u, row->unpriced ? " *" : "");
+			free(u);
+		}
+		int64_t base = row->whatif_priced[k]; /* like with like */
+		if (unknown) {
+			diff = xstrdup("—");
+			pct = xstrdup("—");
+		} else {
+			diff = au_cell_usd(base - row->actual, true);
+			pct = au_cell_pct(change(base, row->actual), true);
+		}
+		au_table_addv(t, total ? AU_TROW_TOTAL : AU_TROW_NORMAL, label,
+			      first ? au_cell_int(row->requests) : NULL,
+			      first ? au_cell_int(au_tokens_total(&row->tok)) : NULL, actual, xstrdup(c->target[k]),
+			      au_cell_usd(row->whatif[k], false), diff, pct);
+	}
+}
+
+static void print_table(const au_compare *c, const au_insight_run *x)
+{
+	enum { C_MODEL, C_REQ, C_TOK, C_ACTUAL, C_AS, C_WHATIF, C_DIFF, C_PCT, NC };
+	const au_tcol cols[NC] = {
+		[C_MODEL] = {.header = "Model used", .shrink_min = 12, .shrink_late = true},
+		[C_REQ] = {.header = "Requests", .right = true, .drop_rank = 2},
+		[C_TOK] = {.header = "Tokens", .right = true, .drop_rank = 1},
+		[C_ACTUAL] = {.header = "Actual", .right = true},
+		[C_AS] = {.header = "As model", .shrink_min = 12},
+		[C_WHATIF] = {.header = "What-if", .right = true},
+		[C_DIFF] = {.header = "Difference", .right = true},
+		[C_PCT] = {.header = "Change", .right = true, .drop_rank = 3},
+	};
+	au_table *t = au_table_new(cols, NC);
+	for (guint i = 0; i < c->rows->len; i++) {
+		if (i)
+			au_table_rule(t);
+		add_rows(t, c, c->rows->pdata[i], false);
+	}
+	add_rows(t, c, &c->total, true);
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_free(t);
+	fputs(note, stdout);
+	bool first = true;
+	for (guint i = 0; i < c->rows->len; i++) {
+		const au_compare_row *row = c->rows->pdata[i];
+		if (!row->unpriced)
+			continue;
+		printf("%s %s", first ? "* no price known for" : ",", row->model);
+		first = false;
+	}
+	if (!first)
+		printf(": the totals leave out %" PRId64 " response(s)\n", c->total.unpriced);
+}
+
+static void json_tokens(const au_compare_row *row)
+{
+	printf("\"requests\":%" PRId64 ",\"inputTokens\":%" PRId64 ",\"outputTokens\":%" PRId64
+	       ",\"cacheCreationTokens\":%" PRId64 ",\"cacheReadTokens\":%" PRId64 ",\"totalTokens\":%" PRId64,
+	       row->requests, row->tok.input, row->tok.output, au_tokens_cache_create(&row->tok), row->tok.cache_read,
+	       au_tokens_total(&row->tok));
+}
+
+static void json_row(const au_compare *c, const au_compare_row *row)
+{
+	bool unknown = row->unpriced > 0 && row->unpriced == row->requests;
+	json_tokens(row);
+	fputs(",\"actualCost\":", stdout);
+	if (unknown)
+		fputs("null", stdout);
+	else
+		au_json_cost(stdout, row->actual);
+	if (row->unpriced)
+		printf(",\"unpricedResponses\":%" PRId64, row->unpriced);
+	fputs(",\"alternatives\":[", stdout);
+	for (int k = 0; k < c->ntargets; k++) {
+		int64_t base = row->whatif_priced[k];
+		printf("%s{\"model\":", k ? "," : "");
+		au_json_str(stdout, c->target[k]);
+		fputs(",\"priceEntry\":", stdout);
+		au_json_str(stdout, c->price[k]->name);
+		fputs(",\"cost\":", stdout);
+		au_json_cost(stdout, row->whatif[k]);
+		fputs(",\"difference\":", stdout);
+		if (unknown) {
+			fputs("null,\"percent\":null}", stdout);
+			continue;
+		}
+		au_json_cost(stdout, base - row->actual);
+		double pct = change(base, row->actual);
+		if (pct != pct)
+			fputs(",\"percent\":null}", stdout);
+		else
+			printf(",\"percent\":%.2f}", pct * 100);
+	}
+	fputs("]", stdout);
+}
+
+static void print_json(const au_compare *c, const au_insight_run *x)
+{
+	fputs("{\"compare\":[", stdout);
+	for (guint i = 0; i < c->rows->len; i++) {
+		const au_compare_row *row = c->rows->pdata[i];
+		fputs(i ? ",\n{\"model\":" : "\n{\"model\":", stdout);
+		au_json_str(stdout, row->model);
+		fputc(',', stdout);
+		json_row(c, row);
+		fputc('}', stdout);
+	}
+	fputs("],\n\"totals\":{", stdout);
+	json_row(c, &c->total);
+	fputs("},\n\"timezone\":", stdout);
+	au_json_str(stdout, x->tz_name);
+	fputs(",\n\"unpricedModels\":[", stdout);
+	bool first = true;
+	for (guint i = 0; i < c->rows->len; i++) {
+		const au_compare_row *row = c->rows->pdata[i];
+		if (!row->unpriced)
+			continue;
+		if (!first)
+			fputc(',', stdout);
+		first = false;
+		au_json_str(stdout, row->model);
+	}
+	fputs("],\n\"note\":\"same requests and tokens at each target's own prices and long-context tier;"
+	      " output length and quality would differ\"}\n",
+	      stdout);
+}
+
+int au_cmd_compare(const au_cmd *cmd, int argc, char **argv)
+{
+	char *to = NULL;
+	if (au_argv_take(&argc, argv, "to", true, &to) < 0)
+		return au_insight_usage(cmd, "option '--to' needs a value");
+	au_insight_run x;
+	int code;
+	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
+		free(to);
+		au_insight_end(&x);
+		return code;
+	}
+	char **names = NULL;
+	const au_model_price **prices = NULL;
+	int n = 0;
+	au_compare *c = NULL;
+	code = AU_EXIT_USAGE;
+	if (!au_insight_plain(cmd, &x))
+		goto out;
+	if (!to || !*to) {
+		au_insight_usage(cmd, "--to MODEL[,MODEL...] names the models to compare with");
+		goto out;
+	}
+	names = g_strsplit(to, ",", -1);
+	n = (int)g_strv_length(names);
+	prices = xcalloc((size_t)n + 1, sizeof(*prices));
+	for (int k = 0; k < n; k++) {
+		g_strstrip(names[k]);
+		prices[k] = *names[k] ? au_pricing_lookup(x.p, names[k]) : NULL;
+		if (!prices[k]) {
+			char *msg = xasprintf("unknown model '%s' in --to (no price known for it; "
+					      "'aiusage pricing' lists the table, --pricing FILE adds models)",
+					      names[k]);
+			au_insight_usage(cmd, msg);
+			free(msg);
+			goto out;
+		}
+	}
+	code = AU_EXIT_FAIL;
+	if (!au_insight_open(&x))
+		goto out;
+	au_err err;
+	if (au_compare_build(x.s, &x.f, prices, names, n, &c, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		goto out;
+	}
+	for (guint i = 0; i < c->rows->len; i++) {
+		const au_compare_row *row = c->rows->pdata[i];
+		if (row->unpriced)
+			au_insight_warn_unpriced(&x, row->model);
+	}
+	if (x.o.json)
+		print_json(c, &x);
+	else if (c->rows->len == 0)
+		printf("No usage in the selected period.\n");
+	else
+		print_table(c, &x);
+	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
+out:
+	au_compare_free(c);
+	free(prices);
+	g_strfreev(names);
+	free(to);
+	au_insight_end(&x);
+	return code;
+}

@@ -1,0 +1,543 @@
+/*
+ * aiusage insights: the summary to read each morning (yesterday, the month
+ * and its projection, a budget's run-out day, anomalies, top sessions, the
+ * cache, an hour x weekday heatmap). Also the plumbing every insight
+ * command shares: options to filter, zone, prices, store, scan and "now".
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "render.h"
+
+/* ---- shared plumbing ------------------------------------------------------ */
+
+int au_insight_usage(const au_cmd *cmd, const char *msg)
+{
+	fprintf(stderr, "aiusage %s: %s\nTry 'aiusage %s --help'.\n", cmd->name, msg, cmd->name);
+	return AU_EXIT_USAGE;
+}
+
+/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. */
+static bool parse_day(const char *s, int64_t *ret)
+{
+	unsigned y, m, d;
+	char tail;
+	size_t n = strlen(s);
+	if (!(n == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3) &&
+	    !(n == 8 && strspn(s, "0123456789") == 8 && sscanf(s, "%4u%2u%2u", &y, &m, &d) == 3))
+		return false;
+	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+		return false;
+	*ret = au_days_from_civil(y, m, d);
+	return true;
+}
+
+int au_insight_width(void)
+{
+	const char *cols = getenv("COLUMNS");
+	int64_t v;
+	if (cols && au_parse_int64(cols, &v) && v > 0 && v < 10000)
+		return (int)v;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
+{
+	memset(x, 0, sizeof(*x));
+	if (!au_parse_options(cmd, argc, argv, &x->o, ret_exit))
+		return false;
+	*ret_exit = AU_EXIT_USAGE;
+	x->f.since_day = INT64_MIN;
+	x->f.until_day = INT64_MAX;
+	if (x->o.since && !parse_day(x->o.since, &x->f.since_day)) {
+		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.since);
+		return false;
+	}
+	if (x->o.until && !parse_day(x->o.until, &x->f.until_day)) {
+		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.until);
+		return false;
+	}
+	if (x->f.since_day > x->f.until_day) {
+		fprintf(stderr, "aiusage: --since is after --until\n");
+		return false;
+	}
+	if (x->o.timezone) {
+		x->tz = g_time_zone_new_identifier(x->o.timezone);
+		if (!x->tz) {
+			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
+				x->o.timezone);
+			return false;
+		}
+		x->tz_name = x->o.timezone;
+	} else {
+		x->tz = g_time_zone_new_local();
+		x->tz_name = g_time_zone_get_identifier(x->tz);
+	}
+	x->f.tz = x->tz;
+	x->f.source = x->o.source;
+	x->f.project = x->o.project;
+	x->f.full_path = x->o.full_path;
+
+	const char *now = getenv("AIUSAGE_NOW");
+	if (now && *now) {
+		if (au_parse_iso8601_ms(now, strlen(now), &x->now) < 0) {
+			fprintf(stderr, "aiusage: AIUSAGE_NOW '%s' is not an RFC 3339 time\n", now);
+			return false;
+		}
+	} else {
+		x->now = g_get_real_time() / 1000;
+	}
+	*ret_exit = AU_EXIT_FAIL;
+	x->p = au_load_pricing(&x->o);
+	return x->p != NULL;
+}
+
+bool au_insight_plain(const au_cmd *cmd, const au_insight_run *x)
+{
+	if (x->o.csv || x->o.breakdown || x->o.order_desc || x->o.week_start != 1) {
+		au_insight_usage(cmd, "--csv, --breakdown, --order and --start-of-week do not apply here (--json does)");
+		return false;
+	}
+	return true;
+}
+
+bool au_insight_open(au_insight_run *x)
+{
+	x->s = au_open_store(&x->o, &x->writable);
+	if (!x->s)
+		return false;
+	x->scanned = !x->o.no_scan && x->writable;
+	/* a failed scan still reports what is stored, then exits 1 */
+	x->scan_failed = !au_run_scan(x->s, x->p, &x->o, &x->st, x->writable);
+	au_print_scan_warnings(&x->st, &x->o);
+	return true;
+}
+
+void au_insight_warn_unpriced(const au_insight_run *x, const char *model)
+{
+	if (!x->o.quiet)
+		fprintf(stderr, "aiusage: warning: no price known for model '%s': its usage is shown unpriced\n", model);
+}
+
+void au_insight_end(au_insight_run *x)
+{
+	if (x->s) {
+		au_scan_stats_release(&x->st);
+		au_store_close(x->s);
+	}
+	au_pricing_free(x->p);
+	if (x->tz)
+		g_time_zone_unref(x->tz);
+	au_opts_release(&x->o);
+}
+
+/* ---- aiusage insights ------------------------------------------------------ */
+
+static const char *const weekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+
+static const char method[] =
+	"month to date + the mean daily spend of the last 14 complete days x the days left (today's rest "
+	"included); range +-1.96 x their standard deviation x sqrt(days left)";
+
+static char *usd(int64_t pico)
+{
+	return au_cell_usd(pico, false);
+}
+
+static void print_spending(const au_summary *m)
+{
+	char d1[16], d2[16];
+	char *a = usd(m->today_cost);
+	printf("  Today so far    %s\n", a);
+	free(a);
+	a = usd(m->yesterday);
+	char *b = usd(m->trailing_mean);
+	if (m->trailing_days > 0) {
+		char *pct = au_cell_pct(m->trailing_mean > 0 ? (double)(m->yesterday - m->trailing_mean) /
+								      (double)m->trailing_mean
+							    : NAN,
+					true);
+		printf("  Yesterday       %s, against %s a day over the %d day(s) before: %s\n", a, b,
+		       m->trailing_days, pct);
+		free(pct);
+	} else {
+		printf("  Yesterday       %s\n", a);
+	}
+	free(a);
+	free(b);
+	au_format_day(m->month_first_day, d1);
+	a = usd(m->mtd);
+	printf("  Month to date   %s since %s\n", a, d1);
+	free(a);
+	au_format_day(m->month_last_day, d2);
+	a = usd(m->projected);
+	b = usd(m->projected_low);
+	char *c = usd(m->projected_high);
+	char *r = usd(m->rate), *sd = usd(m->rate_sd);
+	printf("  Month-end       %s by %s (likely %s to %s)\n", a, d2, b, c);
+	if (m->rate_days > 0)
+		printf("                  = month to date + %s a day (mean of the last %d day(s))\n"
+		       "                    x %.2f days left; range +-1.96 x sd (%s) x sqrt(days left)\n",
+		       r, m->rate_days, m->remaining_days, sd);
+	else
+		printf("                  = month to date + today's %s a day (no complete day yet)\n"
+		       "                    x %.2f days left\n",
+		       r, m->remaining_days);
+	free(a);
+	free(b);
+	free(c);
+	free(r);
+	free(sd);
+	if (m->budget > 0) {
+		a = usd(m->budget);
+		if (m->budget_exceeded) {
+			au_format_day(m->budget_day, d1);
+			printf("  Budget          %s a month: reached on %s\n", a, d1);
+		} else if (m->budget_day != INT64_MIN) {
+			au_format_day(m->budget_day, d1);
+			printf("  Budget          %s a month: runs out on %s at this rate\n", a, d1);
+		} else {
+			printf("  Budget          %s a month: lasts the month at this rate\n", a);
+		}
+		free(a);
+	}
+}
+
+static void print_anomalies(const au_summary *m, const au_insight_run *x, bool color, int width)
+{
+	char d1[16], d2[16];
+	au_format_day(m->from_day, d1);
+	au_format_day(m->to_day, d2);
+	printf("\nAnomalies %s to %s (over the mean + 2 sd of the 14 days before):\n", d1, d2);
+	if (!m->anomalies->len) {
+		printf("  none\n");
+		return;
+	}
+	enum { A_DAY, A_COST, A_MEAN, A_SD, A_PROJECT, A_MODEL, NA };
+	const au_tcol cols[NA] = {
+		[A_DAY] = {.header = "Date"},
+		[A_COST] = {.header = "Cost", .right = true},
+		[A_MEAN] = {.header = "14-day Mean", .right = true},
+		[A_SD] = {.header = "Std Dev", .right = true, .drop_rank = 1},
+		[A_PROJECT] = {.header = "Project (rise)", .shrink_min = 12},
+		[A_MODEL] = {.header = "Model (rise)", .shrink_min = 12},
+	};
+	au_table *t = au_table_new(cols, NA);
+	for (guint i = 0; i < m->anomalies->len; i++) {
+		const au_anomaly *a = &g_array_index(m->anomalies, au_anomaly, i);
+		char *pe = au_cell_usd(a->project_excess, true), *me = au_cell_usd(a->model_excess, true);
+		au_format_day(a->day, d1);
+		au_table_addv(t, AU_TROW_NORMAL, xstrdup(d1), usd(a->cost), usd(a->mean), usd(a->sd),
+			      xasprintf("%s (%s)", a->project ? a->project : "", pe),
+			      xasprintf("%s (%s)", a->model ? a->model : "", me));
+		free(pe);
+		free(me);
+	}
+	au_table_print(stdout, t, color, width);
+	au_table_free(t);
+	(void)x;
+}
+
+static void print_sessions(const au_summary *m, const au_insight_run *x, bool color, int width)
+{
+	printf("\nTop sessions by cost:\n");
+	if (!m->top_sessions->len) {
+		printf("  none\n");
+		return;
+	}
+	enum { S_ID, S_PROJECT, S_LAST, S_REQ, S_TOK, S_COST, NS };
+	const au_tcol cols[NS] = {
+		[S_ID] = {.header = "Session", .shrink_min = 8, .shrink_late = true},
+		[S_PROJECT] = {.header = "Project", .shrink_min = 10},
+		[S_LAST] = {.header = "Last Activity", .drop_rank = 2},
+		[S_REQ] = {.header = "Requests", .right = true, .drop_rank = 1},
+		[S_TOK] = {.header = "Tokens", .right = true},
+		[S_COST] = {.header = "Cost (USD)", .right = true},
+	};
+	au_table *t = au_table_new(cols, NS);
+	for (guint i = 0; i < m->top_sessions->len; i++) {
+		const au_session_cost *s = m->top_sessions->pdata[i];
+		char last[24];
+		au_format_local(x->tz, s->last_ts, last);
+		char *cost;
+		if (s->unpriced == s->requests) {
+			cost = xstrdup("unpriced");
+		} else {
+			char *u = usd(s->cost);
+			cost = xasprintf("%s%s", u, s->unpriced ? " *" : "");
+			free(u);
+		}
+		au_table_addv(t, AU_TROW_NORMAL, xstrdup(s->session), xstrdup(s->project), xstrdup(last),
+			      au_cell_int(s->requests), au_cell_int(au_tokens_total(&s->tok)), cost);
+	}
+	au_table_print(stdout, t, color, width);
+	au_table_free(t);
+}
+
+static void print_cache(const au_summary *m)
+{
+	const au_cache_figs *c = &m->cache;
+	double hit = au_cache_hit_ratio(c);
+	if (hit < 0) {
+		printf("\nCache: no prompts in the window.\n");
+		return;
+	}
+	char *h = au_cell_pct(hit, false), *s = usd(c->saved), *w = usd(c->write_cost), *u = usd(c->waste_cost);
+	printf("\nCache: hit ratio %s; reads saved %s; writes cost %s, %s of it on writes\n"
+	       "       never read back ('aiusage cache' has the details).\n",
+	       h, s, w, u);
+	free(h);
+	free(s);
+	free(w);
+	free(u);
+}
+
+/* Shade of a cell: a quarter of the busiest hour per step. */
+static const char *shade(int64_t v, int64_t max)
+{
+	static const char *const steps[] = {"·", "░", "▒", "▓", "█"};
+	if (v <= 0 || max <= 0)
+		return steps[0];
+	int64_t level = (v * 4 + max - 1) / max; /* 1..4 */
+	return steps[level > 4 ? 4 : level];
+}
+
+static void print_heatmap(const au_summary *m, const au_insight_run *x)
+{
+	char d1[16], d2[16];
+	au_format_day(m->from_day, d1);
+	au_format_day(m->to_day, d2);
+	/* cost, or tokens where nothing was priced */
+	bool by_cost = m->window_cost > 0;
+	int64_t max = 0;
+	for (int d = 0; d < 7; d++)
+		for (int h = 0; h < 24; h++) {
+			int64_t v = by_cost ? m->heat_cost[d][h] : m->heat_tokens[d][h];
+			if (v > max)
+				max = v;
+		}
+	printf("\nWhen you use it (%s by local hour, %s), %s to %s:\n", by_cost ? "cost" : "tokens", x->tz_name, d1,
+	       d2);
+	printf("    ");
+	for (int h = 0; h < 24; h += 3)
+		printf(h < 21 ? " %-5.2d" : " %.2d", h);
+	printf("\n");
+	for (int d = 0; d < 7; d++) {
+		printf("%s ", weekdays[d]);
+		for (int h = 0; h < 24; h++)
+			printf(" %s", shade(by_cost ? m->heat_cost[d][h] : m->heat_tokens[d][h], max));
+		printf("\n");
+	}
+	char *top = by_cost ? usd(max) : au_cell_int(max);
+	printf("    · none  ░ up to 1/4, ▒ 1/2, ▓ 3/4, █ all of the busiest hour's %s%s\n", top, by_cost ? "" : " tokens");
+	free(top);
+}
+
+static void json_day(const char *name, int64_t day)
+{
+	char d[16];
+	au_format_day(day, d);
+	printf("\"%s\":\"%s\"", name, d);
+}
+
+static void json_usd(const char *name, int64_t pico)
+{
+	printf(",\"%s\":", name);
+	au_json_cost(stdout, pico);
+}
+
+static void print_json(const au_summary *m, const au_insight_run *x)
+{
+	char now[24];
+	au_format_local(x->tz, m->now, now);
+	fputs("{\"now\":", stdout);
+	au_json_str(stdout, now);
+	fputc(',', stdout);
+	json_day("today", m->today);
+	fputs(",\"timezone\":", stdout);
+	au_json_str(stdout, x->tz_name);
+	fputs(",\n\"window\":{", stdout);
+	json_day("from", m->from_day);
+	fputc(',', stdout);
+	json_day("to", m->to_day);
+	printf(",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64, m->window_requests, m->window_tokens);
+	json_usd("cost", m->window_cost);
+	fputs("},\n", stdout);
+	fputs("\"todayCost\":", stdout);
+	au_json_cost(stdout, m->today_cost);
+	fputs(",\n\"yesterday\":{", stdout);
+	json_day("date", m->today - 1);
+	json_usd("cost", m->yesterday);
+	json_usd("trailingMean", m->trailing_mean);
+	printf(",\"trailingDays\":%d,\"change\":", m->trailing_days);
+	if (m->trailing_days > 0 && m->trailing_mean > 0)
+		printf("%.6f", (double)(m->yesterday - m->trailing_mean) / (double)m->trailing_mean);
+	else
+		fputs("null", stdout);
+	fputs("},\n\"month\":{", stdout);
+	json_day("from", m->month_first_day);
+	fputc(',', stdout);
+	json_day("to", m->month_last_day);
+	json_usd("toDate", m->mtd);
+	json_usd("dailyRate", m->rate);
+	printf(",\"rateDays\":%d", m->rate_days);
+	json_usd("dailyStdDev", m->rate_sd);
+	printf(",\"remainingDays\":%.4f", m->remaining_days);
+	json_usd("projected", m->projected);
+	json_usd("projectedLow", m->projected_low);
+	json_usd("projectedHigh", m->projected_high);
+	fputs(",\"method\":", stdout);
+	au_json_str(stdout, method);
+	fputs("},\n\"budget\":", stdout);
+	if (m->budget > 0) {
+		fputs("{\"monthly\":", stdout);
+		au_json_cost(stdout, m->budget);
+		printf(",\"exceeded\":%s,\"runsOut\":", m->budget_exceeded ? "true" : "false");
+		if (m->budget_day != INT64_MIN) {
+			char d[16];
+			au_format_day(m->budget_day, d);
+			printf("\"%s\"}", d);
+		} else {
+			fputs("null}", stdout);
+		}
+	} else {
+		fputs("null", stdout);
+	}
+	fputs(",\n\"anomalies\":[", stdout);
+	for (guint i = 0; i < m->anomalies->len; i++) {
+		const au_anomaly *a = &g_array_index(m->anomalies, au_anomaly, i);
+		fputs(i ? ",\n{" : "\n{", stdout);
+		json_day("date", a->day);
+		json_usd("cost", a->cost);
+		json_usd("trailingMean", a->mean);
+		json_usd("stdDev", a->sd);
+		fputs(",\"project\":", stdout);
+		au_json_str(stdout, a->project ? a->project : "");
+		json_usd("projectRise", a->project_excess);
+		fputs(",\"model\":", stdout);
+		au_json_str(stdout, a->model ? a->model : "");
+		json_usd("modelRise", a->model_excess);
+		fputc('}', stdout);
+	}
+	fputs("],\n\"topSessions\":[", stdout);
+	for (guint i = 0; i < m->top_sessions->len; i++) {
+		const au_session_cost *s = m->top_sessions->pdata[i];
+		char first[24], last[24];
+		au_format_local(x->tz, s->first_ts, first);
+		au_format_local(x->tz, s->last_ts, last);
+		fputs(i ? ",\n{\"sessionId\":" : "\n{\"sessionId\":", stdout);
+		au_json_str(stdout, s->session);
+		fputs(",\"project\":", stdout);
+		au_json_str(stdout, s->project);
+		fputs(",\"source\":", stdout);
+		au_json_str(stdout, s->source);
+		printf(",\"firstActivity\":\"%s\",\"lastActivity\":\"%s\",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64,
+		       first, last, s->requests, au_tokens_total(&s->tok));
+		json_usd("cost", s->cost);
+		if (s->unpriced)
+			printf(",\"unpricedResponses\":%" PRId64, s->unpriced);
+		fputc('}', stdout);
+	}
+	fputs("],\n\"cache\":{", stdout);
+	au_cache_figs_json(stdout, &m->cache);
+	fputs("},\n\"heatmap\":{\"weekdays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\",\"Sat\",\"Sun\"],\"cost\":[", stdout);
+	for (int d = 0; d < 7; d++) {
+		fputs(d ? ",\n[" : "\n[", stdout);
+		for (int h = 0; h < 24; h++) {
+			if (h)
+				fputc(',', stdout);
+			au_json_cost(stdout, m->heat_cost[d][h]);
+		}
+		fputc(']', stdout);
+	}
+	fputs("],\"tokens\":[", stdout);
+	for (int d = 0; d < 7; d++) {
+		fputs(d ? ",\n[" : "\n[", stdout);
+		for (int h = 0; h < 24; h++)
+			printf("%s%" PRId64, h ? "," : "", m->heat_tokens[d][h]);
+		fputc(']', stdout);
+	}
+	fputs("]},\n\"unpricedModels\":[", stdout);
+	for (guint i = 0; i < m->unpriced_models->len; i++) {
+		if (i)
+			fputc(',', stdout);
+		au_json_str(stdout, m->unpriced_models->pdata[i]);
+	}
+	fputs("]}\n", stdout);
+}
+
+static void print_summary(const au_summary *m, const au_insight_run *x)
+{
+	bool color = au_use_color(&x->o, stdout);
+	int width = au_insight_width();
+	char now[24];
+	au_format_local(x->tz, m->now, now);
+	printf("Insights at %s (%s)\n\nSpending\n", now, x->tz_name);
+	print_spending(m);
+	print_anomalies(m, x, color, width);
+	print_sessions(m, x, color, width);
+	print_cache(m);
+	print_heatmap(m, x);
+	if (m->unpriced_models->len) {
+		printf("\n* dollar figures leave out model(s) with no known price:");
+		for (guint i = 0; i < m->unpriced_models->len; i++)
+			printf("%s %s", i ? "," : "", (char *)m->unpriced_models->pdata[i]);
+		printf("\n");
+	}
+}
+
+int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
+{
+	char *budget_s = NULL;
+	if (au_argv_take(&argc, argv, "budget", true, &budget_s) < 0)
+		return au_insight_usage(cmd, "option '--budget' needs a value (dollars a month)");
+	au_insight_run x;
+	int code;
+	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
+		free(budget_s);
+		au_insight_end(&x);
+		return code;
+	}
+	au_summary *m = NULL;
+	int64_t budget = 0;
+	code = AU_EXIT_USAGE;
+	if (!au_insight_plain(cmd, &x))
+		goto out;
+	if (budget_s && (!au_parse_usd(budget_s, &budget) || budget <= 0)) {
+		char *msg = xasprintf("--budget takes dollars a month (like 50 or 12.50), not '%s'", budget_s);
+		au_insight_usage(cmd, msg);
+		free(msg);
+		goto out;
+	}
+	code = AU_EXIT_FAIL;
+	if (!au_insight_open(&x))
+		goto out;
+	au_err err;
+	if (au_summary_build(x.s, x.p, &x.f, x.now, budget, &m, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		goto out;
+	}
+	for (guint i = 0; i < m->unpriced_models->len; i++)
+		au_insight_warn_unpriced(&x, m->unpriced_models->pdata[i]);
+	if (x.o.json)
+		print_json(m, &x);
+	else if (m->first_day == INT64_MAX)
+		printf("No usage yet%s.\n", x.o.project || x.o.source != AU_SRC_NONE ? " for this selection" : "");
+	else
+		print_summary(m, &x);
+	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
+out:
+	au_summary_free(m);
+	free(budget_s);
+	au_insight_end(&x);
+	return code;
+}

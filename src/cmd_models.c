@@ -1,0 +1,197 @@
+/*
+ * aiusage models: the per-model report (cmd_report.c draws its table and
+ * CSV), plus each model's share of requests, tokens and cost, its average
+ * cost per request and the cheapest same-vendor alternative: in a table
+ * with --details, and always in --json (added fields, the report's own
+ * fields unchanged).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+#include "render.h"
+
+static double share(int64_t part, int64_t whole)
+{
+	return whole > 0 ? (double)part / (double)whole : NAN;
+}
+
+static const au_model_detail *find_detail(const au_models *m, const char *model)
+{
+	for (guint i = 0; i < m->rows->len; i++) {
+		const au_model_detail *d = m->rows->pdata[i];
+		if (strcmp(d->model, model) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+static void json_share(const char *name, double v)
+{
+	if (v != v)
+		printf(",\"%s\":null", name);
+	else
+		printf(",\"%s\":%.6f", name, v);
+}
+
+static void json_extra(FILE *f, const au_row *row, void *ud)
+{
+	const au_models *m = ud;
+	if (!row)
+		return;
+	const au_model_detail *d = find_detail(m, row->key);
+	if (!d)
+		return;
+	int64_t priced = d->requests - d->unpriced;
+	json_share("requestShare", share(d->requests, m->requests));
+	json_share("tokenShare", share(au_tokens_total(&d->tok), m->tokens));
+	json_share("costShare", priced ? share(d->cost, m->cost) : NAN);
+	fputs(",\"averageCost\":", f);
+	if (priced)
+		au_json_cost(f, au_div_round(d->cost, priced));
+	else
+		fputs("null", f);
+	fputs(",\"cheapestAlternative\":", f);
+	if (!d->alt.model) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"model\":", f);
+	au_json_str(f, d->alt.model);
+	fputs(",\"cost\":", f);
+	au_json_cost(f, d->alt.cost);
+	fputs(",\"saves\":", f);
+	au_json_cost(f, d->alt.saves);
+	fputc('}', f);
+}
+
+static char *cell_avg(int64_t pico)
+{
+	char b[48];
+	au_format_usd(pico, 4, b, sizeof(b));
+	return xasprintf("$%s", b);
+}
+
+static void print_details(const au_models *m, const au_insight_run *x)
+{
+	enum { C_MODEL, C_REQ, C_REQP, C_TOK, C_TOKP, C_COST, C_COSTP, C_AVG, C_ALT, C_SAVE, NC };
+	const au_tcol cols[NC] = {
+		[C_MODEL] = {.header = "Model", .shrink_min = 12, .shrink_late = true},
+		[C_REQ] = {.header = "Requests", .right = true, .drop_rank = 2},
+		[C_REQP] = {.header = "Req %", .right = true, .drop_rank = 4},
+		[C_TOK] = {.header = "Tokens", .right = true, .drop_rank = 1},
+		[C_TOKP] = {.header = "Tok %", .right = true, .drop_rank = 5},
+		[C_COST] = {.header = "Cost (USD)", .right = true},
+		[C_COSTP] = {.header = "Cost %", .right = true, .drop_rank = 6},
+		[C_AVG] = {.header = "Avg/Request", .right = true, .drop_rank = 3},
+		[C_ALT] = {.header = "Cheapest alternative", .shrink_min = 12},
+		[C_SAVE] = {.header = "Would save", .right = true},
+	};
+	au_table *t = au_table_new(cols, NC);
+	for (guint i = 0; i < m->rows->len; i++) {
+		const au_model_detail *d = m->rows->pdata[i];
+		int64_t priced = d->requests - d->unpriced;
+		char *cost;
+		if (!priced) {
+			cost = xstrdup("unpriced");
+		} else {
+			char *u = au_cell_usd(d->cost, false);
+			cost = xasprintf("%s%s", u, d->unpriced ? " *" : "");
+			free(u);
+		}
+		au_table_addv(t, AU_TROW_NORMAL, xstrdup(d->model), au_cell_int(d->requests),
+			      au_cell_pct(share(d->requests, m->requests), false), au_cell_int(au_tokens_total(&d->tok)),
+			      au_cell_pct(share(au_tokens_total(&d->tok), m->tokens), false), cost,
+			      au_cell_pct(priced ? share(d->cost, m->cost) : NAN, false),
+			      priced ? cell_avg(au_div_round(d->cost, priced)) : xstrdup("—"),
+			      xstrdup(d->alt.model ? d->alt.model : "—"),
+			      d->alt.model ? au_cell_usd(d->alt.saves, false) : xstrdup("—"));
+	}
+	int64_t priced = m->requests - m->unpriced;
+	int64_t saves = 0;
+	for (guint i = 0; i < m->rows->len; i++)
+		saves += ((const au_model_detail *)m->rows->pdata[i])->alt.saves;
+	char *u = au_cell_usd(m->cost, false);
+	char *total_cost = xasprintf("%s%s", u, m->unpriced ? " *" : "");
+	free(u);
+	au_table_addv(t, AU_TROW_TOTAL, xstrdup("Total"), au_cell_int(m->requests), xstrdup("100.0%"),
+		      au_cell_int(m->tokens), xstrdup("100.0%"), total_cost, xstrdup("100.0%"),
+		      priced ? cell_avg(au_div_round(m->cost, priced)) : xstrdup("—"), xstrdup(""),
+		      au_cell_usd(saves, false));
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_free(t);
+	fputs("Cheapest alternative: the current model of the same vendor that would have cost\n"
+	      "least for the same requests and tokens (output and quality would differ).\n",
+	      stdout);
+	if (m->unpriced)
+		printf("* cost excludes %" PRId64 " response(s) of model(s) with no known price\n", m->unpriced);
+}
+
+int au_cmd_models(const au_cmd *cmd, int argc, char **argv)
+{
+	int details = au_argv_take(&argc, argv, "details", false, NULL);
+	au_insight_run x;
+	int code;
+	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
+		au_insight_end(&x);
+		return code;
+	}
+	/* The plain table and CSV are the report's own (getopt has only
+	 * reordered argv, which parses the same). */
+	if (!details && !x.o.json) {
+		au_insight_end(&x);
+		return au_cmd_report(cmd, argc, argv);
+	}
+	if (details && x.o.csv) {
+		au_insight_end(&x);
+		return au_insight_usage(cmd, "--details has no CSV form; --json has every field");
+	}
+	au_report *rep = NULL;
+	au_models *m = NULL;
+	code = AU_EXIT_FAIL;
+	if (!au_insight_open(&x))
+		goto out;
+	au_err err;
+	if (au_models_build(x.s, x.p, &x.f, &m, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		goto out;
+	}
+	for (guint i = 0; i < m->rows->len; i++) {
+		const au_model_detail *d = m->rows->pdata[i];
+		if (d->unpriced)
+			au_insight_warn_unpriced(&x, d->model);
+	}
+	if (x.o.json) {
+		au_report_opts ro = {
+			.group = AU_GROUP_MODEL,
+			.tz = x.tz,
+			.since_day = x.f.since_day,
+			.until_day = x.f.until_day,
+			.source = x.f.source,
+			.project = x.f.project,
+			.full_path = x.f.full_path,
+			.order_desc = x.o.order_desc,
+			.week_start = x.o.week_start,
+		};
+		if (au_report_build(x.s, &ro, &rep, &err) < 0) {
+			fprintf(stderr, "aiusage: %s\n", err.msg);
+			goto out;
+		}
+		rep->tz_name = x.tz_name;
+		au_render_opts rend = {0};
+		au_render_json_ext(stdout, rep, &rend, json_extra, m);
+	} else if (m->rows->len == 0) {
+		printf("No usage in the selected period.\n");
+	} else {
+		print_details(m, &x);
+	}
+	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
+out:
+	au_report_free(rep);
+	au_models_free(m);
+	au_insight_end(&x);
+	return code;
+}
