@@ -212,7 +212,7 @@ static void print_spending(const au_summary *m)
 	}
 }
 
-static void print_anomalies(const au_summary *m, const au_insight_run *x, bool color, int width)
+static void print_anomalies(const au_summary *m, bool color, int width)
 {
 	char d1[16], d2[16];
 	au_format_day(m->from_day, d1);
@@ -244,7 +244,6 @@ static void print_anomalies(const au_summary *m, const au_insight_run *x, bool c
 	}
 	au_table_print(stdout, t, color, width);
 	au_table_free(t);
-	(void)x;
 }
 
 static void print_sessions(const au_summary *m, const au_insight_run *x, bool color, int width)
@@ -483,7 +482,7 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
 	au_format_local(x->tz, m->now, now);
 	printf("Insights at %s (%s)\n\nSpending\n", now, x->tz_name);
 	print_spending(m);
-	print_anomalies(m, x, color, width);
+	print_anomalies(m, color, width);
 	print_sessions(m, x, color, width);
 	print_cache(m);
 	print_heatmap(m, x);

@@ -186,6 +186,13 @@ int au_cmd_models(const au_cmd *cmd, int argc, char **argv)
 	} else if (m->rows->len == 0) {
 		printf("No usage in the selected period.\n");
 	} else {
+		/* -o desc reverses the default costliest-first order, as in the plain table */
+		if (x.o.order_desc)
+			for (guint i = 0, j = m->rows->len - 1; i < j; i++, j--) {
+				gpointer tmp = m->rows->pdata[i];
+				m->rows->pdata[i] = m->rows->pdata[j];
+				m->rows->pdata[j] = tmp;
+			}
 		print_details(m, &x);
 	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
