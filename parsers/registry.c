@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "cursor.h"
 #include "parser.h"
 
 /* Gemini CLI: the JSONL log, the legacy JSON document (parsers/gemini.c). */
@@ -27,6 +28,7 @@ const au_parser_ops *const au_parsers[] = {
 	&au_parser_copilot,
 	&au_parser_vscode,
 	&au_parser_vscode_json,
+	&au_parser_cursor,
 	NULL,
 };
 

@@ -133,6 +133,8 @@ static const source_def source_defs[] = {
 	{AU_SRC_VSCODE, au_vscode_roots, au_vscode_file},
 	{AU_SRC_GEMINI, au_gemini_roots, au_gemini_file},
 	{AU_SRC_OPENCODE, au_opencode_roots, au_opencode_file},
+	{AU_SRC_CURSOR, au_cursor_roots, au_cursor_file},
+	{AU_SRC_WINDSURF, au_windsurf_roots, au_windsurf_file},
 };
 
 au_root *au_roots_get(au_source only)

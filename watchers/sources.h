@@ -57,4 +57,15 @@ const au_parser_ops *au_vscode_file(const char *path, const char *name);
  * workspace.json; malloc'd, or NULL when it names none. */
 char *au_vscode_project(const char *storage_dir);
 
+/* Cursor (sources_cursor.c): its global state.vscdb. */
+void au_cursor_roots(GArray *a);
+const au_parser_ops *au_cursor_file(const char *path, const char *name);
+
+/* Windsurf (sources_windsurf.c): detected only, no file is read for usage.
+ * au_windsurf_plan_name: the plan Windsurf cached in root/state.vscdb
+ * (malloc'd; "" when cached in a shape not known), or NULL when none. */
+void au_windsurf_roots(GArray *a);
+const au_parser_ops *au_windsurf_file(const char *path, const char *name);
+char *au_windsurf_plan_name(const char *root);
+
 #endif
