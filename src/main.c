@@ -240,6 +240,20 @@ const au_cmd au_commands[] = {
 	 "  -q, --quiet             no notes on stderr\n"
 	 "\nExample:\n  aiusage cloud sync && aiusage cloud --since 2026-11-01\n",
 	 0},
+	{"sources", au_cmd_sources, "every tool aiusage reads, where it looks, and what its records can tell",
+	 "Lists every source: whether it is installed here, what the store tracks of it\n"
+	 "and its latest usage; per unified field (input, output, cache read, cache\n"
+	 "write, reasoning, cost, project, live) whether the tool's records give it\n"
+	 "exactly, estimated or not at all; where each looks, with the environment\n"
+	 "variable that replaces the defaults. Scans first, as the reports do.\n\n"
+	 "Options:\n"
+	 "  -j, --json              JSON\n"
+	 "  -z, --timezone ZONE     the zone of the last-event times (default: local)\n"
+	 "      --no-scan           use the store as it is, without reading logs\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "  -q, --quiet             no warnings on stderr\n"
+	 "\nExample:\n  aiusage sources\n",
+	 0},
 	{NULL, NULL, NULL, NULL, 0},
 };
 
