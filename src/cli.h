@@ -84,6 +84,7 @@ int au_cmd_blocks(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_models(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_insights(const au_cmd *cmd, int argc, char **argv);
 int au_cmd_sources(const au_cmd *cmd, int argc, char **argv);
+int au_cmd_cursor(const au_cmd *cmd, int argc, char **argv);
 
 /* What compare, cache, blocks, models and insights share (cmd_insights.c):
  * the report options as a filter in a time zone, the prices, the store

@@ -254,6 +254,28 @@ const au_cmd au_commands[] = {
 	 "  -q, --quiet             no warnings on stderr\n"
 	 "\nExample:\n  aiusage sources\n",
 	 0},
+	{"cursor", au_cmd_cursor, "fetch Cursor's usage events from your cursor.com account (opt-in)",
+	 "Usage: aiusage cursor sync [OPTIONS]\n\n"
+	 "Cursor keeps no reliable token counts on disk; its dashboard has them. 'sync'\n"
+	 "fetches the account's usage events (the dashboard's CSV export) over HTTPS,\n"
+	 "signed in with the session Cursor itself stores in its state.vscdb (read\n"
+	 "only; the token is sent to the server and kept nowhere else), and stores\n"
+	 "each event as a cursor usage row keyed by its time and model: syncing again\n"
+	 "never counts an event twice. From the first synced day on, these events are\n"
+	 "Cursor's record: local chat-message counts in that span are set aside.\n"
+	 "Nothing is fetched unless you run it.\n\n"
+	 "Options:\n"
+	 "  -s, --since DATE        first UTC day to fetch (default: two days before the\n"
+	 "                          last sync, or 30 days back the first time)\n"
+	 "      --config FILE       the config file ([cursor] base_url, timeout, retries)\n"
+	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
+	 "      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"
+	 "  -q, --quiet             no notes on stderr\n\n"
+	 "Environment:\n"
+	 "  AIUSAGE_CURSOR_BASE_URL  the dashboard's base URL (default https://cursor.com)\n"
+	 "  CURSOR_CONFIG_DIR        Cursor's config dirs (default ~/.config/Cursor)\n"
+	 "\nExample:\n  aiusage cursor sync && aiusage daily --source cursor\n",
+	 0},
 	{NULL, NULL, NULL, NULL, 0},
 };
 
