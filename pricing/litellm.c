@@ -106,7 +106,7 @@ static int64_t find_tier(const json_t *entry, char *ret_suffix, size_t suffix_sz
 
 /* Fills the three cache rates of one tier from their fields or fallbacks. */
 static int cache_rates(const char *key, const json_t *entry, const char *tier_suffix,
-		       au_litellm_rates *r, bool tier, char *errbuf, size_t errsz)
+		       au_litellm_rates *r, bool tier, bool anthropic, char *errbuf, size_t errsz)
 {
 	char f5m[128], f1h[128], fread_[128];
 	int n;
@@ -116,17 +116,19 @@ static int cache_rates(const char *key, const json_t *entry, const char *tier_su
 	snprintf(fread_, sizeof(fread_), "cache_read_input_token_cost%s", tier_suffix);
 
 	/* Anthropic's published multipliers: 5-minute write 1.25x input,
-	 * 1-hour write 2x input. */
+	 * 1-hour write 2x input. Other vendors charge no write premium:
+	 * tokens written to their cache are billed as plain input (this is
+	 * what `compare --to gpt-5` must use for a Claude request's writes). */
 	n = get_price(key, entry, f5m, &r->cache_write_5m, errbuf, errsz);
 	if (n < 0)
 		return n;
 	if (n == 0)
-		r->cache_write_5m = scale(r->input, 5, 4);
+		r->cache_write_5m = anthropic ? scale(r->input, 5, 4) : r->input;
 	n = get_price(key, entry, f1h, &r->cache_write_1h, errbuf, errsz);
 	if (n < 0)
 		return n;
 	if (n == 0)
-		r->cache_write_1h = scale(r->input, 2, 1);
+		r->cache_write_1h = anthropic ? scale(r->input, 2, 1) : r->input;
 	n = get_price(key, entry, fread_, &r->cache_read, errbuf, errsz);
 	if (n < 0)
 		return n;
@@ -161,7 +163,10 @@ int au_litellm_convert(const char *key, const json_t *entry, au_litellm_price *r
 	n = get_price(key, entry, "output_cost_per_token", &p.base.output, errbuf, errsz);
 	if (n <= 0)
 		return n;
-	n = cache_rates(key, entry, "", &p.base, false, errbuf, errsz);
+	const json_t *prov = json_object_get(entry, "litellm_provider");
+	bool anthropic = strstr(key, "claude") != NULL ||
+			 (json_is_string(prov) && strstr(json_string_value(prov), "anthropic") != NULL);
+	n = cache_rates(key, entry, "", &p.base, false, anthropic, errbuf, errsz);
 	if (n < 0)
 		return n;
 
@@ -179,7 +184,7 @@ int au_litellm_convert(const char *key, const json_t *entry, au_litellm_price *r
 			return n;
 		if (n == 0) /* no output premium listed: output keeps its price */
 			p.tier.output = p.base.output;
-		n = cache_rates(key, entry, suffix, &p.tier, true, errbuf, errsz);
+		n = cache_rates(key, entry, suffix, &p.tier, true, anthropic, errbuf, errsz);
 		if (n < 0)
 			return n;
 	}

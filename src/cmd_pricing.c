@@ -9,8 +9,8 @@
 
 static void per_mtok(int64_t pico_per_token, char *buf, size_t n)
 {
-	/* pico-dollars per token == micro-dollars per million tokens */
-	au_format_usd(pico_per_token, 4, buf, n);
+	/* x pico-dollars per token is x * 10^6 pico-dollars per million tokens */
+	au_format_usd(pico_per_token * 1000000, 4, buf, n);
 	size_t len = strlen(buf);
 	while (len > 0 && buf[len - 1] == '0')
 		buf[--len] = '\0';
@@ -52,12 +52,20 @@ static void print_entry(const au_model_price *mp, bool json, bool first)
 
 int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv)
 {
-	/* one optional positional MODEL: take it out before option parsing */
+	/* one optional positional MODEL, anywhere: take it out before option
+	 * parsing (skipping the values of options that take one) */
 	const char *model = NULL;
-	if (argc > 1 && argv[argc - 1][0] != '-' &&
-	    !(argc > 2 && strcmp(argv[argc - 2], "--pricing") == 0)) {
-		model = argv[argc - 1];
-		argc--;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--pricing") == 0 || strcmp(argv[i], "--db") == 0) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] != '-') {
+			model = argv[i];
+			memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof(char *));
+			argc--;
+			break;
+		}
 	}
 	au_opts o;
 	int code;

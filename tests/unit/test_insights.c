@@ -72,8 +72,9 @@ static void test_rates_agree(au_pricing *p)
 static void test_compare(au_pricing *p)
 {
 	/* Targets: haiku-4-5 (1 / 5 / 1.25 / 2 / 0.1, no tier), gpt-5-codex
-	 * (1.25 / 10 / 1.5625 / 2.5 / 0.125, no tier), gpt-5.4 (2.5 / 15 / 3.125
-	 * / 5 / 0.25; over 272k: 5 / 22.5 / 6.25 / 10 / 0.5), sonnet-4-5 itself. */
+	 * (1.25 / 10 / 1.25 / 1.25 / 0.125, no tier: OpenAI charges no cache
+	 * write premium, written tokens are plain input), gpt-5.4 (2.5 / 15 /
+	 * 2.5 / 2.5 / 0.25; over 272k: 5 / 22.5 / 5 / 5 / 0.5), sonnet-4-5 itself. */
 	const au_model_price *t[4] = {au_pricing_lookup(p, "claude-haiku-4-5"), au_pricing_lookup(p, "gpt-5-codex"),
 				      au_pricing_lookup(p, "gpt-5.4"), au_pricing_lookup(p, "claude-sonnet-4-5")};
 	const au_model_price *sonnet = t[3];
@@ -95,14 +96,14 @@ static void test_compare(au_pricing *p)
 	 * R3 50 + 2,000 + 400 + 1,000 = 3,450; R4 10,000 + 29,000 + 5,000 = 44,000
 	 * -> 55,250 */
 	CHECK_INT(row.whatif[0], USD_MICRO(55250));
-	/* gpt-5-codex: R1 1,250 + 3,125 + 5,000 = 9,375; R2 125 + 250 + 3,000 = 3,375;
-	 * R3 62.5 + 2,500 + 500 + 2,000 = 5,062.5; R4 12,500 + 36,250 + 10,000 = 58,750
-	 * -> 76,562.5 */
-	CHECK_INT(row.whatif[1], USD_MICRO(76562.5));
-	/* gpt-5.4: R1 2,500 + 6,250 + 7,500 = 16,250; R2 250 + 500 + 4,500 = 5,250;
-	 * R3 125 + 5,000 + 1,000 + 3,000 = 9,125; R4 is over 272k: 50,000 +
-	 * 145,000 + 22,500 = 217,500 -> 248,125 */
-	CHECK_INT(row.whatif[2], USD_MICRO(248125));
+	/* gpt-5-codex: R1 1,250 + 2,500 + 5,000 = 8,750; R2 125 + 250 + 3,000 = 3,375;
+	 * R3 62.5 + 1,250 + 500 + 2,000 = 3,812.5; R4 12,500 + 36,250 + 10,000 = 58,750
+	 * -> 74,687.5 */
+	CHECK_INT(row.whatif[1], USD_MICRO(74687.5));
+	/* gpt-5.4: R1 2,500 + 5,000 + 7,500 = 15,000; R2 250 + 500 + 4,500 = 5,250;
+	 * R3 125 + 2,500 + 1,000 + 3,000 = 6,625; R4 is over 272k: 50,000 +
+	 * 145,000 + 22,500 = 217,500 -> 244,375 */
+	CHECK_INT(row.whatif[2], USD_MICRO(244375));
 	/* sonnet-4-5 as its own target: the same, tier included */
 	CHECK_INT(row.whatif[3], USD_MICRO(290250));
 	for (int k = 0; k < 4; k++)

@@ -88,8 +88,9 @@ static void test_table(au_pricing *p)
 		CHECK_INT(g5->base.input, 1250000);
 		CHECK_INT(g5->base.output, 10000000);
 		CHECK_INT(g5->base.cache_read, 125000);
-		CHECK_INT(g5->base.cache_write_5m, 1562500);
-		CHECK_INT(g5->base.cache_write_1h, 2500000);
+		/* no write premium outside Anthropic: written tokens are input */
+		CHECK_INT(g5->base.cache_write_5m, 1250000);
+		CHECK_INT(g5->base.cache_write_1h, 1250000);
 		CHECK_INT(g5->tier_threshold, 0);
 	}
 
@@ -350,7 +351,7 @@ static void test_overlay(void)
 		CHECK_INT(nm->base.input, 1000000);
 		CHECK_INT(nm->base.output, 2000000);
 		CHECK_INT(nm->base.cache_read, 1000000);
-		CHECK_INT(nm->base.cache_write_5m, 1250000);
+		CHECK_INT(nm->base.cache_write_5m, 1000000); /* not Anthropic: plain input */
 	}
 	/* A provider's regional key replaces itself only. */
 	CHECK_INT(au_pricing_lookup(p, "eu.anthropic.claude-haiku-4-5-20251001-v1:0")->base.input,
