@@ -14,7 +14,7 @@
 	"  -s, --since DATE        first day to include (YYYY-MM-DD or YYYYMMDD)\n"        \
 	"  -u, --until DATE        last day to include\n"                                  \
 	"  -z, --timezone ZONE     IANA zone for day boundaries (default: the local zone)\n" \
-	"      --source NAME       only one tool: claude, codex (default: all)\n"          \
+	"      --source NAME       one tool: claude, codex, gemini, opencode, copilot, vscode, cursor\n"          \
 	"  -p, --project NAME      only one project (its name or its path)\n"              \
 	"  -b, --breakdown         a row per model under each line\n"                       \
 	"  -o, --order asc|desc    sort order (default asc; projects/models by cost)\n"     \
@@ -38,7 +38,7 @@
 	"  -s, --since DATE        first day to include (YYYY-MM-DD or YYYYMMDD)\n"        \
 	"  -u, --until DATE        last day to include\n"                                  \
 	"  -z, --timezone ZONE     IANA zone for days and hours (default: the local zone)\n" \
-	"      --source NAME       only one tool: claude, codex (default: all)\n"          \
+	"      --source NAME       one tool: claude, codex, gemini, opencode, copilot, vscode, cursor\n"          \
 	"  -p, --project NAME      only one project (its name or its path)\n"              \
 	"      --full-path         show project paths instead of repository names\n"        \
 	"  -j, --json              JSON\n"                                                  \
