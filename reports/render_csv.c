@@ -27,16 +27,29 @@ static void csv_numbers(FILE *f, const au_totals *t)
 {
 	char cost[64];
 	au_format_usd(t->cost, 6, cost, sizeof(cost));
-	fprintf(f, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%" PRId64 "\n",
+	fprintf(f, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%" PRId64,
 		t->tok.input, t->tok.output, au_tokens_cache_create(&t->tok), t->tok.cache_read,
 		t->tok.reasoning, au_tokens_total(&t->tok), cost, t->unpriced);
+}
+
+/* Ends a line; --with-cloud adds billedUSD and gapUSD (empty where nothing
+ * was billed, and on per-model lines: billing has no model breakdown here). */
+static void csv_end(FILE *f, const au_report *r, bool has, int64_t billed, int64_t cost)
+{
+	if (r->with_cloud) {
+		char b[64], g[64];
+		au_format_usd(billed, 6, b, sizeof(b));
+		au_format_usd(billed - cost, 6, g, sizeof(g));
+		fprintf(f, ",%s,%s", has ? b : "", has ? g : "");
+	}
+	fputc('\n', f);
 }
 
 void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 {
 	fprintf(f, "%s,model,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
-		   "reasoningTokens,totalTokens,costUSD,unpricedResponses\n",
-		au_group_keyname(r->group));
+		   "reasoningTokens,totalTokens,costUSD,unpricedResponses%s\n",
+		au_group_keyname(r->group), r->with_cloud ? ",billedUSD,gapUSD" : "");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
 		if (o->breakdown || r->group == AU_GROUP_MODEL) {
@@ -46,6 +59,7 @@ void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 				fputc(',', f);
 				csv_field(f, m->model);
 				csv_numbers(f, &m->t);
+				csv_end(f, r, false, 0, 0);
 			}
 			continue;
 		}
@@ -61,5 +75,6 @@ void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 		csv_field(f, g->str);
 		g_string_free(g, TRUE);
 		csv_numbers(f, &row->t);
+		csv_end(f, r, row->has_billed, row->billed, row->t.cost);
 	}
 }

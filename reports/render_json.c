@@ -134,6 +134,20 @@ void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)
 	au_render_json_ext(f, r, o, NULL, NULL);
 }
 
+/* --with-cloud: "billedCost" and "billedGap" (billed - our estimate),
+ * null where the providers billed nothing. */
+static void json_billed(FILE *f, bool has, int64_t billed, int64_t cost)
+{
+	if (!has) {
+		fputs(",\"billedCost\":null,\"billedGap\":null", f);
+		return;
+	}
+	fputs(",\"billedCost\":", f);
+	au_json_cost(f, billed);
+	fputs(",\"billedGap\":", f);
+	au_json_cost(f, billed - cost);
+}
+
 void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au_json_extra_fn extra, void *ud)
 {
 	fprintf(f, "{\"%s\":[", au_group_name(r->group));
@@ -161,6 +175,8 @@ void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au
 		fputc(',', f);
 		json_sources(f, row->sources);
 		json_models(f, row);
+		if (r->with_cloud)
+			json_billed(f, row->has_billed, row->billed, row->t.cost);
 		if (extra)
 			extra(f, row, ud);
 		fputc('}', f);
@@ -169,6 +185,8 @@ void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au
 	json_tokens(f, &r->total);
 	fputs(",\"totalCost\":", f);
 	au_json_cost(f, r->total.cost);
+	if (r->with_cloud)
+		json_billed(f, r->has_billed, r->billed, r->total.cost);
 	if (extra)
 		extra(f, NULL, ud);
 	fputs("}", f);

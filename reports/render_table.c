@@ -12,7 +12,7 @@
 #include "render.h"
 #include "report.h"
 
-enum { COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, NCOLS };
+enum { COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_BILLED, COL_GAP, NCOLS };
 
 /* One row's cells before they go to the table (which takes them). */
 typedef struct trow {
@@ -87,6 +87,12 @@ static void fill_numbers(trow *t, const au_totals *x)
 	t->cell[COL_COST] = fmt_cost(x);
 }
 
+static void fill_billed(trow *t, bool has, int64_t billed, int64_t cost)
+{
+	t->cell[COL_BILLED] = has ? au_cell_usd(billed, false) : xstrdup("—");
+	t->cell[COL_GAP] = has ? au_cell_usd(billed - cost, true) : xstrdup("—");
+}
+
 void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 {
 	static const char *label_headers[] = {"Date", "Week", "Month", "Session", "Project", "Model"};
@@ -102,6 +108,9 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 		[COL_CR] = {.header = "Cache Read", .right = true, .drop_rank = 2},
 		[COL_TOTAL] = {.header = "Total Tokens", .right = true, .drop_rank = 3},
 		[COL_COST] = {.header = "Cost (USD)", .right = true},
+		/* --with-cloud: what the providers billed, and billed - estimated */
+		[COL_BILLED] = {.header = "Billed", .right = true, .hidden = !r->with_cloud},
+		[COL_GAP] = {.header = "Gap", .right = true, .hidden = !r->with_cloud},
 	};
 	au_table *tab = au_table_new(cols, NCOLS);
 	for (guint i = 0; i < r->rows->len; i++) {
@@ -113,6 +122,7 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 			t.cell[COL_LABEL] = xstrdup(row->key);
 		t.cell[COL_MODELS] = models_cell(row->models);
 		fill_numbers(&t, &row->t);
+		fill_billed(&t, row->has_billed, row->billed, row->t.cost);
 		au_table_add(tab, t.kind, t.cell);
 		if (o->breakdown && r->group != AU_GROUP_MODEL) {
 			for (guint j = 0; j < row->models->len; j++) {
@@ -129,6 +139,7 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 	tot.cell[COL_LABEL] = xstrdup("Total");
 	tot.cell[COL_MODELS] = xstrdup("");
 	fill_numbers(&tot, &r->total);
+	fill_billed(&tot, r->has_billed, r->billed, r->total.cost);
 	au_table_add(tab, tot.kind, tot.cell);
 	au_table_print(f, tab, o->color, o->width);
 	au_table_free(tab);

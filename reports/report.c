@@ -330,3 +330,71 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	*ret = r;
 	return res;
 }
+
+static const char *provider_of(au_source src)
+{
+	return src == AU_SRC_CLAUDE ? "anthropic" : src == AU_SRC_CODEX ? "openai" : NULL;
+}
+
+int au_report_add_billed(au_store *s, au_report *r, const au_report_opts *o, au_err *err)
+{
+	r->with_cloud = true;
+	if (o->project || (o->group != AU_GROUP_DAY && o->group != AU_GROUP_WEEK && o->group != AU_GROUP_MONTH))
+		return 0;
+	if (o->source != AU_SRC_NONE && !provider_of(o->source))
+		return 0;
+	sqlite3 *db = au_store_db(s);
+	sqlite3_stmt *st;
+	/* per provider and UTC day: the daily buckets when a day has them,
+	 * else its hourly ones (the same rule as `aiusage cloud`) */
+	const char *sql = "WITH per AS (SELECT provider, bucket_start / 86400000 AS day, bucket_secs AS w,"
+			  " sum(cost) AS cost, count(cost) AS n FROM cloud_usage"
+			  " WHERE ?1 IS NULL OR provider = ?1 GROUP BY 1, 2, 3)"
+			  " SELECT day, cost FROM per p WHERE n > 0 AND (w = 86400 OR NOT EXISTS"
+			  " (SELECT 1 FROM per q WHERE q.provider = p.provider AND q.day = p.day AND q.w = 86400 AND q.n > 0))";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return au_fail(err, EIO, "reading cloud billing: %s", sqlite3_errmsg(db));
+	if (o->source != AU_SRC_NONE)
+		sqlite3_bind_text(st, 1, provider_of(o->source), -1, SQLITE_STATIC);
+	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint i = 0; i < r->rows->len; i++) {
+		au_row *row = r->rows->pdata[i];
+		g_hash_table_insert(by_key, row->key, row);
+	}
+	tz_cache tzc = {.tz = o->tz, .bucket = INT64_MIN};
+	bool added = false;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t day = local_day(&tzc, sqlite3_column_int64(st, 0) * 86400000 + 43200000);
+		if (day < o->since_day || day > o->until_day)
+			continue;
+		char *key = period_key(o, day);
+		au_row *row = g_hash_table_lookup(by_key, key);
+		if (!row) {
+			/* billed with no local usage: a row of its own */
+			row = xcalloc(1, sizeof(*row));
+			row->key = key;
+			row->models = g_ptr_array_new_with_free_func((GDestroyNotify)model_row_free);
+			g_ptr_array_add(r->rows, row);
+			g_hash_table_insert(by_key, row->key, row);
+			added = true;
+		} else {
+			free(key);
+		}
+		int64_t cost = sqlite3_column_int64(st, 1);
+		row->has_billed = r->has_billed = true;
+		row->billed += cost;
+		r->billed += cost;
+	}
+	int res = 0;
+	if (rc != SQLITE_DONE)
+		res = au_fail(err, EIO, "reading cloud billing: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	g_hash_table_destroy(by_key);
+	if (added) {
+		g_desc = o->order_desc;
+		g_group = o->group;
+		g_ptr_array_sort(r->rows, cmp_rows);
+	}
+	return res;
+}

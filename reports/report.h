@@ -56,6 +56,9 @@ typedef struct au_row {
 	int64_t first_ts, last_ts; /* UTC ms of first and last response */
 	au_totals t;
 	GPtrArray *models;  /* au_model_row*, sorted by cost desc then name */
+	/* --with-cloud: what the providers' billing APIs billed in this period */
+	bool has_billed;
+	int64_t billed; /* pico-dollars */
 } au_row;
 
 typedef struct au_report {
@@ -64,9 +67,21 @@ typedef struct au_report {
 	au_totals total;
 	GPtrArray *unpriced_models; /* char*, sorted */
 	const char *tz_name;
+	bool with_cloud; /* rows carry billed figures (au_report_add_billed) */
+	bool has_billed;
+	int64_t billed;
 } au_report;
 
 int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err);
+
+/*
+ * --with-cloud for daily/weekly/monthly: adds what the providers billed
+ * (cloud_usage, as `aiusage cloud sync` stored it) to each period. Billing
+ * comes per UTC day; a day counts in the period holding its noon. With a
+ * source filter only that tool's provider counts (claude: anthropic, codex:
+ * openai); a project filter cannot apply to billing, so it adds nothing.
+ */
+int au_report_add_billed(au_store *s, au_report *r, const au_report_opts *o, au_err *err);
 void au_report_free(au_report *r);
 
 const char *au_group_name(au_group g);    /* "daily", "weekly", ... (JSON top key) */

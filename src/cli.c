@@ -23,6 +23,7 @@ enum {
 	OPT_COLOR,
 	OPT_NO_COLOR,
 	OPT_WEEK_START,
+	OPT_WITH_CLOUD,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{"color", no_argument, NULL, OPT_COLOR},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"start-of-week", required_argument, NULL, OPT_WEEK_START},
+	{"with-cloud", no_argument, NULL, OPT_WITH_CLOUD},
 	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -155,6 +157,9 @@ bool au_parse_options(const au_cmd *cmd, int argc, char **argv, au_opts *o, int 
 				*ret_exit = usage_error(cmd, "--start-of-week takes a day name, not '%s'", optarg);
 				return false;
 			}
+			break;
+		case OPT_WITH_CLOUD:
+			o->with_cloud = true;
 			break;
 		case 'v':
 			o->verbose++;

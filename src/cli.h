@@ -39,6 +39,7 @@ typedef struct au_opts {
 	bool no_scan;
 	bool json, csv;
 	bool breakdown, full_path, order_desc;
+	bool with_cloud;
 	int color; /* -1 auto, 0 never, 1 always */
 	int verbose, quiet;
 	char *since, *until, *timezone, *project;

@@ -78,6 +78,12 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		.week_start = o.week_start,
 	};
 	code = AU_EXIT_USAGE;
+	if (o.with_cloud && ro.group != AU_GROUP_DAY && ro.group != AU_GROUP_WEEK && ro.group != AU_GROUP_MONTH) {
+		fprintf(stderr, "aiusage %s: --with-cloud goes with daily, weekly and monthly\n", cmd->name);
+		goto out_opts;
+	}
+	if (o.with_cloud && o.project)
+		fprintf(stderr, "aiusage: note: billing has no projects; --with-cloud adds nothing with --project\n");
 	if (o.since && !parse_day(o.since, &ro.since_day)) {
 		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.since);
 		goto out_opts;
@@ -124,6 +130,10 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		goto out_store;
 	}
 	rep->tz_name = o.timezone ? o.timezone : g_time_zone_get_identifier(tz);
+	if (o.with_cloud && au_report_add_billed(s, rep, &ro, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		code = AU_EXIT_FAIL;
+	}
 	if (!o.quiet)
 		for (guint i = 0; i < rep->unpriced_models->len; i++)
 			fprintf(stderr, "aiusage: warning: no price known for model '%s': its usage is shown unpriced\n",

@@ -20,6 +20,8 @@
 	"  -o, --order asc|desc    sort order (default asc; projects/models by cost)\n"     \
 	"      --start-of-week DAY weekly: the day weeks start on (default monday)\n"       \
 	"      --full-path         show project paths instead of repository names\n"        \
+	"      --with-cloud        daily/weekly/monthly: add what the providers billed\n"   \
+	"                          (aiusage cloud sync) and the gap to our estimate\n"     \
 	"  -j, --json              JSON (daily/weekly/monthly match ccusage's shape)\n"     \
 	"      --csv               CSV\n"                                                    \
 	"      --no-scan           report the store as it is, without reading logs\n"       \

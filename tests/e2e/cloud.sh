@@ -306,6 +306,19 @@ expect_eq "$(cat "$O/$n.out")" "date,provider,billed_input,billed_output,billed_
 2026-11-16,anthropic,1500,3100,100000,500,0,105100,0.08985,104000,0.078,0.01185
 2026-11-16,openai,2100,1010,8000,0,4,11110,0.01378,11000,0.0135,0.00028
 2026-11-17,anthropic,600,550,0,0,0,1150,0.01005,1000,0.009,0.00105" "cloud --csv"
+
+# 6b. daily --with-cloud: the same billing beside the usual report. 11-16:
+#     billed 0.08985 + 0.01378 = 0.10363 against 0.078 + 0.0135 = 0.0915
+#     estimated (gap 0.01213); 11-17: 0.01005 against 0.009 (gap 0.00105)
+au daily --with-cloud --since 2026-11-16 --until 2026-11-17 -z UTC --csv --no-scan
+expect_eq "$(cut -d, -f1,9,11,12 "$O/$n.out")" "date,costUSD,billedUSD,gapUSD
+2026-11-16,0.091500,0.103630,0.012130
+2026-11-17,0.009000,0.010050,0.001050" "daily --with-cloud --csv"
+au daily --with-cloud --source claude --since 2026-11-16 --until 2026-11-16 -z UTC --json --no-scan
+grep -qF '"totalCost":0.078,' "$O/$n.out" && grep -qF '"billedCost":0.08985,"billedGap":0.01185' "$O/$n.out" && ok ||
+	bad "daily --with-cloud --source claude --json: $(cat "$O/$n.out")"
+au session --with-cloud
+expect_eq "$rc" 2 "--with-cloud on session is a usage error"
 au cloud --since 2026-11-15 --until 2026-11-17 --json
 has "$O/$n.out" '"totals":{"billedCost":0.11368,"localCost":0.1005,"gap":0.01318}'
 has "$O/$n.out" '{"provider":"deepseek","fetchedAt":"'
