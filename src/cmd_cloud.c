@@ -147,24 +147,6 @@ static bool parse_args(const au_cmd *cmd, int argc, char **argv, cloud_opts *o, 
 	return true;
 }
 
-/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01 (UTC days here). */
-static bool parse_day(const char *s, int64_t *ret)
-{
-	int y, m, d;
-	char tail;
-	size_t n = strlen(s);
-	if (n == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
-		;
-	else if (n == 8 && strspn(s, "0123456789") == 8 && sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3)
-		;
-	else
-		return false;
-	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return false;
-	*ret = au_days_from_civil(y, (unsigned)m, (unsigned)d);
-	return true;
-}
-
 static void day_str(int64_t day, char *buf, size_t n)
 {
 	int y;
@@ -248,7 +230,7 @@ static char *config_path(const cloud_opts *o)
 static int run_sync(cloud_opts *o)
 {
 	int64_t since = INT64_MIN;
-	if (o->since && !parse_day(o->since, &since))
+	if (o->since && !au_parse_day(o->since, &since))
 		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->since);
 	au_cloud_config *cfg = load_config(o, true);
 	if (!cfg)
@@ -495,9 +477,9 @@ static void print_cells(const int *w, int n, char cells[][40])
 static int run_report(cloud_opts *o)
 {
 	int64_t since = INT64_MIN, until = INT64_MAX;
-	if (o->since && !parse_day(o->since, &since))
+	if (o->since && !au_parse_day(o->since, &since))
 		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->since);
-	if (o->until && !parse_day(o->until, &until))
+	if (o->until && !au_parse_day(o->until, &until))
 		return usage_error("--until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->until);
 	if (since != INT64_MIN && until != INT64_MAX && since > until) {
 		fprintf(stderr, "aiusage: --since is after --until\n");

@@ -23,21 +23,6 @@ int au_insight_usage(const au_cmd *cmd, const char *msg)
 	return AU_EXIT_USAGE;
 }
 
-/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. */
-static bool parse_day(const char *s, int64_t *ret)
-{
-	unsigned y, m, d;
-	char tail;
-	size_t n = strlen(s);
-	if (!(n == 10 && sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3) &&
-	    !(n == 8 && strspn(s, "0123456789") == 8 && sscanf(s, "%4u%2u%2u", &y, &m, &d) == 3))
-		return false;
-	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return false;
-	*ret = au_days_from_civil(y, m, d);
-	return true;
-}
-
 int au_insight_width(void)
 {
 	const char *cols = getenv("COLUMNS");
@@ -58,11 +43,11 @@ bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *
 	*ret_exit = AU_EXIT_USAGE;
 	x->f.since_day = INT64_MIN;
 	x->f.until_day = INT64_MAX;
-	if (x->o.since && !parse_day(x->o.since, &x->f.since_day)) {
+	if (x->o.since && !au_parse_day(x->o.since, &x->f.since_day)) {
 		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.since);
 		return false;
 	}
-	if (x->o.until && !parse_day(x->o.until, &x->f.until_day)) {
+	if (x->o.until && !au_parse_day(x->o.until, &x->f.until_day)) {
 		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.until);
 		return false;
 	}

@@ -10,24 +10,6 @@
 
 #include "cli.h"
 
-/* YYYY-MM-DD or YYYYMMDD -> days since 1970-01-01. */
-static bool parse_day(const char *s, int64_t *ret)
-{
-	int y, m, d;
-	char tail;
-	size_t n = strlen(s);
-	if (n == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3)
-		;
-	else if (n == 8 && strspn(s, "0123456789") == 8 && sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3)
-		;
-	else
-		return false;
-	if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
-		return false;
-	*ret = au_days_from_civil(y, (unsigned)m, (unsigned)d);
-	return true;
-}
-
 static int terminal_width(void)
 {
 	const char *cols = getenv("COLUMNS");
@@ -84,11 +66,11 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	}
 	if (o.with_cloud && o.project)
 		fprintf(stderr, "aiusage: note: billing has no projects; --with-cloud adds nothing with --project\n");
-	if (o.since && !parse_day(o.since, &ro.since_day)) {
+	if (o.since && !au_parse_day(o.since, &ro.since_day)) {
 		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.since);
 		goto out_opts;
 	}
-	if (o.until && !parse_day(o.until, &ro.until_day)) {
+	if (o.until && !au_parse_day(o.until, &ro.until_day)) {
 		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.until);
 		goto out_opts;
 	}

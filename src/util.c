@@ -249,6 +249,25 @@ int au_parse_iso8601_ms(const char *s, size_t len, int64_t *ret_ms)
 	return 0;
 }
 
+bool au_parse_day(const char *s, int64_t *ret_days)
+{
+	int y, m, d;
+	size_t n = strlen(s);
+	if (n == 10 && s[4] == '-' && s[7] == '-' && digits(s, 4, &y) && digits(s + 5, 2, &m) &&
+	    digits(s + 8, 2, &d))
+		;
+	else if (n == 8 && digits(s, 4, &y) && digits(s + 4, 2, &m) && digits(s + 6, 2, &d))
+		;
+	else
+		return false;
+	static const unsigned char mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+		return false;
+	*ret_days = au_days_from_civil(y, (unsigned)m, (unsigned)d);
+	return true;
+}
+
 uint64_t au_hash64(const void *p, size_t n)
 {
 	const unsigned char *c = p;

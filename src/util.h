@@ -54,6 +54,10 @@ int au_parse_iso8601_ms(const char *s, size_t len, int64_t *ret_ms);
 int64_t au_days_from_civil(int64_t y, unsigned m, unsigned d);
 void au_civil_from_days(int64_t z, int *ret_y, unsigned *ret_m, unsigned *ret_d);
 
+/* A calendar date as YYYY-MM-DD or YYYYMMDD (the --since/--until forms)
+ * to days since 1970-01-01; false if it is not a real date. */
+bool au_parse_day(const char *s, int64_t *ret_days);
+
 /* 64-bit FNV-1a: stable across runs and versions (it ends up in the store). */
 uint64_t au_hash64(const void *p, size_t n);
 

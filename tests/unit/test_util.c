@@ -334,8 +334,36 @@ static void test_fail(void)
 	CHECK_INT(au_fail(NULL, ENOENT, "ignored"), -ENOENT);
 }
 
+/* au_parse_day against GLib's calendar over every day of 1899-2101, plus
+ * malformed spellings. */
+static void test_parse_day(void)
+{
+	int bad = 0;
+	for (int y = 1899; y <= 2101; y++)
+		for (int m = 1; m <= 12; m++)
+			for (int d = 1; d <= 31; d++) {
+				char a[16], b[16];
+				snprintf(a, sizeof(a), "%04d-%02d-%02d", y, m, d);
+				snprintf(b, sizeof(b), "%04d%02d%02d", y, m, d);
+				bool valid = g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
+				int64_t da = -1, db = -1;
+				bool ra = au_parse_day(a, &da), rb = au_parse_day(b, &db);
+				if (ra != valid || rb != valid ||
+				    (valid && (da != au_days_from_civil(y, (unsigned)m, (unsigned)d) || db != da)))
+					bad++;
+			}
+	CHECK_INT(bad, 0);
+	static const char *const junk[] = {"", "2025", "2025-1-01", "2025-01-1", "2025/01/01", "2025-01-01x",
+					   "202501011", "20250101 ", "-025-01-01", "2025-00-10", "0000-01-01"};
+	int64_t v;
+	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++)
+		CHECK(!au_parse_day(junk[i], &v));
+	CHECK(au_parse_day("1970-01-02", &v) && v == 1);
+}
+
 int main(void)
 {
+	test_parse_day();
 	test_iso8601_exact();
 	test_iso8601_invalid();
 	test_iso8601_differential();
