@@ -4,6 +4,7 @@
  * them, percent / level / projection in integers, and the two renderers.
  */
 #include "budget.h"
+#include "render.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -386,39 +387,11 @@ void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
 	free(cells);
 }
 
-void au_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
-void au_json_usd(FILE *f, int64_t pico)
-{
-	char buf[64];
-	au_format_usd(pico, 12, buf, sizeof(buf));
-	size_t n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
-	fputs(buf, f);
-}
-
 static void json_time(FILE *f, int64_t ms)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(floor_div(ms, 1000));
 	char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-	au_json_string(f, s ? s : "");
+	au_json_str(f, s ? s : "");
 	g_free(s);
 	if (dt)
 		g_date_time_unref(dt);
@@ -428,9 +401,9 @@ void au_budget_status_json(FILE *f, const au_budget_status *st)
 {
 	const au_budget *b = st->budget;
 	fputs("{\"name\":", f);
-	au_json_string(f, b->name);
+	au_json_str(f, b->name);
 	fprintf(f, ",\"period\":\"%s\",\"periodKey\":", au_period_name(b->period));
-	au_json_string(f, st->period_key);
+	au_json_str(f, st->period_key);
 	fputs(",\"periodStart\":", f);
 	json_time(f, st->start_ms);
 	fputs(",\"periodEnd\":", f);
@@ -439,25 +412,25 @@ void au_budget_status_json(FILE *f, const au_budget_status *st)
 	if (b->source == AU_SRC_NONE)
 		fputs("null", f);
 	else
-		au_json_string(f, au_source_name(b->source));
+		au_json_str(f, au_source_name(b->source));
 	fputs(",\"project\":", f);
 	if (b->project)
-		au_json_string(f, b->project);
+		au_json_str(f, b->project);
 	else
 		fputs("null", f);
 	fputs(",\"spent\":", f);
-	au_json_usd(f, st->spent);
+	au_json_cost(f, st->spent);
 	fputs(",\"limit\":", f);
-	au_json_usd(f, st->limit);
+	au_json_cost(f, st->limit);
 	fprintf(f, ",\"percent\":%d,\"projected\":", st->percent);
-	au_json_usd(f, st->projected);
+	au_json_cost(f, st->projected);
 	fprintf(f, ",\"level\":\"%s\",\"topProject\":", au_level_name(st->level));
 	if (st->top_project)
-		au_json_string(f, st->top_project);
+		au_json_str(f, st->top_project);
 	else
 		fputs("null", f);
 	fputs(",\"topProjectSpent\":", f);
-	au_json_usd(f, st->top_project_spent);
+	au_json_cost(f, st->top_project_spent);
 	fprintf(f, ",\"unpricedResponses\":%" PRId64 "}", st->unpriced);
 }
 
@@ -470,6 +443,6 @@ void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name)
 		au_budget_status_json(f, &g_array_index(statuses, au_budget_status, i));
 	}
 	fputs("],\n\"timezone\":", f);
-	au_json_string(f, tz_name ? tz_name : "");
+	au_json_str(f, tz_name ? tz_name : "");
 	fputs("}\n", f);
 }

@@ -78,10 +78,6 @@ void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name)
 /* One budget as a JSON object (no newline). */
 void au_budget_status_json(FILE *f, const au_budget_status *st);
 
-/* JSON pieces shared with `aiusage status`: a quoted, escaped string and an
- * exact decimal dollar amount from pico-dollars. */
-void au_json_string(FILE *f, const char *s);
-void au_json_usd(FILE *f, int64_t pico);
 
 /* Milliseconds since the epoch, now (wall clock). */
 int64_t au_now_ms(void);

@@ -11,6 +11,7 @@
 #include "alerts.h"
 #include "budget.h"
 #include "cli.h"
+#include "render.h"
 #include "config.h"
 #include "notify.h"
 
@@ -24,7 +25,7 @@ static void print_no_budgets(const au_config *cfg, const char *path, bool json)
 {
 	if (json) {
 		printf("{\"budgets\":[],\n\"timezone\":");
-		au_json_string(stdout, cfg->timezone ? cfg->timezone : "local");
+		au_json_str(stdout, cfg->timezone ? cfg->timezone : "local");
 		printf("}\n");
 		return;
 	}

@@ -17,6 +17,7 @@
 
 #include "budget.h"
 #include "cli.h"
+#include "render.h"
 #include "config.h"
 
 typedef struct watcher_info {
@@ -149,7 +150,7 @@ static void json_ts(FILE *f, int64_t ms)
 	}
 	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
 	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-	au_json_string(f, s);
+	au_json_str(f, s);
 	g_free(s);
 	g_date_time_unref(dt);
 }
@@ -220,9 +221,9 @@ static void print_json(const watcher_info *w, const char *db_path, const store_i
 	else
 		printf("null");
 	printf(",\"lockFile\":");
-	au_json_string(stdout, w->lock_path);
+	au_json_str(stdout, w->lock_path);
 	printf("},\n\"db\":{\"path\":");
-	au_json_string(stdout, db_path);
+	au_json_str(stdout, db_path);
 	printf(",\"exists\":%s,\"bytes\":%" PRId64 "},\n", si->exists ? "true" : "false", si->bytes);
 	printf("\"filesTracked\":%" PRId64 ",\n\"lastEvent\":{", si->files);
 	for (int src = 1; src < AU_SRC_MAX; src++) {
@@ -230,9 +231,9 @@ static void print_json(const watcher_info *w, const char *db_path, const store_i
 		json_ts(stdout, si->last_ts[src]);
 	}
 	printf("},\n\"today\":{\"date\":");
-	au_json_string(stdout, today);
+	au_json_str(stdout, today);
 	printf(",\"spent\":");
-	au_json_usd(stdout, today_spent);
+	au_json_cost(stdout, today_spent);
 	printf(",\"budgets\":[");
 	bool first = true;
 	for (guint i = 0; sts && i < sts->len; i++) {
@@ -245,9 +246,9 @@ static void print_json(const watcher_info *w, const char *db_path, const store_i
 		au_budget_status_json(stdout, st);
 	}
 	printf("]},\n\"config\":");
-	au_json_string(stdout, cfg_path);
+	au_json_str(stdout, cfg_path);
 	printf(",\"configExists\":%s,\"timezone\":", cfg->path ? "true" : "false");
-	au_json_string(stdout, tz_name);
+	au_json_str(stdout, tz_name);
 	printf("}\n");
 }
 
