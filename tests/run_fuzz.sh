@@ -2,7 +2,8 @@
 # A short libFuzzer run of every tests/fuzz/fuzz_*.c target (the ctest
 # test "fuzz"): a nested clang build with -DAU_FUZZ=ON in BUILD, a seed
 # corpus per target made from the fixtures in a temporary directory, then
-# AU_FUZZ_SECONDS (default 25) of fuzzing each. Fails when a target finds
+# AU_FUZZ_SECONDS of fuzzing each (default: a 200 s budget shared by the
+# targets, 10 to 25 s each, so the suite stays short). Fails when a target finds
 # a crash, a leak or a broken invariant; the input is kept under
 # BUILD/artifacts. AU_FUZZ_SECONDS=0 only runs the seeds.
 #
@@ -15,8 +16,9 @@ if [ $# -ne 2 ]; then
 fi
 src=$(cd "$1" && pwd)
 build=$2
-secs=${AU_FUZZ_SECONDS:-25}
+secs=${AU_FUZZ_SECONDS:-auto}
 case $secs in
+auto) ;;
 '' | *[!0-9]*)
 	echo "run_fuzz: AU_FUZZ_SECONDS must be a whole number of seconds, not '$secs'" >&2
 	exit 2
@@ -60,6 +62,11 @@ done
 if [ ${#targets[@]} -eq 0 ]; then
 	echo "run_fuzz: no tests/fuzz/fuzz_*.c targets" >&2
 	exit 1
+fi
+if [ "$secs" = auto ]; then
+	secs=$((200 / ${#targets[@]}))
+	[ $secs -gt 25 ] && secs=25
+	[ $secs -lt 10 ] && secs=10
 fi
 echo "run_fuzz: building ${targets[*]}"
 cmake --build "$build" -j"$jobs" --target "${targets[@]}" >"$build/build.log" 2>&1 || {
