@@ -66,8 +66,10 @@ static void cursor_init(void *vs, const char *path)
 static bool real_value(const js_doc *d, int t, double *ret)
 {
 	char buf[64];
+	if (js_typeof(d, t) != JS_REAL)
+		return false;
 	size_t n = d->toks[t].end - d->toks[t].start;
-	if (js_typeof(d, t) != JS_REAL || n >= sizeof(buf))
+	if (n >= sizeof(buf))
 		return false;
 	memcpy(buf, d->src + d->toks[t].start, n);
 	buf[n] = '\0';
