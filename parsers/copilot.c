@@ -142,6 +142,22 @@ static bool seen_before(cp_replay *rp, uint64_t h)
 }
 
 /*
+ * "g:<session>|<shutdown id>|<model>", or when a part is too long or holds
+ * a '|' (never in real logs, whose ids are UUIDs), "g#" and a hash of the
+ * three: either way one key per (session, shutdown, model).
+ */
+static void make_key(char *key, size_t cap, const char *session, const char *id, const char *model)
+{
+	size_t ls = strlen(session), li = strlen(id), lm = strlen(model);
+	if (ls <= 60 && li <= 60 && lm <= 120 && !strchr(session, '|') && !strchr(id, '|') && !strchr(model, '|')) {
+		snprintf(key, cap, "g:%.60s|%.60s|%.120s", session, id, model);
+		return;
+	}
+	uint64_t h[3] = {au_hash64(session, ls), au_hash64(id, li), au_hash64(model, lm)};
+	snprintf(key, cap, "g#%016llx", (unsigned long long)au_hash64(h, sizeof(h)));
+}
+
+/*
  * One session.shutdown: its models' counters against the previous
  * shutdown's. A malformed shutdown (bad counters, no timestamp) counts
  * nothing and leaves the previous one in place.
@@ -228,7 +244,7 @@ static int shutdown_line(const js_doc *d, cp_replay *rp, au_emit_fn emit, void *
 		ju_copy(ev.model, sizeof(ev.model), cur[i].name);
 		ju_copy(ev.session, sizeof(ev.session), rp->session);
 		ju_copy(ev.cwd, sizeof(ev.cwd), rp->cwd);
-		snprintf(ev.key, sizeof(ev.key), "g:%.60s|%.60s|%.120s", rp->session, id, cur[i].name);
+		make_key(ev.key, sizeof(ev.key), rp->session, id, cur[i].name);
 		r = emit(ctx, &ev);
 	}
 	free(rp->prev);

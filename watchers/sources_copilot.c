@@ -28,13 +28,13 @@ void au_copilot_roots(GArray *a)
 	g_ptr_array_free(dirs, TRUE);
 }
 
-/* Whether the directory holding path is named dir. */
-static bool parent_is(const char *path, const char *name, const char *dir)
+/* Whether the directory holding the file at path is named dir. */
+static bool parent_is(const char *path, const char *dir)
 {
+	const char *slash = strrchr(path, '/');
 	size_t n = strlen(dir);
-	const char *end = name - 1; /* the '/' before the file name */
-	return end - path >= (ptrdiff_t)n + 1 && end[-(ptrdiff_t)n - 1] == '/' &&
-	       memcmp(end - n, dir, n) == 0;
+	return slash && (size_t)(slash - path) >= n + 1 && slash[-(ptrdiff_t)n - 1] == '/' &&
+	       memcmp(slash - n, dir, n) == 0;
 }
 
 const au_parser_ops *au_copilot_file(const char *path, const char *name)
@@ -43,8 +43,7 @@ const au_parser_ops *au_copilot_file(const char *path, const char *name)
 	 * an older build's flat <id>.jsonl right in the root */
 	if (strcmp(name, "events.jsonl") == 0)
 		return &au_parser_copilot;
-	if (name > path && au_ends_with(name, ".jsonl") &&
-	    (parent_is(path, name, "session-state") || parent_is(path, name, "history-session-state")))
+	if (au_ends_with(name, ".jsonl") && (parent_is(path, "session-state") || parent_is(path, "history-session-state")))
 		return &au_parser_copilot;
 	return NULL;
 }

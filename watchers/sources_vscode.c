@@ -56,10 +56,11 @@ const au_parser_ops *au_vscode_file(const char *path, const char *name)
 {
 	/* only the session folders' own files: workspaceStorage holds every
 	 * extension's data besides */
-	size_t n = (size_t)(name - path);
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0; /* the directory, with its '/' */
 	static const char cs[] = "/chatSessions/", ew[] = "/emptyWindowChatSessions/";
-	bool in_sessions = (n >= sizeof(cs) - 1 && memcmp(name - (sizeof(cs) - 1), cs, sizeof(cs) - 1) == 0) ||
-			   (n >= sizeof(ew) - 1 && memcmp(name - (sizeof(ew) - 1), ew, sizeof(ew) - 1) == 0);
+	bool in_sessions = (n >= sizeof(cs) - 1 && memcmp(path + n - (sizeof(cs) - 1), cs, sizeof(cs) - 1) == 0) ||
+			   (n >= sizeof(ew) - 1 && memcmp(path + n - (sizeof(ew) - 1), ew, sizeof(ew) - 1) == 0);
 	if (!in_sessions || name[0] == '.')
 		return NULL;
 	/* Both can exist for one session (the log is the newer form): both are
