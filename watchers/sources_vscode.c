@@ -6,7 +6,8 @@
  * $XDG_CONFIG_HOME (default ~/.config) and of the remote servers
  * (~/.vscode-server/data/User, ~/.vscode-server-insiders/data/User).
  * Also the project a workspace storage directory stands for, from its
- * workspace.json (au_vscode_project).
+ * workspace.json (au_vscode_project): not called yet, as nothing between
+ * reading a file and storing its events asks a source for its projects.
  */
 #include <stdlib.h>
 #include <string.h>
