@@ -55,22 +55,27 @@ static void gemini_init(void *vs, const char *path)
 	}
 }
 
+/* Sets a state field to string token t when it is a non-empty string that
+ * fits; the rest of the field is zeroed, so that equal states compare equal
+ * byte for byte (the fuzzer holds the parser to that). */
+static void set_field(char *dst, size_t cap, const js_doc *d, int t)
+{
+	char buf[AU_PATH_MAX];
+	int n = js_typeof(d, t) == JS_STRING && cap <= sizeof(buf) ? js_str(d, t, buf, cap) : -1;
+	if (n <= 0)
+		return;
+	memset(dst, 0, cap);
+	memcpy(dst, buf, (size_t)n);
+}
+
 /* Header and $set fields that say where the session ran and who it is. */
 static void take_metadata(gemini_state *st, const js_doc *d, int obj)
 {
-	char buf[AU_ID_MAX];
-	if (js_get_str(d, obj, "sessionId", buf, sizeof(buf)) > 0)
-		memcpy(st->session, buf, sizeof(buf));
+	set_field(st->session, sizeof(st->session), d, js_get(d, obj, "sessionId"));
 	int dirs = js_get(d, obj, "directories");
-	if (js_typeof(d, dirs) == JS_ARRAY && (uint32_t)dirs + 1 < d->toks[dirs].next) {
-		char cwd[AU_PATH_MAX];
-		if (js_typeof(d, dirs + 1) == JS_STRING && js_str(d, dirs + 1, cwd, sizeof(cwd)) > 0)
-			memcpy(st->cwd, cwd, sizeof(cwd));
-	}
-	int mt = js_get(d, obj, "model");
-	char model[AU_MODEL_MAX];
-	if (js_typeof(d, mt) == JS_STRING && js_str(d, mt, model, sizeof(model)) > 0)
-		memcpy(st->model, model, sizeof(model));
+	if (js_typeof(d, dirs) == JS_ARRAY && (uint32_t)dirs + 1 < d->toks[dirs].next)
+		set_field(st->cwd, sizeof(st->cwd), d, dirs + 1);
+	set_field(st->model, sizeof(st->model), d, js_get(d, obj, "model"));
 }
 
 /* A token count: absent or null is 0; anything else must be an integer in range. */
@@ -95,11 +100,10 @@ static int gemini_message(gemini_state *st, const js_doc *d, int msg, int64_t fa
 	if (!js_str_eq(d, js_get(d, msg, "type"), "gemini"))
 		return 0; /* user, info, error, warning: no tokens */
 	int mt = js_get(d, msg, "model");
-	char model[AU_MODEL_MAX] = "";
+	char model[AU_MODEL_MAX];
 	if (js_typeof(d, mt) == JS_STRING && js_str(d, mt, model, sizeof(model)) < 0)
 		return au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
-	if (model[0])
-		memcpy(st->model, model, sizeof(model));
+	set_field(st->model, sizeof(st->model), d, mt);
 	/* tokens are null until the response's usage arrives; that copy of
 	 * the message is appended (or the document rewritten) again then */
 	int tokens = js_get_obj(d, msg, "tokens");
@@ -147,10 +151,7 @@ static int gemini_message(gemini_state *st, const js_doc *d, int msg, int64_t fa
 	ev->tok.cache_read = cached;
 	ev->tok.output = out + thoughts;
 	ev->tok.reasoning = thoughts;
-	if (st->model[0])
-		memcpy(ev->model, st->model, sizeof(ev->model));
-	else
-		strcpy(ev->model, "unknown");
+	strcpy(ev->model, st->model[0] ? st->model : "unknown");
 	ju_copy(ev->session, sizeof(ev->session), st->session);
 	ju_copy(ev->cwd, sizeof(ev->cwd), st->cwd);
 	return 1;
@@ -210,6 +211,7 @@ static int gemini_load(void *vs, const char *text, au_err *err)
 	json_error_t jerr;
 	json_t *o = json_loads(text, 0, &jerr);
 	const char *session, *cwd, *model;
+	memset(st, 0, sizeof(*st));
 	if (!o || json_unpack(o, "{s:s,s:s,s:s}", "session", &session, "cwd", &cwd, "model", &model) != 0 ||
 	    !ju_copy(st->session, sizeof(st->session), session) || !ju_copy(st->cwd, sizeof(st->cwd), cwd) ||
 	    !ju_copy(st->model, sizeof(st->model), model)) {
