@@ -104,6 +104,7 @@ typedef struct scanner {
 	GMutex lock;
 	GCond cond;
 	au_event ev;
+	GHashTable *projects; /* stand-in cwd -> real project folder ("" if none) */
 } scanner;
 
 static void reader_thread(gpointer data, gpointer user)
@@ -138,6 +139,16 @@ static int store_record(scanner *sc, const au_rec *r, int64_t file_id, au_err *e
 {
 	au_event *ev = &sc->ev;
 	au_rec_to_event(r, ev);
+	if (au_source_has_project_hook(ev->source)) {
+		const char *real = g_hash_table_lookup(sc->projects, ev->cwd);
+		if (!real) {
+			char *p = au_source_project(ev->source, ev->cwd);
+			g_hash_table_insert(sc->projects, g_strdup(ev->cwd), p ? p : xstrdup(""));
+			real = g_hash_table_lookup(sc->projects, ev->cwd);
+		}
+		if (*real)
+			g_strlcpy(ev->cwd, real, sizeof(ev->cwd));
+	}
 	int64_t cost = AU_COST_UNPRICED;
 	const au_model_price *mp = au_pricing_lookup(sc->pricing, ev->model);
 	if (mp)
@@ -264,6 +275,7 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 {
 	au_store *s = sc->store;
 	int r;
+	sc->projects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
 	int threads = sc->opts->threads > 0 ? sc->opts->threads : (int)g_get_num_processors();
 	if (threads > 4)
 		threads = 4;
@@ -312,6 +324,7 @@ done:
 	g_array_free(tasks, TRUE);
 	progress(sc, true);
 	g_hash_table_destroy(sc->cursors);
+	g_hash_table_destroy(sc->projects);
 	g_mutex_clear(&sc->lock);
 	g_cond_clear(&sc->cond);
 	return r;

@@ -170,3 +170,31 @@ const au_parser_ops *au_file_parser(au_source src, const char *path)
 			return source_defs[i].file(path, name);
 	return NULL;
 }
+
+/*
+ * Tools whose logs name a stand-in for the working directory: the stored
+ * project is the real folder (VS Code: a workspace storage directory whose
+ * workspace.json names the folder).
+ */
+static const struct {
+	au_source source;
+	char *(*project)(const char *cwd);
+} project_hooks[] = {
+	{AU_SRC_VSCODE, au_vscode_project},
+};
+
+char *au_source_project(au_source src, const char *cwd)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(project_hooks); i++)
+		if (project_hooks[i].source == src)
+			return cwd && *cwd ? project_hooks[i].project(cwd) : NULL;
+	return NULL;
+}
+
+bool au_source_has_project_hook(au_source src)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(project_hooks); i++)
+		if (project_hooks[i].source == src)
+			return true;
+	return false;
+}

@@ -26,6 +26,12 @@ void au_roots_free(au_root *roots);
  * when the file is not one of the tool's logs. */
 const au_parser_ops *au_file_parser(au_source src, const char *path);
 
+/* The real project folder for an event's cwd, for tools whose logs carry a
+ * stand-in (VS Code's workspace storage dir); malloc'd, or NULL to keep cwd.
+ * Reads files, so it runs in the scan, never in a parser. */
+char *au_source_project(au_source src, const char *cwd);
+bool au_source_has_project_hook(au_source src);
+
 /* ~ expansion against $HOME; returns a malloc'd string. */
 char *au_expand_home(const char *path);
 
