@@ -149,7 +149,7 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 	sqlite3 *db = au_store_db(s);
 	sqlite3_stmt *st;
 	bool ok = true;
-	int64_t replies = 0, counted = 0, zero = 0, undated = 0;
+	int64_t replies = 0, zero = 0, undated = 0;
 	bool cursor_read = false;
 	if (sqlite3_prepare_v2(db, "SELECT source, line, state FROM files", -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -163,12 +163,11 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 			} else {
 				si->files++;
 			}
-			int64_t a, b, c, d;
+			int64_t a, b, c, d; /* replies, counted, zero, undated */
 			if (p == &au_parser_cursor &&
 			    au_cursor_state_counts((const char *)sqlite3_column_text(st, 2), &a, &b, &c, &d)) {
 				cursor_read = true;
 				replies += a;
-				counted += b;
 				zero += c;
 				undated += d;
 			}
@@ -204,7 +203,6 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 		if (undated)
 			g_ptr_array_add(cu->notes, xasprintf("%" PRId64 " message(s) with counts but no time were not counted",
 							     undated));
-		(void)counted;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT count(*), max(ts) FROM usage WHERE key >= 'cursor:e:' AND key < 'cursor:e;'",
 			       -1, &st, NULL) == SQLITE_OK) {

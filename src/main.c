@@ -269,7 +269,7 @@ const au_cmd au_commands[] = {
 	 "Options:\n"
 	 "  -s, --since DATE        first UTC day to fetch (default: two days before the\n"
 	 "                          last sync, or 30 days back the first time)\n"
-	 "      --config FILE       the config file ([cursor] base_url, timeout, retries)\n"
+	 "      --config FILE       the config file ([cursor] base_url, timeout, retries, days)\n"
 	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
 	 "      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"
 	 "  -q, --quiet             no notes on stderr\n\n"
