@@ -20,8 +20,8 @@
 typedef struct gemini_state {
 	char session[AU_ID_MAX]; /* header sessionId; the file stem until then */
 	/* The project: the header's first workspace directory when it names
-	 * one, else the <project> directory the chats/ folder sits in (a
-	 * readable slug in new versions, a hash in old ones). */
+	 * one, else the <project> directory the chats/ folder sits in, which
+	 * the scan resolves through its .project_root (au_gemini_project). */
 	char cwd[AU_PATH_MAX];
 	char model[AU_MODEL_MAX]; /* the last model named, for messages without one */
 } gemini_state;
@@ -45,14 +45,9 @@ static void gemini_init(void *vs, const char *path)
 	const char *chats = NULL;
 	for (const char *p = path; (p = strstr(p, "/chats/")); p++)
 		chats = p;
-	if (chats) {
-		const char *start = chats;
-		while (start > path && start[-1] != '/')
-			start--;
-		size_t pn = (size_t)(chats - start);
-		if (pn > 0 && pn < sizeof(st->cwd))
-			memcpy(st->cwd, start, pn);
-	}
+	size_t pn = chats ? (size_t)(chats - path) : 0;
+	if (pn > 0 && pn < sizeof(st->cwd))
+		memcpy(st->cwd, path, pn);
 }
 
 /* Sets a state field to string token t when it is a non-empty string that

@@ -181,6 +181,7 @@ static const struct {
 	char *(*project)(const char *cwd);
 } project_hooks[] = {
 	{AU_SRC_VSCODE, au_vscode_project},
+	{AU_SRC_GEMINI, au_gemini_project},
 };
 
 char *au_source_project(au_source src, const char *cwd)

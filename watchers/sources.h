@@ -49,6 +49,7 @@ bool au_ends_with(const char *s, const char *suffix);
 /* Gemini CLI (watchers/sources_gemini.c) */
 void au_gemini_roots(GArray *a);
 const au_parser_ops *au_gemini_file(const char *path, const char *name);
+char *au_gemini_project(const char *cwd);
 /* OpenCode (watchers/sources_opencode.c) */
 void au_opencode_roots(GArray *a);
 const au_parser_ops *au_opencode_file(const char *path, const char *name);

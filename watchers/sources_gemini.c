@@ -6,12 +6,15 @@
  * <parent session>/<session>.jsonl for subagents. Roots: each directory of
  * $GEMINI_DATA_DIR (comma list, naming the tmp/ directory, as ccusage),
  * else $GEMINI_CLI_HOME/.gemini/tmp (the CLI's own home override), else
- * ~/.gemini/tmp.
+ * ~/.gemini/tmp. The chats do not say where the CLI ran: a session's
+ * project is the folder its <project>/.project_root names (newer CLIs),
+ * else the <project> directory's name (a slug, or the hash older CLIs used).
  */
 #include "sources.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 extern const au_parser_ops au_parser_gemini, au_parser_gemini_json;
 
@@ -60,4 +63,37 @@ const au_parser_ops *au_gemini_file(const char *path, const char *name)
 	if (jsonl && parent_is(path, name, 2, "chats"))
 		return &au_parser_gemini; /* a subagent's chat, under its parent session */
 	return NULL;
+}
+
+/*
+ * The folder a Gemini project directory stands for (the parser's cwd when
+ * the session named no workspace directory). A real folder, without a
+ * chats/ directory in it, is left alone.
+ */
+char *au_gemini_project(const char *cwd)
+{
+	char *chats = g_build_filename(cwd, "chats", NULL);
+	bool stand_in = g_file_test(chats, G_FILE_TEST_IS_DIR);
+	g_free(chats);
+	if (!stand_in)
+		return NULL;
+	char *marker = g_build_filename(cwd, ".project_root", NULL);
+	struct stat sb;
+	gchar *text = NULL;
+	char *out = NULL;
+	/* one absolute path; anything else (or larger) is not trusted */
+	if (stat(marker, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size < AU_PATH_MAX &&
+	    g_file_get_contents(marker, &text, NULL, NULL)) {
+		g_strstrip(text);
+		if (text[0] == '/' && !strchr(text, '\n'))
+			out = xstrdup(text);
+		g_free(text);
+	}
+	g_free(marker);
+	if (!out) {
+		char *base = g_path_get_basename(cwd);
+		out = xstrdup(base);
+		g_free(base);
+	}
+	return out;
 }

@@ -90,7 +90,7 @@ static void test_jsonl_lines(void)
 	parsed x = line(st, MSG("m0", "2025-11-20T09:00:01.000Z", PRO, TOK(10, 2, 0, 0, 0)));
 	CHECK_INT(x.r, 1);
 	CHECK_STR(x.ev.session, "session-2025-11-20T09-00-3f2a9c1e");
-	CHECK_STR(x.ev.cwd, "myapp");
+	CHECK_STR(x.ev.cwd, "/home/u/.gemini/tmp/myapp");
 
 	CHECK_INT(line(st, HEADER).r, 0);
 	/* user lines and queued responses (tokens null) carry nothing */
@@ -112,7 +112,7 @@ static void test_jsonl_lines(void)
 	CHECK_STR(x.ev.msg_id, "m1");
 	CHECK_STR(x.ev.session, "3f2a9c1e-1111-4a4a-9b9b-000000000001");
 	CHECK_STR(x.ev.model, "gemini-2.5-pro");
-	CHECK_STR(x.ev.cwd, "myapp");
+	CHECK_STR(x.ev.cwd, "/home/u/.gemini/tmp/myapp");
 	CHECK(!x.ev.sidechain && !x.ev.model_fallback);
 	CHECK_INT(x.ev.ts_ms, 1763629212000); /* 2025-11-20T09:00:12Z */
 	TOKENS(&x.ev, 4000, 8000, 450, 150);
@@ -197,7 +197,7 @@ static void test_paths_and_state(void)
 	void *st = state_new(P, CHATS "3f2a9c1e-1111/7c1d2e3f-2222.jsonl");
 	parsed x = line(st, MSG("s1", "2025-11-21T14:00:09.000Z", PRO, TOK(5, 1, 0, 0, 0)));
 	CHECK_STR(x.ev.session, "7c1d2e3f-2222");
-	CHECK_STR(x.ev.cwd, "myapp");
+	CHECK_STR(x.ev.cwd, "/home/u/.gemini/tmp/myapp");
 	/* the header of a subagent names its workspace */
 	line(st, "{\"sessionId\":\"7c1d2e3f-full\",\"projectHash\":\"x\",\"kind\":\"subagent\","
 		 "\"directories\":[\"/home/u/myapp\"]}");
@@ -284,7 +284,7 @@ static void test_legacy(void)
 	CHECK_STR(c.ev[0].key, "g:g1");
 	CHECK_STR(c.ev[0].model, "gemini-2.5-pro");
 	CHECK_STR(c.ev[0].session, "3bacc8a0-5c1e");
-	CHECK_STR(c.ev[0].cwd, "myapp");
+	CHECK_STR(c.ev[0].cwd, "/home/u/.gemini/tmp/myapp");
 	CHECK_INT(c.ev[0].dedup, AU_DEDUP_LATEST);
 	TOKENS(&c.ev[0], 7173, 0, 18, 17);
 	/* messages without a model after one that named it keep naming it
@@ -405,6 +405,43 @@ static void test_roots(const char *home)
 	g_free(want);
 }
 
+static void test_project(const char *home)
+{
+	/* a slug directory whose .project_root names the folder */
+	char *slug = g_build_filename(home, "pj/.gemini/tmp/myapp", NULL);
+	char *chats = g_build_filename(slug, "chats", NULL);
+	g_mkdir_with_parents(chats, 0700);
+	char *marker = g_build_filename(slug, ".project_root", NULL);
+	CHECK(g_file_set_contents(marker, "/home/u/myapp\n", -1, NULL));
+	char *got = au_gemini_project(slug);
+	CHECK_STR(got, "/home/u/myapp");
+	free(got);
+	/* not an absolute path, or more than one line: the directory's name */
+	CHECK(g_file_set_contents(marker, "myapp", -1, NULL));
+	got = au_gemini_project(slug);
+	CHECK_STR(got, "myapp");
+	free(got);
+	CHECK(g_file_set_contents(marker, "/a\n/b\n", -1, NULL));
+	got = au_gemini_project(slug);
+	CHECK_STR(got, "myapp");
+	free(got);
+	/* an older hash directory has none */
+	char *hash = g_build_filename(home, "pj/.gemini/tmp/5eb97e1c/chats", NULL);
+	g_mkdir_with_parents(hash, 0700);
+	char *hdir = g_path_get_dirname(hash);
+	got = au_gemini_project(hdir);
+	CHECK_STR(got, "5eb97e1c");
+	free(got);
+	/* a real folder (a session's workspace directory) is left as it is */
+	CHECK(au_gemini_project(home) == NULL);
+	CHECK(au_gemini_project("/nonexistent/dir") == NULL);
+	g_free(hdir);
+	g_free(hash);
+	g_free(marker);
+	g_free(chats);
+	g_free(slug);
+}
+
 /* ---- the scan --------------------------------------------------------- */
 
 static char *home;
@@ -457,6 +494,7 @@ static void check_agg(au_store *s)
 static void test_scan_rewritten(au_store *s)
 {
 	const char *f = SCHATS "session-2025-09-30T14-11-aaaa0001.json";
+	put_file(".gemini/tmp/proj/.project_root", "/home/u/proj\n", "w");
 	/* the document while the second response is queued (tokens null) */
 	put_file(f,
 		 "{\"sessionId\":\"aaaa0001\",\"messages\":[" MSG("r1", "2025-09-30T14:00:00Z", PRO, TOK(1000, 10, 0, 0, 0)) ","
@@ -465,6 +503,8 @@ static void test_scan_rewritten(au_store *s)
 	au_scan_stats st = scan(s);
 	CHECK_INT(st.responses_new, 1);
 	CHECK_INT(q(s, "SELECT sum(input) FROM usage WHERE source='gemini'"), 1000);
+	/* the folder the project directory's .project_root names */
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id='r1' AND project='/home/u/proj'"), 1);
 	au_scan_stats_release(&st);
 	g_usleep(20000); /* a new mtime even on a coarse clock */
 	/* rewritten whole: r2's tokens arrived, r3 added */
@@ -516,6 +556,7 @@ static void test_scan_appended(au_store *s)
 	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE msg_id IN ('a1','a2')"), 950);
 	CHECK_INT(q(s, "SELECT sum(cache_read) FROM usage WHERE msg_id IN ('a1','a2')"), 20000);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE session='3f2a9c1e-1111-4a4a-9b9b-000000000001'"), 2);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id='a2' AND project='/home/u/proj'"), 1);
 	/* the session id from the header survives the scans in between */
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id='a2' AND session='3f2a9c1e-1111-4a4a-9b9b-000000000001'"),
 		  1);
@@ -564,6 +605,7 @@ int main(void)
 	g_unsetenv("GEMINI_DATA_DIR");
 	g_unsetenv("GEMINI_CLI_HOME");
 	test_roots(home);
+	test_project(home);
 
 	prices = au_pricing_new();
 	char *db = g_build_filename(home, "usage.db", NULL);
