@@ -417,6 +417,53 @@ int js_parse(js_doc *d, const char *src, size_t len, au_err *err)
 	return 0;
 }
 
+/* Decodes the one character at *pp of an escaped string (validated by
+ * js_parse) into out; advances *pp and returns the byte count (1-4). */
+static size_t unescape_one(const char **pp, char out[4])
+{
+	const char *p = *pp;
+	size_t n = 1;
+	if (*p != '\\') {
+		out[0] = *p;
+		*pp = p + 1;
+		return 1;
+	}
+	char c = p[1];
+	if (c != 'u') {
+		out[0] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
+		*pp = p + 2;
+		return 1;
+	}
+	unsigned u = 0, u2 = 0;
+	hex4((const unsigned char *)p + 2, &u);
+	p += 6;
+	if (u >= 0xD800 && u <= 0xDBFF) {
+		hex4((const unsigned char *)p + 2, &u2);
+		p += 6;
+		u = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
+	}
+	if (u < 0x80) {
+		out[0] = (char)u;
+	} else if (u < 0x800) {
+		out[0] = (char)(0xC0 | u >> 6);
+		out[1] = (char)(0x80 | (u & 0x3F));
+		n = 2;
+	} else if (u < 0x10000) {
+		out[0] = (char)(0xE0 | u >> 12);
+		out[1] = (char)(0x80 | ((u >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (u & 0x3F));
+		n = 3;
+	} else {
+		out[0] = (char)(0xF0 | u >> 18);
+		out[1] = (char)(0x80 | ((u >> 12) & 0x3F));
+		out[2] = (char)(0x80 | ((u >> 6) & 0x3F));
+		out[3] = (char)(0x80 | (u & 0x3F));
+		n = 4;
+	}
+	*pp = p;
+	return n;
+}
+
 /* Unescapes string token t into buf[cap]; returns the length or -ENOSPC. */
 int js_str(const js_doc *d, int t, char *buf, size_t cap)
 {
@@ -435,43 +482,7 @@ int js_str(const js_doc *d, int t, char *buf, size_t cap)
 	}
 	while (p < end) {
 		char out[4];
-		size_t n = 1;
-		if (*p != '\\') {
-			out[0] = *p++;
-		} else {
-			char c = p[1];
-			if (c == 'u') {
-				unsigned u = 0, u2 = 0; /* validated by js_parse */
-				hex4((const unsigned char *)p + 2, &u);
-				p += 6;
-				if (u >= 0xD800 && u <= 0xDBFF) {
-					hex4((const unsigned char *)p + 2, &u2);
-					p += 6;
-					u = 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00);
-				}
-				if (u < 0x80) {
-					out[0] = (char)u;
-				} else if (u < 0x800) {
-					out[0] = (char)(0xC0 | u >> 6);
-					out[1] = (char)(0x80 | (u & 0x3F));
-					n = 2;
-				} else if (u < 0x10000) {
-					out[0] = (char)(0xE0 | u >> 12);
-					out[1] = (char)(0x80 | ((u >> 6) & 0x3F));
-					out[2] = (char)(0x80 | (u & 0x3F));
-					n = 3;
-				} else {
-					out[0] = (char)(0xF0 | u >> 18);
-					out[1] = (char)(0x80 | ((u >> 12) & 0x3F));
-					out[2] = (char)(0x80 | ((u >> 6) & 0x3F));
-					out[3] = (char)(0x80 | (u & 0x3F));
-					n = 4;
-				}
-			} else {
-				out[0] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : c;
-				p += 2;
-			}
-		}
+		size_t n = unescape_one(&p, out);
 		if (o + n >= cap)
 			return -ENOSPC;
 		memcpy(buf + o, out, n);
@@ -489,9 +500,17 @@ bool js_str_eq(const js_doc *d, int t, const char *s)
 	size_t n = strlen(s);
 	if (!tok->escaped)
 		return tok->end - tok->start == n && memcmp(d->src + tok->start, s, n) == 0;
-	char buf[256];
-	int len = js_str(d, t, buf, sizeof(buf));
-	return len >= 0 && (size_t)len == n && memcmp(buf, s, n) == 0;
+	/* compare as it decodes: no buffer, so no length limit */
+	const char *p = d->src + tok->start, *end = d->src + tok->end;
+	size_t o = 0;
+	while (p < end) {
+		char out[4];
+		size_t k = unescape_one(&p, out);
+		if (o + k > n || memcmp(s + o, out, k) != 0)
+			return false;
+		o += k;
+	}
+	return o == n;
 }
 
 int js_get(const js_doc *d, int obj, const char *key)

@@ -39,6 +39,17 @@ int main(void)
 		g_string_free(g, TRUE);
 	}
 
+	/* a member name with escapes, longer than any fixed buffer: js_get
+	 * must still find it (found by fuzz_jsonscan) */
+	{
+		GString *g = g_string_new("{\"");
+		for (int k = 0; k < 200; k++)
+			g_string_append(g, "a\\\"");
+		g_string_append(g, "\":1,\"b\":2}");
+		CHECK_INT(jsoncmp(g->str, g->len), 0);
+		g_string_free(g, TRUE);
+	}
+
 	/* NUL bytes are data, not terminators */
 	CHECK_INT(jsoncmp("[\"a\0b\"]", 7), 0);
 	CHECK_INT(jsoncmp("[1]\0", 4), 0);
