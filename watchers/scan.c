@@ -45,9 +45,9 @@ void au_scan_stats_release(au_scan_stats *st)
 }
 
 /* Collects log files under dir (not following symlinked directories). */
-static void walk(const char *dir, au_source src, GPtrArray *out, int depth)
+static void walk(const char *root, const char *dir, au_source src, GPtrArray *out, int depth)
 {
-	if (depth > 16)
+	if (depth > 16 || !au_source_walks_dir(src, root, dir))
 		return;
 	DIR *d = opendir(dir);
 	if (!d)
@@ -71,7 +71,7 @@ static void walk(const char *dir, au_source src, GPtrArray *out, int depth)
 				type = DT_UNKNOWN;
 		}
 		if (type == DT_DIR)
-			walk(path, src, out, depth + 1);
+			walk(root, path, src, out, depth + 1);
 		else if (type == DT_REG && au_file_parser(src, path)) {
 			g_ptr_array_add(out, path);
 			path = NULL;
@@ -347,7 +347,7 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		ri.exists = stat(rt->dir, &sb) == 0 && S_ISDIR(sb.st_mode);
 		GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
 		if (ri.exists)
-			walk(rt->dir, rt->source, files, 0);
+			walk(rt->dir, rt->dir, rt->source, files, 0);
 		g_ptr_array_sort(files, cmp_str);
 		for (guint i = 0; i < files->len; i++)
 			add_task(&sc, tasks, files->pdata[i], rt->source, st->roots->len);

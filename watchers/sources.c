@@ -199,3 +199,20 @@ bool au_source_has_project_hook(au_source src)
 			return true;
 	return false;
 }
+
+/* Tools whose root holds much besides logs: which directories to walk and
+ * watch at all (scan.c's walk and watch.c's add_tree ask). */
+static const struct {
+	au_source source;
+	bool (*walks)(const char *root, const char *dir);
+} dir_filters[] = {
+	{AU_SRC_OPENCODE, au_opencode_walks},
+};
+
+bool au_source_walks_dir(au_source src, const char *root, const char *dir)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(dir_filters); i++)
+		if (dir_filters[i].source == src)
+			return dir_filters[i].walks(root, dir);
+	return true;
+}

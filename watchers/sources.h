@@ -31,6 +31,10 @@ const au_parser_ops *au_file_parser(au_source src, const char *path);
  * Reads files, so it runs in the scan, never in a parser. */
 char *au_source_project(au_source src, const char *cwd);
 bool au_source_has_project_hook(au_source src);
+/* Whether dir (under root) may hold logs of src, i.e. is worth walking and
+ * watching; true for most tools. */
+bool au_source_walks_dir(au_source src, const char *root, const char *dir);
+bool au_opencode_walks(const char *root, const char *dir);
 
 /* ~ expansion against $HOME; returns a malloc'd string. */
 char *au_expand_home(const char *path);

@@ -59,3 +59,18 @@ const au_parser_ops *au_opencode_file(const char *path, const char *name)
 	return memcmp(session - (sizeof(legacy) - 1), legacy, sizeof(legacy) - 1) == 0 ? &au_parser_opencode_json
 											: NULL;
 }
+
+/* Only the root (its databases) and storage/message/ hold usage; the rest
+ * (snapshot/'s git object stores, storage/part/'s directory per message)
+ * would cost walk time and inotify watches for nothing. */
+bool au_opencode_walks(const char *root, const char *dir)
+{
+	size_t n = strlen(root);
+	if (strncmp(dir, root, n) != 0)
+		return false;
+	const char *rel = dir + n;
+	if (*rel == '/')
+		rel++;
+	return *rel == '\0' || strcmp(rel, "storage") == 0 || strcmp(rel, "storage/message") == 0 ||
+	       strncmp(rel, "storage/message/", 16) == 0;
+}

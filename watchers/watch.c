@@ -118,7 +118,8 @@ static bool add_dir(au_watch *w, const char *dir)
  * (they may have been written before the watch existed). */
 static void add_tree(au_watch *w, const char *dir, au_source src, int depth)
 {
-	if (depth > 16 || !add_dir(w, dir))
+	const au_root *r = root_of(w, dir);
+	if (depth > 16 || (r && !au_source_walks_dir(src, r->dir, dir)) || !add_dir(w, dir))
 		return;
 	DIR *d = opendir(dir);
 	if (!d)

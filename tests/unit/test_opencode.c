@@ -524,8 +524,23 @@ static void rm_rf(const char *path)
 	g_rmdir(path);
 }
 
+/* Only the root and storage/message/ are walked and watched. */
+static void test_walks(void)
+{
+	const char *r = "/h/.local/share/opencode";
+	CHECK(au_source_walks_dir(AU_SRC_OPENCODE, r, r));
+	CHECK(au_source_walks_dir(AU_SRC_OPENCODE, r, "/h/.local/share/opencode/storage"));
+	CHECK(au_source_walks_dir(AU_SRC_OPENCODE, r, "/h/.local/share/opencode/storage/message"));
+	CHECK(au_source_walks_dir(AU_SRC_OPENCODE, r, "/h/.local/share/opencode/storage/message/ses_1"));
+	CHECK(!au_source_walks_dir(AU_SRC_OPENCODE, r, "/h/.local/share/opencode/snapshot"));
+	CHECK(!au_source_walks_dir(AU_SRC_OPENCODE, r, "/h/.local/share/opencode/storage/part"));
+	CHECK(!au_source_walks_dir(AU_SRC_OPENCODE, r, "/h/.local/share/opencode/storage/messages"));
+	CHECK(au_source_walks_dir(AU_SRC_CLAUDE, "/x", "/x/anything/deep"));
+}
+
 int main(void)
 {
+	test_walks();
 	test_rows();
 	test_row_errors();
 	test_files();
