@@ -479,6 +479,31 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
 	}
 }
 
+/* Without --budget: the config's monthly budget over everything (no source
+ * or project of its own), when there is exactly one such; else none. */
+static int64_t config_monthly_budget(const au_insight_run *x)
+{
+	char *path = au_config_default_path();
+	au_config *cfg = NULL;
+	au_err err;
+	int64_t limit = 0;
+	int found = 0;
+	if (au_config_load(path, &cfg, &err) == 0) {
+		for (guint i = 0; i < cfg->budgets->len; i++) {
+			const au_budget *b = cfg->budgets->pdata[i];
+			if (b->period == AU_PERIOD_MONTH && b->source == AU_SRC_NONE && !b->project) {
+				limit = b->limit_pico;
+				found++;
+			}
+		}
+	} else if (!x->o.quiet) {
+		fprintf(stderr, "aiusage: warning: %s (no budget in the summary)\n", err.msg);
+	}
+	au_config_free(cfg);
+	free(path);
+	return found == 1 ? limit : 0;
+}
+
 int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
 {
 	char *budget_s = NULL;
@@ -506,6 +531,8 @@ int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
 	if (!au_insight_open(&x))
 		goto out;
 	au_err err;
+	if (!budget_s)
+		budget = config_monthly_budget(&x);
 	if (au_summary_build(x.s, x.p, &x.f, x.now, budget, &m, &err) < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
 		goto out;
