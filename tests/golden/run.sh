@@ -45,8 +45,10 @@ for set in "$fixtures"/rules/* "$fixtures"/demo; do
 		[ "${args%% *}" = scan ] && passes=cold
 		for pass in $passes; do
 			# shellcheck disable=SC2086
+			# the default XDG dirs, inside the fixture HOME, as the truth
+			# check below sees them (the store itself is --db in $tmp)
 			env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
-				XDG_DATA_HOME="$tmp/data" TZ=UTC LANG=C.UTF-8 "${extra[@]}" \
+				TZ=UTC LANG=C.UTF-8 "${extra[@]}" \
 				"$bin" $args --db "$db" >"$tmp/out" 2>"$tmp/err" || true
 			# the home first: a set with a setup.sh has its home under $tmp
 			sed -i "s|$home|<HOME>|g; s|$tmp|<TMP>|g" "$tmp/out" "$tmp/err"
