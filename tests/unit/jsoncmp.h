@@ -87,6 +87,20 @@ static int jsoncmp(const char *buf, size_t len)
 	static js_doc d;
 	au_err err;
 	json_error_t jerr;
+	/*
+	 * A raw NUL byte is never valid JSON (not whitespace; a control byte
+	 * inside a string). Jansson accepts one right after a number: its
+	 * lexer's unget cannot push a 0 byte back, so it is dropped
+	 * ({"a":3<NUL>} parses). jsonscan follows RFC 8259 and rejects; that is
+	 * the one difference, checked here instead of compared.
+	 */
+	if (memchr(buf, '\0', len)) {
+		if (js_parse(&d, buf, len, &err) == 0) {
+			fprintf(stderr, "jsoncmp: jsonscan accepts a raw NUL byte in %zu bytes\n", len);
+			return 1;
+		}
+		return 0;
+	}
 	json_t *j = json_loadb(buf, len, JSON_ALLOW_NUL, &jerr);
 	int r = js_parse(&d, buf, len, &err);
 	int bad = 0;
