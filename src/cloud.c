@@ -629,9 +629,14 @@ static bool is_html(const au_cloud_response *r)
 	return g_ascii_strncasecmp(r->content_type, "text/html", 9) == 0;
 }
 
+int au_curl_load(au_err *err); /* src/curl_dl.c */
+
 int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, const char *query,
 		 au_cloud_response *ret, au_err *err)
 {
+	int lr = au_curl_load(err);
+	if (lr < 0)
+		return lr;
 	curl_init_once();
 	char *url = query && *query ? xasprintf("%s%s?%s", c->base_url, path, query) : xasprintf("%s%s", c->base_url, path);
 	gchar *host = NULL;
