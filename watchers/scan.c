@@ -87,10 +87,11 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 }
 
 typedef struct task {
-	au_filejob *job;
+	au_filejob *job; /* NULL when unchanged */
 	guint root;
 	bool done;
-	bool unchanged; /* settled by a stat() here: no job to run */
+	bool unchanged;  /* settled by a stat() here: no job to run */
+	int64_t size;    /* of an unchanged file */
 } task;
 
 typedef struct scanner {
@@ -257,14 +258,16 @@ static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src
 	if (!p)
 		return;
 	const au_cursor *prev = g_hash_table_lookup(sc->cursors, path);
-	task t = {.job = au_filejob_new(path, p, prev), .root = root};
-	/* The common case of a warm run, decided without a thread hop. */
+	task t = {.root = root};
+	/* The common case of a warm run, decided without a thread hop (or
+	 * any allocation). */
 	int64_t dev, ino, size, mtime;
 	if (prev && prev->parser == p && au_file_version(p, path, &dev, &ino, &size, &mtime) && dev == prev->dev &&
 	    ino == prev->ino && size == prev->size && mtime == prev->mtime_ns) {
 		t.unchanged = true;
-		t.job->outcome = AU_JOB_UNCHANGED;
-		t.job->bytes_total = size;
+		t.size = size;
+	} else {
+		t.job = au_filejob_new(path, p, prev);
 	}
 	g_array_append_val(tasks, t);
 }
@@ -286,13 +289,27 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		pool = g_thread_pool_new(reader_thread, sc, threads, FALSE, NULL);
 	guint pushed = 0;
 
-	if ((r = au_store_begin(s, err)) < 0)
-		goto done;
+	/* the write transaction starts with the first file that changed, so a
+	 * warm run with nothing new never takes the store's write lock */
+	bool in_tx = false;
+	r = 0;
 	for (guint i = 0; i < tasks->len; i++) {
 		task *t = &g_array_index(tasks, task, i);
+		au_root_info *ri = &g_array_index(sc->st->roots, au_root_info, t->root);
 		if (t->unchanged) {
-			/* nothing to read */
-		} else if (pool) {
+			sc->st->files++;
+			sc->st->files_unchanged++;
+			ri->files++;
+			ri->bytes += t->size;
+			sc->st->bytes_total += t->size;
+			continue;
+		}
+		if (!in_tx) {
+			if ((r = au_store_begin(s, err)) < 0)
+				goto done;
+			in_tx = true;
+		}
+		if (pool) {
 			for (; pushed < tasks->len && pushed < i + WINDOW; pushed++)
 				if (!g_array_index(tasks, task, pushed).unchanged)
 					g_thread_pool_push(pool, &g_array_index(tasks, task, pushed), NULL);
@@ -303,7 +320,7 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		} else {
 			au_filejob_run(t->job);
 		}
-		r = apply(sc, t->job, &g_array_index(sc->st->roots, au_root_info, t->root), err);
+		r = apply(sc, t->job, ri, err);
 		au_filejob_free(t->job);
 		t->job = NULL;
 		if (r < 0)
@@ -315,7 +332,8 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		}
 		progress(sc, false);
 	}
-	r = au_store_commit(s, err);
+	if (in_tx)
+		r = au_store_commit(s, err);
 done:
 	if (r < 0)
 		au_store_rollback(s);
