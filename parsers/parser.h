@@ -61,6 +61,15 @@ static inline int64_t au_tokens_cache_create(const au_tokens *t)
 {
 	return t->cache_create_5m + t->cache_create_1h;
 }
+static inline void au_tokens_add(au_tokens *a, const au_tokens *b)
+{
+	a->input += b->input;
+	a->cache_create_5m += b->cache_create_5m;
+	a->cache_create_1h += b->cache_create_1h;
+	a->cache_read += b->cache_read;
+	a->output += b->output;
+	a->reasoning += b->reasoning;
+}
 static inline int64_t au_tokens_total(const au_tokens *t)
 {
 	return t->input + t->cache_create_5m + t->cache_create_1h + t->cache_read + t->output;
@@ -158,7 +167,7 @@ const au_parser_ops *au_parser_by_name(const char *name);
 /* The source whose au_source_name() is name ("claude"), or AU_SRC_NONE. */
 au_source au_source_by_name(const char *name);
 
-/* The file name of a log path without its directory and ".jsonl":
+/* The file name of a log path without its directory and ".jsonl"/".json":
  * returns its length and points *ret_base at it (inside path). */
 size_t au_log_stem(const char *path, const char **ret_base);
 /* The first registered parser of a source. */

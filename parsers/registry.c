@@ -39,6 +39,8 @@ size_t au_log_stem(const char *path, const char **ret_base)
 	size_t n = strlen(base);
 	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
 		n -= 6;
+	else if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+		n -= 5;
 	*ret_base = base;
 	return n;
 }

@@ -63,13 +63,8 @@ static void vscode_init(void *vs, const char *path)
 	memset(st, 0, sizeof(*st));
 	if (!path)
 		return;
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strlen(base);
-	if (n > 6 && strcmp(base + n - 6, ".jsonl") == 0)
-		n -= 6;
-	else if (n > 5 && strcmp(base + n - 5, ".json") == 0)
-		n -= 5;
+	const char *base;
+	size_t n = au_log_stem(path, &base);
 	if (n < sizeof(st->session))
 		memcpy(st->session, base, n);
 

@@ -4,6 +4,7 @@
  * them, percent / level / projection in integers, and the two renderers.
  */
 #include "budget.h"
+#include "insights.h"
 #include "render.h"
 
 #include <errno.h>
@@ -25,40 +26,10 @@ int64_t au_now_ms(void)
 	return g_get_real_time() / 1000;
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-/* Local day number (days since 1970-01-01) of a UTC instant. */
-static int64_t local_day(GTimeZone *tz, int64_t utc_ms)
-{
-	int64_t secs = floor_div(utc_ms, 1000);
-	int interval = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, secs);
-	int32_t offset = interval >= 0 ? g_time_zone_get_offset(tz, interval) : 0;
-	return floor_div(secs + offset, 86400);
-}
-
-/* UTC ms of local midnight starting `day`. Where midnight does not exist
- * (a DST jump at 00:00), GLib moves it to the first time that does. */
-static int64_t local_midnight_ms(GTimeZone *tz, int64_t day)
-{
-	int y;
-	unsigned m, d;
-	au_civil_from_days(day, &y, &m, &d);
-	GDateTime *dt = g_date_time_new(tz, y, (int)m, (int)d, 0, 0, 0);
-	if (!dt)
-		return day * 86400000;
-	int64_t ms = g_date_time_to_unix(dt) * 1000;
-	g_date_time_unref(dt);
-	return ms;
-}
-
 void au_period_bounds(GTimeZone *tz, au_period p, int week_start, int64_t at_ms, int64_t *ret_start_ms,
 		      int64_t *ret_end_ms, char **ret_key)
 {
-	int64_t day = local_day(tz, at_ms), first, next;
+	int64_t day = au_tz_day(tz, at_ms), first, next;
 	int y;
 	unsigned m, d;
 	switch (p) {
@@ -77,8 +48,8 @@ void au_period_bounds(GTimeZone *tz, au_period p, int week_start, int64_t at_ms,
 		first = day;
 		next = day + 1;
 	}
-	*ret_start_ms = local_midnight_ms(tz, first);
-	*ret_end_ms = local_midnight_ms(tz, next);
+	*ret_start_ms = au_tz_day_start(tz, first);
+	*ret_end_ms = au_tz_day_start(tz, next);
 	if (ret_key) {
 		au_civil_from_days(first, &y, &m, &d);
 		*ret_key = p == AU_PERIOD_MONTH ? xasprintf("%04d-%02u", y, m) : xasprintf("%04d-%02u-%02u", y, m, d);
@@ -134,8 +105,8 @@ static int evaluate(au_store *s, const au_config *cfg, const au_budget *b, GTime
 		au_budget_status_release(ret);
 		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
 	}
-	sqlite3_bind_int64(st, 1, floor_div(ret->start_ms, AU_BUCKET_MS));
-	sqlite3_bind_int64(st, 2, floor_div(ret->end_ms + AU_BUCKET_MS - 1, AU_BUCKET_MS));
+	sqlite3_bind_int64(st, 1, au_floor_div(ret->start_ms, AU_BUCKET_MS));
+	sqlite3_bind_int64(st, 2, au_floor_div(ret->end_ms + AU_BUCKET_MS - 1, AU_BUCKET_MS));
 	if (b->source != AU_SRC_NONE)
 		sqlite3_bind_text(st, 3, au_source_name(b->source), -1, SQLITE_STATIC);
 
@@ -389,7 +360,7 @@ void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
 
 static void json_time(FILE *f, int64_t ms)
 {
-	GDateTime *dt = g_date_time_new_from_unix_utc(floor_div(ms, 1000));
+	GDateTime *dt = g_date_time_new_from_unix_utc(au_floor_div(ms, 1000));
 	char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
 	au_json_str(f, s ? s : "");
 	g_free(s);

@@ -40,12 +40,7 @@ void au_cache_stream_waste(const int64_t *ts, const int64_t *cache_read, size_t 
 static void figs_merge(au_cache_figs *a, const au_cache_figs *b)
 {
 	a->requests += b->requests;
-	a->tok.input += b->tok.input;
-	a->tok.cache_create_5m += b->tok.cache_create_5m;
-	a->tok.cache_create_1h += b->tok.cache_create_1h;
-	a->tok.cache_read += b->tok.cache_read;
-	a->tok.output += b->tok.output;
-	a->tok.reasoning += b->tok.reasoning;
+	au_tokens_add(&a->tok, &b->tok);
 	a->saved += b->saved;
 	a->write_cost += b->write_cost;
 	a->waste_5m += b->waste_5m;

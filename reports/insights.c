@@ -13,12 +13,6 @@
 
 #include "report.h"
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 static int32_t tz_offset(GTimeZone *tz, int64_t secs)
 {
 	int interval = g_time_zone_find_interval(tz, G_TIME_TYPE_UNIVERSAL, secs);
@@ -27,8 +21,8 @@ static int32_t tz_offset(GTimeZone *tz, int64_t secs)
 
 int64_t au_tz_day(GTimeZone *tz, int64_t utc_ms)
 {
-	int64_t secs = floor_div(utc_ms, 1000);
-	return floor_div(secs + tz_offset(tz, secs), 86400);
+	int64_t secs = au_floor_div(utc_ms, 1000);
+	return au_floor_div(secs + tz_offset(tz, secs), 86400);
 }
 
 int64_t au_tz_day_start(GTimeZone *tz, int64_t day)
@@ -51,9 +45,9 @@ int64_t au_tz_day_start(GTimeZone *tz, int64_t day)
 
 void au_tz_weekday_hour(GTimeZone *tz, int64_t utc_ms, int *ret_weekday, int *ret_hour)
 {
-	int64_t secs = floor_div(utc_ms, 1000);
+	int64_t secs = au_floor_div(utc_ms, 1000);
 	int64_t local = secs + tz_offset(tz, secs);
-	int64_t day = floor_div(local, 86400);
+	int64_t day = au_floor_div(local, 86400);
 	*ret_weekday = (int)(((day + 3) % 7 + 7) % 7); /* 1970-01-01 was a Thursday */
 	*ret_hour = (int)((local - day * 86400) / 3600);
 }
@@ -68,9 +62,9 @@ void au_format_day(int64_t day, char buf[static 16])
 
 void au_format_local(GTimeZone *tz, int64_t utc_ms, char buf[static 24])
 {
-	int64_t secs = floor_div(utc_ms, 1000);
+	int64_t secs = au_floor_div(utc_ms, 1000);
 	int64_t local = secs + tz_offset(tz, secs);
-	int64_t day = floor_div(local, 86400);
+	int64_t day = au_floor_div(local, 86400);
 	int64_t rest = local - day * 86400;
 	int y;
 	unsigned m, d;
@@ -215,7 +209,7 @@ int au_req_each(au_store *s, const au_filter *f, au_req_order order, au_req_fn f
 									 : sqlite3_column_int64(st, 12),
 		};
 		/* 15-minute buckets never straddle a local day: one lookup each */
-		int64_t bucket = floor_div(r.ts, AU_BUCKET_MS);
+		int64_t bucket = au_floor_div(r.ts, AU_BUCKET_MS);
 		if (bucket != cached_bucket || order != AU_REQ_BY_TIME) {
 			cached_bucket = bucket;
 			cached_day = au_tz_day(f->tz, r.ts);

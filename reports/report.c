@@ -57,12 +57,7 @@ char *au_project_label(const char *cwd, bool full)
 
 static void totals_add(au_totals *a, const au_totals *b)
 {
-	a->tok.input += b->tok.input;
-	a->tok.cache_create_5m += b->tok.cache_create_5m;
-	a->tok.cache_create_1h += b->tok.cache_create_1h;
-	a->tok.cache_read += b->tok.cache_read;
-	a->tok.output += b->tok.output;
-	a->tok.reasoning += b->tok.reasoning;
+	au_tokens_add(&a->tok, &b->tok);
 	a->cost += b->cost;
 	a->responses += b->responses;
 	a->unpriced += b->unpriced;
@@ -93,12 +88,6 @@ void au_report_free(au_report *r)
 	free(r);
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
 /* Local day number of a UTC instant in tz. Rows arrive in bucket order, so
  * one cached bucket saves nearly every time-zone lookup. */
 typedef struct tz_cache {
@@ -109,13 +98,13 @@ typedef struct tz_cache {
 
 static int64_t local_day(tz_cache *c, int64_t utc_ms)
 {
-	int64_t bucket = floor_div(utc_ms, AU_BUCKET_MS);
+	int64_t bucket = au_floor_div(utc_ms, AU_BUCKET_MS);
 	if (bucket != c->bucket) {
-		int64_t secs = floor_div(utc_ms, 1000);
+		int64_t secs = au_floor_div(utc_ms, 1000);
 		int interval = g_time_zone_find_interval(c->tz, G_TIME_TYPE_UNIVERSAL, secs);
 		int32_t offset = interval >= 0 ? g_time_zone_get_offset(c->tz, interval) : 0;
 		c->bucket = bucket;
-		c->day = floor_div(secs + offset, 86400);
+		c->day = au_floor_div(secs + offset, 86400);
 	}
 	return c->day;
 }

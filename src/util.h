@@ -50,6 +50,13 @@ int au_buf_printf(au_buf *b, const char *fmt, ...) __attribute__((format(printf,
  */
 int au_parse_iso8601_ms(const char *s, size_t len, int64_t *ret_ms);
 
+/* Division rounding toward negative infinity (times before 1970). */
+static inline int64_t au_floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
 /* Days since 1970-01-01 for a proleptic Gregorian date, and back. */
 int64_t au_days_from_civil(int64_t y, unsigned m, unsigned d);
 void au_civil_from_days(int64_t z, int *ret_y, unsigned *ret_m, unsigned *ret_d);
