@@ -30,16 +30,16 @@ static void print_nothing_found(const au_scan_stats *st, bool scanned)
 		printf("Looked in:\n");
 		for (guint i = 0; i < st->roots->len; i++) {
 			au_root_info *ri = &g_array_index(st->roots, au_root_info, i);
-			printf("  %-7s %s  (%s)\n", au_source_name(ri->source), ri->dir,
+			printf("  %-8s %s  (%s)\n", au_source_name(ri->source), ri->dir,
 			       !ri->exists ? "does not exist"
 			       : ri->files ? "log files found, but no usage in them"
 					   : "no log files");
 		}
 	}
-	printf("\nOnce Claude Code or Codex CLI has run here, try again; set CLAUDE_CONFIG_DIR or\n"
-	       "CODEX_HOME if their logs live elsewhere. To see aiusage at work on sample logs,\n"
-	       "run: %s demo\n",
-	       au_progname);
+	printf("\nOnce one of these tools has run here, try again; if their data lives elsewhere,\n"
+	       "'%s sources' names the variable that points aiusage at it. To see aiusage\n"
+	       "at work on sample logs, run: %s demo\n",
+	       au_progname, au_progname);
 }
 
 int au_cmd_report(const au_cmd *cmd, int argc, char **argv)

@@ -34,10 +34,10 @@ static void print_text(const au_scan_stats *st)
 	for (guint i = 0; i < st->roots->len; i++) {
 		au_root_info *ri = &g_array_index(st->roots, au_root_info, i);
 		if (ri->exists)
-			printf("  %-7s %s: %" PRId64 " log file(s), %.1f MiB\n", au_source_name(ri->source), ri->dir,
+			printf("  %-8s %s: %" PRId64 " log file(s), %.1f MiB\n", au_source_name(ri->source), ri->dir,
 			       ri->files, ri->bytes / 1048576.0);
 		else
-			printf("  %-7s %s: does not exist\n", au_source_name(ri->source), ri->dir);
+			printf("  %-8s %s: does not exist\n", au_source_name(ri->source), ri->dir);
 	}
 	printf("Read %" PRId64 " of %" PRId64 " file(s) (%.1f MiB new; %" PRId64 " unchanged, %" PRId64
 	       " re-read after a rewrite).\n",
