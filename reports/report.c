@@ -202,6 +202,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	r->unpriced_models = g_ptr_array_new_with_free_func(free);
 	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
 	GHashTable *labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
+	bool need_labels = o->project || o->group == AU_GROUP_SESSION || o->group == AU_GROUP_PROJECT;
 	GHashTable *unpriced = g_hash_table_new(g_str_hash, g_str_equal);
 	tz_cache tzc = {.tz = o->tz, .bucket = INT64_MIN};
 	int rc;
@@ -215,13 +216,18 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		int64_t day = local_day(&tzc, bucket * AU_BUCKET_MS);
 		if (day < o->since_day || day > o->until_day)
 			continue;
-		const char *label = g_hash_table_lookup(labels, cwd);
-		if (!label) {
-			char *l = au_project_label(cwd, o->full_path);
-			g_hash_table_insert(labels, g_strdup(cwd), l);
-			label = l;
+		/* A label walks the directory tree looking for .git: only when
+		 * a project filter or a per-session/project report needs one. */
+		const char *label = NULL;
+		if (need_labels) {
+			label = g_hash_table_lookup(labels, cwd);
+			if (!label) {
+				char *l = au_project_label(cwd, o->full_path);
+				g_hash_table_insert(labels, g_strdup(cwd), l);
+				label = l;
+			}
 		}
-		if (!project_matches(o->project, cwd, label))
+		if (o->project && !project_matches(o->project, cwd, label))
 			continue;
 
 		au_totals t = {
