@@ -70,24 +70,6 @@ static bool copy_tree(const char *from, const char *to)
 	return ok;
 }
 
-static void remove_tree(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, n, NULL);
-			if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-				remove_tree(p);
-			else
-				g_unlink(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	g_rmdir(path);
-}
-
 int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
@@ -144,7 +126,7 @@ int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
 		args[n] = NULL;
 		code = rc->run(rc, n, args);
 	}
-	remove_tree(tmp);
+	au_remove_tree(tmp);
 	g_free(db);
 	g_free(tmp);
 	free(demo);

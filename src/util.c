@@ -4,6 +4,9 @@
  */
 #include "util.h"
 
+#include <glib.h>
+#include <glib/gstdio.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -290,4 +293,22 @@ bool au_parse_int64(const char *s, int64_t *ret)
 		return false;
 	*ret = v;
 	return true;
+}
+
+void au_remove_tree(const char *path)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	if (d) {
+		const char *n;
+		while ((n = g_dir_read_name(d))) {
+			char *p = g_build_filename(path, n, NULL);
+			if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+				au_remove_tree(p);
+			else
+				g_unlink(p);
+			g_free(p);
+		}
+		g_dir_close(d);
+	}
+	g_rmdir(path);
 }

@@ -65,6 +65,10 @@ void au_civil_from_days(int64_t z, int *ret_y, unsigned *ret_m, unsigned *ret_d)
  * to days since 1970-01-01; false if it is not a real date. */
 bool au_parse_day(const char *s, int64_t *ret_days);
 
+/* Removes a directory tree (symlinks are unlinked, never followed);
+ * best effort, for temporary directories. */
+void au_remove_tree(const char *path);
+
 /* 64-bit FNV-1a: stable across runs and versions (it ends up in the store). */
 uint64_t au_hash64(const void *p, size_t n);
 

@@ -17,6 +17,7 @@
 #include "alerts.h"
 #include "budget.h"
 #include "check.h"
+#include "storeq.h"
 #include "config.h"
 #include "notify.h"
 #include "store.h"
@@ -68,16 +69,6 @@ static au_store *open_store(const char *name)
 	CHECK_INT(au_store_open(path, false, &s, &err), 0);
 	g_free(path);
 	return s;
-}
-
-static int64_t q(au_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(au_store_db(s), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 static void test_config(void)

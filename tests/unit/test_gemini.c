@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "storeq.h"
 #include "parser.h"
 #include "pricing.h"
 #include "scan.h"
@@ -472,16 +473,6 @@ static au_scan_stats scan(au_store *s)
 	return st;
 }
 
-static int64_t q(au_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(au_store_db(s), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void check_agg(au_store *s)
 {
 	CHECK_INT(q(s, "SELECT coalesce(sum(output),0) FROM agg"), q(s, "SELECT coalesce(sum(output),0) FROM usage"));
@@ -571,24 +562,6 @@ static void test_scan_appended(au_store *s)
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id='a1'"), 1);
 	au_scan_stats_release(&st);
 	check_agg(s);
-}
-
-static void rm_rf(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, n, NULL);
-			if (g_file_test(p, G_FILE_TEST_IS_DIR))
-				rm_rf(p);
-			else
-				g_unlink(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	g_rmdir(path);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "storeq.h"
 #include "parser.h"
 #include "pricing.h"
 #include "scan.h"
@@ -320,16 +321,6 @@ static au_scan_stats scan(au_store *s)
 	return st;
 }
 
-static int64_t q(au_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(au_store_db(s), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;
@@ -504,24 +495,6 @@ out:
 	g_unsetenv("OPENCODE_DATA_DIR");
 	g_free(path);
 	g_free(dir);
-}
-
-static void rm_rf(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, n, NULL);
-			if (g_file_test(p, G_FILE_TEST_IS_DIR))
-				rm_rf(p);
-			else
-				g_unlink(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	g_rmdir(path);
 }
 
 /* Only the root and storage/message/ are walked and watched. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "storeq.h"
 #include "pricing.h"
 #include "scan.h"
 #include "store.h"
@@ -41,16 +42,6 @@ static au_scan_stats scan(au_store *s)
 		fprintf(stderr, "scan failed: %s\n", err.msg);
 	CHECK_INT(r, 0);
 	return st;
-}
-
-static int64_t q(au_store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(au_store_db(s), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* The trigger-kept aggregate must always equal the counted rows. */
@@ -212,24 +203,6 @@ static void test_unpriced_and_reprice(au_store *s)
 	check_agg(s);
 	au_pricing_free(p2);
 	g_free(pf);
-}
-
-static void rm_rf(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name(d))) {
-			char *p = g_build_filename(path, n, NULL);
-			if (g_file_test(p, G_FILE_TEST_IS_DIR))
-				rm_rf(p);
-			else
-				g_unlink(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-	}
-	g_rmdir(path);
 }
 
 int main(void)
