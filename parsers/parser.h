@@ -114,6 +114,19 @@ typedef struct au_event {
 	char cwd[AU_PATH_MAX];
 	/* true when the model was not in the log and a fallback was used */
 	bool model_fallback;
+	/*
+	 * The record withdraws one this parser emitted earlier under the same
+	 * key (a better record for the same response came later): the store
+	 * deletes what it counted for key. Nothing else in the event matters.
+	 */
+	bool retract;
+	/*
+	 * What the tool itself says the record cost (OpenCode's `cost`, the
+	 * Cursor dashboard's), in pico-dollars, kept beside our own price;
+	 * has_tool_cost false when the tool says nothing.
+	 */
+	bool has_tool_cost;
+	int64_t tool_cost;
 	au_tokens tok;
 } au_event;
 
@@ -137,6 +150,13 @@ typedef struct au_parser_ops {
 	 * err->msg saying what was wrong (the caller adds file and line).
 	 */
 	int (*parse_line)(void *state, const char *line, size_t len, au_event *ret, au_err *err);
+	/*
+	 * AU_STORAGE_JSONL, instead of parse_line, for a line that holds
+	 * several records (one per model) or withdraws earlier ones: each goes
+	 * to emit. 0, or a negative errno as for parse_line.
+	 */
+	int (*parse_line_emit)(void *state, const char *line, size_t len, au_emit_fn emit, void *ctx,
+			       au_err *err);
 	/* Persisted per-file state, or NULL for stateless parsers.
 	 * save returns a malloc'd string owned by the caller. */
 	char *(*save)(const void *state);
@@ -153,6 +173,16 @@ typedef struct au_parser_ops {
 	 * what the row holds. A malformed row is a negative errno (skipped).
 	 */
 	const char *query;
+	/*
+	 * Optional incremental read of a database read before: query_since
+	 * has the same columns as query and takes ?1 and ?2 from since(),
+	 * which looks at the state saved after the last read (false: no
+	 * watermark, read everything). A replaced database, a state that does
+	 * not load, or a query_since that does not prepare (an older schema)
+	 * falls back to query.
+	 */
+	const char *query_since;
+	bool (*since)(const void *state, int64_t ret[2]);
 	int (*parse_row)(void *state, int ncols, const char *const *cols, const size_t *lens, au_emit_fn emit,
 			 void *ctx, au_err *err);
 } au_parser_ops;

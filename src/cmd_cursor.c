@@ -56,15 +56,6 @@ static const au_cloud_provider cursor_provider = {
 	.headers = cursor_headers,
 };
 
-/* Local chat-message rows yield to synced events inside the synced span,
- * also when a later scan reads them again. Bounds live in meta. */
-static const char guard_sql[] =
-	"CREATE TRIGGER IF NOT EXISTS cursor_local_yields BEFORE INSERT ON usage"
-	" WHEN NEW.key GLOB 'cursor:b:*'"
-	"  AND NEW.ts >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_from')"
-	"  AND NEW.ts < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_until')"
-	" BEGIN SELECT RAISE(IGNORE); END";
-
 typedef struct sync_conf {
 	char *base_url;
 	int timeout_s, retries, days;
@@ -375,10 +366,8 @@ static int store_events(au_store *s, au_pricing *p, const fetched *f, int64_t fr
 	    (r = meta_put_int(s, "cursor.synced_until", span_until, err)) < 0 ||
 	    (r = meta_put_int(s, "cursor.synced_at", now, err)) < 0)
 		goto fail;
-	if (sqlite3_exec(db, guard_sql, NULL, NULL, NULL) != SQLITE_OK) {
-		r = au_fail(err, EIO, "recording the synced span: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
+	/* local rows inside the span yield to these (trigger
+	 * cursor_local_yields, store.c migration 4) */
 	sqlite3_stmt *del;
 	if (sqlite3_prepare_v2(db, "DELETE FROM usage WHERE key GLOB 'cursor:b:*' AND ts >= ?1 AND ts < ?2", -1, &del,
 			       NULL) != SQLITE_OK) {
@@ -406,8 +395,11 @@ static int store_events(au_store *s, au_pricing *p, const fetched *f, int64_t fr
 			res->theirs += e->cost_pico;
 		else
 			res->theirs_missing++;
+		au_event ev = e->ev;
+		ev.has_tool_cost = e->has_cost;
+		ev.tool_cost = e->has_cost ? e->cost_pico : 0;
 		au_put_result pr;
-		if ((r = au_store_put(s, &e->ev, 0, 0, cost, &pr, err)) < 0)
+		if ((r = au_store_put(s, &ev, 0, 0, cost, &pr, err)) < 0)
 			goto fail;
 		if (pr == AU_PUT_NEW)
 			res->added++;

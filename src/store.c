@@ -17,7 +17,7 @@
 struct au_store {
 	sqlite3 *db;
 	bool readonly;
-	sqlite3_stmt *put_best, *put_min, *put_latest, *main_has_id, *del_replays;
+	sqlite3_stmt *put_best, *put_min, *put_latest, *main_has_id, *del_replays, *del_key;
 	sqlite3_stmt *ins_cursor, *upd_cursor;
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
 };
@@ -38,6 +38,32 @@ struct au_store {
 	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"                 \
 	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"              \
 	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL)"     \
+	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"        \
+	"    AND project = OLD.project AND session = OLD.session;"                              \
+	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"     \
+	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
+
+/* Since migration 4 agg also sums the tools' own costs (tool_cost over
+ * the tool_costed responses that carry one). */
+#define AGG_ADD_NEW_4                                                                             \
+	"  INSERT INTO agg VALUES(NEW.ts / 900000, NEW.source, NEW.model, NEW.project,"         \
+	"    NEW.session, 1, NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output,"        \
+	"    NEW.reasoning, coalesce(NEW.cost, 0), NEW.cost IS NULL, NEW.ts, NEW.ts,"           \
+	"    coalesce(NEW.tool_cost, 0), NEW.tool_cost IS NOT NULL)"                            \
+	"  ON CONFLICT DO UPDATE SET n = n + 1, input = input + excluded.input,"                  \
+	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"                          \
+	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"  \
+	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"           \
+	"    unpriced = unpriced + excluded.unpriced,"                                          \
+	"    first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"\
+	"    tool_cost = tool_cost + excluded.tool_cost, tool_costed = tool_costed + excluded.tool_costed;"
+#define AGG_SUBTRACT_OLD_4                                                                        \
+	"  UPDATE agg SET n = n - 1, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"         \
+	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"                 \
+	"    output = output - OLD.output, reasoning = reasoning - OLD.reasoning,"              \
+	"    cost = cost - coalesce(OLD.cost, 0), unpriced = unpriced - (OLD.cost IS NULL),"    \
+	"    tool_cost = tool_cost - coalesce(OLD.tool_cost, 0),"                               \
+	"    tool_costed = tool_costed - (OLD.tool_cost IS NOT NULL)"                           \
 	"  WHERE bucket = OLD.ts / 900000 AND source = OLD.source AND model = OLD.model"        \
 	"    AND project = OLD.project AND session = OLD.session;"                              \
 	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"     \
@@ -96,6 +122,45 @@ static const char *const migrations[] = {
 	"CREATE TABLE cloud_balance("
 	"  provider TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, balance INTEGER,"
 	"  used INTEGER, limit_amount INTEGER) WITHOUT ROWID;",
+	/* 4: the tools' own costs beside ours; the rules between sources that
+	 * describe the same usage, as triggers so every writer obeys them */
+	"ALTER TABLE usage ADD COLUMN tool_cost INTEGER;"
+	"ALTER TABLE agg ADD COLUMN tool_cost INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE agg ADD COLUMN tool_costed INTEGER NOT NULL DEFAULT 0;"
+	"DROP TRIGGER usage_ai; DROP TRIGGER usage_ad; DROP TRIGGER usage_au;"
+	"CREATE TRIGGER usage_ai AFTER INSERT ON usage BEGIN"
+	AGG_ADD_NEW_4
+	"END;"
+	"CREATE TRIGGER usage_ad AFTER DELETE ON usage BEGIN"
+	AGG_SUBTRACT_OLD_4
+	"END;"
+	"CREATE TRIGGER usage_au AFTER UPDATE ON usage BEGIN"
+	AGG_SUBTRACT_OLD_4
+	AGG_ADD_NEW_4
+	"END;"
+	/* Cursor: local chat-message rows yield to `cursor sync`'s dashboard
+	 * events inside the synced span (bounds in meta), also when a later
+	 * scan reads them again. Made by cmd_cursor.c before migration 4. */
+	"CREATE TRIGGER IF NOT EXISTS cursor_local_yields BEFORE INSERT ON usage"
+	" WHEN NEW.key GLOB 'cursor:b:*'"
+	"  AND NEW.ts >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_from')"
+	"  AND NEW.ts < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_until')"
+	" BEGIN SELECT RAISE(IGNORE); END;"
+	/* Copilot: a session the OpenTelemetry export describes (keys 'cpo:')
+	 * counts from it alone, per request; the session log's shutdown
+	 * totals and VS Code's chat log for that session are set aside, in
+	 * whichever order the two arrive. */
+	"CREATE INDEX usage_copilot_session ON usage(session) WHERE source IN ('copilot', 'vscode');"
+	"CREATE TRIGGER copilot_otel_supersedes AFTER INSERT ON usage"
+	" WHEN substr(NEW.key, 1, 4) = 'cpo:' BEGIN"
+	"  DELETE FROM usage WHERE source IN ('copilot', 'vscode') AND session = NEW.session"
+	"    AND substr(key, 1, 4) <> 'cpo:';"
+	" END;"
+	"CREATE TRIGGER copilot_otel_covers BEFORE INSERT ON usage"
+	" WHEN NEW.source IN ('copilot', 'vscode') AND substr(NEW.key, 1, 4) <> 'cpo:'"
+	"  AND EXISTS(SELECT 1 FROM usage WHERE source IN ('copilot', 'vscode')"
+	"    AND session = NEW.session AND substr(key, 1, 4) = 'cpo:')"
+	" BEGIN SELECT RAISE(IGNORE); END;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -139,14 +204,14 @@ static int prepare(au_store *s, const char *sql, sqlite3_stmt **ret, au_err *err
  */
 #define PUT_SQL                                                                                   \
 	"INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"        \
-	" input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id)"               \
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)"                    \
+	" input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost)"    \
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"                \
 	" ON CONFLICT(key) DO UPDATE SET source = excluded.source, msg_id = excluded.msg_id,"     \
 	" sidechain = excluded.sidechain, ts = excluded.ts, session = excluded.session,"          \
 	" project = excluded.project, model = excluded.model, input = excluded.input,"            \
 	" cc5m = excluded.cc5m, cc1h = excluded.cc1h, cache_read = excluded.cache_read,"          \
 	" output = excluded.output, reasoning = excluded.reasoning, total = excluded.total,"      \
-	" cost = excluded.cost, file_id = excluded.file_id WHERE "
+	" cost = excluded.cost, file_id = excluded.file_id, tool_cost = excluded.tool_cost WHERE "
 
 static int migrate(au_store *s, au_err *err)
 {
@@ -244,14 +309,16 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 	     (r = prepare(s,
 			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
 				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
-				  " excluded.cost) IS NOT (usage.ts, usage.model, usage.session, usage.project, usage.input,"
-				  " usage.cc5m, usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost)",
+				  " excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"
+				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
+				  " usage.reasoning, usage.cost, usage.tool_cost)",
 			  &s->put_latest, err)) < 0 ||
 	     (r = prepare(s,
 			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
 			  &s->main_has_id, err)) < 0 ||
 	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
 			  &s->del_replays, err)) < 0 ||
+	     (r = prepare(s, "DELETE FROM usage WHERE key = ?1", &s->del_key, err)) < 0 ||
 	     (r = prepare(s,
 			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
 			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
@@ -276,6 +343,7 @@ void au_store_close(au_store *s)
 	sqlite3_finalize(s->put_latest);
 	sqlite3_finalize(s->main_has_id);
 	sqlite3_finalize(s->del_replays);
+	sqlite3_finalize(s->del_key);
 	sqlite3_finalize(s->ins_cursor);
 	sqlite3_finalize(s->upd_cursor);
 	sqlite3_close(s->db);
@@ -421,6 +489,16 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 	bool has_id = ev->msg_id[0] != '\0';
 	int r;
 
+	if (ev->retract) {
+		sqlite3_bind_text(s->del_key, 1, key, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(s->del_key);
+		sqlite3_reset(s->del_key);
+		if (rc != SQLITE_DONE)
+			return db_fail(s, err, "withdrawing a superseded record");
+		*ret = sqlite3_changes(s->db) ? AU_PUT_RETRACTED : AU_PUT_KEPT;
+		return 0;
+	}
+
 	if (ev->dedup == AU_DEDUP_BEST && has_id) {
 		if (ev->sidechain) {
 			/* A sidechain copy of a main-chain response under another
@@ -467,6 +545,10 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 	else
 		sqlite3_bind_int64(st, 16, cost);
 	sqlite3_bind_int64(st, 17, file_id);
+	if (ev->has_tool_cost)
+		sqlite3_bind_int64(st, 18, ev->tool_cost);
+	else
+		sqlite3_bind_null(st, 18);
 	sqlite3_set_last_insert_rowid(s->db, 0); /* rowids are positive */
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);

@@ -56,6 +56,7 @@ typedef enum au_put_result {
 	AU_PUT_REPLACED, /* a better copy replaced the counted one */
 	AU_PUT_KEPT,     /* a copy no better than the counted one */
 	AU_PUT_REPLAY,   /* a sidechain replay of a main-chain response: dropped */
+	AU_PUT_RETRACTED, /* a record withdrawn by its parser (ev->retract): deleted */
 } au_put_result;
 
 #define AU_COST_UNPRICED INT64_MIN

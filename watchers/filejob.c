@@ -32,6 +32,7 @@ typedef struct reader {
 	 */
 	bool have_pending;
 	int64_t pending_offset;
+	int64_t line_offset; /* of the line being parsed, for its emits */
 	au_event pending, scratch;
 } reader;
 
@@ -118,6 +119,9 @@ static void record(reader *rd, const au_event *ev, int64_t offset)
 		.dedup = ev->dedup,
 		.sidechain = ev->sidechain,
 		.model_fallback = ev->model_fallback,
+		.retract = ev->retract,
+		.has_tool_cost = ev->has_tool_cost,
+		.tool_cost = ev->tool_cost,
 		.ts_ms = ev->ts_ms,
 		.offset = offset,
 		.tok = ev->tok,
@@ -136,6 +140,9 @@ void au_rec_to_event(const au_rec *r, au_event *ev)
 	ev->dedup = r->dedup;
 	ev->sidechain = r->sidechain;
 	ev->model_fallback = r->model_fallback;
+	ev->retract = r->retract;
+	ev->has_tool_cost = r->has_tool_cost;
+	ev->tool_cost = r->tool_cost;
 	ev->ts_ms = r->ts_ms;
 	ev->tok = r->tok;
 	g_strlcpy(ev->key, r->key, sizeof(ev->key));
@@ -164,6 +171,7 @@ static bool better_copy(const au_event *ev, const au_event *held)
 }
 
 static void take_event(reader *rd, const au_event *ev, int64_t offset);
+static int emit_event(void *ctx, const au_event *ev);
 
 static void handle_line(reader *rd, const char *line, size_t len, int64_t offset)
 {
@@ -171,7 +179,17 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 		return;
 	au_event *ev = &rd->scratch;
 	au_err perr = {{0}};
-	int r = rd->p->parse_line(rd->state, line, len, ev, &perr);
+	int r;
+	if (rd->p->parse_line_emit) {
+		rd->line_offset = offset;
+		r = rd->p->parse_line_emit(rd->state, line, len, emit_event, rd, &perr);
+		if (r < 0) {
+			rd->j->malformed++;
+			warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
+		}
+		return;
+	}
+	r = rd->p->parse_line(rd->state, line, len, ev, &perr);
 	if (r < 0) {
 		rd->j->malformed++;
 		warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
@@ -181,17 +199,24 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 		take_event(rd, ev, offset);
 }
 
-/* emit callback of whole-document and database parsers */
+/* emit callback of whole-document, database and several-per-line parsers */
 static int emit_event(void *ctx, const au_event *ev)
 {
 	reader *rd = ctx;
-	take_event(rd, ev, rd->c->offset);
+	take_event(rd, ev, rd->p->storage == AU_STORAGE_JSONL ? rd->line_offset : rd->c->offset);
 	return 0;
 }
 
 /* Keeps the best of a run of same-key copies; records the others. */
 static void take_event(reader *rd, const au_event *ev, int64_t offset)
 {
+	if (ev->retract) {
+		/* a withdrawal is never merged: it must reach the store after
+		 * what it withdraws, and on its own */
+		flush_pending(rd);
+		record(rd, ev, offset);
+		return;
+	}
 	rd->j->events++;
 	if (rd->have_pending && ev->key[0] && strcmp(ev->key, rd->pending.key) == 0) {
 		rd->j->merged++;
@@ -381,15 +406,26 @@ static void read_document(reader *rd, int fd)
 }
 
 /* AU_STORAGE_SQLITE: the parser's query, read-only, no write lock taken. */
-static void read_database(reader *rd)
+static void read_database(reader *rd, bool incremental)
 {
 	au_filejob *j = rd->j;
+	const au_parser_ops *p = rd->p;
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(j->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	sqlite3_stmt *st = NULL;
+	int64_t since[2];
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(db, 2000);
-		rc = sqlite3_prepare_v2(db, rd->p->query, -1, &st, NULL);
+		/* only what changed since the watermark of the last read */
+		if (incremental && p->query_since && p->since && p->since(rd->state, since) &&
+		    sqlite3_prepare_v2(db, p->query_since, -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, since[0]);
+			sqlite3_bind_int64(st, 2, since[1]);
+		} else {
+			if (incremental && p->init)
+				p->init(rd->state, j->path); /* a full read starts clean */
+			rc = sqlite3_prepare_v2(db, p->query, -1, &st, NULL);
+		}
 	}
 	if (rc != SQLITE_OK) {
 		j->unreadable++;
@@ -411,7 +447,7 @@ static void read_database(reader *rd)
 		}
 		au_err perr = {{0}};
 		rd->c->line = row;
-		if (rd->p->parse_row(rd->state, ncols, cols, lens, emit_event, rd, &perr) < 0) {
+		if (p->parse_row(rd->state, ncols, cols, lens, emit_event, rd, &perr) < 0) {
 			j->malformed++;
 			warn(j, 0, "row %" PRId64 " skipped: %s", row, perr.msg);
 		}
@@ -456,8 +492,10 @@ void au_filejob_run(au_filejob *j)
 			return;
 		}
 		uint64_t fp = 0;
-		if (p->storage != AU_STORAGE_JSONL)
-			fresh = true; /* documents and databases are read whole */
+		if (p->storage == AU_STORAGE_SQLITE && p->query_since && same_file && prev->state)
+			fresh = false; /* a database: what changed since the watermark */
+		else if (p->storage != AU_STORAGE_JSONL)
+			fresh = true; /* documents are read whole */
 		else if (same_file && size >= prev->offset && size >= prev->fp_len &&
 			 fingerprint(fd, prev->fp_len, &fp) == 0 && fp == prev->fp)
 			fresh = false; /* appended to: resume */
@@ -505,7 +543,7 @@ void au_filejob_run(au_filejob *j)
 		read_document(&rd, fd);
 		break;
 	case AU_STORAGE_SQLITE:
-		read_database(&rd);
+		read_database(&rd, !fresh);
 		break;
 	}
 	flush_pending(&rd);

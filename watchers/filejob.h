@@ -23,8 +23,9 @@
 typedef struct au_rec {
 	au_source source;
 	au_dedup dedup;
-	bool sidechain, model_fallback;
+	bool sidechain, model_fallback, retract, has_tool_cost;
 	int64_t ts_ms;
+	int64_t tool_cost;
 	int64_t offset; /* of its line, for records keyed by position */
 	au_tokens tok;
 	const char *key, *msg_id, *session, *model, *cwd;

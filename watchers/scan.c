@@ -164,6 +164,7 @@ static int store_record(scanner *sc, const au_rec *r, int64_t file_id, au_err *e
 		st->responses_new++;
 		break;
 	case AU_PUT_REPLACED:
+	case AU_PUT_RETRACTED:
 		st->responses_replaced++;
 		break;
 	case AU_PUT_KEPT:
