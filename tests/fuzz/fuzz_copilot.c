@@ -83,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run a = read_doc(data, size), b = read_doc(data, size);
 	REQUIRE(a.n == b.n);
 	for (size_t i = 0; i < a.n; i++) {
-		REQUIRE(same(1, &a.ev[i], 1, &b.ev[i]));
+		REQUIRE(same_event(&a.ev[i], &b.ev[i]));
 		/* one shutdown per event id, one event per model in it */
 		for (size_t j = 0; j < i; j++)
 			REQUIRE(strcmp(a.ev[i].key, a.ev[j].key) != 0);

@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int ra = document(data, size, &a), rb = document(data, size, &b);
 	REQUIRE(ra == rb && a.n == b.n);
 	for (size_t i = 0; i < a.n; i++)
-		REQUIRE(same(1, &a.ev[i], 1, &b.ev[i]));
+		REQUIRE(same_event(&a.ev[i], &b.ev[i]));
 	free(a.ev);
 	free(b.ev);
 	return 0;

@@ -100,7 +100,7 @@ static void same_twice(int ra, const events *a, int rb, const events *b)
 {
 	REQUIRE(ra == rb && a->n == b->n);
 	for (size_t i = 0; i < a->n; i++)
-		REQUIRE(same(1, &a->ev[i], 1, &b->ev[i]));
+		REQUIRE(same_event(&a->ev[i], &b->ev[i]));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

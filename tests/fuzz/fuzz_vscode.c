@@ -84,7 +84,7 @@ static void both_reads(const uint8_t *data, size_t size)
 	run a = read_doc(data, size), b = read_doc(data, size);
 	REQUIRE(a.r == b.r && a.n == b.n);
 	for (size_t i = 0; i < a.n; i++)
-		REQUIRE(same(1, &a.ev[i], 1, &b.ev[i]));
+		REQUIRE(same_event(&a.ev[i], &b.ev[i]));
 	free(a.ev);
 	free(b.ev);
 }

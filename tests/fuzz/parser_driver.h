@@ -72,19 +72,60 @@ static void check_result(int r, const au_event *ev, const au_err *err)
 	check_event(ev);
 }
 
+/* What one line gave: parse_line's result and event, or everything
+ * parse_line_emit handed out (r is then 0 or its error). */
+typedef struct result {
+	int r;
+	size_t n, cap;
+	au_event *ev;
+} result;
+
+static void result_reset(result *res)
+{
+	res->r = 0;
+	res->n = 0;
+}
+
+static int collect_emit(void *ctx, const au_event *ev)
+{
+	result *res = ctx;
+	check_result(1, ev, NULL);
+	if (res->n == res->cap) {
+		res->cap = res->cap ? 2 * res->cap : 8;
+		res->ev = realloc(res->ev, res->cap * sizeof(*res->ev));
+		REQUIRE(res->ev != NULL);
+	}
+	res->ev[res->n++] = *ev;
+	return 0;
+}
+
 /* One call, on an exact-size copy of the line so that a read past its end
  * is an ASan report, with the event poisoned so that unset fields show. */
-static int parse(void *state, const uint8_t *line, size_t len, au_event *ev)
+static int parse(void *state, const uint8_t *line, size_t len, result *res)
 {
 	au_err err;
 	char *copy = malloc(len ? len : 1);
 	memcpy(copy, line, len);
-	memset(ev, 0xa5, sizeof(*ev));
 	memset(&err, 0, sizeof(err));
-	int r = P->parse_line(state, copy, len, ev, &err);
+	result_reset(res);
+	if (P->parse_line_emit) {
+		res->r = P->parse_line_emit(state, copy, len, collect_emit, res, &err);
+		REQUIRE(res->r == 0 || (res->r < 0 && res->r >= -4095));
+		if (res->r < 0)
+			check_result(res->r, NULL, &err);
+	} else {
+		if (res->cap == 0) {
+			res->cap = 1;
+			res->ev = malloc(sizeof(*res->ev));
+			REQUIRE(res->ev != NULL);
+		}
+		memset(res->ev, 0xa5, sizeof(*res->ev));
+		res->r = P->parse_line(state, copy, len, res->ev, &err);
+		check_result(res->r, res->ev, &err);
+		res->n = res->r == 1;
+	}
 	free(copy);
-	check_result(r, ev, &err);
-	return r;
+	return res->r;
 }
 
 /* Whether two results are the same, field by field (bytes after a
@@ -95,23 +136,31 @@ static bool same_event(const au_event *a, const au_event *b)
 	       strcmp(a->msg_id, b->msg_id) == 0 && a->sidechain == b->sidechain &&
 	       a->ts_ms == b->ts_ms && strcmp(a->session, b->session) == 0 &&
 	       strcmp(a->model, b->model) == 0 && strcmp(a->cwd, b->cwd) == 0 &&
-	       a->model_fallback == b->model_fallback && memcmp(&a->tok, &b->tok, sizeof(a->tok)) == 0;
+	       a->model_fallback == b->model_fallback && a->retract == b->retract &&
+	       a->has_tool_cost == b->has_tool_cost && (!a->has_tool_cost || a->tool_cost == b->tool_cost) &&
+	       memcmp(&a->tok, &b->tok, sizeof(a->tok)) == 0;
 }
 
-static bool same(int r1, const au_event *a, int r2, const au_event *b)
+static bool same(const result *a, const result *b)
 {
-	if (r1 == r2 && (r1 != 1 || same_event(a, b)))
+	bool eq = a->r == b->r && a->n == b->n;
+	for (size_t i = 0; eq && i < a->n; i++)
+		eq = same_event(&a->ev[i], &b->ev[i]);
+	if (eq)
 		return true;
-	fprintf(stderr, "results differ: %d vs %d\n", r1, r2);
-	for (int i = 0; i < 2 && r1 == 1 && r2 == 1; i++) {
-		const au_event *e = i ? b : a;
-		fprintf(stderr,
-			"  key \"%s\" msg_id \"%s\" side %d ts %lld session \"%s\" model \"%s\" fb %d\n"
-			"  cwd \"%s\" tok %lld %lld %lld %lld %lld %lld\n",
-			e->key, e->msg_id, e->sidechain, (long long)e->ts_ms, e->session, e->model,
-			e->model_fallback, e->cwd, (long long)e->tok.input, (long long)e->tok.cache_create_5m,
-			(long long)e->tok.cache_create_1h, (long long)e->tok.cache_read,
-			(long long)e->tok.output, (long long)e->tok.reasoning);
+	fprintf(stderr, "results differ: %d (%zu events) vs %d (%zu events)\n", a->r, a->n, b->r, b->n);
+	for (int k = 0; k < 2; k++) {
+		const result *res = k ? b : a;
+		for (size_t i = 0; i < res->n; i++) {
+			const au_event *e = &res->ev[i];
+			fprintf(stderr,
+				"  key \"%s\" msg_id \"%s\" side %d ts %lld session \"%s\" model \"%s\" fb %d\n"
+				"  cwd \"%s\" tok %lld %lld %lld %lld %lld %lld\n",
+				e->key, e->msg_id, e->sidechain, (long long)e->ts_ms, e->session, e->model,
+				e->model_fallback, e->cwd, (long long)e->tok.input, (long long)e->tok.cache_create_5m,
+				(long long)e->tok.cache_create_1h, (long long)e->tok.cache_read,
+				(long long)e->tok.output, (long long)e->tok.reasoning);
+		}
 	}
 	return false;
 }
@@ -166,8 +215,9 @@ static void fuzz_load(const uint8_t *line, size_t len, const uint8_t *next, size
 	void *st = load(text);
 	free(text);
 	if (st && next_len) {
-		au_event ev;
-		parse(st, next, next_len, &ev);
+		result res = {0};
+		parse(st, next, next_len, &res);
+		free(res.ev);
 	}
 	free(st);
 }
@@ -180,7 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* `resumed` goes through save() and load() before every line, as if
 	 * each line were read by a new scan; it must never drift from `state`. */
 	void *resumed = P->save ? state_new() : NULL;
-	static au_event ev, ev2;
+	static result ev, ev2;
 
 	const uint8_t *pos = data, *end = data + size;
 	while (pos < end) {
@@ -203,13 +253,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Every line on a throwaway copy: the parser must survive lines
 		 * candidate() refuses too. */
 		memcpy(copy, state, P->state_size);
-		int r2 = parse(copy, line, len, &ev2);
+		parse(copy, line, len, &ev2);
 		if (!cand)
 			continue; /* the scanner never parses it on the real state */
 
 		/* Deterministic: the same line on the same state, the same answer. */
-		int r = parse(state, line, len, &ev);
-		REQUIRE(same(r, &ev, r2, &ev2));
+		parse(state, line, len, &ev);
+		REQUIRE(same(&ev, &ev2));
 		REQUIRE(memcmp(state, copy, P->state_size) == 0);
 
 		if (resumed) {
@@ -218,8 +268,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			resumed = load(text);
 			REQUIRE(resumed != NULL);
 			free(text);
-			r2 = parse(resumed, line, len, &ev2);
-			REQUIRE(same(r, &ev, r2, &ev2));
+			parse(resumed, line, len, &ev2);
+			REQUIRE(same(&ev, &ev2));
 			char *a = save(state), *b = save(resumed);
 			REQUIRE(strcmp(a, b) == 0);
 			free(a);
