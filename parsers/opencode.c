@@ -44,6 +44,22 @@ static void opencode_init(void *vs, const char *path)
 		memcpy(st->session, dir, (size_t)(base - dir));
 }
 
+/* Any JSON number as a double; false for anything else. */
+static bool real(const js_doc *d, int t, double *ret)
+{
+	js_type ty = js_typeof(d, t);
+	if (ty != JS_INTEGER && ty != JS_REAL)
+		return false;
+	char buf[64];
+	size_t n = d->toks[t].end - d->toks[t].start;
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, d->src + d->toks[t].start, n);
+	buf[n] = '\0';
+	*ret = strtod(buf, NULL);
+	return isfinite(*ret);
+}
+
 /*
  * A number token as a whole number: integers, and reals (OpenCode writes
  * JavaScript numbers; times can carry a fraction of a millisecond), cut
@@ -53,17 +69,9 @@ static bool whole(const js_doc *d, int t, int64_t lo, int64_t hi, int64_t *ret)
 {
 	if (js_typeof(d, t) == JS_INTEGER)
 		return js_int(d, t, ret) && *ret >= lo && *ret <= hi;
-	if (js_typeof(d, t) != JS_REAL)
-		return false;
-	char buf[64];
-	size_t n = d->toks[t].end - d->toks[t].start;
-	if (n >= sizeof(buf))
-		return false; /* no honest count or time is written that long */
-	memcpy(buf, d->src + d->toks[t].start, n);
-	buf[n] = '\0';
 	/* the program runs with LC_NUMERIC "C", so '.' is the decimal point */
-	double v = strtod(buf, NULL);
-	if (!isfinite(v) || v < (double)lo || v > (double)hi)
+	double v;
+	if (js_typeof(d, t) != JS_REAL || !real(d, t, &v) || v < (double)lo || v > (double)hi)
 		return false;
 	*ret = (int64_t)v;
 	return true;
@@ -173,8 +181,13 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 	if (reasoning_outside(d, root, in, cr, cw, out, reasoning, total))
 		ev->tok.output += reasoning;
 	ev->tok.reasoning = reasoning;
-	/* OpenCode's own `cost` is not read: every source is priced with the
-	 * same table, and au_event has no field for a tool's own figure yet. */
+	/* OpenCode's own price (USD, from models.dev; 0 for subscriptions),
+	 * kept beside ours. A cost that is not a sane number is left out. */
+	double usd;
+	if (real(d, js_get(d, root, "cost"), &usd) && usd >= 0 && usd < 1e6) {
+		ev->has_tool_cost = true;
+		ev->tool_cost = (int64_t)llround(usd * 1e12);
+	}
 	return 1;
 }
 
