@@ -9,6 +9,7 @@
  * Counting rules: shared/docs/formats.md, "OpenCode".
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +24,22 @@ typedef struct opencode_state {
 	 * stem, the session the directory it sits in. */
 	char id[AU_ID_MAX];
 	char session[AU_ID_MAX];
+	/*
+	 * opencode.db's watermark: the largest rowid and time_created seen,
+	 * the time_created of the oldest assistant message still streaming at
+	 * the last read (NO_OPEN if none), and that of this read (saved).
+	 */
+	int64_t max_rowid, max_created, open_from, open_now;
 } opencode_state;
+
+#define NO_OPEN INT64_MAX
 
 static void opencode_init(void *vs, const char *path)
 {
 	opencode_state *st = vs;
 	memset(st, 0, sizeof(*st));
+	st->max_rowid = st->max_created = -1;
+	st->open_from = st->open_now = NO_OPEN;
 	if (!path)
 		return;
 	const char *base = strrchr(path, '/');
@@ -194,31 +205,104 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 /* ---- opencode.db ------------------------------------------------------- */
 
 /*
- * The whole table on every change: a read-only query cannot keep a
- * watermark between scans (rows are updated in place anyway). The LIKE
- * only spares the parser the user messages; the parser checks the role.
+ * Rows are updated in place while a response streams (OpenCode's upsert
+ * sets only `data`; time_updated cannot be trusted to move), so the
+ * watermark is two-fold: rows added since the last read (rowid), and every
+ * row created since the oldest message that was still streaming then (an
+ * assistant message without time.completed or without tokens yet) or in
+ * the last hour before the newest. A message that had finished before
+ * that is not read again. The LIKE only spares the parser the user messages;
+ * the parser checks the role.
  */
-#define OPENCODE_QUERY "SELECT id, session_id, data FROM message WHERE data LIKE '%assistant%'"
+/* Rows created this close to the newest are read again on every change
+ * too: a message can take one more update after it says it completed. */
+#define OPENCODE_RECENT_MS INT64_C(3600000)
+
+#define OPENCODE_COLUMNS "SELECT id, session_id, data, rowid, time_created FROM message WHERE "
+#define OPENCODE_QUERY OPENCODE_COLUMNS "data LIKE '%assistant%'"
+#define OPENCODE_QUERY_SINCE OPENCODE_COLUMNS "(rowid > ?1 OR time_created >= ?2) AND data LIKE '%assistant%'"
+
+static bool opencode_since(const void *vs, int64_t ret[2])
+{
+	const opencode_state *st = vs;
+	if (st->max_rowid < 0)
+		return false; /* never read: everything */
+	ret[0] = st->max_rowid;
+	ret[1] = st->max_created - OPENCODE_RECENT_MS;
+	if (st->open_from < ret[1])
+		ret[1] = st->open_from;
+	return true;
+}
+
+static char *opencode_save(const void *vs)
+{
+	const opencode_state *st = vs;
+	return xasprintf("wm %" PRId64 " %" PRId64 " %" PRId64, st->max_rowid, st->max_created,
+			 st->open_now == NO_OPEN ? (int64_t)-1 : st->open_now);
+}
+
+static int opencode_load(void *vs, const char *text, au_err *err)
+{
+	opencode_state *st = vs;
+	int64_t rowid, created, open;
+	int used = 0;
+	if (sscanf(text, "wm %" SCNd64 " %" SCNd64 " %" SCNd64 "%n", &rowid, &created, &open, &used) != 3 ||
+	    text[used] != '\0' || rowid < -1 || created < -1 || open < -1)
+		return au_fail(err, EINVAL, "unreadable OpenCode watermark");
+	st->max_rowid = rowid;
+	st->max_created = created;
+	st->open_from = open < 0 ? NO_OPEN : open;
+	st->open_now = NO_OPEN; /* found again by this read */
+	return 0;
+}
+
+/* Moves the watermark over one row: its rowid and time_created columns,
+ * and whether it is an assistant message still streaming. */
+static void opencode_mark(opencode_state *st, const char *rowid, const char *created, bool open)
+{
+	int64_t v;
+	if (rowid && au_parse_int64(rowid, &v) && v > st->max_rowid)
+		st->max_rowid = v;
+	if (created && au_parse_int64(created, &v)) {
+		if (v > st->max_created)
+			st->max_created = v;
+		if (open && v < st->open_now)
+			st->open_now = v;
+	}
+}
 
 static int opencode_parse_row(void *vs, int ncols, const char *const *cols, const size_t *lens, au_emit_fn emit,
 			      void *ctx, au_err *err)
 {
-	if (ncols < 3 || !cols[2])
+	opencode_state *st = vs;
+	if (ncols < 3 || !cols[2]) {
+		if (ncols >= 5)
+			opencode_mark(st, cols[3], cols[4], false);
 		return au_fail(err, EINVAL, "a message row without data");
+	}
 	char id[AU_ID_MAX] = "", session[AU_ID_MAX] = "";
-	if (cols[0] && lens[0] >= sizeof(id))
-		return au_fail(err, EINVAL, "message id longer than %d bytes", AU_ID_MAX - 1);
-	if (cols[0])
-		memcpy(id, cols[0], lens[0]);
-	/* a session id too long to keep is left out, as for other sources */
-	if (cols[1] && lens[1] < sizeof(session))
-		memcpy(session, cols[1], lens[1]);
+	bool open = false;
 	js_doc *d = js_thread_doc();
 	au_event ev;
 	au_err merr;
 	int r = js_parse(d, cols[2], lens[2], &merr);
-	if (r == 0)
+	if (cols[0] && lens[0] < sizeof(id))
+		memcpy(id, cols[0], lens[0]);
+	/* a session id too long to keep is left out, as for other sources */
+	if (cols[1] && lens[1] < sizeof(session))
+		memcpy(session, cols[1], lens[1]);
+	if (cols[0] && lens[0] >= sizeof(id))
+		r = au_fail(&merr, EINVAL, "message id longer than %d bytes", AU_ID_MAX - 1);
+	else if (r == 0)
 		r = opencode_message(vs, d, 0, id, session, &ev, &merr);
+	/* Still streaming: an assistant message without time.completed, or
+	 * one whose tokens are not filled in yet. */
+	if (r >= 0 && js_str_eq(d, js_get(d, 0, "role"), "assistant")) {
+		int done = js_get(d, js_get_obj(d, 0, "time"), "completed");
+		open = r == 0 || done < 0 || js_typeof(d, done) == JS_NULL;
+	}
+	if (ncols >= 5)
+		opencode_mark(st, cols[3], cols[4], open);
 	if (r < 0) /* the row number alone would not find it: name the message */
 		return au_fail(err, -r, "message %s: %s", id, merr.msg);
 	if (r == 1 && (r = emit(ctx, &ev)) < 0)
@@ -253,6 +337,10 @@ const au_parser_ops au_parser_opencode = {
 	.state_size = sizeof(opencode_state),
 	.init = opencode_init,
 	.query = OPENCODE_QUERY,
+	.query_since = OPENCODE_QUERY_SINCE,
+	.since = opencode_since,
+	.save = opencode_save,
+	.load = opencode_load,
 	.parse_row = opencode_parse_row,
 };
 

@@ -425,6 +425,91 @@ static void test_scan_streaming(au_store *s)
 	g_free(dir);
 }
 
+/* A row created at `at` (ms, a literal), completed or still streaming. */
+#define AT_ROW(id, at, done, tokens)                                                                           \
+	"INSERT INTO message VALUES('" id "','ses_1'," at "," at ",'{\"role\":\"assistant\",\"time\":{\"created\":" \
+	at done "},\"modelID\":\"claude-sonnet-4-5\",\"providerID\":\"anthropic\",\"tokens\":" tokens "}');"
+#define DONE ",\"completed\":1"
+
+/*
+ * The watermark: after the first read, a change reads only the rows added
+ * since, the last hour before the newest row, and rows still streaming;
+ * a message left streaming long ago is read until it completes.
+ */
+static void test_scan_watermark(au_store *s)
+{
+	char *dir = g_build_filename(home, "oc-wm", NULL);
+	g_mkdir_with_parents(dir, 0700);
+	char *path = g_build_filename(dir, "opencode.db", NULL);
+	g_setenv("OPENCODE_DATA_DIR", dir, TRUE);
+	sqlite3 *oc;
+	CHECK_INT(sqlite3_open(path, &oc), SQLITE_OK);
+	exec(oc, "PRAGMA journal_mode=WAL;" SCHEMA);
+	/* 200 finished messages ten minutes apart */
+	exec(oc, "BEGIN");
+	for (int i = 0; i < 200; i++) {
+		char *sql = g_strdup_printf(
+			"INSERT INTO message VALUES('msg_w%03d','ses_1',%lld,%lld,'{\"role\":\"assistant\","
+			"\"time\":{\"created\":%lld,\"completed\":1},\"modelID\":\"claude-sonnet-4-5\","
+			"\"tokens\":{\"input\":1,\"output\":2}}');",
+			i, 1767000000000LL + i * 600000LL, 1767000000000LL + i * 600000LL, 1767000000000LL + i * 600000LL);
+		exec(oc, sql);
+		g_free(sql);
+	}
+	exec(oc, "COMMIT");
+	au_scan_stats st = scan(s);
+	CHECK_INT(st.events, 200);
+	au_scan_stats_release(&st);
+
+	/* one more: it and the 7 messages of the newest's last hour are read */
+	exec(oc, AT_ROW("msg_wnew", "1767119460000", DONE, TOK(, 3, 4, 0, 0, 0)));
+	st = scan(s);
+	CHECK_INT(st.events, 8);
+	CHECK_INT(st.responses_new, 1);
+	au_scan_stats_release(&st);
+
+	/* an old message still streaming (imported late: found by rowid),
+	 * then filled in place and completed: counted when it completes */
+	exec(oc, AT_ROW("msg_wold", "1767003000000", "", TOK(, 0, 0, 0, 0, 0)));
+	st = scan(s);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id='msg_wold'"), 0);
+	au_scan_stats_release(&st);
+	exec(oc, "UPDATE message SET data = replace(replace(data, '\"input\":0', '\"input\":50'),"
+		 " '\"created\":1767003000000', '\"created\":1767003000000,\"completed\":1') WHERE id = 'msg_wold'");
+	st = scan(s);
+	CHECK_INT(q(s, "SELECT input FROM usage WHERE msg_id='msg_wold'"), 50);
+	/* read from the streaming message on: everything since it */
+	CHECK(st.events > 190);
+	au_scan_stats_release(&st);
+	/* it has completed: the next change reads the recent rows only again
+	 * (6 old ones within the hour before msg_wnew, it, and the new one) */
+	exec(oc, AT_ROW("msg_wnew2", "1767119520000", DONE, TOK(, 5, 6, 0, 0, 0)));
+	st = scan(s);
+	CHECK_INT(st.events, 8);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id LIKE 'msg_w%'"), 203);
+	CHECK_INT(q(s, "SELECT sum(input) FROM usage WHERE msg_id LIKE 'msg_w%'"), 200 + 3 + 50 + 5);
+
+	/* a database replaced by another file is read whole */
+	sqlite3_close(oc);
+	char *tmp = g_strconcat(path, ".new", NULL), *wal = g_strconcat(path, "-wal", NULL);
+	CHECK_INT(sqlite3_open(tmp, &oc), SQLITE_OK);
+	exec(oc, SCHEMA AT_ROW("msg_wnew", "1767119460000", DONE, TOK(, 3, 4, 0, 0, 0))
+		 AT_ROW("msg_w000", "1767000000000", DONE, TOK(, 9, 2, 0, 0, 0)));
+	sqlite3_close(oc);
+	unlink(wal);
+	CHECK_INT(rename(tmp, path), 0);
+	st = scan(s);
+	CHECK_INT(st.events, 2);
+	CHECK_INT(q(s, "SELECT input FROM usage WHERE msg_id='msg_w000'"), 9);
+	au_scan_stats_release(&st);
+	g_unsetenv("OPENCODE_DATA_DIR");
+	g_free(tmp);
+	g_free(wal);
+	g_free(path);
+	g_free(dir);
+}
+
 /* Whether another process holds the database locked against readers. */
 static bool locked(const char *path)
 {
@@ -532,6 +617,7 @@ int main(void)
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
 	test_scan_streaming(s);
 	test_scan_locked(s);
+	test_scan_watermark(s);
 	au_store_close(s);
 	au_pricing_free(prices);
 	rm_rf(home);
