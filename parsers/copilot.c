@@ -1,18 +1,22 @@
 /*
  * GitHub Copilot CLI session logs (~/.copilot/session-state/<id>/events.jsonl,
  * older builds' flat session-state/<id>.jsonl). Tokens are only written at
- * a clean exit: session.shutdown's modelMetrics, per model, cumulative over
- * the session's whole life, so a resumed session's next shutdown repeats
- * what the previous one counted. Each shutdown therefore counts what it
- * adds to the previous shutdown of the file, per model; one that shrinks
- * or drops a model is a counter that restarted and counts whole. A live
- * session has no shutdown yet and counts nothing until it ends.
+ * a clean exit: session.shutdown's modelMetrics, per model, for the
+ * process that is exiting. A resumed session starts its counters from
+ * zero again, so each shutdown is one segment of the session and they add
+ * up. (The issue spoke of cumulative counters; real logs say otherwise:
+ * github.com/PanAchy/copilot-arewecooked/pull/45 shows resumed sessions'
+ * shutdowns starting over, as does ccusage's survey of real session-state
+ * files; fixtures/rules/copilot-sessions holds such a session.) A
+ * shutdown is keyed by (session, event id, model), so the same shutdown
+ * written twice, or found again in a copied session file, counts once. A
+ * live session has no shutdown yet and counts nothing until it ends.
  *
- * The file is read whole (AU_STORAGE_FILE) although it is append-only:
- * one shutdown names several models, and a JSONL parser can hand out only
- * one event per line. The replay state is rebuilt from the start on every
- * read, so nothing needs saving. Counting rules: shared/docs/formats.md,
- * "Copilot CLI" (3a) and the unified field table.
+ * The log is append-only and read as such: only new lines, one shutdown
+ * line emitting one event per model (parse_line_emit). The state kept
+ * between reads is the session id and working directory that the
+ * session.start / session.resume lines gave. Counting rules:
+ * shared/docs/formats.md, "Copilot CLI" (3a) and the unified field table.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,24 +34,10 @@ typedef struct cp_usage {
 	int64_t output, cache_read, cache_write, reasoning;
 } cp_usage;
 
-typedef struct cp_model {
-	char name[AU_MODEL_MAX];
-	cp_usage u;
-} cp_model;
-
-/* What the replay of one file keeps between lines (owned by parse_file). */
-typedef struct cp_replay {
-	char session[AU_ID_MAX];
-	char cwd[AU_PATH_MAX];
-	cp_model *prev; /* the previous shutdown's models */
-	size_t nprev;
-	uint64_t *seen; /* hashes of the shutdown ids already counted */
-	size_t nseen, capseen;
-} cp_replay;
-
-/* The parser's own state: only what the path says (the session id). */
+/* What a session's earlier lines said: kept between reads (save/load). */
 typedef struct copilot_state {
 	char session[AU_ID_MAX];
+	char cwd[AU_PATH_MAX];
 } copilot_state;
 
 static void copilot_init(void *vs, const char *path)
@@ -101,21 +91,7 @@ static bool shadowed(const js_doc *d, int obj, uint32_t k, const char *name)
 	return false;
 }
 
-static bool usage_ge(const cp_usage *a, const cp_usage *b)
-{
-	return a->input >= b->input && a->output >= b->output && a->cache_read >= b->cache_read &&
-	       a->cache_write >= b->cache_write && a->reasoning >= b->reasoning;
-}
-
-static const cp_model *find_model(const cp_model *m, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(m[i].name, name) == 0)
-			return &m[i];
-	return NULL;
-}
-
-static void context_from(const js_doc *d, int data, cp_replay *rp)
+static void context_from(const js_doc *d, int data, copilot_state *rp)
 {
 	char sid[AU_ID_MAX];
 	if (js_get_str(d, data, "sessionId", sid, sizeof(sid)) > 0)
@@ -126,19 +102,6 @@ static void context_from(const js_doc *d, int data, cp_replay *rp)
 	 * neither, the cwd an earlier start or resume gave stays */
 	if (js_get_str(d, ctx, "cwd", cwd, sizeof(cwd)) > 0 || js_get_str(d, ctx, "gitRoot", cwd, sizeof(cwd)) > 0)
 		memcpy(rp->cwd, cwd, sizeof(cwd));
-}
-
-static bool seen_before(cp_replay *rp, uint64_t h)
-{
-	for (size_t i = 0; i < rp->nseen; i++)
-		if (rp->seen[i] == h)
-			return true;
-	if (rp->nseen == rp->capseen) {
-		rp->capseen = rp->capseen ? 2 * rp->capseen : 8;
-		rp->seen = xrealloc(rp->seen, rp->capseen * sizeof(*rp->seen));
-	}
-	rp->seen[rp->nseen++] = h;
-	return false;
 }
 
 /*
@@ -158,11 +121,10 @@ static void make_key(char *key, size_t cap, const char *session, const char *id,
 }
 
 /*
- * One session.shutdown: its models' counters against the previous
- * shutdown's. A malformed shutdown (bad counters, no timestamp) counts
- * nothing and leaves the previous one in place.
+ * One session.shutdown: an event per model that used anything. A
+ * malformed shutdown (bad counters, no timestamp) counts nothing.
  */
-static int shutdown_line(const js_doc *d, cp_replay *rp, au_emit_fn emit, void *ctx, au_err *err)
+static int shutdown_line(const js_doc *d, const copilot_state *st, au_emit_fn emit, void *ctx, au_err *err)
 {
 	int data = js_get_obj(d, 0, "data");
 	int mm = js_get_obj(d, data, "modelMetrics");
@@ -183,126 +145,106 @@ static int shutdown_line(const js_doc *d, cp_replay *rp, au_emit_fn emit, void *
 	size_t n = 0;
 	for (uint32_t k = (uint32_t)mm + 1; k < end; k = d->toks[k + 1].next)
 		n++;
-	cp_model *cur = xcalloc(n ? n : 1, sizeof(*cur));
-	size_t ncur = 0;
+	cp_usage *u = xcalloc(n ? n : 1, sizeof(*u));
+	uint32_t *name = xcalloc(n ? n : 1, sizeof(*name));
+	size_t nm = 0;
 	int r = 0;
+	char model[AU_MODEL_MAX];
 	for (uint32_t k = (uint32_t)mm + 1; k < end && r == 0; k = d->toks[k + 1].next) {
-		cp_model *m = &cur[ncur];
 		int usage = js_get_obj(d, (int)k + 1, "usage");
-		if (js_str(d, (int)k, m->name, sizeof(m->name)) <= 0 || strlen(m->name) == 0) {
+		if (js_str(d, (int)k, model, sizeof(model)) <= 0 || strlen(model) == 0) {
 			r = au_fail(err, EINVAL, "session.shutdown names a model that is empty or too long");
 			break;
 		}
-		if (shadowed(d, mm, k, m->name) || usage < 0)
+		if (shadowed(d, mm, k, model) || usage < 0)
 			continue;
-		if (get_count(d, usage, "inputTokens", &m->u.input) < 0 ||
-		    get_count(d, usage, "outputTokens", &m->u.output) < 0 ||
-		    get_count(d, usage, "cacheReadTokens", &m->u.cache_read) < 0 ||
-		    get_count(d, usage, "cacheWriteTokens", &m->u.cache_write) < 0 ||
-		    get_count(d, usage, "reasoningTokens", &m->u.reasoning) < 0)
-			r = au_fail(err, EINVAL, "session.shutdown token count for %.80s out of range", m->name);
-		ncur++;
+		cp_usage *m = &u[nm];
+		if (get_count(d, usage, "inputTokens", &m->input) < 0 ||
+		    get_count(d, usage, "outputTokens", &m->output) < 0 ||
+		    get_count(d, usage, "cacheReadTokens", &m->cache_read) < 0 ||
+		    get_count(d, usage, "cacheWriteTokens", &m->cache_write) < 0 ||
+		    get_count(d, usage, "reasoningTokens", &m->reasoning) < 0)
+			r = au_fail(err, EINVAL, "session.shutdown token count for %.80s out of range", model);
+		name[nm++] = k;
 	}
-	/* A repeated event id is the same shutdown written again; one that
-	 * names no model says nothing (a resumed session that did no work)
-	 * and leaves the previous counters in place. */
-	if (r < 0 || ncur == 0 || seen_before(rp, au_hash64(id, strlen(id)))) {
-		free(cur);
-		return r;
-	}
-
-	/* Cumulative counters never shrink and never forget a model: a
-	 * shutdown that does is a new count from zero. */
-	bool restart = false;
-	for (size_t i = 0; i < rp->nprev && !restart; i++) {
-		const cp_model *c = find_model(cur, ncur, rp->prev[i].name);
-		restart = !c || !usage_ge(&c->u, &rp->prev[i].u);
-	}
-	for (size_t i = 0; i < ncur && r == 0; i++) {
-		const cp_model *p = restart ? NULL : find_model(rp->prev, rp->nprev, cur[i].name);
-		cp_usage zero = {0}, dl;
-		const cp_usage *a = &cur[i].u, *b = p ? &p->u : &zero;
-		dl = (cp_usage){a->input - b->input, a->output - b->output, a->cache_read - b->cache_read,
-				a->cache_write - b->cache_write, a->reasoning - b->reasoning};
-		if (!dl.input && !dl.output && !dl.cache_read && !dl.cache_write && !dl.reasoning)
-			continue;
+	for (size_t i = 0; i < nm && r == 0; i++) {
+		const cp_usage *a = &u[i];
+		if (!a->input && !a->output && !a->cache_read && !a->cache_write && !a->reasoning)
+			continue; /* a model named but not used */
 		au_event ev;
 		memset(&ev, 0, sizeof(ev));
 		ev.source = AU_SRC_COPILOT;
-		/* the same shutdown in another file (a copied session) counts
-		 * once, with the smaller delta: a copy without the earlier
-		 * shutdowns can only over-state it (as Codex) */
-		ev.dedup = AU_DEDUP_MIN;
+		/* the same shutdown again (written twice, a copied session)
+		 * carries the same numbers: the store keeps one */
+		ev.dedup = AU_DEDUP_LATEST;
 		ev.ts_ms = ts_ms;
 		/* inputTokens includes cache reads and writes (formats.md) */
-		int64_t cached = dl.cache_read + dl.cache_write;
-		ev.tok.input = dl.input > cached ? dl.input - cached : 0;
-		ev.tok.cache_read = dl.cache_read;
-		ev.tok.cache_create_5m = dl.cache_write; /* no TTL given: the 5-minute kind */
-		ev.tok.output = dl.output;
-		ev.tok.reasoning = dl.reasoning;
-		ju_copy(ev.model, sizeof(ev.model), cur[i].name);
-		ju_copy(ev.session, sizeof(ev.session), rp->session);
-		ju_copy(ev.cwd, sizeof(ev.cwd), rp->cwd);
-		make_key(ev.key, sizeof(ev.key), rp->session, id, cur[i].name);
+		int64_t cached = a->cache_read + a->cache_write;
+		ev.tok.input = a->input > cached ? a->input - cached : 0;
+		ev.tok.cache_read = a->cache_read;
+		ev.tok.cache_create_5m = a->cache_write; /* no TTL given: the 5-minute kind */
+		ev.tok.output = a->output;
+		ev.tok.reasoning = a->reasoning;
+		js_str(d, (int)name[i], ev.model, sizeof(ev.model));
+		ju_copy(ev.session, sizeof(ev.session), st->session);
+		ju_copy(ev.cwd, sizeof(ev.cwd), st->cwd);
+		make_key(ev.key, sizeof(ev.key), st->session, id, ev.model);
 		r = emit(ctx, &ev);
 	}
-	free(rp->prev);
-	rp->prev = cur;
-	rp->nprev = ncur;
+	free(u);
+	free(name);
 	return r < 0 ? r : 0;
 }
 
-/* One line of the log. Lines that are not JSON are skipped: a crash can
- * leave a torn line or NUL bytes, and the shutdowns around it still count. */
-static int copilot_line(cp_replay *rp, const char *line, size_t len, au_emit_fn emit, void *ctx, au_err *err)
+/* One line of the log. */
+static int copilot_parse_line(void *vs, const char *line, size_t len, au_emit_fn emit, void *ctx, au_err *err)
 {
-	if (!copilot_candidate(line, len))
-		return 0;
+	copilot_state *st = vs;
 	js_doc *d = js_thread_doc();
-	au_err perr;
-	if (js_parse(d, line, len, &perr) < 0)
-		return 0;
+	int r = js_parse(d, line, len, err);
+	if (r < 0)
+		return r;
 	int type = js_get(d, 0, "type");
 	if (js_str_eq(d, type, "session.start") || js_str_eq(d, type, "session.resume")) {
-		context_from(d, js_get_obj(d, 0, "data"), rp);
+		context_from(d, js_get_obj(d, 0, "data"), st);
 		return 0;
 	}
-	if (js_str_eq(d, type, "session.shutdown")) {
-		int r = shutdown_line(d, rp, emit, ctx, err);
-		/* a malformed shutdown is skipped, not the whole file; a failing
-		 * emit (the caller's own error) stops the read */
-		return r == -EINVAL ? 0 : r;
-	}
+	if (js_str_eq(d, type, "session.shutdown"))
+		return shutdown_line(d, st, emit, ctx, err);
 	return 0;
 }
 
-static int copilot_parse_file(void *vs, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err)
+/* "<session length>:<session><cwd>": both may hold any byte but NUL. */
+static char *copilot_save(const void *vs)
 {
 	const copilot_state *st = vs;
-	cp_replay rp;
-	memset(&rp, 0, sizeof(rp));
-	memcpy(rp.session, st->session, sizeof(rp.session));
-	int r = 0;
-	for (size_t pos = 0; pos < len && r >= 0;) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (data + pos)) : len - pos;
-		/* a last line without its newline is read if it is whole JSON
-		 * (a torn one does not parse and waits for the next read) */
-		if (n > 0)
-			r = copilot_line(&rp, data + pos, n, emit, ctx, err);
-		pos += n + 1;
-	}
-	free(rp.prev);
-	free(rp.seen);
-	return r < 0 ? r : 0;
+	return xasprintf("%zu:%s%s", strlen(st->session), st->session, st->cwd);
+}
+
+static int copilot_load(void *vs, const char *text, au_err *err)
+{
+	copilot_state *st = vs;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(text, &end, 10);
+	size_t rest = end[0] == ':' ? strlen(end + 1) : 0;
+	if (errno || end == text || *end != ':' || n >= sizeof(st->session) || n > rest ||
+	    rest - n >= sizeof(st->cwd))
+		return au_fail(err, EINVAL, "unreadable Copilot session state");
+	memcpy(st->session, end + 1, n);
+	st->session[n] = '\0';
+	memcpy(st->cwd, end + 1 + n, rest - n + 1);
+	return 0;
 }
 
 const au_parser_ops au_parser_copilot = {
 	.name = "copilot",
 	.source = AU_SRC_COPILOT,
-	.storage = AU_STORAGE_FILE,
+	.storage = AU_STORAGE_JSONL,
 	.state_size = sizeof(copilot_state),
 	.init = copilot_init,
-	.parse_file = copilot_parse_file,
+	.candidate = copilot_candidate,
+	.parse_line_emit = copilot_parse_line,
+	.save = copilot_save,
+	.load = copilot_load,
 };

@@ -1,9 +1,11 @@
 /*
  * Unit tests of parsers/copilot.c (GitHub Copilot CLI session logs) and
- * watchers/sources_copilot.c: literal event logs through parse_file(),
- * every emitted event checked against numbers worked out by hand beside
- * it (session.shutdown's counters are cumulative: each shutdown counts its
- * growth over the previous one), and which files the source reads.
+ * watchers/sources_copilot.c: literal event logs fed line by line as
+ * watchers/filejob.c does (the state saved and loaded again between every
+ * two lines, as if each line came in a new scan), every emitted event
+ * checked against numbers worked out by hand beside it (each
+ * session.shutdown counts whole: a resumed session starts from zero), and
+ * which files the source reads.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@ static const au_parser_ops *const P = &au_parser_copilot;
 typedef struct events {
 	au_event ev[16];
 	int n;
-	int r;
+	int bad; /* lines refused (a negative return) */
 	au_err err;
 } events;
 
@@ -35,20 +37,39 @@ static int collect(void *ctx, const au_event *ev)
 	return 0;
 }
 
-/* Parses a whole log (a C string) read from path. */
-static events *parse_at(const char *path, const char *log)
+/* Feeds a log (a C string of len bytes) read from path, complete lines
+ * only, each on an exact-size copy. */
+static events *parse_len(const char *path, const char *log, size_t len)
 {
 	static events e;
 	memset(&e, 0, sizeof(e));
 	void *st = calloc(1, P->state_size);
 	P->init(st, path);
-	size_t len = strlen(log);
-	char *copy = malloc(len ? len : 1); /* exact size: no terminator to lean on */
-	memcpy(copy, log, len);
-	e.r = P->parse_file(st, copy, len, collect, &e, &e.err);
-	free(copy);
+	for (size_t pos = 0; pos < len;) {
+		const char *nl = memchr(log + pos, '\n', len - pos);
+		if (!nl)
+			break; /* a partial last line waits for the rest */
+		size_t n = (size_t)(nl - (log + pos));
+		char *copy = malloc(n ? n : 1);
+		memcpy(copy, log + pos, n);
+		if (n > 0 && P->candidate(copy, n) && P->parse_line_emit(st, copy, n, collect, &e, &e.err) < 0)
+			e.bad++;
+		free(copy);
+		pos += n + 1;
+		/* the next line as a later scan would read it */
+		char *text = P->save(st);
+		au_err err;
+		P->init(st, path);
+		CHECK_INT(P->load(st, text, &err), 0);
+		free(text);
+	}
 	free(st);
 	return &e;
+}
+
+static events *parse_at(const char *path, const char *log)
+{
+	return parse_len(path, log, strlen(log));
 }
 
 static events *parse(const char *log)
@@ -95,13 +116,13 @@ static void test_init_session(void)
 	CHECK_STR(e->ev[0].cwd, "");
 }
 
-static void test_cumulative(void)
+static void test_segments(void)
 {
 	/*
 	 * First shutdown: 10000 input of which 6000 cache reads and 1000 cache
-	 * writes: 3000 uncached. The resumed session's shutdown repeats the
-	 * totals so far: sonnet grew by 15000 input (9000 read, 1000 written:
-	 * 5000 uncached) and 900 output; gpt-5-mini is new and counts whole.
+	 * writes: 3000 uncached. The resumed session's process counted from
+	 * zero again: its shutdown is 15000 input (9000 read, 1000 written:
+	 * 5000 uncached) and 900 output for sonnet, and gpt-5-mini's.
 	 */
 	events *e = parse(START SHUTDOWN("s1", "2026-03-01T10:00:00.000Z", MODEL("claude-sonnet-4.5", 10000, 500, 6000, 1000))
 		"{\"type\":\"session.resume\",\"data\":{\"context\":{\"cwd\":\"/home/u/proj/sub\"}},\"id\":\"e5\","
@@ -109,14 +130,14 @@ static void test_cumulative(void)
 		"{\"type\":\"assistant.message\",\"data\":{\"content\":\"done\",\"outputTokens\":300},\"id\":\"e6\","
 		"\"timestamp\":\"2026-03-02T08:10:00.000Z\"}\n"
 		SHUTDOWN("s2", "2026-03-02T12:00:00.000Z",
-			 MODEL("claude-sonnet-4.5", 25000, 1400, 15000, 2000) ","
+			 MODEL("claude-sonnet-4.5", 15000, 900, 9000, 1000) ","
 			 "\"gpt-5-mini\":{\"usage\":{\"inputTokens\":3000,\"outputTokens\":200,"
 			 "\"cacheReadTokens\":1000,\"cacheWriteTokens\":0,\"reasoningTokens\":64}}"));
-	CHECK_INT(e->r, 0);
+	CHECK_INT(e->bad, 0);
 	CHECK_INT(e->n, 3);
 	const au_event *a = &e->ev[0], *b = &e->ev[1], *c = &e->ev[2];
 	CHECK_INT(a->source, AU_SRC_COPILOT);
-	CHECK_INT(a->dedup, AU_DEDUP_MIN);
+	CHECK_INT(a->dedup, AU_DEDUP_LATEST);
 	CHECK_STR(a->model, "claude-sonnet-4.5");
 	CHECK_STR(a->session, SID);
 	CHECK_STR(a->cwd, "/home/u/proj/sub"); /* cwd before gitRoot */
@@ -130,49 +151,33 @@ static void test_cumulative(void)
 	TOKENS(b, 5000, 1000, 9000, 900, 0);
 	CHECK_STR(c->model, "gpt-5-mini");
 	TOKENS(c, 2000, 0, 1000, 200, 64);
-}
 
-static void test_restart(void)
-{
-	/* A counter that went down: the shutdown counts whole (older builds
-	 * started every resumed run from zero). */
-	events *e = parse(START SHUTDOWN("s1", "2026-03-02T15:00:00Z", MODEL("gpt-4.1", 8000, 700, 2000, 0))
-				  SHUTDOWN("s2", "2026-03-02T18:00:00Z", MODEL("gpt-4.1", 5000, 300, 1000, 0)));
-	CHECK_INT(e->n, 2);
+	/* A later shutdown smaller or larger than the one before, or naming
+	 * fewer models: each counts whole, whatever came before. */
+	e = parse(START SHUTDOWN("s1", "2026-03-02T15:00:00Z", MODEL("gpt-4.1", 8000, 700, 2000, 0) "," MODEL("b", 1, 1, 0, 0))
+			SHUTDOWN("s2", "2026-03-02T18:00:00Z", MODEL("gpt-4.1", 5000, 300, 1000, 0))
+			SHUTDOWN("s3", "2026-03-02T19:00:00Z", MODEL("gpt-4.1", 9000, 800, 1000, 0)));
+	CHECK_INT(e->n, 4);
 	TOKENS(&e->ev[0], 6000, 0, 2000, 700, 0);
-	TOKENS(&e->ev[1], 4000, 0, 1000, 300, 0);
-
-	/* Only one field going down is enough, and a model left out is a
-	 * counter forgotten: every model of that shutdown counts whole. */
-	e = parse(START SHUTDOWN("s1", "2026-03-02T15:00:00Z", MODEL("a", 100, 10, 0, 0) "," MODEL("b", 100, 10, 0, 0))
-			SHUTDOWN("s2", "2026-03-02T18:00:00Z", MODEL("a", 150, 20, 0, 0)));
-	CHECK_INT(e->n, 3);
-	CHECK_STR(e->ev[2].model, "a");
-	TOKENS(&e->ev[2], 150, 0, 0, 20, 0);
-	e = parse(START SHUTDOWN("s1", "2026-03-02T15:00:00Z", MODEL("a", 100, 10, 50, 0))
-			SHUTDOWN("s2", "2026-03-02T18:00:00Z", MODEL("a", 150, 20, 40, 0)));
-	CHECK_INT(e->n, 2);
-	TOKENS(&e->ev[1], 110, 0, 40, 20, 0);
+	TOKENS(&e->ev[2], 4000, 0, 1000, 300, 0);
+	TOKENS(&e->ev[3], 8000, 0, 1000, 800, 0);
 }
 
 static void test_repeats(void)
 {
-	/* The same event twice; a shutdown without models (a resumed session
-	 * that did nothing); an unchanged snapshot under a new id: only the
-	 * growth is counted, once. */
+	/* The same shutdown written again keeps its key (the store keeps one
+	 * copy); a shutdown without models, or with a model that used
+	 * nothing, emits nothing. */
 	events *e = parse(START SHUTDOWN("s1", "2026-03-01T10:00:00Z", MODEL("m", 100, 10, 0, 0))
 				  SHUTDOWN("s1", "2026-03-01T10:00:00Z", MODEL("m", 100, 10, 0, 0))
 				  SHUTDOWN("s2", "2026-03-01T11:00:00Z", "")
-				  SHUTDOWN("s3", "2026-03-01T12:00:00Z", MODEL("m", 100, 10, 0, 0))
-				  SHUTDOWN("s4", "2026-03-01T13:00:00Z", MODEL("m", 130, 15, 0, 0))
-				  SHUTDOWN("s1", "2026-03-01T10:00:00Z", MODEL("m", 100, 10, 0, 0))
-				  SHUTDOWN("s5", "2026-03-01T14:00:00Z", MODEL("m", 160, 16, 0, 0)));
+				  SHUTDOWN("s3", "2026-03-01T12:00:00Z", MODEL("m", 0, 0, 0, 0))
+				  SHUTDOWN("s4", "2026-03-01T13:00:00Z", MODEL("m", 130, 15, 0, 0)));
 	CHECK_INT(e->n, 3);
-	TOKENS(&e->ev[0], 100, 0, 0, 10, 0);
-	CHECK_STR(e->ev[1].key, "g:" SID "|s4|m");
-	TOKENS(&e->ev[1], 30, 0, 0, 5, 0);
-	/* the repeated s1 did not reset the counters: s5 adds 30 to s4 */
-	TOKENS(&e->ev[2], 30, 0, 0, 1, 0);
+	CHECK_STR(e->ev[0].key, e->ev[1].key);
+	TOKENS(&e->ev[1], 100, 0, 0, 10, 0);
+	CHECK_STR(e->ev[2].key, "g:" SID "|s4|m");
+	TOKENS(&e->ev[2], 130, 0, 0, 15, 0);
 }
 
 static void test_live(void)
@@ -181,24 +186,23 @@ static void test_live(void)
 	 * is counted until the session ends. */
 	events *e = parse(START "{\"type\":\"assistant.message\",\"data\":{\"content\":\"hi\",\"outputTokens\":300},"
 				"\"id\":\"e1\",\"timestamp\":\"2026-03-01T09:00:09Z\"}\n");
-	CHECK_INT(e->r, 0);
+	CHECK_INT(e->bad, 0);
 	CHECK_INT(e->n, 0);
 	e = parse("");
-	CHECK_INT(e->r, 0);
+	CHECK_INT(e->bad, 0);
 	CHECK_INT(e->n, 0);
 }
 
 static void test_malformed(void)
 {
 	/* Lines that do not parse (a crash's torn line, NUL bytes, garbage)
-	 * are skipped, and so are shutdowns that cannot be read whole: no
-	 * timestamp, a count out of range, a string count. What follows still
-	 * counts, against the last shutdown that was read. */
+	 * and shutdowns that cannot be read whole (no timestamp, a count out
+	 * of range, a string count) are refused with a message, each on its
+	 * own: what follows still counts. */
 	static const char log[] =
 		START
 		"{\"type\":\"session.shutdown\",\"data\":{\"modelMetrics\":{\"m\":{\"usage\":{\"inputTokens\":99\n"
-		"\0\0\0\0\n"
-		"[\"session.shutdown\"]\n"
+		"\"session.\0\0\0\0\n"
 		"{\"type\":\"session.shutdown\",\"data\":{\"modelMetrics\":{" MODEL("m", 5, 5, 0, 0) "}},\"id\":\"x1\"}\n"
 		SHUTDOWN("x2", "yesterday", MODEL("m", 5, 5, 0, 0))
 		SHUTDOWN("x3", "2026-03-01T10:00:00Z", MODEL("m", 1000000000001, 5, 0, 0))
@@ -208,16 +212,12 @@ static void test_malformed(void)
 		SHUTDOWN("ok", "2026-03-01T11:00:00Z", MODEL("m", 200, 20, 0, 0))
 		SHUTDOWN("ok2", "2026-03-01T12:00:00Z", MODEL("m", 250, 30, 0, 0))
 		"{\"type\":\"session.shutdown\",\"data\":{\"modelMetrics\":{\"m\":{\"usage\":{\"inputTokens\":9"; /* no newline */
-	void *st = calloc(1, P->state_size);
-	P->init(st, PATH);
-	events e;
-	memset(&e, 0, sizeof(e));
-	int r = P->parse_file(st, log, sizeof(log) - 1, collect, &e, &e.err);
-	free(st);
-	CHECK_INT(r, 0);
-	CHECK_INT(e.n, 2);
-	TOKENS(&e.ev[0], 200, 0, 0, 20, 0);
-	TOKENS(&e.ev[1], 50, 0, 0, 10, 0);
+	events *e = parse_len(PATH, log, sizeof(log) - 1);
+	CHECK_INT(e->bad, 8);
+	CHECK(e->err.msg[0] != '\0');
+	CHECK_INT(e->n, 2);
+	TOKENS(&e->ev[0], 200, 0, 0, 20, 0);
+	TOKENS(&e->ev[1], 250, 0, 0, 30, 0);
 }
 
 static void test_fields(void)
@@ -285,8 +285,7 @@ static void test_sources(void)
 int main(void)
 {
 	test_init_session();
-	test_cumulative();
-	test_restart();
+	test_segments();
 	test_repeats();
 	test_live();
 	test_malformed();
