@@ -40,7 +40,8 @@ typedef struct source_caps {
 } source_caps;
 
 /*
- * Cost is our list-price estimate for every tool (subscriptions bill
+ * Cost: exact where the tool records what a request cost (kept beside our
+ * list-price figure as toolCost), else our estimate (subscriptions bill
  * otherwise). Live: counted while the tool works (the watcher sees each
  * response), or only later. Fields: shared/docs/formats.md, "The counting
  * rules", and what each parser reads (parsers/<tool>.c).
@@ -56,8 +57,8 @@ static const source_caps caps[] = {
 	 {EXACT, EXACT, EXACT, NA, EXACT, EST, EST, EXACT},
 	 "output includes thoughts; the project is the one its chats dir maps to (a hash when nothing names it)"},
 	{AU_SRC_OPENCODE, "OpenCode", "OPENCODE_DATA_DIR",
-	 {EXACT, EXACT, EXACT, EXACT, EXACT, EST, EXACT, EXACT},
-	 "OpenCode's own per-message cost is in its records; the store keeps our estimate"},
+	 {EXACT, EXACT, EXACT, EXACT, EXACT, EXACT, EXACT, EXACT},
+	 "OpenCode's own per-message cost is kept beside ours (toolCost; 0 for subscription providers)"},
 	{AU_SRC_COPILOT, "Copilot CLI", "COPILOT_HOME",
 	 {EXACT, EXACT, EXACT, EXACT, EXACT, EST, EXACT, NA},
 	 "counted per session and model when a session ends (its model metrics), nothing while it runs; "
@@ -66,9 +67,9 @@ static const source_caps caps[] = {
 	 {EXACT, EXACT, NA, NA, NA, EST, EXACT, EXACT},
 	 "chat sessions record prompt and completion tokens only; no cache split"},
 	{AU_SRC_CURSOR, "Cursor", "CURSOR_CONFIG_DIR",
-	 {EXACT, EXACT, EXACT, EXACT, NA, EST, NA, NA},
-	 "tokens come from the account's usage events, fetched by `aiusage cursor sync` (account-wide: no "
-	 "project); locally only builds that record counts in chat messages (input and output)"},
+	 {EXACT, EXACT, EXACT, EXACT, NA, EXACT, NA, NA},
+	 "tokens and Cursor's own cost come from the account's usage events, fetched by `aiusage cursor sync` "
+	 "(account-wide: no project); locally only builds that record counts in chat messages (input and output)"},
 	{AU_SRC_WINDSURF, "Windsurf", "WINDSURF_CONFIG_DIR",
 	 {NA, NA, NA, NA, NA, NA, NA, NA},
 	 "no local per-request token record exists (its conversations are stored encrypted): detected only"},
