@@ -2,7 +2,8 @@
 # The watcher against real files in a private HOME: roots that appear later,
 # lines written in pieces, new project folders, truncation, replacement by
 # rename, deletion, a restart, a second watcher, SIGTERM, a forced queue
-# overflow and a forced watch limit. After each step the store's totals
+# overflow and a forced watch limit; a Copilot session log tailed and an
+# OpenCode database updated in place. After each step the store's totals
 # must equal the expected values exactly.
 set -uo pipefail
 : "${AIUSAGE:?}"
@@ -124,6 +125,44 @@ grep -q "sudo sysctl fs.inotify.max_user_watches=" "$t/watch.log" && ok || bad "
 mkdir -p "$H/.claude/projects/-w-r/deep/er"
 cl m7 1000 >"$H/.claude/projects/-w-r/deep/er/x.jsonl"
 expect "1230 1500 9" "a file in an unwatched directory (degraded mode)"
+stop
+
+# 12. Copilot CLI: the session log is tailed; a shutdown written in two
+# pieces counts once whole, a resumed session's next shutdown adds its own
+start
+S=$H/.copilot/session-state/5f1c2a9e-3b7d-4c21-9e0a-6d8f4b2c1a01
+mkdir -p "$S"
+printf '{"type":"session.start","data":{"sessionId":"5f1c2a9e-3b7d-4c21-9e0a-6d8f4b2c1a01","context":{"cwd":"/w/cp"}},"id":"e0","timestamp":"2026-03-01T09:00:00.000Z"}\n' >"$S/events.jsonl"
+sd() { # id out cache_read
+	printf '{"type":"session.shutdown","data":{"modelMetrics":{"gpt-4.1":{"requests":{"count":1,"cost":0},"usage":{"inputTokens":1000,"outputTokens":%s,"cacheReadTokens":%s,"cacheWriteTokens":0}}}},"id":"%s","timestamp":"2026-03-01T10:00:00.000Z"}\n' "$2" "$3" "$1"
+}
+line=$(sd e1 50 400)
+printf '%s' "${line:0:60}" >>"$S/events.jsonl"
+sleep 0.3
+expect "1230 1500 9" "half a Copilot shutdown"
+printf '%s\n' "${line:60}" >>"$S/events.jsonl"
+expect "1280 1900 10" "a Copilot shutdown"
+sd e1 50 400 >>"$S/events.jsonl" # written again: counts once
+printf '{"type":"session.resume","data":{"context":{"cwd":"/w/cp"}},"id":"e2","timestamp":"2026-03-01T11:00:00.000Z"}\n' >>"$S/events.jsonl"
+sd e3 20 100 >>"$S/events.jsonl"
+expect "1300 2000 11" "a resumed session's shutdown"
+
+# 13. OpenCode: a row in opencode.db written with zeros, then filled in place
+# (a streaming response), then another row: read through the database's WAL
+O=$H/.local/share/opencode
+mkdir -p "$O"
+oc() { sqlite3 "$O/opencode.db" "$@"; }
+oc "PRAGMA journal_mode=WAL; CREATE TABLE message(id text PRIMARY KEY, session_id text NOT NULL, time_created integer NOT NULL, time_updated integer NOT NULL, data text NOT NULL);" >/dev/null
+od() { # input out cache_read [completed]
+	printf '{"role":"assistant","time":{"created":1767000000000%s},"modelID":"claude-sonnet-4-5","providerID":"anthropic","path":{"cwd":"/w/oc"},"cost":0.01,"tokens":{"input":%s,"output":%s,"reasoning":0,"cache":{"read":%s,"write":0}}}' "${4:+,\"completed\":1767000009000}" "$1" "$2" "$3"
+}
+oc "INSERT INTO message VALUES('msg_1','ses_1',1767000000000,1767000000000,'$(od 0 0 0)')"
+sleep 0.3
+expect "1300 2000 11" "an OpenCode row still at zero"
+oc "UPDATE message SET data='$(od 5 40 300 done)' WHERE id='msg_1'"
+expect "1340 2300 12" "the OpenCode row filled in place"
+oc "INSERT INTO message VALUES('msg_2','ses_1',1767000060000,1767000060000,'$(od 5 7 0 done)')"
+expect "1347 2300 13" "a second OpenCode row"
 stop
 
 echo "watch: $pass passed, $fail failed"
