@@ -33,8 +33,11 @@ static void csv_numbers(FILE *f, const au_totals *t)
 }
 
 /* Ends a line; --with-cloud adds billedUSD and gapUSD (empty where nothing
- * was billed, and on per-model lines: billing has no model breakdown here). */
-static void csv_end(FILE *f, const au_report *r, bool has, int64_t billed, int64_t cost)
+ * was billed, and on per-model lines: billing has no model breakdown here);
+ * a report where some tool gave its own cost adds toolCostUSD and
+ * toolCostResponses (empty where no response of the line had one). */
+static void csv_end(FILE *f, const au_report *r, bool tool, const au_totals *t, bool has, int64_t billed,
+		    int64_t cost)
 {
 	if (r->with_cloud) {
 		char b[64], g[64];
@@ -42,14 +45,25 @@ static void csv_end(FILE *f, const au_report *r, bool has, int64_t billed, int64
 		au_format_usd(billed - cost, 6, g, sizeof(g));
 		fprintf(f, ",%s,%s", has ? b : "", has ? g : "");
 	}
+	if (tool) {
+		if (t->tool_costed) {
+			char c[64];
+			au_format_usd(t->tool_cost, 6, c, sizeof(c));
+			fprintf(f, ",%s,%" PRId64, c, t->tool_costed);
+		} else {
+			fputs(",,", f);
+		}
+	}
 	fputc('\n', f);
 }
 
 void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 {
+	bool tool = au_report_has_tool_cost(r);
 	fprintf(f, "%s,model,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
-		   "reasoningTokens,totalTokens,costUSD,unpricedResponses%s\n",
-		au_group_keyname(r->group), r->with_cloud ? ",billedUSD,gapUSD" : "");
+		   "reasoningTokens,totalTokens,costUSD,unpricedResponses%s%s\n",
+		au_group_keyname(r->group), r->with_cloud ? ",billedUSD,gapUSD" : "",
+		tool ? ",toolCostUSD,toolCostResponses" : "");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
 		if (o->breakdown || r->group == AU_GROUP_MODEL) {
@@ -59,7 +73,7 @@ void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 				fputc(',', f);
 				csv_field(f, m->model);
 				csv_numbers(f, &m->t);
-				csv_end(f, r, false, 0, 0);
+				csv_end(f, r, tool, &m->t, false, 0, 0);
 			}
 			continue;
 		}
@@ -75,6 +89,6 @@ void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 		csv_field(f, g->str);
 		g_string_free(g, TRUE);
 		csv_numbers(f, &row->t);
-		csv_end(f, r, row->has_billed, row->billed, row->t.cost);
+		csv_end(f, r, tool, &row->t, row->has_billed, row->billed, row->t.cost);
 	}
 }

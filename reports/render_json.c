@@ -2,7 +2,8 @@
  * JSON output. daily/weekly/monthly follow ccusage's Claude daily JSON
  * ({"daily":[{"date",...,"modelBreakdowns":[...]}],"totals":{...}}) so
  * scripts written for ccusage keep working; we add reasoningTokens, the
- * 5m/1h cache-write split, source(s) and the unpriced models. Costs are
+ * 5m/1h cache-write split, source(s), the unpriced models and, where a
+ * tool reports one, its own cost (toolCost). Costs are
  * printed exactly from integer pico-dollars, never through a double.
  */
 #include <inttypes.h>
@@ -87,6 +88,18 @@ static void json_tokens(FILE *f, const au_totals *t)
 		t->responses);
 }
 
+/* The tools' own cost beside ours, only where some response had one (so a
+ * report without any stays as it was): "toolCost" sums the tools' figures,
+ * "toolCostResponses" says how many of the responses they cover. */
+static void json_tool_cost(FILE *f, const au_totals *t)
+{
+	if (!t->tool_costed)
+		return;
+	fputs(",\"toolCost\":", f);
+	au_json_cost(f, t->tool_cost);
+	fprintf(f, ",\"toolCostResponses\":%" PRId64, t->tool_costed);
+}
+
 static void json_models(FILE *f, const au_row *row)
 {
 	fputs(",\"modelsUsed\":[", f);
@@ -107,6 +120,7 @@ static void json_models(FILE *f, const au_row *row)
 		json_tokens(f, &m->t);
 		fputs(",\"cost\":", f);
 		au_json_cost(f, m->t.cost);
+		json_tool_cost(f, &m->t);
 		fputc(',', f);
 		json_sources(f, m->sources);
 		if (m->t.unpriced)
@@ -172,6 +186,7 @@ void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au
 		json_tokens(f, &row->t);
 		fputs(",\"totalCost\":", f);
 		au_json_cost(f, row->t.cost);
+		json_tool_cost(f, &row->t);
 		fputc(',', f);
 		json_sources(f, row->sources);
 		json_models(f, row);
@@ -185,6 +200,7 @@ void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au
 	json_tokens(f, &r->total);
 	fputs(",\"totalCost\":", f);
 	au_json_cost(f, r->total.cost);
+	json_tool_cost(f, &r->total);
 	if (r->with_cloud)
 		json_billed(f, r->has_billed, r->billed, r->total.cost);
 	if (extra)

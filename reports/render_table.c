@@ -12,7 +12,10 @@
 #include "render.h"
 #include "report.h"
 
-enum { COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_BILLED, COL_GAP, NCOLS };
+enum {
+	COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_TOOL, COL_BILLED, COL_GAP,
+	NCOLS
+};
 
 /* One row's cells before they go to the table (which takes them). */
 typedef struct trow {
@@ -85,6 +88,8 @@ static void fill_numbers(trow *t, const au_totals *x)
 	t->cell[COL_CR] = fmt_int(x->tok.cache_read);
 	t->cell[COL_TOTAL] = fmt_int(au_tokens_total(&x->tok));
 	t->cell[COL_COST] = fmt_cost(x);
+	/* the tools' own figure; "—" where no response of the row had one */
+	t->cell[COL_TOOL] = x->tool_costed ? au_cell_usd(x->tool_cost, false) : xstrdup("—");
 }
 
 static void fill_billed(trow *t, bool has, int64_t billed, int64_t cost)
@@ -98,6 +103,7 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 	static const char *label_headers[] = {"Date", "Week", "Month", "Session", "Project", "Model"};
 	/* To fit: the models list is cut to 16 columns, then cache and total
 	 * columns go, then the models, and last the label is cut to 10. */
+	bool tool = au_report_tool_cost_differs(r);
 	const au_tcol cols[NCOLS] = {
 		[COL_LABEL] = {.header = label_headers[r->group], .shrink_min = 10, .shrink_late = true},
 		[COL_MODELS] = {.header = "Models", .shrink_min = 16, .drop_rank = 4,
@@ -108,6 +114,8 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 		[COL_CR] = {.header = "Cache Read", .right = true, .drop_rank = 2},
 		[COL_TOTAL] = {.header = "Total Tokens", .right = true, .drop_rank = 3},
 		[COL_COST] = {.header = "Cost (USD)", .right = true},
+		/* what the tools said it cost, only when that differs from ours */
+		[COL_TOOL] = {.header = "Tool Cost", .right = true, .hidden = !tool},
 		/* --with-cloud: what the providers billed, and billed - estimated */
 		[COL_BILLED] = {.header = "Billed", .right = true, .hidden = !r->with_cloud},
 		[COL_GAP] = {.header = "Gap", .right = true, .hidden = !r->with_cloud},
@@ -150,4 +158,8 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 			fprintf(f, "%s %s", i ? "," : "", (char *)r->unpriced_models->pdata[i]);
 		fputs(" (add them with --pricing FILE)\n", f);
 	}
+	if (tool)
+		fprintf(f, "Tool Cost: what the tools themselves reported, for %" PRId64 " of %" PRId64
+			   " response(s); Cost (USD) is ours, from the price table.\n",
+			r->total.tool_costed, r->total.responses);
 }

@@ -61,6 +61,8 @@ static void totals_add(au_totals *a, const au_totals *b)
 	a->cost += b->cost;
 	a->responses += b->responses;
 	a->unpriced += b->unpriced;
+	a->tool_cost += b->tool_cost;
+	a->tool_costed += b->tool_costed;
 }
 
 static void row_free(au_row *r)
@@ -189,7 +191,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	sqlite3_stmt *st;
 	const char *sql =
 		"SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read,"
-		" output, reasoning, cost, unpriced, first_ts, last_ts FROM agg"
+		" output, reasoning, cost, unpriced, first_ts, last_ts, tool_cost, tool_costed FROM agg"
 		" WHERE (?1 IS NULL OR source = ?1)";
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
@@ -240,6 +242,8 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 			.tok.reasoning = sqlite3_column_int64(st, 11),
 			.cost = sqlite3_column_int64(st, 12),
 			.unpriced = sqlite3_column_int64(st, 13),
+			.tool_cost = sqlite3_column_int64(st, 16),
+			.tool_costed = sqlite3_column_int64(st, 17),
 		};
 		int64_t first = sqlite3_column_int64(st, 14), last = sqlite3_column_int64(st, 15);
 
@@ -324,6 +328,31 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	g_hash_table_destroy(unpriced);
 	*ret = r;
 	return res;
+}
+
+bool au_report_has_tool_cost(const au_report *r)
+{
+	for (guint i = 0; i < r->rows->len; i++) {
+		const au_row *row = r->rows->pdata[i];
+		if (row->t.tool_costed)
+			return true;
+	}
+	return false;
+}
+
+bool au_report_tool_cost_differs(const au_report *r)
+{
+	for (guint i = 0; i < r->rows->len; i++) {
+		const au_row *row = r->rows->pdata[i];
+		if (row->t.tool_costed && row->t.tool_cost != row->t.cost)
+			return true;
+		for (guint j = 0; j < row->models->len; j++) {
+			const au_model_row *m = row->models->pdata[j];
+			if (m->t.tool_costed && m->t.tool_cost != m->t.cost)
+				return true;
+		}
+	}
+	return false;
 }
 
 static const char *provider_of(au_source src)

@@ -40,6 +40,11 @@ typedef struct au_totals {
 	int64_t cost;       /* pico-dollars, priced responses only */
 	int64_t responses;
 	int64_t unpriced;   /* responses whose model has no price */
+	/* What the tools themselves said these responses cost (OpenCode's
+	 * `cost`, the Cursor dashboard's), pico-dollars, summed over the
+	 * tool_costed responses that carry such a figure. */
+	int64_t tool_cost;
+	int64_t tool_costed;
 } au_totals;
 
 typedef struct au_model_row {
@@ -73,6 +78,12 @@ typedef struct au_report {
 } au_report;
 
 int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err);
+
+/* Some row carries a tool's own cost (JSON and CSV show it only then). */
+bool au_report_has_tool_cost(const au_report *r);
+/* Some row's or model sub-row's tool cost differs from our cost of it, in
+ * pico-dollars: the table shows its Tool Cost column only then. */
+bool au_report_tool_cost_differs(const au_report *r);
 
 /*
  * --with-cloud for daily/weekly/monthly: adds what the providers billed
