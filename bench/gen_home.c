@@ -1768,7 +1768,9 @@ static int64_t day_end(int64_t t)
  *    checkpoints repeating the messages still in the conversation (same
  *    ids, same tokens): nothing more.
  *  - {"$rewindTo":"<user message id>"}: that user message and everything
- *    after it leave the conversation; the responses it drops do NOT count.
+ *    after it leave the conversation, but the responses it drops were sent
+ *    and billed, so they still count (aiusage's rule, as for Claude Code's
+ *    rewinds and VS Code's undone requests; ccusage counts them too).
  *    (--no-gemini-rewind leaves this trap out.)
  *  - info messages, and a user message's line cut short by a crash: nothing.
  *  - subagent chats, chats/<parent session id>/<id>.jsonl with a header of
@@ -2044,8 +2046,8 @@ static void gm_finish(gsess *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const gmsg *m = &s->m[i];
-		if (!m->counted || !m->alive)
-			continue;
+		if (!m->counted)
+			continue; /* rewound responses too: they were billed */
 		int64_t cached = m->tk.cached < m->tk.in ? m->tk.cached : m->tk.in;
 		truth_add(SRC_GEMINI, m->ts, m->model, m->tk.in - cached + m->tk.tool, m->tk.out + m->tk.thoughts, 0,
 			  m->tk.cached, m->tk.thoughts);
@@ -2054,7 +2056,8 @@ static void gm_finish(gsess *s)
 	free(s->text.p);
 }
 
-/* {"$rewindTo": a recent user message}: it and all after it are dropped */
+/* {"$rewindTo": a recent user message}: it and all after it leave the
+ * conversation (later checkpoints omit them); their tokens still count */
 static void gm_rewind(gsess *s)
 {
 	size_t cand[3];
