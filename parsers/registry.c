@@ -15,6 +15,8 @@ extern const au_parser_ops au_parser_opencode, au_parser_opencode_json;
 
 /* GitHub Copilot CLI session logs (parsers/copilot.c). */
 extern const au_parser_ops au_parser_copilot;
+/* GitHub Copilot's OpenTelemetry file export (parsers/copilot_otel.c). */
+extern const au_parser_ops au_parser_copilot_otel;
 /* VS Code Copilot Chat: the mutation log, the legacy JSON (parsers/vscode.c). */
 extern const au_parser_ops au_parser_vscode, au_parser_vscode_json;
 
@@ -26,6 +28,7 @@ const au_parser_ops *const au_parsers[] = {
 	&au_parser_opencode,
 	&au_parser_opencode_json,
 	&au_parser_copilot,
+	&au_parser_copilot_otel,
 	&au_parser_vscode,
 	&au_parser_vscode_json,
 	&au_parser_cursor,

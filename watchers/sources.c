@@ -115,6 +115,11 @@ static const au_parser_ops *codex_file(const char *path, const char *name)
 	return strncmp(name, "rollout-", 8) == 0 && au_ends_with(name, ".jsonl") ? &au_parser_codex : NULL;
 }
 
+/* watchers/sources_copilot.c: the directory of the one file
+ * $COPILOT_OTEL_FILE_EXPORTER_PATH names, and what is walked below it */
+void au_copilot_file_root(GArray *a);
+bool au_copilot_walks(const char *root, const char *dir);
+
 /*
  * One row per tool: where its roots are and which parser reads which file
  * under them (a tool may keep data in several shapes). Adding a tool is a
@@ -135,6 +140,10 @@ static const source_def source_defs[] = {
 	{AU_SRC_OPENCODE, au_opencode_roots, au_opencode_file},
 	{AU_SRC_CURSOR, au_cursor_roots, au_cursor_file},
 	{AU_SRC_WINDSURF, au_windsurf_roots, au_windsurf_file},
+	/* A root that stands for one file (Copilot's OpenTelemetry export):
+	 * last, so that a path inside another tool's root is that root's
+	 * (the watcher takes the first root a path is in). */
+	{AU_SRC_COPILOT, au_copilot_file_root, au_copilot_file},
 };
 
 au_root *au_roots_get(au_source only)
@@ -207,6 +216,7 @@ static const struct {
 	bool (*walks)(const char *root, const char *dir);
 } dir_filters[] = {
 	{AU_SRC_OPENCODE, au_opencode_walks},
+	{AU_SRC_COPILOT, au_copilot_walks},
 };
 
 bool au_source_walks_dir(au_source src, const char *root, const char *dir)

@@ -1,8 +1,18 @@
 /*
- * GitHub Copilot CLI's logs: session-state/ (a directory per session with
- * its events.jsonl; older builds wrote session-state/<id>.jsonl) and the
- * older history-session-state/, under each directory of $COPILOT_HOME
- * (comma-separated, as the other tools' variables), else ~/.copilot.
+ * GitHub Copilot's logs, under each directory of $COPILOT_HOME
+ * (comma-separated, as the other tools' variables), else ~/.copilot:
+ * the CLI's session-state/ (a directory per session with its
+ * events.jsonl; older builds wrote session-state/<id>.jsonl) and the older
+ * history-session-state/; and the OpenTelemetry file export, every .jsonl
+ * below otel/, plus the one file $COPILOT_OTEL_FILE_EXPORTER_PATH names (wherever it is).
+ *
+ * That file is the one root that is not a directory. The scan and the
+ * watcher walk directories, so its directory is the root, with a
+ * directory filter (au_copilot_walks) that keeps them out of everything
+ * below it except the way down to another tool's root that may appear
+ * later, and a file rule that takes only that file from it. sources.c
+ * lists that root after every other tool's, so a path inside another
+ * root is always that root's.
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -10,22 +20,118 @@
 
 #include "sources.h"
 
-extern const au_parser_ops au_parser_copilot; /* parsers/copilot.c */
+extern const au_parser_ops au_parser_copilot;      /* parsers/copilot.c */
+extern const au_parser_ops au_parser_copilot_otel; /* parsers/copilot_otel.c */
 
-void au_copilot_roots(GArray *a)
+/* Also used by sources.c's tables. */
+void au_copilot_file_root(GArray *a);
+bool au_copilot_walks(const char *root, const char *dir);
+
+#define OTEL_FILE_VAR "COPILOT_OTEL_FILE_EXPORTER_PATH"
+
+/* The Copilot directories; *origin says where they came from. */
+static GPtrArray *copilot_dirs(const char **origin)
 {
 	GPtrArray *dirs = au_env_dirs("COPILOT_HOME");
-	const char *origin = dirs ? "$COPILOT_HOME" : "default";
+	*origin = dirs ? "$COPILOT_HOME" : "default";
 	if (!dirs) {
 		dirs = g_ptr_array_new_with_free_func(free);
 		g_ptr_array_add(dirs, xasprintf("%s/.copilot", au_home_dir()));
 	}
+	return dirs;
+}
+
+void au_copilot_roots(GArray *a)
+{
+	const char *origin;
+	GPtrArray *dirs = copilot_dirs(&origin);
 	for (guint i = 0; i < dirs->len; i++) {
 		const char *dir = dirs->pdata[i];
 		au_add_root(a, AU_SRC_COPILOT, xasprintf("%s/session-state", dir), origin);
 		au_add_root(a, AU_SRC_COPILOT, xasprintf("%s/history-session-state", dir), origin);
 	}
+	for (guint i = 0; i < dirs->len; i++)
+		au_add_root(a, AU_SRC_COPILOT, xasprintf("%s/otel", (char *)dirs->pdata[i]), origin);
 	g_ptr_array_free(dirs, TRUE);
+}
+
+/* Whether path is dir or below it. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/'));
+}
+
+/* $COPILOT_OTEL_FILE_EXPORTER_PATH, ~ expanded and without "//", "." or
+ * ".." (symlinks are not resolved), or NULL when unset or not absolute
+ * (it is relative to a Copilot process's directory, unknown here). */
+static char *otel_file(void)
+{
+	const char *env = getenv(OTEL_FILE_VAR);
+	if (!env || !*env)
+		return NULL;
+	char *path = au_expand_home(env);
+	char *canon = path[0] == '/' ? g_canonicalize_filename(path, "/") : NULL;
+	free(path);
+	if (!canon)
+		return NULL;
+	char *out = xstrdup(canon);
+	g_free(canon);
+	return out;
+}
+
+/* The directory the exporter's file needs as a root of its own, or NULL
+ * when there is no such file or it is inside a root walked anyway. */
+static char *otel_file_dir(void)
+{
+	char *file = otel_file();
+	if (!file)
+		return NULL;
+	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
+	au_copilot_roots(a);
+	bool inside = false;
+	for (guint i = 0; i < a->len; i++) {
+		au_root *r = &g_array_index(a, au_root, i);
+		inside = inside || under(file, r->dir);
+		free(r->dir);
+		free(r->origin);
+	}
+	g_array_free(a, TRUE);
+	char *dir = NULL;
+	if (!inside) {
+		char *d = g_path_get_dirname(file);
+		dir = xstrdup(d);
+		g_free(d);
+	}
+	free(file);
+	return dir;
+}
+
+void au_copilot_file_root(GArray *a)
+{
+	char *dir = otel_file_dir();
+	if (dir)
+		au_add_root(a, AU_SRC_COPILOT, dir, "$" OTEL_FILE_VAR);
+}
+
+bool au_copilot_walks(const char *root, const char *dir)
+{
+	if (strcmp(root, dir) == 0)
+		return true;
+	char *fdir = otel_file_dir();
+	bool mine = fdir && strcmp(root, fdir) == 0;
+	free(fdir);
+	if (!mine)
+		return true; /* the other roots are walked whole */
+	/* below the file's directory: only on the way to another root */
+	au_root *roots = au_roots_get(AU_SRC_NONE);
+	bool toward = false;
+	for (au_root *r = roots; r->dir && !toward; r++)
+		toward = strcmp(r->dir, dir) != 0 && under(r->dir, dir);
+	au_roots_free(roots);
+	return toward;
 }
 
 /* Whether the directory holding the file at path is named dir. */
@@ -37,8 +143,31 @@ static bool parent_is(const char *path, const char *dir)
 	       memcmp(slash - n, dir, n) == 0;
 }
 
+/* Whether path is inside one of the otel/ directories. */
+static bool in_otel_dir(const char *path)
+{
+	if (!strstr(path, "/otel/"))
+		return false; /* the common case, decided without a look at the environment */
+	const char *origin;
+	GPtrArray *dirs = copilot_dirs(&origin);
+	bool in = false;
+	for (guint i = 0; i < dirs->len && !in; i++) {
+		char *otel = xasprintf("%s/otel", (char *)dirs->pdata[i]);
+		in = under(path, otel) && strcmp(path, otel) != 0;
+		free(otel);
+	}
+	g_ptr_array_free(dirs, TRUE);
+	return in;
+}
+
 const au_parser_ops *au_copilot_file(const char *path, const char *name)
 {
+	/* the exporter's file wherever it is; *.jsonl below otel/ */
+	char *file = otel_file();
+	bool exported = file && strcmp(path, file) == 0;
+	free(file);
+	if (exported || (au_ends_with(name, ".jsonl") && in_otel_dir(path)))
+		return &au_parser_copilot_otel;
 	/* a session's events.jsonl (its other files are not usage logs), or
 	 * an older build's flat <id>.jsonl right in the root */
 	if (strcmp(name, "events.jsonl") == 0)
