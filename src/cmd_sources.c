@@ -60,9 +60,10 @@ static const source_caps caps[] = {
 	 {EXACT, EXACT, EXACT, EXACT, EXACT, EXACT, EXACT, EXACT},
 	 "OpenCode's own per-message cost is kept beside ours (toolCost; 0 for subscription providers)"},
 	{AU_SRC_COPILOT, "Copilot CLI", "COPILOT_HOME",
-	 {EXACT, EXACT, EXACT, EXACT, EXACT, EST, EXACT, NA},
-	 "counted per session and model when a session ends (its model metrics), nothing while it runs; "
-	 "reasoning when the log names it"},
+	 {EXACT, EXACT, EXACT, EXACT, EXACT, EST, EST, EST},
+	 "counted per session and model when a session ends (its model metrics), nothing while it runs; with "
+	 "Copilot's OpenTelemetry file export on, each request counts when it ends and such a session counts "
+	 "from the export alone (which names no project); reasoning when the log names it"},
 	{AU_SRC_VSCODE, "VS Code Copilot Chat", NULL,
 	 {EXACT, EXACT, NA, NA, NA, EST, EXACT, EXACT},
 	 "chat sessions record prompt and completion tokens only; no cache split"},
@@ -74,6 +75,15 @@ static const source_caps caps[] = {
 	 {NA, NA, NA, NA, NA, NA, NA, NA},
 	 "no local per-request token record exists (its conversations are stored encrypted): detected only"},
 };
+
+/* What a root is to the user: a directory, or for a root made for one
+ * file a variable names (Copilot's OpenTelemetry export), that file. */
+static const char *root_shown(const au_root *r)
+{
+	static const char file_var[] = "COPILOT_OTEL_FILE_EXPORTER_PATH";
+	const char *v = getenv(file_var);
+	return r->origin[0] == '$' && strcmp(r->origin + 1, file_var) == 0 && v && *v ? v : r->dir;
+}
 
 static const char *cap_name(cap c)
 {
@@ -323,7 +333,7 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 		}
 		for (guint k = 0; k < si->roots->len; k++) {
 			const au_root *r = &g_array_index(si->roots, au_root, k);
-			char *p = tilde(r->dir);
+			char *p = tilde(root_shown(r));
 			printf("  %-9s %s%s", k == 0 ? name : "", p, si->exists[k] ? "" : " (missing)");
 			if (k == 0 && si->c->env)
 				printf("  [$%s%s]", si->c->env, r->origin[0] == '$' ? " is set" : "");
@@ -364,7 +374,7 @@ static void print_json(source_info *infos)
 		for (guint k = 0; k < si->roots->len; k++) {
 			const au_root *r = &g_array_index(si->roots, au_root, k);
 			printf("%s{\"path\":", k ? "," : "");
-			au_json_str(stdout, r->dir);
+			au_json_str(stdout, root_shown(r));
 			printf(",\"exists\":%s,\"origin\":", si->exists[k] ? "true" : "false");
 			au_json_str(stdout, r->origin);
 			printf("}");

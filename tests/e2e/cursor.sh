@@ -90,7 +90,7 @@ has "$O/sources" "state.vscdb: 5 of 7 AI replies carry token counts; 2 have none
 has "$O/sources" "1 message(s) with counts but no time were not counted"
 run sources_json sources --json
 has "$O/sources_json" '"source":"cursor","tool":"Cursor","detected":true'
-has "$O/sources_json" '"capabilities":{"input":"exact","output":"exact","cacheRead":"exact","cacheWrite":"exact","reasoning":"not available","cost":"estimated","project":"not available","live":"not available"}'
+has "$O/sources_json" '"capabilities":{"input":"exact","output":"exact","cacheRead":"exact","cacheWrite":"exact","reasoning":"not available","cost":"exact","project":"not available","live":"not available"}'
 has "$O/sources_json" '"source":"windsurf","tool":"Windsurf","detected":false'
 
 # ---- the dashboard: the account's usage export ----

@@ -12,7 +12,8 @@
 #
 # Each command runs twice on one store: cold, then warm (nothing new), and
 # both runs must print the same thing, so a re-scan can never double count.
-# AU_UPDATE_GOLDEN=1 rewrites the expected files (review the diff by hand).
+# AU_UPDATE_GOLDEN=1 rewrites the expected files (review the diff by hand);
+# AU_GOLDEN_ONLY="set1 set2" runs (or rewrites) only those sets.
 set -euo pipefail
 bin=$1 fixtures=$2 check_truth=${3:-}
 tmp=$(mktemp -d)
@@ -22,6 +23,9 @@ fail=0 ran=0
 for set in "$fixtures"/rules/* "$fixtures"/demo; do
 	[ -f "$set/commands" ] || continue
 	name=$(basename "$set")
+	if [ -n "${AU_GOLDEN_ONLY:-}" ] && [[ " $AU_GOLDEN_ONLY " != *" $name "* ]]; then
+		continue
+	fi
 	home=$set/home
 	[ -d "$home" ] || home=$set
 	home=$(cd "$home" && pwd)

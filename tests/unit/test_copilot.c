@@ -270,14 +270,15 @@ static void test_sources(void)
 	CHECK_STR(roots[0].dir, "/h/.copilot/session-state");
 	CHECK_STR(roots[0].origin, "default");
 	CHECK_STR(roots[1].dir, "/h/.copilot/history-session-state");
-	CHECK(roots[2].dir == NULL);
+	CHECK_STR(roots[2].dir, "/h/.copilot/otel"); /* the OpenTelemetry export (test_copilot_otel.c) */
+	CHECK(roots[3].dir == NULL);
 	au_roots_free(roots);
 	setenv("COPILOT_HOME", "/x/cp, ~/cp2", 1);
 	roots = au_roots_get(AU_SRC_COPILOT);
 	CHECK_STR(roots[0].dir, "/x/cp/session-state");
 	CHECK_STR(roots[0].origin, "$COPILOT_HOME");
 	CHECK_STR(roots[2].dir, "/h/cp2/session-state");
-	CHECK(roots[4].dir == NULL);
+	CHECK(roots[6].dir == NULL); /* and each one's otel/ */
 	au_roots_free(roots);
 	unsetenv("COPILOT_HOME");
 }
