@@ -49,8 +49,9 @@ enum {
 static const char *const re_source[RE_COUNT] = {
 	[RE_PROVIDER] = "^.*/",
 	[RE_VENDOR] = "^(?:(?:us|eu|apac|au|ca|jp|us-gov|global)\\.)?(?:anthropic|openai)\\.",
-	[RE_SUFFIX] = "(?:-v\\d+:\\d+|@[^@]*|[-:]thinking|\\[[^\\]]*\\]|-latest"
-		      "|-20\\d\\d(?:[01]\\d[0-3]\\d|-[01]\\d-[0-3]\\d))$",
+	/* one pattern over two lines (parenthesized: not two array elements) */
+	[RE_SUFFIX] = ("(?:-v\\d+:\\d+|@[^@]*|[-:]thinking|\\[[^\\]]*\\]|-latest"
+		       "|-20\\d\\d(?:[01]\\d[0-3]\\d|-[01]\\d-[0-3]\\d))$"),
 	[RE_VERSION_DOT] = "(?<=\\d)\\.(?=\\d)",
 };
 

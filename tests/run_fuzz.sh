@@ -154,6 +154,21 @@ seed_codex_state() {
 		>"$dir/state-1"
 }
 
+# The billing APIs' response bodies the e2e test serves, each behind every
+# endpoint-selector byte fuzz_cloud.c reads first (hourly and paged too).
+seed_cloud() {
+	local dir=$1 i=0 body k
+	mkdir -p "$dir"
+	while IFS= read -r -d '' body; do
+		i=$((i + 1))
+		for k in 0 1 2 3 4 5 6 7 8 9 10 11 128 129 192; do
+			{ printf '%b' "\\0$(printf '%03o' $k)"; printf '%s' "$body"; } >"$dir/b-$i-$k"
+		done
+	done < <(awk '/\.json" <<.EOF.$/ {on = 1; body = ""; next}
+		on && /^EOF$/ {on = 0; printf "%s%c", body, 0; next}
+		on {body = body $0 "\n"}' "$src/tests/e2e/cloud.sh")
+}
+
 # Artifacts of an earlier run would read as this run's findings.
 rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
@@ -170,6 +185,7 @@ for t in "${targets[@]}"; do
 		;;
 	fuzz_util) seed_util "$dir" ;;
 	fuzz_pricing) seed_pricing "$dir" ;;
+	fuzz_cloud) seed_cloud "$dir" ;;
 	*) seed_logs "$dir" '*' ;; # a new target: every log is a fair start
 	esac
 	nseeds=$(find "$dir" -type f | wc -l)
