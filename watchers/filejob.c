@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -480,6 +481,14 @@ void au_filejob_run(au_filejob *j)
 		return;
 	}
 	j->bytes_total = size;
+	struct stat db;
+	if (p->storage == AU_STORAGE_SQLITE && stat(j->path, &db) == 0 && db.st_size < 512) {
+		/* A database being created: opening it now would only find no
+		 * tables, and our read lock could fail its creator's switch to
+		 * WAL. Its next change brings it back here. */
+		j->outcome = AU_JOB_UNCHANGED;
+		return;
+	}
 
 	const au_cursor *prev = j->prev;
 	bool fresh = true;
@@ -497,10 +506,13 @@ void au_filejob_run(au_filejob *j)
 		else if (p->storage != AU_STORAGE_JSONL)
 			fresh = true; /* documents are read whole */
 		else if (same_file && size >= prev->offset && size >= prev->fp_len &&
-			 fingerprint(fd, prev->fp_len, &fp) == 0 && fp == prev->fp)
+			 fingerprint(fd, prev->fp_len, &fp) == 0 && fp == prev->fp &&
+			 (prev->state || !p->load))
 			fresh = false; /* appended to: resume */
 		else
-			j->reread = true; /* truncated, replaced or rewritten */
+			/* truncated, replaced or rewritten; or read before by a
+			 * version of the parser that kept no state to resume with */
+			j->reread = true;
 	}
 	j->outcome = AU_JOB_READ;
 
@@ -525,6 +537,20 @@ void au_filejob_run(au_filejob *j)
 	c->ino = ino;
 	c->size = size;
 	c->mtime_ns = mtime;
+	if (p->storage != AU_STORAGE_JSONL) {
+		/*
+		 * A document or database changed in the last moments may change
+		 * again within the same tick of the file system's clock, to the
+		 * same size (a row updated in place): its size and time would
+		 * then say "unchanged" although this read missed the change.
+		 * Such a racy version is not trusted: the next look reads again.
+		 */
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		int64_t now_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+		if (now_ns - mtime < INT64_C(2000000000))
+			c->mtime_ns = -1;
+	}
 	c->fp_len = 0;
 	c->fp = au_hash64("", 0);
 	if (fd >= 0) {

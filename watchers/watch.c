@@ -146,27 +146,42 @@ static void add_tree(au_watch *w, const char *dir, au_source src, int depth)
 static void ensure_root(au_watch *w, const au_root *r)
 {
 	struct stat sb;
-	if (stat(r->dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		add_tree(w, r->dir, r->source, 0);
-		return;
-	}
-	char *dir = g_strdup(r->dir);
-	for (;;) {
-		char *slash = strrchr(dir, '/');
-		if (!slash)
-			break;
-		if (slash == dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			add_dir(w, dir);
-			break;
+	/* A step towards the root made between our stat() and the watch
+	 * taking hold sends no event to anyone: once the ancestor is
+	 * watched, look again, one level deeper each time. */
+	for (int depth = 0; depth < 64; depth++) {
+		if (stat(r->dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			add_tree(w, r->dir, r->source, 0);
+			return;
 		}
-		if (slash == dir)
-			break;
+		char *dir = g_strdup(r->dir);
+		bool watched = false;
+		for (;;) {
+			char *slash = strrchr(dir, '/');
+			if (!slash)
+				break;
+			if (slash == dir)
+				slash[1] = '\0';
+			else
+				*slash = '\0';
+			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+				watched = add_dir(w, dir);
+				break;
+			}
+			if (slash == dir)
+				break;
+		}
+		/* the next component below the watched ancestor, if it appeared */
+		size_t n = strlen(dir);
+		const char *next = r->dir + n + (n > 1);
+		const char *end = strchr(next, '/');
+		char *child = watched && *next ? g_strndup(r->dir, end ? (size_t)(end - r->dir) : strlen(r->dir)) : NULL;
+		bool appeared = child && stat(child, &sb) == 0 && S_ISDIR(sb.st_mode);
+		g_free(child);
+		g_free(dir);
+		if (!appeared)
+			return;
 	}
-	g_free(dir);
 }
 
 static void ensure_roots(au_watch *w)

@@ -151,7 +151,8 @@ expect "1300 2000 11" "a resumed session's shutdown"
 # (a streaming response), then another row: read through the database's WAL
 O=$H/.local/share/opencode
 mkdir -p "$O"
-oc() { sqlite3 "$O/opencode.db" "$@"; }
+# a writer waits for readers, as OpenCode's does (a busy timeout)
+oc() { sqlite3 -cmd ".timeout 5000" "$O/opencode.db" "$@"; }
 oc "PRAGMA journal_mode=WAL; CREATE TABLE message(id text PRIMARY KEY, session_id text NOT NULL, time_created integer NOT NULL, time_updated integer NOT NULL, data text NOT NULL);" >/dev/null
 od() { # input out cache_read [completed]
 	printf '{"role":"assistant","time":{"created":1767000000000%s},"modelID":"claude-sonnet-4-5","providerID":"anthropic","path":{"cwd":"/w/oc"},"cost":0.01,"tokens":{"input":%s,"output":%s,"reasoning":0,"cache":{"read":%s,"write":0}}}' "${4:+,\"completed\":1767000009000}" "$1" "$2" "$3"
