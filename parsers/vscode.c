@@ -26,8 +26,8 @@
  *  - a line that does not parse, or a session beyond the caps below: the
  *    log cannot be replayed past it (a lost mutation shifts every later
  *    index onto the wrong request; VS Code cannot load such a log either),
- *    so everything counted from the file is withdrawn and the rest of it
- *    ignored, until VS Code rewrites it (then it is read again from 0).
+ *    so the rest of it is ignored until VS Code rewrites it (then it is
+ *    read again from 0); what the lines before it counted stays counted.
  *
  * VS Code also rewrites the log as a fresh snapshot every 1024 entries: a
  * rewritten file is read from its start with a fresh state.
@@ -735,12 +735,8 @@ static void reset(vscode_state *st, bool broken)
 }
 
 /* The log cannot be replayed past this line: nothing of it counts. */
-static void give_up(vscode_state *st, au_emit_fn emit, void *ctx)
+static void give_up(vscode_state *st)
 {
-	int r = 0;
-	for (uint32_t k = 0; k < st->nkeys && r >= 0; k++)
-		if (st->key[k].has_stored)
-			r = send(st, st->key[k].id, &st->key[k].stored, true, emit, ctx);
 	reset(st, true);
 }
 
@@ -811,12 +807,12 @@ static int vscode_parse_line(void *vs, const char *line, size_t len, au_emit_fn 
 	else
 		r = apply_entry(st, d, err);
 	if (r < 0) {
-		give_up(st, emit, ctx);
+		give_up(st);
 		if (err) {
 			size_t n = strnlen(err->msg, sizeof(err->msg));
 			snprintf(err->msg + n, sizeof(err->msg) - n,
-				 "; the chat log cannot be replayed past this line: "
-				 "none of it counts until VS Code rewrites it");
+				 "; the chat log cannot be replayed past this line: what it "
+				 "counted before stays, the rest waits until VS Code rewrites it");
 		}
 		return r;
 	}
