@@ -3,7 +3,7 @@
 # lines written in pieces, new project folders, truncation, replacement by
 # rename, deletion, a restart, a second watcher, SIGTERM, a forced queue
 # overflow and a forced watch limit; a Copilot session log tailed and an
-# OpenCode database updated in place. After each step the store's totals
+# OpenCode database updated in place; a VS Code chat log tailed. After each step the store's totals
 # must equal the expected values exactly.
 set -uo pipefail
 : "${AIUSAGE:?}"
@@ -164,6 +164,27 @@ oc "UPDATE message SET data='$(od 5 40 300 done)' WHERE id='msg_1'"
 expect "1340 2300 12" "the OpenCode row filled in place"
 oc "INSERT INTO message VALUES('msg_2','ses_1',1767000060000,1767000060000,'$(od 5 7 0 done)')"
 expect "1347 2300 13" "a second OpenCode row"
+
+# 14. VS Code Copilot Chat: the mutation log is tailed through the store:
+# tokens set in later lines, a request undone (still billed), counts deleted
+# from a request still there (withdrawn)
+V=$H/.config/Code/User/workspaceStorage/0f0f0f0f/chatSessions
+mkdir -p "$V"
+printf '{"folder":"file:///w/vs"}' >"$V/../workspace.json"
+L=$V/6b1c0000-0000-4000-8000-000000000001.jsonl
+rq() { printf '{"requestId":"%s","timestamp":1777626001000,"modelId":"copilot/gpt-4.1","message":{"text":"q"},"response":[]}' "$1"; }
+printf '{"kind":0,"v":{"version":3,"sessionId":"6b1c","requests":[%s]}}\n' "$(rq r1)" >"$L"
+sleep 0.3
+expect "1347 2300 13" "a VS Code request without counts yet"
+printf '{"kind":1,"k":["requests",0,"promptTokens"],"v":100}\n{"kind":1,"k":["requests",0,"completionTokens"],"v":30}\n' >>"$L"
+expect "1377 2300 14" "VS Code counts set in place"
+printf '{"kind":2,"k":["requests"],"v":[%s]}\n{"kind":1,"k":["requests",1,"completionTokens"],"v":8}\n' "$(rq r2)" >>"$L"
+expect "1385 2300 15" "a second VS Code request"
+printf '{"kind":2,"k":["requests"],"i":1,"v":[]}\n' >>"$L" # r2 undone: billed, stays
+sleep 0.3
+expect "1385 2300 15" "an undone VS Code request"
+printf '{"kind":3,"k":["requests",0,"completionTokens"]}\n{"kind":3,"k":["requests",0,"promptTokens"]}\n' >>"$L"
+expect "1355 2300 14" "VS Code counts deleted from a request (withdrawn)"
 stop
 
 echo "watch: $pass passed, $fail failed"
