@@ -2,9 +2,9 @@
 # The watcher against real files in a private HOME: roots that appear later,
 # lines written in pieces, new project folders, truncation, replacement by
 # rename, deletion, a restart, a second watcher, SIGTERM, a forced queue
-# overflow and a forced watch limit; a Copilot session log tailed and an
-# OpenCode database updated in place; a VS Code chat log tailed. After each step the store's totals
-# must equal the expected values exactly.
+# overflow and a forced watch limit; a Copilot session log and a VS Code
+# chat log tailed, an OpenCode database updated in place. After each step
+# the store's totals must equal the expected values exactly.
 set -uo pipefail
 : "${AIUSAGE:?}"
 t=$(mktemp -d)
