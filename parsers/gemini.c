@@ -157,7 +157,7 @@ static bool gemini_candidate(const char *line, size_t len)
 	       au_memmem(line, len, "\"directories\"", 13);
 }
 
-static int gemini_parse_line(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
+static int gemini_parse_line(void *vs, const char *line, size_t len, au_emit_fn emit, void *ctx, au_err *err)
 {
 	gemini_state *st = vs;
 	js_doc *d = js_thread_doc();
@@ -166,21 +166,36 @@ static int gemini_parse_line(void *vs, const char *line, size_t len, au_event *e
 		return r;
 	if (js_typeof(d, 0) != JS_OBJECT)
 		return 0;
-	/*
-	 * A rewind drops messages from the conversation, not from the bill:
+	/* A rewind drops messages from the conversation, not from the bill:
 	 * the responses it removes were sent and paid for, so they stay
-	 * counted. A $set of "messages" is a checkpoint of messages that were
-	 * each appended on their own line before (same ids, same tokens).
-	 */
+	 * counted. */
 	if (js_get(d, 0, "$rewindTo") >= 0)
 		return 0;
+	au_event ev;
 	int set = js_get_obj(d, 0, "$set");
 	if (set >= 0) {
 		take_metadata(st, d, set);
+		/* A checkpoint of the conversation: its messages were each
+		 * appended on their own line before (same ids, same tokens),
+		 * unless this is where they were written first (a session
+		 * carried over whole): either way each counts once, by id. */
+		int msgs = js_get(d, set, "messages");
+		if (js_typeof(d, msgs) != JS_ARRAY)
+			return 0;
+		for (uint32_t m = (uint32_t)msgs + 1; m < d->toks[msgs].next; m = d->toks[m].next) {
+			au_err merr;
+			if (js_typeof(d, (int)m) == JS_OBJECT && gemini_message(st, d, (int)m, -1, &ev, &merr) == 1 &&
+			    (r = emit(ctx, &ev)) < 0)
+				return au_fail(err, -r, "stopped by the caller");
+		}
 		return 0;
 	}
-	if (js_typeof(d, js_get(d, 0, "id")) == JS_STRING)
-		return gemini_message(st, d, 0, -1, ev, err);
+	if (js_typeof(d, js_get(d, 0, "id")) == JS_STRING) {
+		r = gemini_message(st, d, 0, -1, &ev, err);
+		if (r == 1 && (r = emit(ctx, &ev)) < 0)
+			return au_fail(err, -r, "stopped by the caller");
+		return r < 0 ? r : 0;
+	}
 	if (js_typeof(d, js_get(d, 0, "sessionId")) == JS_STRING)
 		take_metadata(st, d, 0); /* the header line */
 	return 0;
@@ -273,7 +288,7 @@ const au_parser_ops au_parser_gemini = {
 	.state_size = sizeof(gemini_state),
 	.init = gemini_init,
 	.candidate = gemini_candidate,
-	.parse_line = gemini_parse_line,
+	.parse_line_emit = gemini_parse_line,
 	.save = gemini_save,
 	.load = gemini_load,
 };
