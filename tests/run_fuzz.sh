@@ -91,6 +91,16 @@ seed_logs() { # dir, find -path pattern
 	done < <(find "$src/fixtures" -type f -name '*.jsonl' -path "$pattern" -print0 | sort -z)
 }
 
+# Whole JSON documents (the legacy shapes read whole).
+seed_docs() { # dir, find -path pattern
+	local dir=$1 pattern=$2 i=0 f
+	mkdir -p "$dir"
+	while IFS= read -r -d '' f; do
+		i=$((i + 1))
+		cp "$f" "$dir/doc-$i"
+	done < <(find "$src/fixtures" -type f -name '*.json' -path "$pattern" -not -path '*/expected/*' -print0 | sort -z)
+}
+
 seed_util() {
 	local dir=$1 i=0 ts
 	mkdir -p "$dir"
@@ -186,6 +196,8 @@ for t in "${targets[@]}"; do
 	fuzz_util) seed_util "$dir" ;;
 	fuzz_pricing) seed_pricing "$dir" ;;
 	fuzz_cloud) seed_cloud "$dir" ;;
+	fuzz_vscode_json) seed_docs "$dir" '*/.config/Code/*' ;;
+	fuzz_gemini) seed_logs "$dir" '*/.gemini/*'; seed_docs "$dir" '*/.gemini/*' ;;
 	*) seed_logs "$dir" '*' ;; # a new target: every log is a fair start
 	esac
 	nseeds=$(find "$dir" -type f | wc -l)
