@@ -16,14 +16,8 @@
 #include <string.h>
 
 #include "cloud.h"
+#include "require.h"
 
-#define REQUIRE(cond)                                                                            \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                 \
-		}                                                                                \
-	} while (0)
 
 /* The n-th endpoint over all providers, checks last; NULL past the end. */
 static const au_cloud_endpoint *endpoint_at(size_t n)

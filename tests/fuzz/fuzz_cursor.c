@@ -19,14 +19,8 @@
 
 #include "cursor.h"
 #include "parser.h"
+#include "require.h"
 
-#define REQUIRE(cond)                                                                            \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                 \
-		}                                                                                \
-	} while (0)
 
 static bool terminated(const char *s, size_t cap)
 {

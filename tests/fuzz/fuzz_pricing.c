@@ -15,14 +15,8 @@
 #include <string.h>
 
 #include "pricing.h"
+#include "require.h"
 
-#define REQUIRE(cond)                                                                            \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                 \
-		}                                                                                \
-	} while (0)
 
 static au_pricing *pricing;
 

@@ -19,14 +19,8 @@
 #include <glib.h>
 
 #include "util.h"
+#include "require.h"
 
-#define REQUIRE(cond)                                                                            \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                 \
-		}                                                                                \
-	} while (0)
 
 /* ---- au_parse_iso8601_ms ------------------------------------------- */
 

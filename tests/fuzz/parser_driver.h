@@ -16,14 +16,8 @@
 #include <string.h>
 
 #include "parser.h"
+#include "require.h"
 
-#define REQUIRE(cond)                                                                            \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-			abort();                                                                 \
-		}                                                                                \
-	} while (0)
 
 static void check_event(const au_event *ev);
 

@@ -479,15 +479,7 @@ static void put_file(const char *rel, const char *text, const char *mode)
 
 static au_scan_stats scan(au_store *s)
 {
-	au_scan_stats st;
-	au_err err;
-	au_scan_opts o = {.only = AU_SRC_GEMINI, .threads = 1};
-	au_scan_stats_init(&st);
-	int r = au_scan(s, prices, &o, &st, &err);
-	if (r < 0)
-		fprintf(stderr, "scan failed: %s\n", err.msg);
-	CHECK_INT(r, 0);
-	return st;
+	return scan_checked(s, prices, AU_SRC_GEMINI);
 }
 
 static void check_agg(au_store *s)

@@ -313,15 +313,7 @@ static au_pricing *prices;
 
 static au_scan_stats scan(au_store *s)
 {
-	au_scan_stats st;
-	au_err err;
-	au_scan_opts o = {.only = AU_SRC_OPENCODE, .threads = 1};
-	au_scan_stats_init(&st);
-	int r = au_scan(s, prices, &o, &st, &err);
-	if (r < 0)
-		fprintf(stderr, "scan failed: %s\n", err.msg);
-	CHECK_INT(r, 0);
-	return st;
+	return scan_checked(s, prices, AU_SRC_OPENCODE);
 }
 
 static void exec(sqlite3 *db, const char *sql)

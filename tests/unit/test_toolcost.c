@@ -355,14 +355,7 @@ static void write_msg(const char *path, const char *text)
 
 static void scan(au_store *s)
 {
-	au_scan_stats st;
-	au_err err;
-	au_scan_opts o = {.only = AU_SRC_OPENCODE, .threads = 1};
-	au_scan_stats_init(&st);
-	int r = au_scan(s, prices, &o, &st, &err);
-	if (r < 0)
-		fprintf(stderr, "scan failed: %s\n", err.msg);
-	CHECK_INT(r, 0);
+	au_scan_stats st = scan_checked(s, prices, AU_SRC_OPENCODE);
 	au_scan_stats_release(&st);
 }
 
