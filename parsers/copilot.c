@@ -93,11 +93,13 @@ static bool shadowed(const js_doc *d, int obj, uint32_t k, const char *name)
 
 static void context_from(const js_doc *d, int data, copilot_state *rp)
 {
-	char sid[AU_ID_MAX];
+	/* zeroed: the state is saved and compared byte for byte, so nothing
+	 * after a string's end may be left over from anything */
+	char sid[AU_ID_MAX] = {0};
 	if (js_get_str(d, data, "sessionId", sid, sizeof(sid)) > 0)
 		memcpy(rp->session, sid, sizeof(sid));
 	int ctx = js_get_obj(d, data, "context");
-	char cwd[AU_PATH_MAX];
+	char cwd[AU_PATH_MAX] = {0};
 	/* cwd first (the report finds the repository above it itself); with
 	 * neither, the cwd an earlier start or resume gave stays */
 	if (js_get_str(d, ctx, "cwd", cwd, sizeof(cwd)) > 0 || js_get_str(d, ctx, "gitRoot", cwd, sizeof(cwd)) > 0)
