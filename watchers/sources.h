@@ -79,4 +79,9 @@ void au_windsurf_roots(GArray *a);
 const au_parser_ops *au_windsurf_file(const char *path, const char *name);
 char *au_windsurf_plan_name(const char *root);
 
+/* The file $COPILOT_OTEL_FILE_EXPORTER_PATH names (~ expanded, made
+ * canonical; malloc'd), or NULL when unset or relative. Its directory is
+ * a root of its own, where only that file is read. */
+char *au_copilot_otel_file(void);
+
 #endif

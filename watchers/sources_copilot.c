@@ -67,7 +67,7 @@ static bool under(const char *path, const char *dir)
 /* $COPILOT_OTEL_FILE_EXPORTER_PATH, ~ expanded and without "//", "." or
  * ".." (symlinks are not resolved), or NULL when unset or not absolute
  * (it is relative to a Copilot process's directory, unknown here). */
-static char *otel_file(void)
+char *au_copilot_otel_file(void)
 {
 	const char *env = getenv(OTEL_FILE_VAR);
 	if (!env || !*env)
@@ -86,7 +86,7 @@ static char *otel_file(void)
  * when there is no such file or it is inside a root walked anyway. */
 static char *otel_file_dir(void)
 {
-	char *file = otel_file();
+	char *file = au_copilot_otel_file();
 	if (!file)
 		return NULL;
 	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
@@ -163,7 +163,7 @@ static bool in_otel_dir(const char *path)
 const au_parser_ops *au_copilot_file(const char *path, const char *name)
 {
 	/* the exporter's file wherever it is; *.jsonl below otel/ */
-	char *file = otel_file();
+	char *file = au_copilot_otel_file();
 	bool exported = file && strcmp(path, file) == 0;
 	free(file);
 	if (exported || (au_ends_with(name, ".jsonl") && in_otel_dir(path)))
