@@ -181,16 +181,11 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 	au_event *ev = &rd->scratch;
 	au_err perr = {{0}};
 	int r;
-	if (rd->p->parse_line_emit) {
-		rd->line_offset = offset;
+	rd->line_offset = offset;
+	if (rd->p->parse_line_emit) /* its events come through emit_event */
 		r = rd->p->parse_line_emit(rd->state, line, len, emit_event, rd, &perr);
-		if (r < 0) {
-			rd->j->malformed++;
-			warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
-		}
-		return;
-	}
-	r = rd->p->parse_line(rd->state, line, len, ev, &perr);
+	else
+		r = rd->p->parse_line(rd->state, line, len, ev, &perr);
 	if (r < 0) {
 		rd->j->malformed++;
 		warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
