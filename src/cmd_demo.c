@@ -92,9 +92,14 @@ int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
 	}
 	char *db = g_build_filename(tmp, "usage.db", NULL);
 	g_setenv("HOME", tmp, TRUE);
-	g_unsetenv("CLAUDE_CONFIG_DIR");
-	g_unsetenv("CODEX_HOME");
-	g_unsetenv("XDG_CONFIG_HOME");
+	/* every variable that would point a source at the user's own logs */
+	static const char *const own[] = {
+		"CLAUDE_CONFIG_DIR", "CODEX_HOME",        "COPILOT_HOME",        "COPILOT_OTEL_FILE_EXPORTER_PATH",
+		"CURSOR_CONFIG_DIR", "GEMINI_CLI_HOME",   "GEMINI_DATA_DIR",     "OPENCODE_DATA_DIR",
+		"WINDSURF_CONFIG_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
+		g_unsetenv(own[i]);
 	if (!o.json)
 		printf("Sample logs from %s, in a temporary HOME %s.\n"
 		       "These are the reports 'aiusage daily', 'aiusage projects' and 'aiusage models'\n"
