@@ -69,6 +69,15 @@ struct au_store {
 	"  DELETE FROM agg WHERE n = 0 AND bucket = OLD.ts / 900000 AND source = OLD.source"     \
 	"    AND model = OLD.model AND project = OLD.project AND session = OLD.session;"
 
+/* The triggers that keep agg in step with usage, as migration 4 made them
+ * (au_store_bulk_end makes them again: edit only together with a new
+ * migration). */
+#define AGG_DROP_TRIGGERS "DROP TRIGGER usage_ai; DROP TRIGGER usage_ad; DROP TRIGGER usage_au;"
+#define AGG_TRIGGERS_4                                                                            \
+	"CREATE TRIGGER usage_ai AFTER INSERT ON usage BEGIN" AGG_ADD_NEW_4 "END;"                   \
+	"CREATE TRIGGER usage_ad AFTER DELETE ON usage BEGIN" AGG_SUBTRACT_OLD_4 "END;"              \
+	"CREATE TRIGGER usage_au AFTER UPDATE ON usage BEGIN" AGG_SUBTRACT_OLD_4 AGG_ADD_NEW_4 "END;"
+
 /* Schema history: each entry moves user_version from i to i+1. Never edit a
  * shipped entry's SQL; append a new one. */
 static const char *const migrations[] = {
@@ -127,17 +136,8 @@ static const char *const migrations[] = {
 	"ALTER TABLE usage ADD COLUMN tool_cost INTEGER;"
 	"ALTER TABLE agg ADD COLUMN tool_cost INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE agg ADD COLUMN tool_costed INTEGER NOT NULL DEFAULT 0;"
-	"DROP TRIGGER usage_ai; DROP TRIGGER usage_ad; DROP TRIGGER usage_au;"
-	"CREATE TRIGGER usage_ai AFTER INSERT ON usage BEGIN"
-	AGG_ADD_NEW_4
-	"END;"
-	"CREATE TRIGGER usage_ad AFTER DELETE ON usage BEGIN"
-	AGG_SUBTRACT_OLD_4
-	"END;"
-	"CREATE TRIGGER usage_au AFTER UPDATE ON usage BEGIN"
-	AGG_SUBTRACT_OLD_4
-	AGG_ADD_NEW_4
-	"END;"
+	AGG_DROP_TRIGGERS
+	AGG_TRIGGERS_4
 	/* Cursor: local chat-message rows yield to `cursor sync`'s dashboard
 	 * events inside the synced span (bounds in meta), also when a later
 	 * scan reads them again. Made by cmd_cursor.c before migration 4. */
@@ -560,6 +560,34 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 	       : sqlite3_last_insert_rowid(s->db) != 0 ? AU_PUT_NEW
 							   : AU_PUT_REPLACED;
 	return 0;
+}
+
+bool au_store_is_empty(au_store *s)
+{
+	sqlite3_stmt *st;
+	bool empty = false;
+	if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM usage)", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		empty = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return empty;
+}
+
+int au_store_bulk_begin(au_store *s, au_err *err)
+{
+	return exec(s, AGG_DROP_TRIGGERS, err);
+}
+
+int au_store_bulk_end(au_store *s, au_err *err)
+{
+	/* what the triggers would have summed, row by row, in one pass */
+	return exec(s,
+		    "DELETE FROM agg;"
+		    "INSERT INTO agg SELECT ts / 900000, source, model, project, session, count(*), sum(input),"
+		    " sum(cc5m), sum(cc1h), sum(cache_read), sum(output), sum(reasoning), sum(coalesce(cost, 0)),"
+		    " sum(cost IS NULL), min(ts), max(ts), sum(coalesce(tool_cost, 0)), sum(tool_cost IS NOT NULL)"
+		    " FROM usage GROUP BY 1, 2, 3, 4, 5;" AGG_TRIGGERS_4,
+		    err);
 }
 
 int au_store_meta_get(au_store *s, const char *key, char **ret_value)

@@ -74,6 +74,17 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
  */
 int au_store_reprice(au_store *s, au_pricing *p, au_err *err);
 
+/*
+ * Loading many responses into an empty store (a first scan): inside a
+ * write transaction, au_store_bulk_begin stops agg's row-by-row upkeep
+ * and au_store_bulk_end rebuilds agg from usage in one pass and restores
+ * it, in the same transaction (so a rollback undoes both). Every commit
+ * must come after a bulk_end. About a fifth of a cold scan's time.
+ */
+bool au_store_is_empty(au_store *s);
+int au_store_bulk_begin(au_store *s, au_err *err);
+int au_store_bulk_end(au_store *s, au_err *err);
+
 int au_store_meta_get(au_store *s, const char *key, char **ret_value);
 int au_store_meta_set(au_store *s, const char *key, const char *value, au_err *err);
 

@@ -292,7 +292,7 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 
 	/* the write transaction starts with the first file that changed, so a
 	 * warm run with nothing new never takes the store's write lock */
-	bool in_tx = false;
+	bool in_tx = false, bulk = false;
 	r = 0;
 	for (guint i = 0; i < tasks->len; i++) {
 		task *t = &g_array_index(tasks, task, i);
@@ -309,6 +309,11 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 			if ((r = au_store_begin(s, err)) < 0)
 				goto done;
 			in_tx = true;
+			/* a first scan: agg is built once at each commit instead
+			 * of row by row */
+			bulk = au_store_is_empty(s);
+			if (bulk && (r = au_store_bulk_begin(s, err)) < 0)
+				goto done;
 		}
 		if (pool) {
 			for (; pushed < tasks->len && pushed < i + WINDOW; pushed++)
@@ -327,13 +332,14 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		if (r < 0)
 			goto done;
 		if (sc->batch_bytes >= BATCH_BYTES) {
-			if ((r = au_store_commit(s, err)) < 0 || (r = au_store_begin(s, err)) < 0)
+			if ((bulk && (r = au_store_bulk_end(s, err)) < 0) || (r = au_store_commit(s, err)) < 0 ||
+			    (r = au_store_begin(s, err)) < 0 || (bulk && (r = au_store_bulk_begin(s, err)) < 0))
 				goto done;
 			sc->batch_bytes = 0;
 		}
 		progress(sc, false);
 	}
-	if (in_tx)
+	if (in_tx && !(bulk && (r = au_store_bulk_end(s, err)) < 0))
 		r = au_store_commit(s, err);
 done:
 	if (r < 0)

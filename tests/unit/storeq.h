@@ -39,6 +39,28 @@ static inline au_scan_stats scan_checked(au_store *s, au_pricing *prices, au_sou
 	return st;
 }
 
+/*
+ * Holds agg to usage, row by row: every aggregate column (first_ts and
+ * last_ts aside: a replaced response may leave them wider) equals the sums
+ * of the responses in its bucket, and no row is missing on either side.
+ */
+#define AGG_OF_USAGE                                                                                   \
+	"SELECT ts / 900000, source, model, project, session, count(*), sum(input), sum(cc5m), sum(cc1h),"  \
+	" sum(cache_read), sum(output), sum(reasoning), sum(coalesce(cost, 0)), sum(cost IS NULL),"          \
+	" sum(coalesce(tool_cost, 0)), sum(tool_cost IS NOT NULL) FROM usage GROUP BY 1, 2, 3, 4, 5"
+#define AGG_ROWS                                                                                       \
+	"SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read, output,"         \
+	" reasoning, cost, unpriced, tool_cost, tool_costed FROM agg"
+static inline void check_agg_matches_usage(au_store *s)
+{
+	CHECK_INT(q(s, "SELECT count(*) FROM (" AGG_ROWS " EXCEPT " AGG_OF_USAGE ")"), 0);
+	CHECK_INT(q(s, "SELECT count(*) FROM (" AGG_OF_USAGE " EXCEPT " AGG_ROWS ")"), 0);
+	/* and the triggers that keep it so are in place */
+	CHECK_INT(q(s, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
+		       " ('usage_ai', 'usage_ad', 'usage_au')"),
+		  3);
+}
+
 static inline void rm_rf(const char *path)
 {
 	au_remove_tree(path);

@@ -34,31 +34,7 @@ static au_pricing *prices;
 /* The trigger-kept aggregate equals the usage rows, column by column. */
 static void check_agg(au_store *s)
 {
-	static const char *const sums[] = {"n", "input", "cc5m", "cc1h", "cache_read", "output", "reasoning"};
-	for (size_t i = 0; i < sizeof(sums) / sizeof(sums[0]); i++) {
-		char *a = g_strdup_printf("SELECT coalesce(sum(%s),0) FROM agg", sums[i]);
-		char *u = i == 0 ? g_strdup("SELECT count(*) FROM usage")
-				 : g_strdup_printf("SELECT coalesce(sum(%s),0) FROM usage", sums[i]);
-		int64_t va = q(s, a), vu = q(s, u);
-		if (va != vu)
-			fprintf(stderr, "agg.%s = %lld, usage = %lld\n", sums[i], (long long)va, (long long)vu);
-		CHECK_INT(va, vu);
-		g_free(a);
-		g_free(u);
-	}
-	CHECK_INT(q(s, "SELECT coalesce(sum(cost),0) FROM agg"), q(s, "SELECT coalesce(sum(cost),0) FROM usage"));
-	CHECK_INT(q(s, "SELECT coalesce(sum(unpriced),0) FROM agg"), q(s, "SELECT count(*) FROM usage WHERE cost IS NULL"));
-	CHECK_INT(q(s, "SELECT coalesce(sum(tool_cost),0) FROM agg"),
-		  q(s, "SELECT coalesce(sum(tool_cost),0) FROM usage"));
-	CHECK_INT(q(s, "SELECT coalesce(sum(tool_costed),0) FROM agg"), q(s, "SELECT count(tool_cost) FROM usage"));
-	/* and per aggregate row, not only in total */
-	CHECK_INT(q(s, "SELECT count(*) FROM agg a WHERE tool_cost IS NOT (SELECT coalesce(sum(u.tool_cost),0)"
-		       " FROM usage u WHERE u.ts / 900000 = a.bucket AND u.source = a.source AND u.model = a.model"
-		       " AND u.project = a.project AND u.session = a.session) OR tool_costed IS NOT"
-		       " (SELECT count(u.tool_cost) FROM usage u WHERE u.ts / 900000 = a.bucket"
-		       " AND u.source = a.source AND u.model = a.model AND u.project = a.project"
-		       " AND u.session = a.session)"),
-		  0);
+	check_agg_matches_usage(s);
 	CHECK_INT(q(s, "SELECT count(*) FROM agg WHERE n <= 0 OR tool_costed < 0 OR tool_costed > n"), 0);
 }
 
