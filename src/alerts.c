@@ -188,18 +188,7 @@ static int64_t quiet_until(ctx *c)
 
 static void log_alert(ctx *c, const char *what, const char *summary, const char *body)
 {
-	if (!c->log)
-		return;
-	char *flat = g_strdup(body);
-	for (char *p = flat; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	/* the summary's "aiusage: " would repeat the log line's own prefix */
-	if (g_str_has_prefix(summary, "aiusage: "))
-		summary += strlen("aiusage: ");
-	fprintf(c->log, "aiusage: alert %s: %s - %s\n", what, summary, flat);
-	fflush(c->log);
-	g_free(flat);
+	au_notify_log(c->log, what, summary, body);
 }
 
 static void period_state_free(period_state *p)
@@ -340,14 +329,10 @@ static int check_budget(ctx *c, const au_budget *b)
 		} else {
 			r = mark_sent(c, b->name, ps->period, target);
 			if (r == 0) {
-				if (au_notify(c->n, summary, body,
-					      target >= AU_LEVEL_OVER ? AU_URGENCY_CRITICAL : AU_URGENCY_NORMAL)) {
-					log_alert(c, "sent", summary, body);
-				} else {
-					char *what = xasprintf("not delivered (%s)", au_notifier_error(c->n));
-					log_alert(c, what, summary, body);
-					free(what);
-				}
+				/* logged as sent or not delivered by the notifier: at
+				 * once, or (the watcher's) when the server answers */
+				au_notify_alert(c->n, summary, body,
+						target >= AU_LEVEL_OVER ? AU_URGENCY_CRITICAL : AU_URGENCY_NORMAL, c->log);
 				last_sent = c->now;
 				free(last_period);
 				last_period = xstrdup(ps->period);

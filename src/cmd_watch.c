@@ -274,7 +274,9 @@ int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
 	guint s1 = g_unix_signal_add(SIGTERM, on_quit, &wr);
 	guint s2 = g_unix_signal_add(SIGINT, on_quit, &wr);
 	guint s3 = g_unix_signal_add(SIGHUP, on_reload, &wr);
-	wr.notifier = au_notifier_new();
+	/* notifications go out on a thread of their own: a hung notification
+	 * server must not stop the loop from reading */
+	wr.notifier = au_notifier_new_async();
 	load_config(&wr);
 	check_alerts(&wr); /* alerts held across a restart */
 	wr.db = db;
@@ -318,6 +320,8 @@ int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
 		g_source_remove(wr.idle_id);
 	g_main_loop_unref(wr.loop);
 out:
+	/* lets queued notifications go out for a moment (AU_NOTIFY_GRACE_S),
+	 * then leaves a stuck one behind */
 	au_notifier_free(wr.notifier);
 	au_config_free(wr.cfg);
 	au_watch_free(wr.w);

@@ -7,9 +7,11 @@
  *   <summary>\t<body>\turgency=<0|1|2 or none>
  *
  * with tabs, newlines and backslashes in the texts written as \t, \n, \\.
- * Usage: notify_server RECORD_FILE READY_FILE. READY_FILE is created once the
- * name is owned, so a test can wait for it; the server exits on SIGTERM,
- * SIGINT, or when it loses the name or the bus.
+ * Usage: notify_server [--hang] RECORD_FILE READY_FILE. READY_FILE is created
+ * once the name is owned, so a test can wait for it; the server exits on
+ * SIGTERM, SIGINT, or when it loses the name or the bus. With --hang it
+ * records each Notify and never answers it (a hung notification daemon: the
+ * caller waits for D-Bus's timeout); the other methods are still answered.
  */
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -45,6 +47,8 @@ static const char introspection[] =
 static const char *record_path, *ready_path;
 static GMainLoop *loop;
 static guint32 next_id = 1;
+static gboolean hang;
+static GPtrArray *unanswered; /* --hang: the Notify calls kept waiting */
 
 static void escape(GString *g, const char *s)
 {
@@ -96,7 +100,10 @@ static void on_call(GDBusConnection *conn, const gchar *sender, const gchar *pat
 		g_variant_get(params, "(&su&s&s&s^a&s@a{sv}i)", NULL, NULL, NULL, &summary, &body, NULL, &hints, NULL);
 		record(summary, body, hints);
 		g_variant_unref(hints);
-		g_dbus_method_invocation_return_value(inv, g_variant_new("(u)", next_id++));
+		if (hang)
+			g_ptr_array_add(unanswered, inv); /* owned, never returned */
+		else
+			g_dbus_method_invocation_return_value(inv, g_variant_new("(u)", next_id++));
 	} else {
 		g_dbus_method_invocation_return_dbus_error(inv, "org.freedesktop.DBus.Error.UnknownMethod", method);
 	}
@@ -137,12 +144,14 @@ static gboolean on_signal(gpointer data)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: notify_server RECORD_FILE READY_FILE\n");
+	hang = argc == 4 && g_strcmp0(argv[1], "--hang") == 0;
+	if (argc != 3 && !hang) {
+		fprintf(stderr, "usage: notify_server [--hang] RECORD_FILE READY_FILE\n");
 		return 2;
 	}
-	record_path = argv[1];
-	ready_path = argv[2];
+	record_path = argv[argc - 2];
+	ready_path = argv[argc - 1];
+	unanswered = g_ptr_array_new_with_free_func(g_object_unref);
 	GDBusNodeInfo *info = g_dbus_node_info_new_for_xml(introspection, NULL);
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, NULL);
@@ -153,5 +162,6 @@ int main(int argc, char **argv)
 	g_bus_unown_name(owner);
 	g_main_loop_unref(loop);
 	g_dbus_node_info_unref(info);
+	g_ptr_array_free(unanswered, TRUE);
 	return 0;
 }

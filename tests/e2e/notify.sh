@@ -4,7 +4,8 @@
 # on it and records every notification, and `aiusage budget --check-alerts`
 # (the watcher's alert check, run once) sends through the real libnotify.
 # Asserted: the recorded text and urgency, no repeat, escalation, a cooldown
-# hold, and with no session bus at all: the alert in the log and exit 0.
+# hold, a hung server (notify_server --hang) waited for 5 s only, and with no
+# session bus at all: the alert in the log and exit 0.
 # Then the commands around budgets: budget (table, JSON), config, status
 # (with a running watcher) and service install/status/uninstall (with no
 # systemd user manager reachable, so the real one is never touched).
@@ -86,6 +87,36 @@ on_bus() {
 	run "$bus" "$AIUSAGE" budget --check-alerts 2>"$t/err"
 	[ "$(rec_lines)" = 2 ] && ok || bad "held alert sent within the cooldown"
 	hasnt "$t/err" "alert held" "a hold is logged once"
+
+	# 5. a hung server takes the call and never answers: check-alerts waits
+	#    5 s for it (not D-Bus's 25 s), logs the alert as not delivered
+	#    (it still counts as sent) and exits 0
+	kill "$server"
+	wait "$server"
+	rm -f "$t/ready"
+	"$AU_NOTIFY_SERVER" --hang "$t/rec" "$t/ready" 2>"$t/server.err" &
+	server=$!
+	for _ in $(seq 100); do [ -e "$t/ready" ] && break; sleep 0.05; done
+	[ -e "$t/ready" ] && ok || bad "notify_server --hang did not take the name: $(cat "$t/server.err")"
+	printf '[budget hung]\nperiod = day\nlimit = 2\n' >>"$H/.config/aiusage/config.ini"
+	line m3 40000 # $1.65 of $2.00
+	# not through run(): $! must be aiusage itself
+	env -i PATH="$PATH" HOME="$H" TZ=UTC LANG=C.UTF-8 "$bus" "$AIUSAGE" budget --check-alerts 2>"$t/err" &
+	cpid=$!
+	for _ in $(seq 300); do
+		kill -0 "$cpid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$cpid" 2>/dev/null; then
+		bad "check-alerts still waits for a hung server after 15 s"
+		kill -KILL "$cpid"
+	fi
+	wait "$cpid"
+	[ $? = 0 ] && ok || bad "hung server: exit code ($(cat "$t/err"))"
+	[ "$(rec_lines)" = 3 ] && ok || bad "the hung server did not get the alert: $(cat "$t/rec")"
+	has "$t/err" "aiusage: alert not delivered (no answer from the notification service within 5 s): hung budget 82% used - Spent \$1.65 of \$2.00 today ($today)." "hung server log"
+	run "$bus" "$AIUSAGE" budget --check-alerts 2>"$t/err"
+	hasnt "$t/err" "hung budget" "hung server: repeated"
 
 	kill "$server"
 	wait "$server"
