@@ -105,7 +105,8 @@ typedef struct au_insight_run {
 } au_insight_run;
 
 /* Parses options (after the command's own were taken out), the dates and
- * the zone, and loads the prices. false: stop with *ret_exit. */
+ * the zone, and loads the prices. false: stop with *ret_exit (x is
+ * already released then). */
 bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit);
 /* Refuses (with a usage error) the report options a command has no use
  * for: --csv, --breakdown, --order, --start-of-week. */

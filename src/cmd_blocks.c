@@ -264,10 +264,8 @@ int au_cmd_blocks(const au_cmd *cmd, int argc, char **argv)
 	bool source = source_given(argc, argv);
 	au_insight_run x;
 	int code;
-	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
-		au_insight_end(&x);
+	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
-	}
 	au_blocks *b = NULL;
 	code = AU_EXIT_USAGE;
 	if (!au_insight_plain(cmd, &x))

@@ -146,7 +146,6 @@ int au_cmd_cache(const au_cmd *cmd, int argc, char **argv)
 	int code;
 	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
 		free(by_name);
-		au_insight_end(&x);
 		return code;
 	}
 	au_cache *c = NULL;

@@ -170,7 +170,6 @@ int au_cmd_compare(const au_cmd *cmd, int argc, char **argv)
 	int code;
 	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
 		free(to);
-		au_insight_end(&x);
 		return code;
 	}
 	char **names = NULL;

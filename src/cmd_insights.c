@@ -35,7 +35,7 @@ int au_insight_width(void)
 	return 0;
 }
 
-bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
+static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
 {
 	memset(x, 0, sizeof(*x));
 	if (!au_parse_options(cmd, argc, argv, &x->o, ret_exit))
@@ -84,6 +84,14 @@ bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *
 	*ret_exit = AU_EXIT_FAIL;
 	x->p = au_load_pricing(&x->o);
 	return x->p != NULL;
+}
+
+bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
+{
+	if (insight_begin(cmd, argc, argv, x, ret_exit))
+		return true;
+	au_insight_end(x); /* what was set up before the stop */
+	return false;
 }
 
 bool au_insight_plain(const au_cmd *cmd, const au_insight_run *x)
@@ -513,7 +521,6 @@ int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
 	int code;
 	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
 		free(budget_s);
-		au_insight_end(&x);
 		return code;
 	}
 	au_summary *m = NULL;

@@ -135,10 +135,8 @@ int au_cmd_models(const au_cmd *cmd, int argc, char **argv)
 	int details = au_argv_take(&argc, argv, "details", false, NULL);
 	au_insight_run x;
 	int code;
-	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
-		au_insight_end(&x);
+	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
-	}
 	/* The plain table and CSV are the report's own (getopt has only
 	 * reordered argv, which parses the same). */
 	if (!details && !x.o.json) {
