@@ -232,6 +232,63 @@ static int64_t bucket_ms(const au_cloud_query *q)
 	return q->bucket_secs == 3600 ? AU_CLOUD_HOUR_MS : AU_CLOUD_DAY_MS;
 }
 
+/*
+ * The bucketed reports of Anthropic's and OpenAI's admin APIs:
+ * {data:[{<bucket start>, results:[...]}], has_more, next_page}. The walk
+ * is shared; each endpoint reads one result into a row whose bucket is set.
+ */
+typedef struct bucket_api {
+	bool iso_start; /* starting_at (RFC 3339), else start_time (unix seconds) */
+	bool daily;     /* day buckets whatever the query asked for */
+	/* 0, or a negative errno with err saying which field of data[bi].results[ri] */
+	int (*result)(const js_doc *d, int x, int bi, int ri, au_cloud_row *row, au_err *err);
+} bucket_api;
+
+static int parse_buckets(const bucket_api *api, const au_cloud_query *q, const char *body, size_t len,
+			 au_cloud_page *ret, au_err *err)
+{
+	js_doc d;
+	js_doc_init(&d);
+	int r = load(&d, body, len, err);
+	int data = r < 0 ? r : envelope(&d, ret, err);
+	if (r < 0 || data < 0) {
+		js_doc_release(&d);
+		return -EINVAL;
+	}
+	int64_t unit = api->daily ? AU_CLOUD_DAY_MS : bucket_ms(q);
+	int bi = 0;
+	EACH(&d, data, b)
+	{
+		int64_t start;
+		int results = js_get(&d, b, "results");
+		if (api->iso_start ? bucket_start_iso(&d, b, unit, &start) < 0
+				   : !get_count(&d, b, "start_time", &start) || start > INT64_MAX / 1000) {
+			r = missing(err, "data", bi, -1, api->iso_start ? "RFC 3339 starting_at" : "start_time");
+			goto out;
+		}
+		if (!api->iso_start)
+			start = floor_to(start * 1000, unit);
+		if (js_typeof(&d, results) != JS_ARRAY) {
+			r = missing(err, "data", bi, -1, "results array");
+			goto out;
+		}
+		int ri = 0;
+		EACH(&d, results, x)
+		{
+			au_cloud_row row = {.bucket_start = start, .bucket_secs = (int32_t)(unit / 1000)};
+			if ((r = api->result(&d, x, bi, ri, &row, err)) < 0)
+				goto out;
+			g_array_append_val(ret->rows, row);
+			ri++;
+		}
+		bi++;
+	}
+	r = 0;
+out:
+	js_doc_release(&d);
+	return r;
+}
+
 /* ---- query strings ---- */
 
 static void put_iso(au_buf *b, int64_t ms)
@@ -309,119 +366,61 @@ static void openai_costs_query(const au_cloud_query *q, au_buf *b)
  * {ephemeral_5m_input_tokens, ephemeral_1h_input_tokens},
  * cache_read_input_tokens, output_tokens, model, ...}]}], has_more,
  * next_page}. No request count is reported. */
+static int anthropic_usage_result(const js_doc *d, int x, int bi, int ri, au_cloud_row *row, au_err *err)
+{
+	row->has_tokens = true;
+	int cc = js_get_obj(d, x, "cache_creation");
+	int64_t w5, w1;
+	const char *bad = !get_count(d, x, "uncached_input_tokens", &row->input) ? "uncached_input_tokens"
+			  : !get_count(d, x, "output_tokens", &row->output)     ? "output_tokens"
+			  : !get_count(d, x, "cache_read_input_tokens", &row->cache_read)
+			      ? "cache_read_input_tokens"
+			  : cc < 0 ? "cache_creation object"
+			  : !get_count(d, cc, "ephemeral_5m_input_tokens", &w5)
+			      ? "cache_creation.ephemeral_5m_input_tokens"
+			  : !get_count(d, cc, "ephemeral_1h_input_tokens", &w1)
+			      ? "cache_creation.ephemeral_1h_input_tokens"
+			      : NULL;
+	if (bad)
+		return missing(err, "data", bi, ri, bad);
+	row->cache_write = w5 + w1;
+	get_item(d, x, "model", "(all models)", row->item);
+	return 0;
+}
+
 static int anthropic_usage_parse(const au_cloud_query *q, const char *body, size_t len, au_cloud_page *ret,
 				 au_err *err)
 {
-	js_doc d;
-	js_doc_init(&d);
-	int r = load(&d, body, len, err);
-	int data = r < 0 ? r : envelope(&d, ret, err);
-	if (r < 0 || data < 0) {
-		js_doc_release(&d);
-		return -EINVAL;
-	}
-	int bi = 0;
-	EACH(&d, data, b)
-	{
-		int64_t start;
-		int results = js_get(&d, b, "results");
-		if (bucket_start_iso(&d, b, bucket_ms(q), &start) < 0) {
-			r = missing(err, "data", bi, -1, "RFC 3339 starting_at");
-			goto out;
-		}
-		if (js_typeof(&d, results) != JS_ARRAY) {
-			r = missing(err, "data", bi, -1, "results array");
-			goto out;
-		}
-		int ri = 0;
-		EACH(&d, results, x)
-		{
-			au_cloud_row row = {.bucket_start = start, .bucket_secs = q->bucket_secs, .has_tokens = true};
-			int cc = js_get_obj(&d, x, "cache_creation");
-			int64_t w5, w1;
-			const char *bad = !get_count(&d, x, "uncached_input_tokens", &row.input) ? "uncached_input_tokens"
-					  : !get_count(&d, x, "output_tokens", &row.output)     ? "output_tokens"
-					  : !get_count(&d, x, "cache_read_input_tokens", &row.cache_read)
-					      ? "cache_read_input_tokens"
-					  : cc < 0 ? "cache_creation object"
-					  : !get_count(&d, cc, "ephemeral_5m_input_tokens", &w5)
-					      ? "cache_creation.ephemeral_5m_input_tokens"
-					  : !get_count(&d, cc, "ephemeral_1h_input_tokens", &w1)
-					      ? "cache_creation.ephemeral_1h_input_tokens"
-					      : NULL;
-			if (bad) {
-				r = missing(err, "data", bi, ri, bad);
-				goto out;
-			}
-			row.cache_write = w5 + w1;
-			get_item(&d, x, "model", "(all models)", row.item);
-			g_array_append_val(ret->rows, row);
-			ri++;
-		}
-		bi++;
-	}
-	r = 0;
-out:
-	js_doc_release(&d);
-	return r;
+	static const bucket_api api = {.iso_start = true, .result = anthropic_usage_result};
+	return parse_buckets(&api, q, body, len, ret, err);
 }
 
 /* GET /v1/organizations/cost_report (group_by[]=description): results
  * [{amount: "123.45" (cents, a decimal string), currency: "USD", cost_type,
  * token_type, model, description, ...}]. Token costs are filed under their
  * model, so they meet the usage rows; others under their cost_type. */
+static int anthropic_cost_result(const js_doc *d, int x, int bi, int ri, au_cloud_row *row, au_err *err)
+{
+	row->has_cost = true;
+	char cur[16];
+	if (!get_money(d, x, "amount", 10, &row->cost))
+		return missing(err, "data", bi, ri, "decimal amount");
+	if (js_get_str(d, x, "currency", cur, sizeof(cur)) < 0 || g_ascii_strcasecmp(cur, "USD") != 0)
+		return au_fail(err, EINVAL, "data[%d].results[%d] is not in USD", bi, ri);
+	char type[AU_CLOUD_ITEM_MAX];
+	get_item(d, x, "cost_type", "(all costs)", type);
+	if (strcmp(type, "tokens") == 0)
+		get_item(d, x, "model", "tokens", row->item);
+	else
+		g_strlcpy(row->item, type, sizeof(row->item));
+	return 0;
+}
+
 static int anthropic_cost_parse(const au_cloud_query *q, const char *body, size_t len, au_cloud_page *ret,
 				au_err *err)
 {
-	js_doc d;
-	js_doc_init(&d);
-	int r = load(&d, body, len, err);
-	int data = r < 0 ? r : envelope(&d, ret, err);
-	if (r < 0 || data < 0) {
-		js_doc_release(&d);
-		return -EINVAL;
-	}
-	int bi = 0;
-	EACH(&d, data, b)
-	{
-		int64_t start;
-		int results = js_get(&d, b, "results");
-		if (bucket_start_iso(&d, b, AU_CLOUD_DAY_MS, &start) < 0) {
-			r = missing(err, "data", bi, -1, "RFC 3339 starting_at");
-			goto out;
-		}
-		if (js_typeof(&d, results) != JS_ARRAY) {
-			r = missing(err, "data", bi, -1, "results array");
-			goto out;
-		}
-		int ri = 0;
-		EACH(&d, results, x)
-		{
-			au_cloud_row row = {.bucket_start = start, .bucket_secs = 86400, .has_cost = true};
-			char cur[16];
-			if (!get_money(&d, x, "amount", 10, &row.cost)) {
-				r = missing(err, "data", bi, ri, "decimal amount");
-				goto out;
-			}
-			if (js_get_str(&d, x, "currency", cur, sizeof(cur)) < 0 || g_ascii_strcasecmp(cur, "USD") != 0) {
-				r = au_fail(err, EINVAL, "data[%d].results[%d] is not in USD", bi, ri);
-				goto out;
-			}
-			char type[AU_CLOUD_ITEM_MAX];
-			get_item(&d, x, "cost_type", "(all costs)", type);
-			if (strcmp(type, "tokens") == 0)
-				get_item(&d, x, "model", "tokens", row.item);
-			else
-				g_strlcpy(row.item, type, sizeof(row.item));
-			g_array_append_val(ret->rows, row);
-			ri++;
-		}
-		bi++;
-	}
-	r = 0;
-out:
-	js_doc_release(&d);
-	return r;
+	static const bucket_api api = {.iso_start = true, .daily = true, .result = anthropic_cost_result};
+	return parse_buckets(&api, q, body, len, ret, err);
 }
 
 /* ---- OpenAI organization API ---- */
@@ -429,120 +428,55 @@ out:
 /* GET /v1/organization/usage/completions (group_by=model): data[{start_time
  * (unix s), end_time, results:[{input_tokens (cached included),
  * input_cached_tokens, output_tokens, num_model_requests, model, ...}]}]. */
+static int openai_usage_result(const js_doc *d, int x, int bi, int ri, au_cloud_row *row, au_err *err)
+{
+	row->has_tokens = true;
+	int64_t in, cached = 0;
+	int ct = js_get(d, x, "input_cached_tokens");
+	const char *bad = !get_count(d, x, "input_tokens", &in)          ? "input_tokens"
+			  : !get_count(d, x, "output_tokens", &row->output) ? "output_tokens"
+			  : !get_count(d, x, "num_model_requests", &row->requests)
+			      ? "num_model_requests"
+			  : ct >= 0 && js_typeof(d, ct) != JS_NULL && !get_count(d, x, "input_cached_tokens", &cached)
+			      ? "integer input_cached_tokens"
+			      : NULL;
+	if (bad)
+		return missing(err, "data", bi, ri, bad);
+	if (cached > in)
+		return au_fail(err, EINVAL, "data[%d].results[%d]: more cached input than input", bi, ri);
+	row->input = in - cached;
+	row->cache_read = cached;
+	get_item(d, x, "model", "(all models)", row->item);
+	return 0;
+}
+
 static int openai_usage_parse(const au_cloud_query *q, const char *body, size_t len, au_cloud_page *ret,
 			      au_err *err)
 {
-	js_doc d;
-	js_doc_init(&d);
-	int r = load(&d, body, len, err);
-	int data = r < 0 ? r : envelope(&d, ret, err);
-	if (r < 0 || data < 0) {
-		js_doc_release(&d);
-		return -EINVAL;
-	}
-	int bi = 0;
-	EACH(&d, data, b)
-	{
-		int64_t start;
-		int results = js_get(&d, b, "results");
-		if (!get_count(&d, b, "start_time", &start) || start > INT64_MAX / 1000) {
-			r = missing(err, "data", bi, -1, "start_time");
-			goto out;
-		}
-		if (js_typeof(&d, results) != JS_ARRAY) {
-			r = missing(err, "data", bi, -1, "results array");
-			goto out;
-		}
-		int ri = 0;
-		EACH(&d, results, x)
-		{
-			au_cloud_row row = {.bucket_start = floor_to(start * 1000, bucket_ms(q)),
-					    .bucket_secs = q->bucket_secs,
-					    .has_tokens = true};
-			int64_t in, cached = 0;
-			int ct = js_get(&d, x, "input_cached_tokens");
-			const char *bad = !get_count(&d, x, "input_tokens", &in)          ? "input_tokens"
-					  : !get_count(&d, x, "output_tokens", &row.output) ? "output_tokens"
-					  : !get_count(&d, x, "num_model_requests", &row.requests)
-					      ? "num_model_requests"
-					  : ct >= 0 && js_typeof(&d, ct) != JS_NULL && !get_count(&d, x, "input_cached_tokens", &cached)
-					      ? "integer input_cached_tokens"
-					      : NULL;
-			if (bad) {
-				r = missing(err, "data", bi, ri, bad);
-				goto out;
-			}
-			if (cached > in) {
-				r = au_fail(err, EINVAL, "data[%d].results[%d]: more cached input than input", bi, ri);
-				goto out;
-			}
-			row.input = in - cached;
-			row.cache_read = cached;
-			get_item(&d, x, "model", "(all models)", row.item);
-			g_array_append_val(ret->rows, row);
-			ri++;
-		}
-		bi++;
-	}
-	r = 0;
-out:
-	js_doc_release(&d);
-	return r;
+	static const bucket_api api = {.result = openai_usage_result};
+	return parse_buckets(&api, q, body, len, ret, err);
 }
 
 /* GET /v1/organization/costs (group_by=line_item): results[{amount:{value
  * (dollars, a JSON number), currency: "usd"}, line_item, project_id}]. */
+static int openai_costs_result(const js_doc *d, int x, int bi, int ri, au_cloud_row *row, au_err *err)
+{
+	row->has_cost = true;
+	int amount = js_get_obj(d, x, "amount");
+	char cur[16];
+	if (amount < 0 || !get_money(d, amount, "value", 12, &row->cost))
+		return missing(err, "data", bi, ri, "amount.value");
+	if (js_get_str(d, amount, "currency", cur, sizeof(cur)) < 0 || g_ascii_strcasecmp(cur, "usd") != 0)
+		return au_fail(err, EINVAL, "data[%d].results[%d] is not in USD", bi, ri);
+	get_item(d, x, "line_item", "(all costs)", row->item);
+	return 0;
+}
+
 static int openai_costs_parse(const au_cloud_query *q, const char *body, size_t len, au_cloud_page *ret,
 			      au_err *err)
 {
-	js_doc d;
-	js_doc_init(&d);
-	int r = load(&d, body, len, err);
-	int data = r < 0 ? r : envelope(&d, ret, err);
-	if (r < 0 || data < 0) {
-		js_doc_release(&d);
-		return -EINVAL;
-	}
-	int bi = 0;
-	EACH(&d, data, b)
-	{
-		int64_t start;
-		int results = js_get(&d, b, "results");
-		if (!get_count(&d, b, "start_time", &start) || start > INT64_MAX / 1000) {
-			r = missing(err, "data", bi, -1, "start_time");
-			goto out;
-		}
-		if (js_typeof(&d, results) != JS_ARRAY) {
-			r = missing(err, "data", bi, -1, "results array");
-			goto out;
-		}
-		int ri = 0;
-		EACH(&d, results, x)
-		{
-			au_cloud_row row = {.bucket_start = floor_to(start * 1000, AU_CLOUD_DAY_MS),
-					    .bucket_secs = 86400,
-					    .has_cost = true};
-			int amount = js_get_obj(&d, x, "amount");
-			char cur[16];
-			if (amount < 0 || !get_money(&d, amount, "value", 12, &row.cost)) {
-				r = missing(err, "data", bi, ri, "amount.value");
-				goto out;
-			}
-			if (js_get_str(&d, amount, "currency", cur, sizeof(cur)) < 0 ||
-			    g_ascii_strcasecmp(cur, "usd") != 0) {
-				r = au_fail(err, EINVAL, "data[%d].results[%d] is not in USD", bi, ri);
-				goto out;
-			}
-			get_item(&d, x, "line_item", "(all costs)", row.item);
-			g_array_append_val(ret->rows, row);
-			ri++;
-		}
-		bi++;
-	}
-	r = 0;
-out:
-	js_doc_release(&d);
-	return r;
+	static const bucket_api api = {.daily = true, .result = openai_costs_result};
+	return parse_buckets(&api, q, body, len, ret, err);
 }
 
 /* ---- OpenRouter ---- */
