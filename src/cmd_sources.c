@@ -76,15 +76,6 @@ static const source_caps caps[] = {
 	 "no local per-request token record exists (its conversations are stored encrypted): detected only"},
 };
 
-/* What a root is to the user: a directory, or for the root made for the
- * one file Copilot's OpenTelemetry exporter writes, that file. The result
- * is malloc'd. */
-static char *root_shown(const au_root *r)
-{
-	char *file = strcmp(r->origin, "$COPILOT_OTEL_FILE_EXPORTER_PATH") == 0 ? au_copilot_otel_file() : NULL;
-	return file ? file : xstrdup(r->dir);
-}
-
 static const char *cap_name(cap c)
 {
 	return c == EXACT ? "exact" : c == EST ? "estimated" : "not available";
@@ -333,8 +324,8 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 		}
 		for (guint k = 0; k < si->roots->len; k++) {
 			const au_root *r = &g_array_index(si->roots, au_root, k);
-			char *shown = root_shown(r), *p = tilde(shown);
-			free(shown);
+			/* a root made for one file is that file to the user */
+			char *p = tilde(r->file ? r->file : r->dir);
 			printf("  %-9s %s%s", k == 0 ? name : "", p, si->exists[k] ? "" : " (missing)");
 			if (k == 0 && si->c->env)
 				printf("  [$%s%s]", si->c->env, r->origin[0] == '$' ? " is set" : "");
@@ -375,9 +366,7 @@ static void print_json(source_info *infos)
 		for (guint k = 0; k < si->roots->len; k++) {
 			const au_root *r = &g_array_index(si->roots, au_root, k);
 			printf("%s{\"path\":", k ? "," : "");
-			char *shown = root_shown(r);
-			au_json_str(stdout, shown);
-			free(shown);
+			au_json_str(stdout, r->file ? r->file : r->dir);
 			printf(",\"exists\":%s,\"origin\":", si->exists[k] ? "true" : "false");
 			au_json_str(stdout, r->origin);
 			printf("}");

@@ -38,7 +38,7 @@ void au_add_root(GArray *a, au_source src, char *dir, const char *origin)
 			free(dir);
 			return;
 		}
-	au_root r = {src, dir, xstrdup(origin)};
+	au_root r = {.source = src, .dir = dir, .origin = xstrdup(origin)};
 	g_array_append_val(a, r);
 }
 
@@ -166,6 +166,7 @@ void au_roots_free(au_root *roots)
 	for (au_root *r = roots; r->dir; r++) {
 		free(r->dir);
 		free(r->origin);
+		free(r->file);
 	}
 	free(roots);
 }

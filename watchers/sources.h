@@ -15,6 +15,7 @@ typedef struct au_root {
 	au_source source;
 	char *dir;     /* the directory walked recursively */
 	char *origin;  /* how we got it: "$CLAUDE_CONFIG_DIR", "default" */
+	char *file;    /* a root made for one file (in dir): that file, else NULL */
 } au_root;
 
 /* Roots for one source (or all with AU_SRC_NONE). Returns a malloc'd
@@ -78,10 +79,5 @@ const au_parser_ops *au_cursor_file(const char *path, const char *name);
 void au_windsurf_roots(GArray *a);
 const au_parser_ops *au_windsurf_file(const char *path, const char *name);
 char *au_windsurf_plan_name(const char *root);
-
-/* The file $COPILOT_OTEL_FILE_EXPORTER_PATH names (~ expanded, made
- * canonical; malloc'd), or NULL when unset or relative. Its directory is
- * a root of its own, where only that file is read. */
-char *au_copilot_otel_file(void);
 
 #endif

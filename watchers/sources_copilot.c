@@ -67,7 +67,7 @@ static bool under(const char *path, const char *dir)
 /* $COPILOT_OTEL_FILE_EXPORTER_PATH, ~ expanded and without "//", "." or
  * ".." (symlinks are not resolved), or NULL when unset or not absolute
  * (it is relative to a Copilot process's directory, unknown here). */
-char *au_copilot_otel_file(void)
+static char *otel_file(void)
 {
 	const char *env = getenv(OTEL_FILE_VAR);
 	if (!env || !*env)
@@ -86,7 +86,7 @@ char *au_copilot_otel_file(void)
  * when there is no such file or it is inside a root walked anyway. */
 static char *otel_file_dir(void)
 {
-	char *file = au_copilot_otel_file();
+	char *file = otel_file();
 	if (!file)
 		return NULL;
 	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
@@ -112,8 +112,12 @@ static char *otel_file_dir(void)
 void au_copilot_file_root(GArray *a)
 {
 	char *dir = otel_file_dir();
-	if (dir)
-		au_add_root(a, AU_SRC_COPILOT, dir, "$" OTEL_FILE_VAR);
+	if (!dir)
+		return;
+	guint n = a->len;
+	au_add_root(a, AU_SRC_COPILOT, dir, "$" OTEL_FILE_VAR);
+	if (a->len > n) /* not already a root: this one is for the file alone */
+		g_array_index(a, au_root, n).file = otel_file();
 }
 
 bool au_copilot_walks(const char *root, const char *dir)
@@ -163,7 +167,7 @@ static bool in_otel_dir(const char *path)
 const au_parser_ops *au_copilot_file(const char *path, const char *name)
 {
 	/* the exporter's file wherever it is; *.jsonl below otel/ */
-	char *file = au_copilot_otel_file();
+	char *file = otel_file();
 	bool exported = file && strcmp(path, file) == 0;
 	free(file);
 	if (exported || (au_ends_with(name, ".jsonl") && in_otel_dir(path)))
