@@ -339,8 +339,12 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		}
 		progress(sc, false);
 	}
-	if (in_tx && !(bulk && (r = au_store_bulk_end(s, err)) < 0))
-		r = au_store_commit(s, err);
+	if (in_tx) {
+		if (bulk)
+			r = au_store_bulk_end(s, err);
+		if (r == 0)
+			r = au_store_commit(s, err);
+	}
 done:
 	if (r < 0)
 		au_store_rollback(s);
