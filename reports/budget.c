@@ -87,13 +87,13 @@ static int64_t mul_div(int64_t a, int64_t b, int64_t c)
 	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (int64_t)v;
 }
 
-static int evaluate(au_store *s, const au_config *cfg, const au_budget *b, GTimeZone *tz, GHashTable *labels,
+static int evaluate(au_store *s, const au_budget_rules *rules, const au_budget *b, GHashTable *labels,
 		    int64_t at_ms, int64_t now_ms, au_budget_status *ret, au_err *err)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->budget = b;
 	ret->limit = b->limit_pico;
-	au_period_bounds(tz, b->period, cfg->week_start, at_ms, &ret->start_ms, &ret->end_ms, &ret->period_key);
+	au_period_bounds(rules->tz, b->period, rules->week_start, at_ms, &ret->start_ms, &ret->end_ms, &ret->period_key);
 
 	sqlite3 *db = au_store_db(s);
 	sqlite3_stmt *st;
@@ -161,7 +161,7 @@ static int evaluate(au_store *s, const au_config *cfg, const au_budget *b, GTime
 	ret->percent = (int)mul_div(ret->spent > 0 ? ret->spent : 0, 100, ret->limit);
 	if (ret->spent >= ret->limit)
 		ret->level = AU_LEVEL_OVER;
-	else if ((__int128)ret->spent * 100 >= (__int128)cfg->warn_percent * ret->limit)
+	else if ((__int128)ret->spent * 100 >= (__int128)rules->warn_percent * ret->limit)
 		ret->level = AU_LEVEL_WARNING;
 	else
 		ret->level = AU_LEVEL_OK;
@@ -185,15 +185,33 @@ static GHashTable *labels_new(void)
 	return g_hash_table_new_full(g_str_hash, g_str_equal, free, free);
 }
 
-int au_budget_evaluate(au_store *s, const au_config *cfg, const au_budget *b, int64_t at_ms, int64_t now_ms,
+int au_budget_evaluate(au_store *s, const au_budget_rules *rules, const au_budget *b, int64_t at_ms, int64_t now_ms,
 		       au_budget_status *ret, au_err *err)
 {
-	GTimeZone *tz = au_config_tz(cfg);
 	GHashTable *labels = labels_new();
-	int r = evaluate(s, cfg, b, tz, labels, at_ms, now_ms, ret, err);
+	int r = evaluate(s, rules, b, labels, at_ms, now_ms, ret, err);
 	g_hash_table_destroy(labels);
-	g_time_zone_unref(tz);
 	return r;
+}
+
+void au_budget_rules_release(au_budget_rules *r)
+{
+	if (r && r->tz) {
+		g_time_zone_unref(r->tz);
+		r->tz = NULL;
+	}
+}
+
+const char *au_period_name(au_period p)
+{
+	static const char *const n[] = {"day", "week", "month"};
+	return n[p];
+}
+
+const char *au_period_adjective(au_period p)
+{
+	static const char *const n[] = {"daily", "weekly", "monthly"};
+	return n[p];
 }
 
 void au_budget_status_release(au_budget_status *st)
@@ -210,21 +228,20 @@ static void status_clear(gpointer p)
 	au_budget_status_release(p);
 }
 
-int au_budget_evaluate_all(au_store *s, const au_config *cfg, int64_t now_ms, GArray **ret, au_err *err)
+int au_budget_evaluate_all(au_store *s, const au_budget_rules *rules, const GPtrArray *budgets, int64_t now_ms,
+			   GArray **ret, au_err *err)
 {
-	GArray *a = g_array_sized_new(FALSE, TRUE, sizeof(au_budget_status), cfg->budgets->len);
+	GArray *a = g_array_sized_new(FALSE, TRUE, sizeof(au_budget_status), budgets->len);
 	g_array_set_clear_func(a, status_clear);
-	GTimeZone *tz = au_config_tz(cfg);
 	GHashTable *labels = labels_new();
 	int r = 0;
-	for (guint i = 0; i < cfg->budgets->len && r == 0; i++) {
+	for (guint i = 0; i < budgets->len && r == 0; i++) {
 		au_budget_status st;
-		r = evaluate(s, cfg, cfg->budgets->pdata[i], tz, labels, now_ms, now_ms, &st, err);
+		r = evaluate(s, rules, budgets->pdata[i], labels, now_ms, now_ms, &st, err);
 		if (r == 0)
 			g_array_append_val(a, st);
 	}
 	g_hash_table_destroy(labels);
-	g_time_zone_unref(tz);
 	if (r < 0) {
 		g_array_free(a, TRUE);
 		return r;
@@ -239,14 +256,14 @@ void au_budget_statuses_free(GArray *a)
 		g_array_free(a, TRUE);
 }
 
-int au_period_spent(au_store *s, const au_config *cfg, au_period p, int64_t now_ms, int64_t *ret_spent,
+int au_period_spent(au_store *s, const au_budget_rules *rules, au_period p, int64_t now_ms, int64_t *ret_spent,
 		    au_err *err)
 {
 	/* An unfiltered budget with a nominal limit: the limit only feeds
 	 * percent and level, which are not looked at here. */
 	au_budget any = {.name = "", .period = p, .limit_pico = 1};
 	au_budget_status st;
-	int r = au_budget_evaluate(s, cfg, &any, now_ms, now_ms, &st, err);
+	int r = au_budget_evaluate(s, rules, &any, now_ms, now_ms, &st, err);
 	if (r < 0)
 		return r;
 	*ret_spent = st.spent;

@@ -15,12 +15,38 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
 #include "store.h"
 
 /* Projections are made from at least this much of a period: one minute of
  * spending extrapolated to a whole day would be noise. */
 #define AU_PROJECT_MIN_ELAPSED_MS INT64_C(3600000)
+
+typedef enum au_period { AU_PERIOD_DAY, AU_PERIOD_WEEK, AU_PERIOD_MONTH } au_period;
+
+#define AU_BUDGET_NAME_MAX 64
+
+/* One budget (config.ini's "[budget NAME]" groups, parsed by src/config:
+ * this layer only evaluates them and never reads the file). */
+typedef struct au_budget {
+	char *name;        /* letters, digits, '-', '_', '.' */
+	au_period period;
+	au_source source;  /* AU_SRC_NONE = all */
+	char *project;     /* NULL = all; a label or a path, as report --project */
+	int64_t limit_pico;
+} au_budget;
+
+/* What every budget is evaluated under (from the config's settings). */
+typedef struct au_budget_rules {
+	GTimeZone *tz;    /* periods are counted in it; owned */
+	int week_start;   /* 0 = Sunday ... 6 = Saturday */
+	int warn_percent; /* the WARNING level starts here */
+} au_budget_rules;
+
+void au_budget_rules_release(au_budget_rules *r);
+
+/* "day", "week", "month" and the adjectives "daily", "weekly", "monthly". */
+const char *au_period_name(au_period p);
+const char *au_period_adjective(au_period p);
 
 typedef enum au_level { AU_LEVEL_OK = 0, AU_LEVEL_WARNING = 1, AU_LEVEL_OVER = 2 } au_level;
 
@@ -56,17 +82,18 @@ void au_period_bounds(GTimeZone *tz, au_period p, int week_start, int64_t at_ms,
  * earlier instant for an alert held from a past period), projecting from
  * now_ms. Fills *ret (release with au_budget_status_release).
  */
-int au_budget_evaluate(au_store *s, const au_config *cfg, const au_budget *b, int64_t at_ms, int64_t now_ms,
+int au_budget_evaluate(au_store *s, const au_budget_rules *rules, const au_budget *b, int64_t at_ms, int64_t now_ms,
 		       au_budget_status *ret, au_err *err);
 void au_budget_status_release(au_budget_status *st);
 
-/* Every budget of cfg at now_ms: a GArray of au_budget_status, in config
- * order; free with au_budget_statuses_free. */
-int au_budget_evaluate_all(au_store *s, const au_config *cfg, int64_t now_ms, GArray **ret, au_err *err);
+/* Every budget (au_budget*) at now_ms: a GArray of au_budget_status, in
+ * the given order; free with au_budget_statuses_free. */
+int au_budget_evaluate_all(au_store *s, const au_budget_rules *rules, const GPtrArray *budgets, int64_t now_ms,
+			   GArray **ret, au_err *err);
 void au_budget_statuses_free(GArray *a);
 
 /* Spending in one period without a budget (status: "today, all sources"). */
-int au_period_spent(au_store *s, const au_config *cfg, au_period p, int64_t now_ms, int64_t *ret_spent,
+int au_period_spent(au_store *s, const au_budget_rules *rules, au_period p, int64_t now_ms, int64_t *ret_spent,
 		    au_err *err);
 
 const char *au_level_name(au_level l); /* "ok", "warning", "over" */

@@ -57,3 +57,14 @@ if(AU_NESTED_CHECKS AND NOT AU_SANITIZE AND NOT AU_FUZZ)
     ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/fuzz)
   set_tests_properties(fuzz PROPERTIES LABELS fuzz)
 endif()
+
+# The layer order: tests/layers/check.sh over the #include lines (and its
+# self-test on a planted upward include), and the build itself refusing one.
+add_test(NAME layers/includes COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/layers/check.sh
+  --self-test ${CMAKE_CURRENT_SOURCE_DIR})
+add_library(au_layer_probe OBJECT EXCLUDE_FROM_ALL tests/layers/upward.c)
+target_link_libraries(au_layer_probe PRIVATE au_parsers)
+add_test(NAME layers/build COMMAND ${CMAKE_COMMAND} --build ${CMAKE_CURRENT_BINARY_DIR}
+  --target au_layer_probe)
+set_tests_properties(layers/build PROPERTIES PASS_REGULAR_EXPRESSION "store.h: No such file")
+set_tests_properties(layers/includes layers/build PROPERTIES LABELS layers)

@@ -318,9 +318,12 @@ int au_cmd_status(const au_cmd *cmd, int argc, char **argv)
 			si.error = xstrdup(err.msg);
 		} else {
 			probe_store(s, &si);
-			if (!si.error && (au_period_spent(s, cfg, AU_PERIOD_DAY, now, &today_spent, &err) < 0 ||
-					  au_budget_evaluate_all(s, cfg, now, &sts, &err) < 0))
+			au_budget_rules rules;
+			au_config_rules(cfg, &rules);
+			if (!si.error && (au_period_spent(s, &rules, AU_PERIOD_DAY, now, &today_spent, &err) < 0 ||
+					  au_budget_evaluate_all(s, &rules, cfg->budgets, now, &sts, &err) < 0))
 				si.error = xstrdup(err.msg);
+			au_budget_rules_release(&rules);
 			au_store_close(s);
 		}
 	}

@@ -78,7 +78,7 @@ typedef struct ctx {
 	au_store *s;
 	const au_config *cfg;
 	au_notifier *n;
-	GTimeZone *tz;
+	au_budget_rules rules;
 	int64_t now;
 	FILE *log;
 	au_err *err;
@@ -165,14 +165,14 @@ static int64_t quiet_until(ctx *c)
 	if (cfg->quiet_start_min < 0)
 		return 0;
 	GDateTime *u = g_date_time_new_from_unix_utc(c->now / 1000);
-	GDateTime *l = g_date_time_to_timezone(u, c->tz);
+	GDateTime *l = g_date_time_to_timezone(u, c->rules.tz);
 	int min = g_date_time_get_hour(l) * 60 + g_date_time_get_minute(l);
 	int a = cfg->quiet_start_min, b = cfg->quiet_end_min;
 	bool quiet = a < b ? (min >= a && min < b) : (min >= a || min < b);
 	int64_t until = 0;
 	for (int add = 0; quiet && add <= 1 && !until; add++) {
 		GDateTime *d = g_date_time_add_days(l, add);
-		GDateTime *end = g_date_time_new(c->tz, g_date_time_get_year(d), g_date_time_get_month(d),
+		GDateTime *end = g_date_time_new(c->rules.tz, g_date_time_get_year(d), g_date_time_get_month(d),
 						 g_date_time_get_day_of_month(d), b / 60, b % 60, 0);
 		int64_t ms = end ? g_date_time_to_unix(end) * 1000 : 0;
 		if (ms > c->now)
@@ -261,7 +261,7 @@ static void want_call_at(ctx *c, int64_t t)
 static int check_budget(ctx *c, const au_budget *b)
 {
 	au_budget_status cur;
-	int r = au_budget_evaluate(c->s, c->cfg, b, c->now, c->now, &cur, c->err);
+	int r = au_budget_evaluate(c->s, &c->rules, b, c->now, c->now, &cur, c->err);
 	if (r < 0)
 		return r;
 	char *cur_key = xasprintf("%s:%s", au_period_name(b->period), cur.period_key);
@@ -303,7 +303,7 @@ static int check_budget(ctx *c, const au_budget *b)
 
 		au_budget_status past, *st = &cur;
 		if (!is_cur) {
-			if ((r = au_budget_evaluate(c->s, c->cfg, b, ps->held_since, c->now, &past, c->err)) < 0)
+			if ((r = au_budget_evaluate(c->s, &c->rules, b, ps->held_since, c->now, &past, c->err)) < 0)
 				break;
 			st = &past;
 		}
@@ -343,7 +343,7 @@ static int check_budget(ctx *c, const au_budget *b)
 			if (ps->held_max < target) { /* log a hold once, not after every batch */
 				r = hold(c, b->name, ps->period, target);
 				if (r == 0) {
-					char *t = local_time(c->tz, until);
+					char *t = local_time(c->rules.tz, until);
 					char *what = xasprintf("held until %s (%s)", t, why);
 					log_alert(c, what, summary, body);
 					free(what);
@@ -367,11 +367,12 @@ out:
 int au_alerts_check(au_store *s, const au_config *cfg, au_notifier *n, int64_t now_ms, FILE *log,
 		    int64_t *ret_next_ms, au_err *err)
 {
-	ctx c = {.s = s, .cfg = cfg, .n = n, .tz = au_config_tz(cfg), .now = now_ms, .log = log, .err = err};
+	ctx c = {.s = s, .cfg = cfg, .n = n, .now = now_ms, .log = log, .err = err};
+	au_config_rules(cfg, &c.rules);
 	int r = 0;
 	for (guint i = 0; i < cfg->budgets->len && r == 0; i++)
 		r = check_budget(&c, cfg->budgets->pdata[i]);
-	g_time_zone_unref(c.tz);
+	au_budget_rules_release(&c.rules);
 	if (ret_next_ms)
 		*ret_next_ms = r == 0 ? c.next : 0;
 	return r;

@@ -60,16 +60,11 @@ const char *au_config_example(void)
 	return example;
 }
 
-const char *au_period_name(au_period p)
+void au_config_rules(const au_config *c, au_budget_rules *ret)
 {
-	static const char *const n[] = {"day", "week", "month"};
-	return n[p];
-}
-
-const char *au_period_adjective(au_period p)
-{
-	static const char *const n[] = {"daily", "weekly", "monthly"};
-	return n[p];
+	ret->tz = au_config_tz(c);
+	ret->week_start = c->week_start;
+	ret->warn_percent = c->warn_percent;
 }
 
 char *au_config_default_path(void)

@@ -13,24 +13,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "parser.h"
 #include "util.h"
 
 /* The file is read whole: anything bigger is an error, not a config. */
 #define AU_CONFIG_MAX_BYTES (64 * 1024)
 #define AU_CONFIG_MAX_BUDGETS 100
-#define AU_BUDGET_NAME_MAX 64
-
-typedef enum au_period { AU_PERIOD_DAY, AU_PERIOD_WEEK, AU_PERIOD_MONTH } au_period;
-
-typedef struct au_budget {
-	char *name;        /* from "[budget NAME]": letters, digits, '-', '_', '.' */
-	au_period period;
-	au_source source;  /* AU_SRC_NONE = all */
-	char *project;     /* NULL = all; a label or a path, as report --project */
-	int64_t limit_pico;
-} au_budget;
-
 typedef struct au_config {
 	GPtrArray *budgets;  /* au_budget*, in file order; owned */
 	int warn_percent;    /* default 80 */
@@ -60,9 +49,6 @@ void au_config_free(au_config *c);
 /* A commented example config.ini (static text) that au_config_parse accepts. */
 const char *au_config_example(void);
 
-/* "day", "week", "month" and the adjectives "daily", "weekly", "monthly". */
-const char *au_period_name(au_period p);
-const char *au_period_adjective(au_period p);
 
 /* "10.5", "$10.50", "0.000001" -> pico-dollars; false on anything else
  * (negative, more than 12 decimals, over a million dollars). */
@@ -79,5 +65,7 @@ int au_argv_take(int *argc, char **argv, const char *name, bool has_value, char 
 
 /* The config's zone (cfg->timezone or the local zone); unref when done. */
 GTimeZone *au_config_tz(const au_config *c);
+/* The rules budgets are evaluated under (release with au_budget_rules_release). */
+void au_config_rules(const au_config *c, au_budget_rules *ret);
 
 #endif

@@ -129,7 +129,11 @@ int au_cmd_budget(const au_cmd *cmd, int argc, char **argv)
 		}
 		goto out;
 	}
-	if (au_budget_evaluate_all(s, cfg, au_now_ms(), &sts, &err) < 0) {
+	au_budget_rules rules;
+	au_config_rules(cfg, &rules);
+	int er = au_budget_evaluate_all(s, &rules, cfg->budgets, au_now_ms(), &sts, &err);
+	au_budget_rules_release(&rules);
+	if (er < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
 		code = AU_EXIT_FAIL;
 		goto out;
