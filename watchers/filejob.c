@@ -81,6 +81,7 @@ void au_filejob_free(au_filejob *j)
 	g_array_free(j->recs, TRUE);
 	g_string_chunk_free(j->strings);
 	g_ptr_array_free(j->warnings, TRUE);
+	g_free(j->note);
 	free(j);
 }
 
@@ -462,10 +463,44 @@ static void read_database(reader *rd, bool incremental)
 	sqlite3_close(db);
 }
 
+/* What a file that is not a regular one is, for the note that skips it. */
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m)  ? "a FIFO"
+	       : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device"
+	       : S_ISSOCK(m) ? "a socket"
+	       : S_ISDIR(m)  ? "a directory"
+			     : "not a regular file";
+}
+
 void au_filejob_run(au_filejob *j)
 {
 	const au_parser_ops *p = j->parser;
-	int fd = p->storage == AU_STORAGE_SQLITE ? -2 : open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * A log name can be given to anything: a FIFO would block open() (and
+	 * the watcher with it) forever, a link to /dev/urandom would never end.
+	 * Open without blocking and read only what fstat() calls a regular file.
+	 */
+	struct stat fsb;
+	int fd = p->storage == AU_STORAGE_SQLITE ? -2
+		 : open(j->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	bool regular = fd >= 0 ? fstat(fd, &fsb) == 0 && S_ISREG(fsb.st_mode)
+		       : fd == -2 && stat(j->path, &fsb) == 0 ? S_ISREG(fsb.st_mode)
+							    : true; /* gone: the warning below */
+	if (!regular) {
+		j->outcome = AU_JOB_SKIPPED;
+		j->note = g_strdup_printf("%s: skipped: %s, not a log file", j->path, file_kind(fsb.st_mode));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (fd >= 0) {
+		/* back to blocking reads for a regular file */
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
 	int64_t dev, ino, size, mtime;
 	if (fd == -1 || !au_file_version(p, j->path, &dev, &ino, &size, &mtime)) {
 		j->outcome = AU_JOB_UNREADABLE;

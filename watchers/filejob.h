@@ -35,6 +35,7 @@ typedef enum au_job_outcome {
 	AU_JOB_READ,       /* read (maybe nothing new): store recs and next */
 	AU_JOB_UNCHANGED,  /* same identity, size and mtime: nothing to do */
 	AU_JOB_UNREADABLE, /* could not be opened or stat'ed: a warning */
+	AU_JOB_SKIPPED,    /* not a regular file (a FIFO, a device): a note */
 } au_job_outcome;
 
 typedef struct au_filejob {
@@ -51,6 +52,7 @@ typedef struct au_filejob {
 	int64_t bytes_total, bytes_read, events, merged;
 	int64_t malformed, oversized, partial, unreadable;
 	GPtrArray *warnings; /* "path:line: text", at most AU_MAX_WARNINGS */
+	char *note;          /* AU_JOB_SKIPPED: "path: why", shown under -v */
 	int64_t warnings_total;
 } au_filejob;
 

@@ -24,6 +24,7 @@ void au_scan_stats_init(au_scan_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->roots = g_array_new(FALSE, TRUE, sizeof(au_root_info));
 	st->warnings = g_ptr_array_new_with_free_func(g_free);
+	st->notes = g_ptr_array_new_with_free_func(g_free);
 	st->unpriced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	st->fallback = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
@@ -37,6 +38,8 @@ void au_scan_stats_release(au_scan_stats *st)
 	}
 	if (st->warnings)
 		g_ptr_array_free(st->warnings, TRUE);
+	if (st->notes)
+		g_ptr_array_free(st->notes, TRUE);
 	if (st->unpriced)
 		g_hash_table_destroy(st->unpriced);
 	if (st->fallback)
@@ -44,14 +47,39 @@ void au_scan_stats_release(au_scan_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* Collects log files under dir (not following symlinked directories). */
-static void walk(const char *root, const char *dir, au_source src, GPtrArray *out, int depth)
+static void add_warning(au_scan_stats *st, char *msg)
+{
+	st->warnings_total++;
+	if (st->warnings->len < AU_MAX_WARNINGS)
+		g_ptr_array_add(st->warnings, msg);
+	else
+		g_free(msg);
+}
+
+static void add_note(au_scan_stats *st, char *msg)
+{
+	st->skipped++;
+	if (st->notes->len < AU_MAX_WARNINGS)
+		g_ptr_array_add(st->notes, msg);
+	else
+		g_free(msg);
+}
+
+/*
+ * Collects log files under dir (not following symlinked directories). A
+ * directory that cannot be read is a warning, as an unreadable file is; a
+ * log-named path that is not a regular file is a note for -v.
+ */
+static void walk(au_scan_stats *st, const char *root, const char *dir, au_source src, GPtrArray *out, int depth)
 {
 	if (depth > 16 || !au_source_walks_dir(src, root, dir))
 		return;
 	DIR *d = opendir(dir);
-	if (!d)
+	if (!d) {
+		st->unreadable++;
+		add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
 		return;
+	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		const char *n = de->d_name;
@@ -59,20 +87,19 @@ static void walk(const char *root, const char *dir, au_source src, GPtrArray *ou
 			continue;
 		char *path = g_build_filename(dir, n, NULL);
 		unsigned char type = de->d_type;
+		struct stat sb = {0};
 		if (type == DT_UNKNOWN || type == DT_LNK) {
-			struct stat sb;
 			/* a symlinked file is read; a symlinked directory is not walked */
-			if (type == DT_LNK ? stat(path, &sb) == 0 && S_ISREG(sb.st_mode)
-					   : lstat(path, &sb) == 0)
-				type = S_ISDIR(sb.st_mode) && type != DT_LNK ? DT_DIR
-				       : S_ISREG(sb.st_mode)		      ? DT_REG
-										      : DT_UNKNOWN;
+			if (type == DT_LNK ? stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode) : lstat(path, &sb) == 0)
+				type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
 			else
 				type = DT_UNKNOWN;
 		}
 		if (type == DT_DIR)
-			walk(root, path, src, out, depth + 1);
-		else if (type == DT_REG && au_file_parser(src, path)) {
+			walk(st, root, path, src, out, depth + 1);
+		else if (type != DT_REG && type != DT_LNK && au_file_parser(src, path)) {
+			add_note(st, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
+		} else if (type == DT_REG && au_file_parser(src, path)) {
 			g_ptr_array_add(out, path);
 			path = NULL;
 		}
@@ -202,6 +229,8 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 		if (st->warnings->len < AU_MAX_WARNINGS)
 			g_ptr_array_add(st->warnings, g_strdup(j->warnings->pdata[i]));
 	st->warnings_total += j->warnings_total;
+	if (j->note)
+		add_note(st, g_strdup(j->note));
 	if (j->outcome == AU_JOB_UNCHANGED)
 		st->files_unchanged++;
 	if (j->outcome != AU_JOB_READ)
@@ -378,7 +407,7 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		ri.exists = stat(rt->dir, &sb) == 0 && S_ISDIR(sb.st_mode);
 		GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
 		if (ri.exists)
-			walk(rt->dir, rt->dir, rt->source, files, 0);
+			walk(st, rt->dir, rt->dir, rt->source, files, 0);
 		g_ptr_array_sort(files, cmp_str);
 		for (guint i = 0; i < files->len; i++)
 			add_task(&sc, tasks, files->pdata[i], rt->source, st->roots->len);

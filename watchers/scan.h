@@ -33,6 +33,10 @@ typedef struct au_scan_stats {
 	int64_t lines, events, responses_new, responses_replaced, copies_kept, replays;
 	int64_t malformed, unreadable, oversized, partial_lines;
 	GPtrArray *warnings;    /* "path:line: text", first AU_MAX_WARNINGS */
+	/* Paths with a log's name that are not regular files (FIFOs, devices,
+	 * links to them): skipped, named once each for -v; first AU_MAX_WARNINGS */
+	GPtrArray *notes;
+	int64_t skipped;
 	int64_t warnings_total;
 	GHashTable *unpriced;   /* model -> number of responses (GINT_TO_POINTER) */
 	GHashTable *fallback;   /* models substituted for missing ones -> count */

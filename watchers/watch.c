@@ -37,6 +37,7 @@ struct au_watch {
 	long test_max_watches;  /* AIUSAGE_TEST_MAX_WATCHES: pretend a limit */
 	long test_overflow_every; /* AIUSAGE_TEST_OVERFLOW_EVERY: pretend overflows */
 	long reads;
+	GHashTable *noted;   /* skipped non-regular paths already logged */
 };
 
 static void logf_(au_watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -50,6 +51,22 @@ static void logf_(au_watch *w, const char *fmt, ...)
 	fputc('\n', w->o.log);
 	fflush(w->o.log);
 	va_end(ap);
+}
+
+/* Logs what a scan said: its warnings, and under -v each skipped path once. */
+static void log_scan(au_watch *w, const au_scan_stats *st)
+{
+	for (guint i = 0; i < st->warnings->len; i++)
+		logf_(w, "warning: %s", (char *)st->warnings->pdata[i]);
+	if (!w->o.verbose)
+		return;
+	for (guint i = 0; i < st->notes->len; i++) {
+		const char *n = st->notes->pdata[i];
+		if (g_hash_table_contains(w->noted, n))
+			continue;
+		g_hash_table_add(w->noted, g_strdup(n));
+		logf_(w, "note: %s", n);
+	}
 }
 
 /* The root a path is in (the root itself included), or NULL. */
@@ -197,8 +214,7 @@ int au_watch_rescan(au_watch *w, au_err *err)
 	au_scan_stats st;
 	au_scan_stats_init(&st);
 	int r = au_scan(w->o.store, w->o.pricing, NULL, &st, err);
-	for (guint i = 0; i < st.warnings->len; i++)
-		logf_(w, "warning: %s", (char *)st.warnings->pdata[i]);
+	log_scan(w, &st);
 	if (r == 0)
 		logf_(w, "scanned %" PRId64 " files (%.1f MiB new): %" PRId64 " new responses", st.files,
 		      st.bytes_read / 1048576.0, st.responses_new);
@@ -226,6 +242,7 @@ int au_watch_new(const au_watch_opts *o, au_watch **ret, au_err *err)
 	w->wd_dir = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	w->dir_wd = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	w->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	w->noted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	/* watches first, then the scan: nothing written in between is missed */
 	int r = au_watch_rescan(w, err);
 	if (r < 0) {
@@ -254,6 +271,7 @@ void au_watch_free(au_watch *w)
 	g_hash_table_destroy(w->wd_dir);
 	g_hash_table_destroy(w->dir_wd);
 	g_hash_table_destroy(w->dirty);
+	g_hash_table_destroy(w->noted);
 	free(w);
 }
 
@@ -379,8 +397,7 @@ int au_watch_flush(au_watch *w, int64_t *ret_stored, au_err *err)
 	au_scan_stats st;
 	au_scan_stats_init(&st);
 	int r = au_scan_files(w->o.store, w->o.pricing, NULL, paths, srcs, n, &st, err);
-	for (guint j = 0; j < st.warnings->len; j++)
-		logf_(w, "warning: %s", (char *)st.warnings->pdata[j]);
+	log_scan(w, &st);
 	*ret_stored = st.responses_new + st.responses_replaced;
 	if (r == 0 && w->o.verbose)
 		logf_(w, "read %u changed file(s): %" PRId64 " new, %" PRId64 " updated responses", n, st.responses_new,

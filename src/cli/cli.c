@@ -301,6 +301,13 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 	if (st->warnings_total > shown)
 		fprintf(stderr, "aiusage: %" PRId64 " more warning(s)%s\n", st->warnings_total - shown,
 			o->verbose ? "" : "; 'aiusage scan -v' lists them");
+	if (o->verbose) {
+		for (guint i = 0; i < st->notes->len; i++)
+			fprintf(stderr, "aiusage: note: %s\n", (char *)st->notes->pdata[i]);
+		if (st->skipped > st->notes->len)
+			fprintf(stderr, "aiusage: note: %" PRId64 " more path(s) skipped\n",
+				st->skipped - (int64_t)st->notes->len);
+	}
 	GHashTableIter it;
 	gpointer k, v;
 	g_hash_table_iter_init(&it, st->fallback);
