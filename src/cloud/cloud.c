@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "jsonscan.h"
+#include "queries.h"
 
 /* ---- configuration ---- */
 
@@ -914,81 +915,44 @@ static int fetch_window(const au_cloud_conf *c, const char *key, const au_cloud_
 static int store_rows(au_store *s, const char *provider, GHashTable *rows, const au_cloud_balance *bal,
 		      bool has_bal, int64_t now_ms, au_cloud_sync_stats *st, au_err *err)
 {
-	sqlite3 *db = au_store_db(s);
-	static const char tok_sql[] =
-		"INSERT INTO cloud_usage(provider, bucket_start, bucket_secs, item, input, output, cache_read,"
-		" cache_write, requests, cost, fetched_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10)"
-		" ON CONFLICT(provider, bucket_start, bucket_secs, item) DO UPDATE SET input = excluded.input,"
-		" output = excluded.output, cache_read = excluded.cache_read, cache_write = excluded.cache_write,"
-		" requests = excluded.requests, fetched_at = excluded.fetched_at";
-	static const char cost_sql[] =
-		"INSERT INTO cloud_usage(provider, bucket_start, bucket_secs, item, cost, fetched_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-		" ON CONFLICT(provider, bucket_start, bucket_secs, item) DO UPDATE SET cost = excluded.cost,"
-		" fetched_at = excluded.fetched_at";
-	static const char bal_sql[] =
-		"INSERT INTO cloud_balance(provider, fetched_at, balance, used, limit_amount) VALUES(?1, ?2, ?3, ?4, ?5)"
-		" ON CONFLICT(provider) DO UPDATE SET fetched_at = excluded.fetched_at, balance = excluded.balance,"
-		" used = excluded.used, limit_amount = excluded.limit_amount";
-	sqlite3_stmt *tok = NULL, *cost = NULL, *b = NULL;
-	int r = 0;
-	if (sqlite3_prepare_v2(db, tok_sql, -1, &tok, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, cost_sql, -1, &cost, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, bal_sql, -1, &b, NULL) != SQLITE_OK) {
-		r = au_fail(err, EIO, "the store has no cloud tables: %s", sqlite3_errmsg(db));
-		goto out;
-	}
 	GHashTableIter it;
 	gpointer k, v;
+	int r = 0;
 	g_hash_table_iter_init(&it, rows);
 	while (r == 0 && g_hash_table_iter_next(&it, &k, &v)) {
 		const au_cloud_row *row = v;
-		if (row->has_tokens) {
-			sqlite3_reset(tok);
-			sqlite3_bind_text(tok, 1, provider, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(tok, 2, row->bucket_start);
-			sqlite3_bind_int(tok, 3, row->bucket_secs);
-			sqlite3_bind_text(tok, 4, row->item, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(tok, 5, row->input);
-			sqlite3_bind_int64(tok, 6, row->output);
-			sqlite3_bind_int64(tok, 7, row->cache_read);
-			sqlite3_bind_int64(tok, 8, row->cache_write);
-			sqlite3_bind_int64(tok, 9, row->requests);
-			sqlite3_bind_int64(tok, 10, now_ms);
-			if (sqlite3_step(tok) != SQLITE_DONE)
-				r = au_fail(err, EIO, "storing cloud usage: %s", sqlite3_errmsg(db));
-			st->usage_rows++;
-		}
-		if (r == 0 && row->has_cost) {
-			sqlite3_reset(cost);
-			sqlite3_bind_text(cost, 1, provider, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(cost, 2, row->bucket_start);
-			sqlite3_bind_int(cost, 3, row->bucket_secs);
-			sqlite3_bind_text(cost, 4, row->item, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(cost, 5, row->cost);
-			sqlite3_bind_int64(cost, 6, now_ms);
-			if (sqlite3_step(cost) != SQLITE_DONE)
-				r = au_fail(err, EIO, "storing cloud costs: %s", sqlite3_errmsg(db));
-			st->cost_rows++;
+		au_billed_bucket b = {
+			.provider = provider,
+			.bucket_start = row->bucket_start,
+			.bucket_secs = row->bucket_secs,
+			.item = row->item,
+			.has_tokens = row->has_tokens,
+			.has_cost = row->has_cost,
+			.input = row->input,
+			.output = row->output,
+			.cache_read = row->cache_read,
+			.cache_write = row->cache_write,
+			.requests = row->requests,
+			.cost = row->cost,
+		};
+		r = au_store_billed_put(s, &b, now_ms, err);
+		if (r == 0) {
+			st->usage_rows += row->has_tokens;
+			st->cost_rows += row->has_cost;
 		}
 	}
 	if (r == 0 && has_bal) {
-		sqlite3_bind_text(b, 1, provider, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(b, 2, now_ms);
-		if (bal->has_balance)
-			sqlite3_bind_int64(b, 3, bal->balance);
-		if (bal->has_used)
-			sqlite3_bind_int64(b, 4, bal->used);
-		if (bal->has_limit)
-			sqlite3_bind_int64(b, 5, bal->limit);
-		if (sqlite3_step(b) != SQLITE_DONE)
-			r = au_fail(err, EIO, "storing the balance: %s", sqlite3_errmsg(db));
+		au_billed_balance b = {
+			.has_balance = bal->has_balance,
+			.has_used = bal->has_used,
+			.has_limit = bal->has_limit,
+			.balance = bal->balance,
+			.used = bal->used,
+			.limit = bal->limit,
+		};
+		r = au_store_balance_put(s, provider, &b, now_ms, err);
 		st->balance = r == 0;
 	}
-out:
-	sqlite3_finalize(tok);
-	sqlite3_finalize(cost);
-	sqlite3_finalize(b);
 	return r;
 }
 

@@ -17,6 +17,7 @@
  * keeps later scans from adding them back.
  */
 #include <errno.h>
+#include <sqlite3.h> /* read_session reads Cursor's own database, not the store */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "config.h"
 #include "cursor.h"
 #include "jsonscan.h"
+#include "queries.h"
 #include "render.h"
 #include "sources.h"
 
@@ -326,23 +328,6 @@ static int collect(void *ctx, const au_cursor_export_event *e)
 	return 0;
 }
 
-static int64_t meta_int(au_store *s, const char *key, int64_t dflt)
-{
-	char *v = NULL;
-	int64_t n;
-	if (au_store_meta_get(s, key, &v) == 0 && au_parse_int64(v, &n))
-		dflt = n;
-	free(v);
-	return dflt;
-}
-
-static int meta_put_int(au_store *s, const char *key, int64_t v, au_err *err)
-{
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return au_store_meta_set(s, key, buf, err);
-}
-
 typedef struct sync_result {
 	int64_t added, updated, unchanged, local_removed;
 	int64_t ours, theirs;  /* pico-dollars: our estimate, Cursor's figure */
@@ -356,33 +341,10 @@ static int store_events(au_store *s, au_pricing *p, const fetched *f, int64_t fr
 			sync_result *res, au_err *err)
 {
 	int r;
-	sqlite3 *db = au_store_db(s);
 	if ((r = au_store_begin(s, err)) < 0)
 		return r;
-	int64_t old_from = meta_int(s, "cursor.synced_from", INT64_MAX);
-	int64_t old_until = meta_int(s, "cursor.synced_until", INT64_MIN);
-	int64_t span_from = from < old_from ? from : old_from, span_until = until > old_until ? until : old_until;
-	if ((r = meta_put_int(s, "cursor.synced_from", span_from, err)) < 0 ||
-	    (r = meta_put_int(s, "cursor.synced_until", span_until, err)) < 0 ||
-	    (r = meta_put_int(s, "cursor.synced_at", now, err)) < 0)
+	if ((r = au_store_cursor_claim_span(s, from, until, now, &res->local_removed, err)) < 0)
 		goto fail;
-	/* local rows inside the span yield to these (trigger
-	 * cursor_local_yields, store.c migration 4) */
-	sqlite3_stmt *del;
-	if (sqlite3_prepare_v2(db, "DELETE FROM usage WHERE key GLOB 'cursor:b:*' AND ts >= ?1 AND ts < ?2", -1, &del,
-			       NULL) != SQLITE_OK) {
-		r = au_fail(err, EIO, "setting local counts aside: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	sqlite3_bind_int64(del, 1, span_from);
-	sqlite3_bind_int64(del, 2, span_until);
-	int rc = sqlite3_step(del);
-	sqlite3_finalize(del);
-	if (rc != SQLITE_DONE) {
-		r = au_fail(err, EIO, "setting local counts aside: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	res->local_removed = sqlite3_changes(db);
 	for (guint i = 0; i < f->events->len; i++) {
 		const au_cursor_export_event *e = &g_array_index(f->events, au_cursor_export_event, i);
 		const au_model_price *mp = au_pricing_lookup(p, e->ev.model);
@@ -505,7 +467,7 @@ static int run_sync(const au_cmd *cmd, int argc, char **argv)
 	/* The window: the days asked for, and never a gap after the span
 	 * synced before (events there would be set aside unfetched). */
 	int64_t until = now;
-	int64_t old_until = meta_int(s, "cursor.synced_until", INT64_MIN);
+	int64_t old_until = au_store_cursor_synced_until(s);
 	int64_t from = since != INT64_MIN ? since
 		       : old_until != INT64_MIN ? old_until - 2 * DAY_MS
 						 : (now / DAY_MS - sc.days + 1) * DAY_MS;
