@@ -174,7 +174,7 @@ static au_cloud_config *load_config(const cloud_opts *o, bool fatal)
 
 static char *config_path(const cloud_opts *o)
 {
-	return o->config ? xstrdup(o->config) : au_cloud_config_default_path();
+	return o->config ? xstrdup(o->config) : au_config_default_path();
 }
 
 /* ---- sync ---- */

@@ -39,7 +39,7 @@
 #define EXPORT_PATH "/api/dashboard/export-usage-events-csv"
 #define DAY_MS INT64_C(86400000)
 #define SLICE_DAYS 7     /* one request per week keeps each export far below the body cap */
-#define MAX_DAYS 400     /* the longest history one sync asks for */
+#define MAX_DAYS AU_CURSOR_MAX_DAYS
 #define TOKEN_MAX 8192   /* a stored access token longer than this is not one */
 
 static const char *const cursor_headers[] = {
@@ -76,96 +76,17 @@ static int usage_error(const char *fmt, ...)
 	return AU_EXIT_USAGE;
 }
 
-/* https anywhere; plain http only to this machine (the tests' server). */
-static bool base_url_ok(const char *url)
-{
-	gchar *scheme = NULL, *host = NULL, *query = NULL, *fragment = NULL, *userinfo = NULL;
-	bool ok = g_uri_split(url, G_URI_FLAGS_NONE, &scheme, &userinfo, &host, NULL, NULL, &query, &fragment, NULL) &&
-		  scheme && host && *host && !query && !fragment && !userinfo &&
-		  (g_ascii_strcasecmp(scheme, "https") == 0 ||
-		   (g_ascii_strcasecmp(scheme, "http") == 0 &&
-		    (strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0)));
-	g_free(scheme);
-	g_free(host);
-	g_free(query);
-	g_free(fragment);
-	g_free(userinfo);
-	return ok;
-}
-
-/*
- * The [cursor] group of config.ini (path, or $XDG_CONFIG_HOME/aiusage/
- * config.ini): base_url, timeout (seconds), retries, days (history fetched
- * by the first sync). Other groups belong to other code. A missing file is
- * the defaults; $AIUSAGE_CURSOR_BASE_URL beats the file.
- */
+/* The [cursor] group of config.ini, read by src/config. */
 static int load_conf(const char *path, sync_conf *c, au_err *err)
 {
-	*c = (sync_conf){NULL, 30, 3, 30};
-	char *p = path ? xstrdup(path) : au_config_default_path();
-	int r = 0;
-	struct stat sb;
-	if (stat(p, &sb) == 0) {
-		GKeyFile *kf = g_key_file_new();
-		GError *ge = NULL;
-		if (sb.st_size > AU_CONFIG_MAX_BYTES)
-			r = au_fail(err, EFBIG, "%s: larger than %d KiB: not a config file", p, AU_CONFIG_MAX_BYTES / 1024);
-		else if (!g_key_file_load_from_file(kf, p, G_KEY_FILE_NONE, &ge))
-			r = au_fail(err, EINVAL, "%s: %s", p, ge->message);
-		else if (g_key_file_has_group(kf, "cursor")) {
-			gchar **keys = g_key_file_get_keys(kf, "cursor", NULL, NULL);
-			for (gchar **k = keys; k && *k && r == 0; k++) {
-				gchar *v = g_key_file_get_string(kf, "cursor", *k, NULL);
-				int64_t n = 0;
-				bool num = v && au_parse_int64(g_strstrip(v), &n);
-				if (strcmp(*k, "base_url") == 0) {
-					free(c->base_url);
-					c->base_url = xstrdup(v ? g_strstrip(v) : "");
-				} else if (strcmp(*k, "timeout") == 0 && num && n >= 1 && n <= 600) {
-					c->timeout_s = (int)n;
-				} else if (strcmp(*k, "retries") == 0 && num && n >= 0 && n <= 10) {
-					c->retries = (int)n;
-				} else if (strcmp(*k, "days") == 0 && num && n >= 1 && n <= MAX_DAYS) {
-					c->days = (int)n;
-				} else if (strcmp(*k, "timeout") == 0 || strcmp(*k, "retries") == 0 ||
-					   strcmp(*k, "days") == 0) {
-					r = au_fail(err, EINVAL,
-						    "%s: [cursor] %s must be a whole number (timeout 1-600 s, retries 0-10, "
-						    "days 1-%d)",
-						    p, *k, MAX_DAYS);
-				} else {
-					r = au_fail(err, EINVAL,
-						    "%s: unknown setting '%s' in [cursor] (known: base_url, timeout, retries, days)",
-						    p, *k);
-				}
-				g_free(v);
-			}
-			g_strfreev(keys);
-		}
-		if (ge)
-			g_error_free(ge);
-		g_key_file_free(kf);
-	} else if (errno != ENOENT) {
-		r = au_fail(err, errno, "%s: %s", p, strerror(errno));
+	au_cursor_section sec;
+	int r = au_config_cursor_load(path, DEFAULT_BASE_URL, &sec, err);
+	if (r < 0) {
+		*c = (sync_conf){0};
+		return r;
 	}
-	const char *env = getenv("AIUSAGE_CURSOR_BASE_URL");
-	if (r == 0 && env && *env) {
-		free(c->base_url);
-		c->base_url = xstrdup(env);
-	}
-	if (r == 0 && !c->base_url)
-		c->base_url = xstrdup(DEFAULT_BASE_URL);
-	if (r == 0) {
-		size_t n = strlen(c->base_url);
-		while (n > 0 && c->base_url[n - 1] == '/')
-			c->base_url[--n] = '\0';
-		if (!base_url_ok(c->base_url))
-			r = au_fail(err, EINVAL,
-				    "base URL '%s' (from %s): it must be https://..., or http:// to this machine", c->base_url,
-				    env && *env ? "$AIUSAGE_CURSOR_BASE_URL" : p);
-	}
-	free(p);
-	return r;
+	*c = (sync_conf){sec.base_url, sec.timeout_s, sec.retries, sec.days};
+	return 0;
 }
 
 /* base64url (no padding) into a malloc'd NUL-terminated buffer. */

@@ -135,7 +135,7 @@ static gpointer cloud_poll(gpointer data)
 	au_cloud_config *cc = NULL;
 	au_store *s = NULL;
 	au_err err;
-	char *path = au_cloud_config_default_path();
+	char *path = au_config_default_path();
 	if (au_cloud_config_load(path, &cc, &err) < 0)
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
 	else if (cc->confs->len > 0 && au_store_open(wr->db, false, &s, &err) < 0)
