@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pricing.h"
+#include "queries.h"
 #include "report.h"
 
 const char *au_level_name(au_level l)
@@ -95,35 +96,27 @@ static int evaluate(au_store *s, const au_budget_rules *rules, const au_budget *
 	ret->limit = b->limit_pico;
 	au_period_bounds(rules->tz, b->period, rules->week_start, at_ms, &ret->start_ms, &ret->end_ms, &ret->period_key);
 
-	sqlite3 *db = au_store_db(s);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT project, sum(cost), sum(unpriced) FROM agg"
-			       " WHERE bucket >= ?1 AND bucket < ?2 AND (?3 IS NULL OR source = ?3)"
-			       " GROUP BY project",
-			       -1, &st, NULL) != SQLITE_OK) {
+	au_store_iter *rows;
+	int r = au_store_project_cost_iter(s, au_floor_div(ret->start_ms, AU_BUCKET_MS),
+					   au_floor_div(ret->end_ms + AU_BUCKET_MS - 1, AU_BUCKET_MS),
+					   b->source != AU_SRC_NONE ? au_source_name(b->source) : NULL, &rows, err);
+	if (r < 0) {
 		au_budget_status_release(ret);
-		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
+		return r;
 	}
-	sqlite3_bind_int64(st, 1, au_floor_div(ret->start_ms, AU_BUCKET_MS));
-	sqlite3_bind_int64(st, 2, au_floor_div(ret->end_ms + AU_BUCKET_MS - 1, AU_BUCKET_MS));
-	if (b->source != AU_SRC_NONE)
-		sqlite3_bind_text(st, 3, au_source_name(b->source), -1, SQLITE_STATIC);
 
 	/* Several directories can share one label (subdirectories of a
 	 * repository): the top project is summed per label. */
 	GHashTable *per_label = g_hash_table_new(g_str_hash, g_str_equal);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cwd = (const char *)sqlite3_column_text(st, 0);
-		if (!cwd)
-			cwd = "";
+	au_project_cost pc;
+	while ((r = au_store_project_cost_next(rows, &pc, err)) > 0) {
+		const char *cwd = pc.project;
 		const char *label = cached_label(labels, cwd);
 		if (!project_matches(b->project, cwd, label))
 			continue;
-		int64_t cost = sqlite3_column_int64(st, 1);
+		int64_t cost = pc.cost;
 		ret->spent += cost;
-		ret->unpriced += sqlite3_column_int64(st, 2);
+		ret->unpriced += pc.unpriced;
 		gpointer old = g_hash_table_lookup(per_label, label);
 		int64_t sum = (old ? *(int64_t *)old : 0) + cost;
 		if (!old) {
@@ -132,10 +125,7 @@ static int evaluate(au_store *s, const au_budget_rules *rules, const au_budget *
 		}
 		*(int64_t *)old = sum;
 	}
-	int r = 0;
-	if (rc != SQLITE_DONE)
-		r = au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	au_store_iter_free(rows);
 
 	GHashTableIter it;
 	gpointer k, v;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "queries.h"
 #include "report.h"
 
 static int32_t tz_offset(GTimeZone *tz, int64_t secs)
@@ -168,45 +169,30 @@ const char *au_filter_project(const au_filter *f, GHashTable *labels, const char
 
 int au_req_each(au_store *s, const au_filter *f, au_req_order order, au_req_fn fn, void *ud, au_err *err)
 {
-	sqlite3 *db = au_store_db(s);
-	const char *sql =
-		order == AU_REQ_BY_TIME
-			? "SELECT ts, source, session, project, model, sidechain, input, cc5m, cc1h, cache_read,"
-			  " output, reasoning, cost FROM usage WHERE (?1 IS NULL OR source = ?1)"
-			  " AND ts >= ?2 AND ts < ?3 ORDER BY ts, id"
-			: "SELECT ts, source, session, project, model, sidechain, input, cc5m, cc1h, cache_read,"
-			  " output, reasoning, cost FROM usage WHERE (?1 IS NULL OR source = ?1)"
-			  " AND ts >= ?2 AND ts < ?3 ORDER BY source, session, model, sidechain, ts, id";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
-	if (f->source != AU_SRC_NONE)
-		sqlite3_bind_text(st, 1, au_source_name(f->source), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f->since_day == INT64_MIN ? INT64_MIN : au_tz_day_start(f->tz, f->since_day));
+	int64_t from = f->since_day == INT64_MIN ? INT64_MIN : au_tz_day_start(f->tz, f->since_day);
 	int64_t end = f->until_day == INT64_MAX ? INT64_MAX : au_tz_day_start(f->tz, f->until_day + 1);
 	if (f->until_ms && f->until_ms < end)
 		end = f->until_ms + 1;
-	sqlite3_bind_int64(st, 3, end);
+	au_store_iter *it;
+	int rc = au_store_usage_iter(s, f->source != AU_SRC_NONE ? au_source_name(f->source) : NULL, from, end,
+				     order == AU_REQ_BY_TIME ? AU_USAGE_BY_TIME : AU_USAGE_BY_SESSION, &it, err);
+	if (rc < 0)
+		return rc;
 
 	GHashTable *labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
 	int64_t cached_bucket = INT64_MIN, cached_day = 0;
-	int rc, res = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	int res = 0;
+	au_usage_row u;
+	while ((rc = au_store_usage_next(it, &u, err)) > 0) {
 		au_req r = {
-			.ts = sqlite3_column_int64(st, 0),
-			.source = (const char *)sqlite3_column_text(st, 1),
-			.session = (const char *)sqlite3_column_text(st, 2),
-			.cwd = (const char *)sqlite3_column_text(st, 3),
-			.model = (const char *)sqlite3_column_text(st, 4),
-			.sidechain = sqlite3_column_int(st, 5) != 0,
-			.tok.input = sqlite3_column_int64(st, 6),
-			.tok.cache_create_5m = sqlite3_column_int64(st, 7),
-			.tok.cache_create_1h = sqlite3_column_int64(st, 8),
-			.tok.cache_read = sqlite3_column_int64(st, 9),
-			.tok.output = sqlite3_column_int64(st, 10),
-			.tok.reasoning = sqlite3_column_int64(st, 11),
-			.cost = sqlite3_column_type(st, 12) == SQLITE_NULL ? AU_COST_UNPRICED
-									 : sqlite3_column_int64(st, 12),
+			.ts = u.ts,
+			.source = u.source,
+			.session = u.session,
+			.cwd = u.project,
+			.model = u.model,
+			.sidechain = u.sidechain,
+			.tok = u.tok,
+			.cost = u.cost,
 		};
 		/* 15-minute buckets never straddle a local day: one lookup each */
 		int64_t bucket = au_floor_div(r.ts, AU_BUCKET_MS);
@@ -224,9 +210,9 @@ int au_req_each(au_store *s, const au_filter *f, au_req_order order, au_req_fn f
 		if (res < 0)
 			break;
 	}
-	if (res == 0 && rc != SQLITE_DONE)
-		res = au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	if (res == 0 && rc < 0)
+		res = rc;
+	au_store_iter_free(it);
 	g_hash_table_destroy(labels);
 	return res < 0 ? res : 0;
 }

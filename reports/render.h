@@ -40,6 +40,9 @@ void au_table_add(au_table *t, au_trow_kind kind, char **cells);
 /* The same with the cells as ncols `char *` arguments (owned, malloc'd). */
 void au_table_addv(au_table *t, au_trow_kind kind, ...);
 void au_table_rule(au_table *t);
+/* Column col is at least width wide, whatever its cells (a layout that
+ * must not move between days with short and long figures). */
+void au_table_min_width(au_table *t, int col, int width);
 /* Prints the table fitted to width columns (0: no limit), with ANSI
  * styles when color: bold cyan headers, bold yellow totals, dim sub rows. */
 void au_table_print(FILE *f, au_table *t, bool color, int width);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "queries.h"
+
 const char *au_group_name(au_group g)
 {
 	static const char *const n[] = {"daily", "weekly", "monthly", "sessions", "projects", "models"};
@@ -187,16 +189,10 @@ static int cmp_rows(gconstpointer a, gconstpointer b)
 
 int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err)
 {
-	sqlite3 *db = au_store_db(s);
-	sqlite3_stmt *st;
-	const char *sql =
-		"SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read,"
-		" output, reasoning, cost, unpriced, first_ts, last_ts, tool_cost, tool_costed FROM agg"
-		" WHERE (?1 IS NULL OR source = ?1)";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
-	if (o->source != AU_SRC_NONE)
-		sqlite3_bind_text(st, 1, au_source_name(o->source), -1, SQLITE_STATIC);
+	au_store_iter *it;
+	int rc = au_store_agg_iter(s, o->source != AU_SRC_NONE ? au_source_name(o->source) : NULL, &it, err);
+	if (rc < 0)
+		return rc;
 
 	au_report *r = xcalloc(1, sizeof(*r));
 	r->group = o->group;
@@ -207,15 +203,11 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	bool need_labels = o->project || o->group == AU_GROUP_SESSION || o->group == AU_GROUP_PROJECT;
 	GHashTable *unpriced = g_hash_table_new(g_str_hash, g_str_equal);
 	tz_cache tzc = {.tz = o->tz, .bucket = INT64_MIN};
-	int rc;
+	au_agg_row a;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t bucket = sqlite3_column_int64(st, 0);
-		const char *source = (const char *)sqlite3_column_text(st, 1);
-		const char *model = (const char *)sqlite3_column_text(st, 2);
-		const char *cwd = (const char *)sqlite3_column_text(st, 3);
-		const char *session = (const char *)sqlite3_column_text(st, 4);
-		int64_t day = local_day(&tzc, bucket * AU_BUCKET_MS);
+	while ((rc = au_store_agg_next(it, &a, err)) > 0) {
+		const char *source = a.source, *model = a.model, *cwd = a.project, *session = a.session;
+		int64_t day = local_day(&tzc, a.bucket * AU_BUCKET_MS);
 		if (day < o->since_day || day > o->until_day)
 			continue;
 		/* A label walks the directory tree looking for .git: only when
@@ -233,19 +225,14 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 			continue;
 
 		au_totals t = {
-			.responses = sqlite3_column_int64(st, 5),
-			.tok.input = sqlite3_column_int64(st, 6),
-			.tok.cache_create_5m = sqlite3_column_int64(st, 7),
-			.tok.cache_create_1h = sqlite3_column_int64(st, 8),
-			.tok.cache_read = sqlite3_column_int64(st, 9),
-			.tok.output = sqlite3_column_int64(st, 10),
-			.tok.reasoning = sqlite3_column_int64(st, 11),
-			.cost = sqlite3_column_int64(st, 12),
-			.unpriced = sqlite3_column_int64(st, 13),
-			.tool_cost = sqlite3_column_int64(st, 16),
-			.tool_costed = sqlite3_column_int64(st, 17),
+			.responses = a.n,
+			.tok = a.tok,
+			.cost = a.cost,
+			.unpriced = a.unpriced,
+			.tool_cost = a.tool_cost,
+			.tool_costed = a.tool_costed,
 		};
-		int64_t first = sqlite3_column_int64(st, 14), last = sqlite3_column_int64(st, 15);
+		int64_t first = a.first_ts, last = a.last_ts;
 
 		char *key;
 		switch (o->group) {
@@ -302,8 +289,8 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		}
 	}
 	int res = 0;
-	if (rc != SQLITE_DONE) {
-		res = au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
+	if (rc < 0) {
+		res = rc;
 		au_report_free(r);
 		r = NULL;
 	} else {
@@ -322,7 +309,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		g_ptr_array_sort(r->rows, cmp_rows);
 		g_ptr_array_sort(r->unpriced_models, cmp_str_ptr);
 	}
-	sqlite3_finalize(st);
+	au_store_iter_free(it);
 	g_hash_table_destroy(by_key);
 	g_hash_table_destroy(labels);
 	g_hash_table_destroy(unpriced);
@@ -367,19 +354,10 @@ int au_report_add_billed(au_store *s, au_report *r, const au_report_opts *o, au_
 		return 0;
 	if (o->source != AU_SRC_NONE && !provider_of(o->source))
 		return 0;
-	sqlite3 *db = au_store_db(s);
-	sqlite3_stmt *st;
-	/* per provider and UTC day: the daily buckets when a day has them,
-	 * else its hourly ones (the same rule as `aiusage cloud`) */
-	const char *sql = "WITH per AS (SELECT provider, bucket_start / 86400000 AS day, bucket_secs AS w,"
-			  " sum(cost) AS cost, count(cost) AS n FROM cloud_usage"
-			  " WHERE ?1 IS NULL OR provider = ?1 GROUP BY 1, 2, 3)"
-			  " SELECT day, cost FROM per p WHERE n > 0 AND (w = 86400 OR NOT EXISTS"
-			  " (SELECT 1 FROM per q WHERE q.provider = p.provider AND q.day = p.day AND q.w = 86400 AND q.n > 0))";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return au_fail(err, EIO, "reading cloud billing: %s", sqlite3_errmsg(db));
-	if (o->source != AU_SRC_NONE)
-		sqlite3_bind_text(st, 1, provider_of(o->source), -1, SQLITE_STATIC);
+	au_store_iter *it;
+	int rc = au_store_billed_day_iter(s, o->source != AU_SRC_NONE ? provider_of(o->source) : NULL, &it, err);
+	if (rc < 0)
+		return rc;
 	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < r->rows->len; i++) {
 		au_row *row = r->rows->pdata[i];
@@ -387,9 +365,9 @@ int au_report_add_billed(au_store *s, au_report *r, const au_report_opts *o, au_
 	}
 	tz_cache tzc = {.tz = o->tz, .bucket = INT64_MIN};
 	bool added = false;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t day = local_day(&tzc, sqlite3_column_int64(st, 0) * 86400000 + 43200000);
+	au_billed_day bd;
+	while ((rc = au_store_billed_day_next(it, &bd, err)) > 0) {
+		int64_t day = local_day(&tzc, bd.day * 86400000 + 43200000);
 		if (day < o->since_day || day > o->until_day)
 			continue;
 		char *key = period_key(o, day);
@@ -405,15 +383,13 @@ int au_report_add_billed(au_store *s, au_report *r, const au_report_opts *o, au_
 		} else {
 			free(key);
 		}
-		int64_t cost = sqlite3_column_int64(st, 1);
+		int64_t cost = bd.cost;
 		row->has_billed = r->has_billed = true;
 		row->billed += cost;
 		r->billed += cost;
 	}
-	int res = 0;
-	if (rc != SQLITE_DONE)
-		res = au_fail(err, EIO, "reading cloud billing: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	int res = rc < 0 ? rc : 0;
+	au_store_iter_free(it);
 	g_hash_table_destroy(by_key);
 	if (added) {
 		g_desc = o->order_desc;

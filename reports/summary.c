@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "queries.h"
+
 #define HISTORY_DAYS 14
 #define HISTORY_MIN 7
 
@@ -106,23 +108,17 @@ static int64_t daily_get(const collect *c, int64_t day)
 
 static int collect_agg(au_store *s, collect *c, au_err *err)
 {
-	sqlite3 *db = au_store_db(s);
-	sqlite3_stmt *st;
-	const char *sql =
-		"SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read,"
-		" output, cost, unpriced, first_ts, last_ts FROM agg WHERE (?1 IS NULL OR source = ?1)"
-		" ORDER BY bucket";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
-	if (c->f->source != AU_SRC_NONE)
-		sqlite3_bind_text(st, 1, au_source_name(c->f->source), -1, SQLITE_STATIC);
+	au_store_iter *it;
+	int rc = au_store_agg_iter(s, c->f->source != AU_SRC_NONE ? au_source_name(c->f->source) : NULL, &it, err);
+	if (rc < 0)
+		return rc;
 	GHashTable *labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
 	au_summary *m = c->m;
 	int64_t cached_bucket = INT64_MIN, day = 0;
 	int wd = 0, hour = 0;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t bucket = sqlite3_column_int64(st, 0);
+	au_agg_row a;
+	while ((rc = au_store_agg_next(it, &a, err)) > 0) {
+		int64_t bucket = a.bucket;
 		if (bucket != cached_bucket) {
 			cached_bucket = bucket;
 			day = au_tz_day(c->f->tz, bucket * AU_BUCKET_MS);
@@ -130,25 +126,22 @@ static int collect_agg(au_store *s, collect *c, au_err *err)
 		}
 		if (day > m->today)
 			break; /* after today: not in any figure */
-		if (sqlite3_column_int64(st, 13) > m->now)
+		if (a.first_ts > m->now)
 			continue; /* a later part of today */
-		const char *source = (const char *)sqlite3_column_text(st, 1);
-		const char *model = (const char *)sqlite3_column_text(st, 2);
-		const char *cwd = (const char *)sqlite3_column_text(st, 3);
-		const char *session = (const char *)sqlite3_column_text(st, 4);
+		const char *source = a.source, *model = a.model, *cwd = a.project, *session = a.session;
 		const char *label = au_filter_project(c->f, labels, cwd);
 		if (!label)
 			continue;
 		au_tokens tok = {
-			.input = sqlite3_column_int64(st, 6),
-			.cache_create_5m = sqlite3_column_int64(st, 7),
-			.cache_create_1h = sqlite3_column_int64(st, 8),
-			.cache_read = sqlite3_column_int64(st, 9),
-			.output = sqlite3_column_int64(st, 10),
+			.input = a.tok.input,
+			.cache_create_5m = a.tok.cache_create_5m,
+			.cache_create_1h = a.tok.cache_create_1h,
+			.cache_read = a.tok.cache_read,
+			.output = a.tok.output,
 		};
-		int64_t n = sqlite3_column_int64(st, 5), cost = sqlite3_column_int64(st, 11);
-		int64_t unpriced = sqlite3_column_int64(st, 12);
-		int64_t first = sqlite3_column_int64(st, 13), last = sqlite3_column_int64(st, 14);
+		int64_t n = a.n, cost = a.cost;
+		int64_t unpriced = a.unpriced;
+		int64_t first = a.first_ts, last = a.last_ts;
 
 		if (c->base_day == INT64_MAX)
 			c->base_day = day;
@@ -208,10 +201,8 @@ static int collect_agg(au_store *s, collect *c, au_err *err)
 		sc->tok.cache_read += tok.cache_read;
 		sc->tok.output += tok.output;
 	}
-	int res = 0;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		res = au_fail(err, EIO, "reading the store: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
+	int res = rc < 0 ? rc : 0;
+	au_store_iter_free(it);
 	g_hash_table_destroy(labels);
 	return res;
 }

@@ -23,6 +23,7 @@ typedef struct trow {
 struct au_table {
 	au_tcol *cols;
 	int ncols;
+	int *min_width; /* per column, 0: none */
 	GArray *rows; /* trow */
 };
 
@@ -32,6 +33,7 @@ au_table *au_table_new(const au_tcol *cols, int ncols)
 	t->cols = xcalloc((size_t)ncols, sizeof(*t->cols));
 	memcpy(t->cols, cols, (size_t)ncols * sizeof(*cols));
 	t->ncols = ncols;
+	t->min_width = xcalloc((size_t)ncols, sizeof(int));
 	t->rows = g_array_new(FALSE, TRUE, sizeof(trow));
 	return t;
 }
@@ -49,6 +51,7 @@ void au_table_free(au_table *t)
 	}
 	g_array_free(t->rows, TRUE);
 	free(t->cols);
+	free(t->min_width);
 	free(t);
 }
 
@@ -74,6 +77,12 @@ void au_table_rule(au_table *t)
 {
 	trow r = {.kind = AU_TROW_RULE};
 	g_array_append_val(t->rows, r);
+}
+
+void au_table_min_width(au_table *t, int col, int width)
+{
+	if (col >= 0 && col < t->ncols)
+		t->min_width[col] = width;
 }
 
 static int dwidth(const char *s)
@@ -176,6 +185,8 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 		if (t->cols[c].drop_rank > max_rank)
 			max_rank = t->cols[c].drop_rank;
 		w[c] = dwidth(t->cols[c].header);
+		if (t->min_width[c] > w[c])
+			w[c] = t->min_width[c];
 		for (guint i = 0; i < t->rows->len; i++) {
 			trow *r = &g_array_index(t->rows, trow, i);
 			int n = r->cell ? dwidth(r->cell[c]) : 0;

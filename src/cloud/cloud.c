@@ -22,18 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "jsonscan.h"
+#include "queries.h"
 
 /* ---- configuration ---- */
-
-char *au_cloud_config_default_path(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/aiusage/config.ini", xdg);
-	const char *home = getenv("HOME");
-	return xasprintf("%s/.config/aiusage/config.ini", home && *home ? home : g_get_home_dir());
-}
 
 static void conf_free(gpointer p)
 {
@@ -69,291 +62,58 @@ const au_cloud_conf *au_cloud_config_get(const au_cloud_config *c, const char *p
 	return NULL;
 }
 
-/* The first line GKeyFile would refuse, so an error can name it without
- * quoting it (a broken line may well hold a key). 0 if none is found. */
-static int first_bad_line(const char *text, size_t len)
-{
-	int line = 1;
-	for (size_t i = 0; i < len; line++) {
-		size_t j = i;
-		while (j < len && text[j] != '\n')
-			j++;
-		size_t a = i, b = j;
-		while (a < b && (text[a] == ' ' || text[a] == '\t'))
-			a++;
-		while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r'))
-			b--;
-		bool ok = a == b || text[a] == '#' || (text[a] == '[' && text[b - 1] == ']');
-		if (!ok) {
-			const char *eq = memchr(text + a, '=', b - a);
-			ok = eq && eq > text + a;
-		}
-		if (!ok)
-			return line;
-		i = j + 1;
-	}
-	return 0;
-}
-
-/* A setting name safe to repeat in a message. */
-static const char *printable_name(const char *k)
-{
-	size_t n = strlen(k);
-	if (n == 0 || n > 32 || strspn(k, "abcdefghijklmnopqrstuvwxyz_") != n)
-		return "(a setting name that is not a word)";
-	return k;
-}
-
-static bool loopback_host(const char *host)
-{
-	return host && (strcmp(host, "127.0.0.1") == 0 || strcmp(host, "localhost") == 0 ||
-			strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0 || strncmp(host, "127.", 4) == 0);
-}
-
-/* https anywhere; plain http only to this machine (tests, a local proxy). */
-static bool base_url_ok(const char *url)
-{
-	gchar *scheme = NULL, *host = NULL, *query = NULL, *fragment = NULL, *userinfo = NULL;
-	if (!g_uri_split(url, G_URI_FLAGS_NONE, &scheme, &userinfo, &host, NULL, NULL, &query, &fragment, NULL))
-		return false;
-	bool ok = scheme && host && *host && !query && !fragment && !userinfo &&
-		  (g_ascii_strcasecmp(scheme, "https") == 0 ||
-		   (g_ascii_strcasecmp(scheme, "http") == 0 && loopback_host(host)));
-	g_free(scheme);
-	g_free(host);
-	g_free(query);
-	g_free(fragment);
-	g_free(userinfo);
-	return ok;
-}
-
-/* "900", "30s", "15m", "1h" -> seconds; -1 when not a duration. */
-static int64_t parse_duration(const char *s)
-{
-	size_t n = strlen(s);
-	int64_t mult = 1;
-	if (n > 1 && (s[n - 1] == 's' || s[n - 1] == 'm' || s[n - 1] == 'h')) {
-		mult = s[n - 1] == 'm' ? 60 : s[n - 1] == 'h' ? 3600 : 1;
-		n--;
-	}
-	char buf[32];
-	if (n == 0 || n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	int64_t v;
-	if (!au_parse_int64(buf, &v) || v < 0 || v > INT32_MAX / 3600)
-		return -1;
-	return v * mult;
-}
-
-static int int_setting(GKeyFile *kf, const char *name, const char *g, const char *k, int lo, int hi, bool dur,
-		       int *ret, au_err *err)
-{
-	gchar *v = g_key_file_get_string(kf, g, k, NULL);
-	if (!v)
-		return 0;
-	int64_t x;
-	bool ok = dur ? (x = parse_duration(v)) >= 0 : au_parse_int64(v, &x);
-	g_free(v);
-	if (!ok || x < lo || x > hi)
-		return au_fail(err, EINVAL, "%s: [%s]: %s must be %s from %d to %d", name, g, k,
-			       dur ? "a duration (seconds, or with s, m or h)" : "a whole number", lo, hi);
-	*ret = (int)x;
-	return 0;
-}
-
-static int parse_group(GKeyFile *kf, const char *name, const char *g, bool private_file, au_cloud_conf *c,
-		       au_err *err)
-{
-	static const char *const known[] = {"base_url", "key_env", "key_command", "key",
-					    "interval", "timeout",  "retries",     "days",
-					    NULL};
-	gchar **keys = g_key_file_get_keys(kf, g, NULL, NULL);
-	int r = 0;
-	for (gchar **k = keys; k && *k && r == 0; k++)
-		if (!g_strv_contains(known, *k))
-			r = au_fail(err, EINVAL,
-				    "%s: [%s]: unknown setting %s (known: base_url, key_env, key_command, key, "
-				    "interval, timeout, retries, days)",
-				    name, g, printable_name(*k));
-	g_strfreev(keys);
-	if (r < 0)
-		return r;
-	c->interval_s = 900;
-	c->timeout_s = 30;
-	c->retries = 3;
-	c->days = 30;
-	gchar *v = g_key_file_get_string(kf, g, "base_url", NULL);
-	if (v) {
-		g_strstrip(v);
-		size_t n = strlen(v);
-		while (n > 0 && v[n - 1] == '/')
-			v[--n] = '\0';
-		if (!base_url_ok(v)) {
-			g_free(v);
-			return au_fail(err, EINVAL,
-				       "%s: [%s]: base_url must be an https:// URL (plain http:// only to 127.0.0.1, "
-				       "::1 or localhost), without a query",
-				       name, g);
-		}
-		c->base_url = xstrdup(v);
-		g_free(v);
-	} else {
-		c->base_url = xstrdup(c->provider->base_url);
-	}
-	v = g_key_file_get_string(kf, g, "key_env", NULL);
-	if (v) {
-		g_strstrip(v);
-		size_t n = strlen(v);
-		if (n == 0 || n > 128 ||
-		    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != n ||
-		    g_ascii_isdigit(v[0])) {
-			g_free(v);
-			return au_fail(err, EINVAL, "%s: [%s]: key_env must name an environment variable", name, g);
-		}
-		c->key_env = xstrdup(v);
-		g_free(v);
-	}
-	v = g_key_file_get_string(kf, g, "key_command", NULL);
-	if (v) {
-		g_strstrip(v);
-		if (!*v) {
-			g_free(v);
-			return au_fail(err, EINVAL, "%s: [%s]: key_command is empty", name, g);
-		}
-		c->key_command = xstrdup(v);
-		g_free(v);
-	}
-	v = g_key_file_get_string(kf, g, "key", NULL);
-	if (v) {
-		size_t n = strlen(v);
-		if (!private_file) {
-			explicit_bzero(v, n);
-			g_free(v);
-			return au_fail(err, EACCES,
-				       "%s holds a literal key in [%s] but other users may read it: run 'chmod 600 %s', "
-				       "or use key_env or key_command instead",
-				       name, g, name);
-		}
-		g_strstrip(v);
-		c->key = *v ? xstrdup(v) : NULL;
-		explicit_bzero(v, n);
-		g_free(v);
-		if (!c->key)
-			return au_fail(err, EINVAL, "%s: [%s]: key is empty", name, g);
-	}
-	if ((r = int_setting(kf, name, g, "interval", 60, 7 * 86400, true, &c->interval_s, err)) < 0 ||
-	    (r = int_setting(kf, name, g, "timeout", 1, 600, true, &c->timeout_s, err)) < 0 ||
-	    (r = int_setting(kf, name, g, "retries", 0, 10, false, &c->retries, err)) < 0 ||
-	    (r = int_setting(kf, name, g, "days", 1, 366, false, &c->days, err)) < 0)
-		return r;
-	return 0;
-}
-
 int au_cloud_config_parse(const char *text, size_t len, const char *name, bool private_file,
 			  au_cloud_config **ret, au_err *err)
 {
-	GKeyFile *kf = g_key_file_new();
-	GError *gerr = NULL;
-	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &gerr)) {
-		/* GLib's message quotes the bad line: say where it is instead */
-		int line = first_bad_line(text, len);
-		g_error_free(gerr);
-		g_key_file_free(kf);
-		if (line > 0)
-			return au_fail(err, EINVAL,
-				       "%s:%d: not an INI line (sections look like [cloud.openai], settings like "
-				       "key_env = OPENAI_ADMIN_KEY)",
-				       name, line);
-		return au_fail(err, EINVAL, "%s: not a valid INI file (is it UTF-8?)", name);
-	}
+	const char *order[16 + 1] = {NULL};
+	for (size_t i = 0; i < au_cloud_n_providers && i < 16; i++)
+		order[i] = au_cloud_providers[i].name;
+	GPtrArray *sections;
+	int r = au_config_cloud_sections(text, len, name, private_file, order, &sections, err);
+	if (r < 0)
+		return r;
 	au_cloud_config *c = xcalloc(1, sizeof(*c));
 	c->confs = g_ptr_array_new_with_free_func(conf_free);
-	int r = 0;
 	/* in provider-table order, so output is stable whatever the file's order */
-	for (size_t i = 0; i < au_cloud_n_providers && r == 0; i++) {
-		const au_cloud_provider *p = &au_cloud_providers[i];
-		char *g = xasprintf("cloud.%s", p->name);
-		if (g_key_file_has_group(kf, g)) {
-			au_cloud_conf *cc = xcalloc(1, sizeof(*cc));
-			cc->provider = p;
-			g_ptr_array_add(c->confs, cc);
-			r = parse_group(kf, name, g, private_file, cc, err);
-		}
-		free(g);
+	for (guint i = 0; i < sections->len; i++) {
+		au_cloud_section *sec = sections->pdata[i];
+		const au_cloud_provider *p = au_cloud_provider_by_name(sec->name); /* one of order */
+		au_cloud_conf *cc = xcalloc(1, sizeof(*cc));
+		cc->provider = p;
+		cc->base_url = sec->base_url ? sec->base_url : xstrdup(p->base_url);
+		cc->key_env = sec->key_env;
+		cc->key_command = sec->key_command;
+		cc->key = sec->key; /* moved: conf_free wipes it */
+		sec->base_url = sec->key_env = sec->key_command = sec->key = NULL;
+		cc->interval_s = sec->interval_s;
+		cc->timeout_s = sec->timeout_s;
+		cc->retries = sec->retries;
+		cc->days = sec->days;
+		g_ptr_array_add(c->confs, cc);
 	}
-	gchar **groups = g_key_file_get_groups(kf, NULL);
-	for (gchar **g = groups; *g && r == 0; g++)
-		if (g_str_has_prefix(*g, "cloud.") && !au_cloud_provider_by_name(*g + 6))
-			r = au_fail(err, EINVAL, "%s: unknown provider [%s] (known: anthropic, openai, openrouter, deepseek)",
-				    name, *g);
-		else if (strcmp(*g, "cloud") == 0)
-			r = au_fail(err, EINVAL, "%s: [cloud] needs a provider name: [cloud.anthropic], [cloud.openai], ...",
-				    name);
-	g_strfreev(groups);
-	g_key_file_free(kf);
-	if (r < 0) {
-		au_cloud_config_free(c);
-		return r;
-	}
+	g_ptr_array_free(sections, TRUE);
 	*ret = c;
 	return 0;
 }
 
 int au_cloud_config_load(const char *path, au_cloud_config **ret, au_err *err)
 {
-	char *p = path ? xstrdup(path) : au_cloud_config_default_path();
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		if (e == ENOENT && !path) {
-			au_cloud_config *c = xcalloc(1, sizeof(*c));
-			c->confs = g_ptr_array_new_with_free_func(conf_free);
-			free(p);
-			*ret = c;
-			return 0;
-		}
-		int r = au_fail(err, e, "cannot read %s: %s", p, strerror(e));
-		free(p);
+	/* a file named on the command line must exist; the default may not */
+	au_config_file f;
+	int r = au_config_file_read(path, path != NULL, &f, err);
+	if (r < 0)
 		return r;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		int r = au_fail(err, EINVAL, "%s is not a regular file", p);
-		free(p);
-		return r;
-	}
-	if (st.st_size > AU_CLOUD_MAX_CONFIG) {
-		close(fd);
-		int r = au_fail(err, EFBIG, "%s is larger than %d KiB: not a config file", p, AU_CLOUD_MAX_CONFIG / 1024);
-		free(p);
-		return r;
-	}
-	char *text = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	/* "refused unless mode 0600": no group or other permission at all */
-	bool private_file = (st.st_mode & 077) == 0;
 	au_cloud_config *c = NULL;
-	int r = au_cloud_config_parse(text, got, p, private_file, &c, err);
-	explicit_bzero(text, got);
-	free(text);
-	if (r == 0) {
-		c->path = p;
-		*ret = c;
-	} else {
-		free(p);
+	if (!f.exists) {
+		c = xcalloc(1, sizeof(*c));
+		c->confs = g_ptr_array_new_with_free_func(conf_free);
+	} else if ((r = au_cloud_config_parse(f.text, f.len, f.path, f.private_file, &c, err)) == 0) {
+		c->path = f.path;
+		f.path = NULL;
 	}
+	au_config_file_release(&f);
+	if (r == 0)
+		*ret = c;
 	return r;
 }
 
@@ -641,7 +401,7 @@ int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, cons
 	char *url = query && *query ? xasprintf("%s%s?%s", c->base_url, path, query) : xasprintf("%s%s", c->base_url, path);
 	gchar *host = NULL;
 	g_uri_split(c->base_url, G_URI_FLAGS_NONE, NULL, NULL, &host, NULL, NULL, NULL, NULL, NULL);
-	bool local = loopback_host(host);
+	bool local = au_loopback_host(host);
 	g_free(host);
 
 	/* The key goes in a header built in memory; every copy is wiped. */
@@ -914,81 +674,44 @@ static int fetch_window(const au_cloud_conf *c, const char *key, const au_cloud_
 static int store_rows(au_store *s, const char *provider, GHashTable *rows, const au_cloud_balance *bal,
 		      bool has_bal, int64_t now_ms, au_cloud_sync_stats *st, au_err *err)
 {
-	sqlite3 *db = au_store_db(s);
-	static const char tok_sql[] =
-		"INSERT INTO cloud_usage(provider, bucket_start, bucket_secs, item, input, output, cache_read,"
-		" cache_write, requests, cost, fetched_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10)"
-		" ON CONFLICT(provider, bucket_start, bucket_secs, item) DO UPDATE SET input = excluded.input,"
-		" output = excluded.output, cache_read = excluded.cache_read, cache_write = excluded.cache_write,"
-		" requests = excluded.requests, fetched_at = excluded.fetched_at";
-	static const char cost_sql[] =
-		"INSERT INTO cloud_usage(provider, bucket_start, bucket_secs, item, cost, fetched_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
-		" ON CONFLICT(provider, bucket_start, bucket_secs, item) DO UPDATE SET cost = excluded.cost,"
-		" fetched_at = excluded.fetched_at";
-	static const char bal_sql[] =
-		"INSERT INTO cloud_balance(provider, fetched_at, balance, used, limit_amount) VALUES(?1, ?2, ?3, ?4, ?5)"
-		" ON CONFLICT(provider) DO UPDATE SET fetched_at = excluded.fetched_at, balance = excluded.balance,"
-		" used = excluded.used, limit_amount = excluded.limit_amount";
-	sqlite3_stmt *tok = NULL, *cost = NULL, *b = NULL;
-	int r = 0;
-	if (sqlite3_prepare_v2(db, tok_sql, -1, &tok, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, cost_sql, -1, &cost, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, bal_sql, -1, &b, NULL) != SQLITE_OK) {
-		r = au_fail(err, EIO, "the store has no cloud tables: %s", sqlite3_errmsg(db));
-		goto out;
-	}
 	GHashTableIter it;
 	gpointer k, v;
+	int r = 0;
 	g_hash_table_iter_init(&it, rows);
 	while (r == 0 && g_hash_table_iter_next(&it, &k, &v)) {
 		const au_cloud_row *row = v;
-		if (row->has_tokens) {
-			sqlite3_reset(tok);
-			sqlite3_bind_text(tok, 1, provider, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(tok, 2, row->bucket_start);
-			sqlite3_bind_int(tok, 3, row->bucket_secs);
-			sqlite3_bind_text(tok, 4, row->item, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(tok, 5, row->input);
-			sqlite3_bind_int64(tok, 6, row->output);
-			sqlite3_bind_int64(tok, 7, row->cache_read);
-			sqlite3_bind_int64(tok, 8, row->cache_write);
-			sqlite3_bind_int64(tok, 9, row->requests);
-			sqlite3_bind_int64(tok, 10, now_ms);
-			if (sqlite3_step(tok) != SQLITE_DONE)
-				r = au_fail(err, EIO, "storing cloud usage: %s", sqlite3_errmsg(db));
-			st->usage_rows++;
-		}
-		if (r == 0 && row->has_cost) {
-			sqlite3_reset(cost);
-			sqlite3_bind_text(cost, 1, provider, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(cost, 2, row->bucket_start);
-			sqlite3_bind_int(cost, 3, row->bucket_secs);
-			sqlite3_bind_text(cost, 4, row->item, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(cost, 5, row->cost);
-			sqlite3_bind_int64(cost, 6, now_ms);
-			if (sqlite3_step(cost) != SQLITE_DONE)
-				r = au_fail(err, EIO, "storing cloud costs: %s", sqlite3_errmsg(db));
-			st->cost_rows++;
+		au_billed_bucket b = {
+			.provider = provider,
+			.bucket_start = row->bucket_start,
+			.bucket_secs = row->bucket_secs,
+			.item = row->item,
+			.has_tokens = row->has_tokens,
+			.has_cost = row->has_cost,
+			.input = row->input,
+			.output = row->output,
+			.cache_read = row->cache_read,
+			.cache_write = row->cache_write,
+			.requests = row->requests,
+			.cost = row->cost,
+		};
+		r = au_store_billed_put(s, &b, now_ms, err);
+		if (r == 0) {
+			st->usage_rows += row->has_tokens;
+			st->cost_rows += row->has_cost;
 		}
 	}
 	if (r == 0 && has_bal) {
-		sqlite3_bind_text(b, 1, provider, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(b, 2, now_ms);
-		if (bal->has_balance)
-			sqlite3_bind_int64(b, 3, bal->balance);
-		if (bal->has_used)
-			sqlite3_bind_int64(b, 4, bal->used);
-		if (bal->has_limit)
-			sqlite3_bind_int64(b, 5, bal->limit);
-		if (sqlite3_step(b) != SQLITE_DONE)
-			r = au_fail(err, EIO, "storing the balance: %s", sqlite3_errmsg(db));
+		au_billed_balance b = {
+			.has_balance = bal->has_balance,
+			.has_used = bal->has_used,
+			.has_limit = bal->has_limit,
+			.balance = bal->balance,
+			.used = bal->used,
+			.limit = bal->limit,
+		};
+		r = au_store_balance_put(s, provider, &b, now_ms, err);
 		st->balance = r == 0;
 	}
-out:
-	sqlite3_finalize(tok);
-	sqlite3_finalize(cost);
-	sqlite3_finalize(b);
 	return r;
 }
 

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "store.h"
 #include "util.h"
 
@@ -139,10 +140,9 @@ typedef struct au_cloud_config {
 	GPtrArray *confs;    /* au_cloud_conf*, in provider-table order */
 } au_cloud_config;
 
-/* $XDG_CONFIG_HOME/aiusage/config.ini, default ~/.config/...; malloc'd. */
-char *au_cloud_config_default_path(void);
-/* Reads the [cloud.NAME] groups of path (NULL: the default); other groups are
- * left to src/config.c. A missing file is no provider and 0. A literal key in
+/* The [cloud.NAME] groups of path (NULL: au_config_default_path()), as
+ * src/config parses them, with each provider's defaults filled in. A missing
+ * default file is no provider and 0 (a missing named file an error). A literal key in
  * a file others may read is -EACCES; anything malformed -EINVAL, with the
  * file and line in err (never a line's text: it might hold a key). */
 int au_cloud_config_load(const char *path, au_cloud_config **ret, au_err *err);

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cloud.h"
+#include "cloud_report.h"
 #include "sources.h"
 
 typedef struct cloud_opts {
@@ -155,58 +156,9 @@ static void day_str(int64_t day, char *buf, size_t n)
 	snprintf(buf, n, "%04d-%02u-%02u", y, m, d);
 }
 
-static void time_str(int64_t ms, char *buf, size_t n, bool iso)
-{
-	int64_t day = ms >= 0 ? ms / AU_CLOUD_DAY_MS : (ms - AU_CLOUD_DAY_MS + 1) / AU_CLOUD_DAY_MS;
-	int64_t rem = ms - day * AU_CLOUD_DAY_MS;
-	char d[16];
-	day_str(day, d, sizeof(d));
-	if (iso)
-		snprintf(buf, n, "%sT%02d:%02d:%02dZ", d, (int)(rem / 3600000), (int)(rem / 60000 % 60),
-			 (int)(rem / 1000 % 60));
-	else
-		snprintf(buf, n, "%s %02d:%02d UTC", d, (int)(rem / 3600000), (int)(rem / 60000 % 60));
-}
-
 static int64_t now_ms(void)
 {
 	return g_get_real_time() / 1000;
-}
-
-/* Exact decimal dollars, trailing zeros trimmed: "1.2345", "0", "-3.5". */
-static void exact_usd(int64_t pico, char *buf, size_t n)
-{
-	au_format_usd(pico, 12, buf, n);
-	size_t len = strlen(buf);
-	while (len > 0 && buf[len - 1] == '0')
-		buf[--len] = '\0';
-	if (len > 0 && buf[len - 1] == '.')
-		buf[--len] = '\0';
-}
-
-static void money(int64_t pico, char *buf, size_t n)
-{
-	char tmp[32]; /* "-92233720.37" at most */
-	au_format_usd(pico, 2, tmp, sizeof(tmp));
-	if (tmp[0] == '-')
-		snprintf(buf, n, "-$%s", tmp + 1);
-	else
-		snprintf(buf, n, "$%s", tmp);
-}
-
-static void with_commas(int64_t v, char *buf, size_t n)
-{
-	char tmp[32];
-	snprintf(tmp, sizeof(tmp), "%" PRId64, v < 0 ? -v : v);
-	size_t len = strlen(tmp), o = 0;
-	if (v < 0 && o + 1 < n)
-		buf[o++] = '-';
-	for (size_t i = 0; i < len && o + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
 }
 
 static au_cloud_config *load_config(const cloud_opts *o, bool fatal)
@@ -222,7 +174,7 @@ static au_cloud_config *load_config(const cloud_opts *o, bool fatal)
 
 static char *config_path(const cloud_opts *o)
 {
-	return o->config ? xstrdup(o->config) : au_cloud_config_default_path();
+	return o->config ? xstrdup(o->config) : au_config_default_path();
 }
 
 /* ---- sync ---- */
@@ -386,94 +338,6 @@ static int run_check(cloud_opts *o)
 
 /* ---- report ---- */
 
-typedef struct day_row {
-	int64_t day;
-	const au_cloud_provider *p;
-	/* billed, daily and hourly buckets apart: a day's daily figures win */
-	int64_t tok[2][5]; /* [daily, hourly][input, output, cache_read, cache_write, requests] */
-	int64_t cost[2];
-	int64_t ncost[2];
-	bool cloud;
-	/* local */
-	bool local;
-	int64_t ltokens, lcost, lunpriced, lresponses;
-} day_row;
-
-typedef struct final_row {
-	int64_t in, out, cr, cw, req, tokens;
-	bool cost_known;
-	int64_t cost;
-} final_row;
-
-static final_row billed(const day_row *r)
-{
-	final_row f = {0};
-	int64_t daily = 0;
-	for (int k = 0; k < 4; k++)
-		daily += r->tok[0][k];
-	int t = daily > 0 || r->tok[0][4] > 0 ? 0 : 1;
-	f.in = r->tok[t][0];
-	f.out = r->tok[t][1];
-	f.cr = r->tok[t][2];
-	f.cw = r->tok[t][3];
-	f.req = r->tok[t][4];
-	f.tokens = f.in + f.out + f.cr + f.cw;
-	int c = r->ncost[0] > 0 ? 0 : r->ncost[1] > 0 ? 1 : -1;
-	if (c >= 0) {
-		f.cost_known = true;
-		f.cost = r->cost[c];
-	}
-	return f;
-}
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const day_row *x = a, *y = b;
-	if (x->day != y->day)
-		return x->day < y->day ? -1 : 1;
-	return x->p < y->p ? -1 : x->p > y->p;
-}
-
-static day_row *find_row(GArray *rows, GHashTable *idx, int64_t day, const au_cloud_provider *p)
-{
-	char k[64];
-	snprintf(k, sizeof(k), "%" PRId64 "/%s", day, p->name);
-	gpointer v;
-	if (g_hash_table_lookup_extended(idx, k, NULL, &v))
-		return &g_array_index(rows, day_row, GPOINTER_TO_UINT(v));
-	day_row r = {.day = day, .p = p};
-	g_array_append_val(rows, r);
-	g_hash_table_insert(idx, xstrdup(k), GUINT_TO_POINTER(rows->len - 1));
-	return &g_array_index(rows, day_row, rows->len - 1);
-}
-
-static const au_cloud_provider *provider_for_source(const char *source)
-{
-	for (size_t i = 0; i < au_cloud_n_providers; i++)
-		if (au_cloud_providers[i].local_source && strcmp(au_cloud_providers[i].local_source, source) == 0)
-			return &au_cloud_providers[i];
-	return NULL;
-}
-
-static void print_rule(const int *w, int n, const char *l, const char *m, const char *r)
-{
-	fputs(l, stdout);
-	for (int i = 0; i < n; i++) {
-		for (int j = 0; j < w[i] + 2; j++)
-			fputs("─", stdout);
-		fputs(i + 1 < n ? m : r, stdout);
-	}
-	putchar('\n');
-}
-
-static void print_cells(const int *w, int n, char cells[][40])
-{
-	fputs("│", stdout);
-	for (int i = 0; i < n; i++)
-		printf(i < 2 ? " %-*s │" : " %*s │", w[i], cells[i]);
-	putchar('\n');
-}
-
 static int run_report(cloud_opts *o)
 {
 	int64_t since = INT64_MIN, until = INT64_MAX;
@@ -507,245 +371,37 @@ static int run_report(cloud_opts *o)
 	au_print_scan_warnings(&scan, &so);
 	au_scan_stats_release(&scan);
 
-	sqlite3 *db = au_store_db(s);
-	sqlite3_stmt *st;
 	if (until == INT64_MAX)
 		until = now_ms() / AU_CLOUD_DAY_MS;
-	if (since == INT64_MIN) {
-		/* from the first day any billing data was stored for */
-		since = until;
-		if (sqlite3_prepare_v2(db,
-				       "SELECT min(bucket_start) FROM cloud_usage WHERE ?1 IS NULL OR provider = ?1",
-				       -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, o->provider, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-				int64_t first = sqlite3_column_int64(st, 0) / AU_CLOUD_DAY_MS;
-				since = first < since ? first : since;
-			}
-			sqlite3_finalize(st);
-		}
-	}
-	GArray *rows = g_array_new(FALSE, TRUE, sizeof(day_row));
-	GHashTable *idx = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	bool seen[16] = {false}; /* providers with billing data in range */
-
-	/* billed: one line per provider, day and bucket width */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT provider, bucket_start / 86400000, bucket_secs = 3600, sum(input), sum(output),"
-			       " sum(cache_read), sum(cache_write), sum(requests), sum(cost), count(cost)"
-			       " FROM cloud_usage WHERE bucket_start >= ?1 AND bucket_start < ?2"
-			       " GROUP BY 1, 2, 3",
-			       -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "aiusage: reading cloud usage: %s\n", sqlite3_errmsg(db));
+	au_cloud_report_provider provs[16];
+	size_t n = 0;
+	for (size_t i = 0; i < au_cloud_n_providers && n < G_N_ELEMENTS(provs); i++, n++)
+		provs[n] = (au_cloud_report_provider){
+			.name = au_cloud_providers[i].name,
+			.local_source = au_cloud_providers[i].local_source,
+			.configured = cfg && au_cloud_config_get(cfg, au_cloud_providers[i].name),
+		};
+	au_cloud_report_opts ro = {
+		.providers = provs,
+		.n_providers = n,
+		.provider = o->provider,
+		.since_day = since,
+		.until_day = until,
+	};
+	au_cloud_report *rep;
+	au_err err;
+	if (au_cloud_report_build(s, &ro, &rep, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
 		code = AU_EXIT_FAIL;
-	} else {
-		sqlite3_bind_int64(st, 1, since * AU_CLOUD_DAY_MS);
-		sqlite3_bind_int64(st, 2, (until + 1) * AU_CLOUD_DAY_MS);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const au_cloud_provider *p = au_cloud_provider_by_name((const char *)sqlite3_column_text(st, 0));
-			if (!p || (o->provider && strcmp(o->provider, p->name) != 0))
-				continue;
-			seen[p - au_cloud_providers] = true;
-			day_row *r = find_row(rows, idx, sqlite3_column_int64(st, 1), p);
-			int h = sqlite3_column_int(st, 2);
-			for (int k = 0; k < 5; k++)
-				r->tok[h][k] = sqlite3_column_int64(st, 3 + k);
-			r->cost[h] = sqlite3_column_int64(st, 8);
-			r->ncost[h] = sqlite3_column_int64(st, 9);
-			r->cloud = true;
-		}
-		sqlite3_finalize(st);
+		goto out;
 	}
-	/* local: the store's 15-minute aggregate of the usage table, by UTC day */
-	if (sqlite3_prepare_v2(db,
-			       "SELECT bucket / 96, source, sum(input + cc5m + cc1h + cache_read + output), sum(cost),"
-			       " sum(unpriced), sum(n) FROM agg WHERE bucket >= ?1 AND bucket < ?2 GROUP BY 1, 2",
-			       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, since * 96);
-		sqlite3_bind_int64(st, 2, (until + 1) * 96);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const au_cloud_provider *p = provider_for_source((const char *)sqlite3_column_text(st, 1));
-			if (!p || (o->provider && strcmp(o->provider, p->name) != 0))
-				continue;
-			/* only providers the user bills through: configured, or with data */
-			if (!seen[p - au_cloud_providers] && !(cfg && au_cloud_config_get(cfg, p->name)))
-				continue;
-			day_row *r = find_row(rows, idx, sqlite3_column_int64(st, 0), p);
-			r->local = true;
-			r->ltokens = sqlite3_column_int64(st, 2);
-			r->lcost = sqlite3_column_int64(st, 3);
-			r->lunpriced = sqlite3_column_int64(st, 4);
-			r->lresponses = sqlite3_column_int64(st, 5);
-		}
-		sqlite3_finalize(st);
-	}
-	g_array_sort(rows, cmp_rows);
-
-	int64_t tb = 0, tl = 0, tg = 0, unpriced = 0;
-	bool any_billed = false;
 	if (o->json)
-		printf("{\"cloud\":[");
+		au_cloud_report_json(stdout, rep);
 	else if (o->csv)
-		printf("date,provider,billed_input,billed_output,billed_cache_read,billed_cache_write,billed_requests,"
-		       "billed_tokens,billed_cost_usd,local_tokens,local_cost_usd,gap_usd\n");
-	int w[7] = {10, 8, 13, 11, 12, 10, 8};
-	static const char *const heads[7] = {"Date", "Provider", "Billed Tokens", "Billed Cost", "Local Tokens",
-					     "Local Cost", "Gap"};
-	typedef char cell_row[7][40];
-	cell_row *cells = g_new0(cell_row, rows->len + 1);
-	for (guint i = 0; i < rows->len; i++) {
-		const day_row *r = &g_array_index(rows, day_row, i);
-		final_row f = billed(r);
-		char date[16], c1[48], c2[48], c3[48];
-		day_str(r->day, date, sizeof(date));
-		int64_t gap = f.cost - r->lcost;
-		tl += r->lcost;
-		unpriced += r->lunpriced;
-		if (f.cost_known) {
-			tb += f.cost;
-			tg += gap;
-			any_billed = true;
-		}
-		if (o->json) {
-			printf("%s\n{\"date\":\"%s\",\"provider\":\"%s\",\"billed\":{\"inputTokens\":%" PRId64
-			       ",\"outputTokens\":%" PRId64 ",\"cacheReadTokens\":%" PRId64 ",\"cacheWriteTokens\":%" PRId64
-			       ",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64 ",\"cost\":",
-			       i ? "," : "", date, r->p->name, f.in, f.out, f.cr, f.cw, f.req, f.tokens);
-			exact_usd(f.cost, c1, sizeof(c1));
-			exact_usd(r->lcost, c2, sizeof(c2));
-			exact_usd(gap, c3, sizeof(c3));
-			printf("%s},\"local\":{\"totalTokens\":%" PRId64 ",\"cost\":%s,\"responses\":%" PRId64
-			       ",\"unpricedResponses\":%" PRId64 "},\"gap\":%s}",
-			       f.cost_known ? c1 : "null", r->ltokens, c2, r->lresponses, r->lunpriced,
-			       f.cost_known ? c3 : "null");
-		} else if (o->csv) {
-			exact_usd(f.cost, c1, sizeof(c1));
-			exact_usd(r->lcost, c2, sizeof(c2));
-			exact_usd(gap, c3, sizeof(c3));
-			printf("%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%" PRId64
-			       ",%s,%s\n",
-			       date, r->p->name, f.in, f.out, f.cr, f.cw, f.req, f.tokens, f.cost_known ? c1 : "",
-			       r->ltokens, c2, f.cost_known ? c3 : "");
-		} else {
-			char(*c)[40] = cells[i];
-			snprintf(c[0], 40, "%s", date);
-			snprintf(c[1], 40, "%s", r->p->name);
-			if (f.tokens > 0)
-				with_commas(f.tokens, c[2], 40);
-			else
-				snprintf(c[2], 40, "—");
-			if (f.cost_known)
-				money(f.cost, c[3], 40);
-			else
-				snprintf(c[3], 40, "—");
-			if (r->p->local_source)
-				with_commas(r->ltokens, c[4], 40);
-			else
-				snprintf(c[4], 40, "—");
-			if (r->p->local_source)
-				money(r->lcost, c[5], 40);
-			else
-				snprintf(c[5], 40, "—");
-			if (f.cost_known && r->p->local_source)
-				money(gap, c[6], 40);
-			else
-				snprintf(c[6], 40, "—");
-			if (r->lunpriced)
-				g_strlcat(c[5], "*", 40);
-		}
-	}
-	if (o->json) {
-		char a[48], b[48], c[48];
-		exact_usd(tb, a, sizeof(a));
-		exact_usd(tl, b, sizeof(b));
-		exact_usd(tg, c, sizeof(c));
-		printf("],\n\"totals\":{\"billedCost\":%s,\"localCost\":%s,\"gap\":%s},\n\"balances\":[", any_billed ? a : "null",
-		       b, any_billed ? c : "null");
-	} else if (!o->csv && rows->len == 0) {
-		char a[16], b[16];
-		day_str(since, a, sizeof(a));
-		day_str(until, b, sizeof(b));
-		printf("No billing data stored for %s..%s. 'aiusage cloud sync' fetches it from each\n"
-		       "configured provider; 'aiusage cloud check' tells whether its key works.\n",
-		       a, b);
-	} else if (!o->csv) {
-		char(*c)[40] = cells[rows->len];
-		snprintf(c[0], 40, "Total");
-		snprintf(c[2], 40, "%s", "");
-		if (any_billed)
-			money(tb, c[3], 40);
-		money(tl, c[5], 40);
-		if (any_billed)
-			money(tg, c[6], 40);
-		for (guint i = 0; i <= rows->len; i++)
-			for (int k = 0; k < 7; k++) {
-				int len = (int)g_utf8_strlen(cells[i][k], -1);
-				if (len > w[k])
-					w[k] = len;
-			}
-		print_rule(w, 7, "┌", "┬", "┐");
-		char hc[7][40];
-		for (int k = 0; k < 7; k++)
-			snprintf(hc[k], 40, "%s", heads[k]);
-		print_cells(w, 7, hc);
-		print_rule(w, 7, "├", "┼", "┤");
-		for (guint i = 0; i < rows->len; i++)
-			print_cells(w, 7, cells[i]);
-		print_rule(w, 7, "├", "┼", "┤");
-		print_cells(w, 7, cells[rows->len]);
-		print_rule(w, 7, "└", "┴", "┘");
-		printf("Billed: what the provider's API reported at the last sync (UTC days; the latest\n"
-		       "days may still settle). Local: this machine's logs, priced with the embedded table.\n"
-		       "Gap: billed - local, usage the logs here do not explain (other machines, other apps).\n");
-		if (unpriced)
-			printf("* includes %" PRId64 " response(s) of a model with no known price (counted as $0 here)\n",
-			       unpriced);
-	}
-	g_free(cells);
-
-	/* balances */
-	if (!o->csv && sqlite3_prepare_v2(db,
-					  "SELECT provider, fetched_at, balance, used, limit_amount FROM cloud_balance"
-					  " WHERE ?1 IS NULL OR provider = ?1 ORDER BY provider",
-					  -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, o->provider, -1, SQLITE_STATIC);
-		int n = 0;
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
-			char when[40], v[3][48];
-			time_str(sqlite3_column_int64(st, 1), when, sizeof(when), o->json);
-			bool has[3];
-			for (int k = 0; k < 3; k++) {
-				has[k] = sqlite3_column_type(st, 2 + k) != SQLITE_NULL;
-				if (o->json)
-					exact_usd(sqlite3_column_int64(st, 2 + k), v[k], sizeof(v[k]));
-				else
-					money(sqlite3_column_int64(st, 2 + k), v[k], sizeof(v[k]));
-			}
-			if (o->json) {
-				printf("%s\n{\"provider\":\"%s\",\"fetchedAt\":\"%s\",\"balance\":%s,\"used\":%s,\"limit\":%s}",
-				       n ? "," : "", name, when, has[0] ? v[0] : "null", has[1] ? v[1] : "null",
-				       has[2] ? v[2] : "null");
-			} else {
-				if (n == 0)
-					printf("\nBalances:\n");
-				printf("  %-10s", name);
-				if (has[0])
-					printf("  balance %s", v[0]);
-				if (has[1])
-					printf("  used %s", v[1]);
-				if (has[2])
-					printf("  limit %s", v[2]);
-				printf("  (as of %s)\n", when);
-			}
-			n++;
-		}
-		sqlite3_finalize(st);
-	}
-	if (o->json)
-		printf("]}\n");
-	g_hash_table_destroy(idx);
-	g_array_free(rows, TRUE);
+		au_cloud_report_csv(stdout, rep);
+	else
+		au_cloud_report_table(stdout, rep);
+	au_cloud_report_free(rep);
 out:
 	if (s)
 		au_store_close(s);

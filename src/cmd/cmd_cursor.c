@@ -29,7 +29,8 @@
 #include "cloud.h"
 #include "config.h"
 #include "cursor.h"
-#include "jsonscan.h"
+#include "cursor_session.h"
+#include "queries.h"
 #include "render.h"
 #include "sources.h"
 
@@ -37,8 +38,7 @@
 #define EXPORT_PATH "/api/dashboard/export-usage-events-csv"
 #define DAY_MS INT64_C(86400000)
 #define SLICE_DAYS 7     /* one request per week keeps each export far below the body cap */
-#define MAX_DAYS 400     /* the longest history one sync asks for */
-#define TOKEN_MAX 8192   /* a stored access token longer than this is not one */
+#define MAX_DAYS AU_CURSOR_MAX_DAYS
 
 static const char *const cursor_headers[] = {
 	"Origin: https://cursor.com",
@@ -74,207 +74,17 @@ static int usage_error(const char *fmt, ...)
 	return AU_EXIT_USAGE;
 }
 
-/* https anywhere; plain http only to this machine (the tests' server). */
-static bool base_url_ok(const char *url)
-{
-	gchar *scheme = NULL, *host = NULL, *query = NULL, *fragment = NULL, *userinfo = NULL;
-	bool ok = g_uri_split(url, G_URI_FLAGS_NONE, &scheme, &userinfo, &host, NULL, NULL, &query, &fragment, NULL) &&
-		  scheme && host && *host && !query && !fragment && !userinfo &&
-		  (g_ascii_strcasecmp(scheme, "https") == 0 ||
-		   (g_ascii_strcasecmp(scheme, "http") == 0 &&
-		    (strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0)));
-	g_free(scheme);
-	g_free(host);
-	g_free(query);
-	g_free(fragment);
-	g_free(userinfo);
-	return ok;
-}
-
-/*
- * The [cursor] group of config.ini (path, or $XDG_CONFIG_HOME/aiusage/
- * config.ini): base_url, timeout (seconds), retries, days (history fetched
- * by the first sync). Other groups belong to other code. A missing file is
- * the defaults; $AIUSAGE_CURSOR_BASE_URL beats the file.
- */
+/* The [cursor] group of config.ini, read by src/config. */
 static int load_conf(const char *path, sync_conf *c, au_err *err)
 {
-	*c = (sync_conf){NULL, 30, 3, 30};
-	char *p = path ? xstrdup(path) : au_config_default_path();
-	int r = 0;
-	struct stat sb;
-	if (stat(p, &sb) == 0) {
-		GKeyFile *kf = g_key_file_new();
-		GError *ge = NULL;
-		if (sb.st_size > AU_CONFIG_MAX_BYTES)
-			r = au_fail(err, EFBIG, "%s: larger than %d KiB: not a config file", p, AU_CONFIG_MAX_BYTES / 1024);
-		else if (!g_key_file_load_from_file(kf, p, G_KEY_FILE_NONE, &ge))
-			r = au_fail(err, EINVAL, "%s: %s", p, ge->message);
-		else if (g_key_file_has_group(kf, "cursor")) {
-			gchar **keys = g_key_file_get_keys(kf, "cursor", NULL, NULL);
-			for (gchar **k = keys; k && *k && r == 0; k++) {
-				gchar *v = g_key_file_get_string(kf, "cursor", *k, NULL);
-				int64_t n = 0;
-				bool num = v && au_parse_int64(g_strstrip(v), &n);
-				if (strcmp(*k, "base_url") == 0) {
-					free(c->base_url);
-					c->base_url = xstrdup(v ? g_strstrip(v) : "");
-				} else if (strcmp(*k, "timeout") == 0 && num && n >= 1 && n <= 600) {
-					c->timeout_s = (int)n;
-				} else if (strcmp(*k, "retries") == 0 && num && n >= 0 && n <= 10) {
-					c->retries = (int)n;
-				} else if (strcmp(*k, "days") == 0 && num && n >= 1 && n <= MAX_DAYS) {
-					c->days = (int)n;
-				} else if (strcmp(*k, "timeout") == 0 || strcmp(*k, "retries") == 0 ||
-					   strcmp(*k, "days") == 0) {
-					r = au_fail(err, EINVAL,
-						    "%s: [cursor] %s must be a whole number (timeout 1-600 s, retries 0-10, "
-						    "days 1-%d)",
-						    p, *k, MAX_DAYS);
-				} else {
-					r = au_fail(err, EINVAL,
-						    "%s: unknown setting '%s' in [cursor] (known: base_url, timeout, retries, days)",
-						    p, *k);
-				}
-				g_free(v);
-			}
-			g_strfreev(keys);
-		}
-		if (ge)
-			g_error_free(ge);
-		g_key_file_free(kf);
-	} else if (errno != ENOENT) {
-		r = au_fail(err, errno, "%s: %s", p, strerror(errno));
-	}
-	const char *env = getenv("AIUSAGE_CURSOR_BASE_URL");
-	if (r == 0 && env && *env) {
-		free(c->base_url);
-		c->base_url = xstrdup(env);
-	}
-	if (r == 0 && !c->base_url)
-		c->base_url = xstrdup(DEFAULT_BASE_URL);
-	if (r == 0) {
-		size_t n = strlen(c->base_url);
-		while (n > 0 && c->base_url[n - 1] == '/')
-			c->base_url[--n] = '\0';
-		if (!base_url_ok(c->base_url))
-			r = au_fail(err, EINVAL,
-				    "base URL '%s' (from %s): it must be https://..., or http:// to this machine", c->base_url,
-				    env && *env ? "$AIUSAGE_CURSOR_BASE_URL" : p);
-	}
-	free(p);
-	return r;
-}
-
-/* base64url (no padding) into a malloc'd NUL-terminated buffer. */
-static char *b64url_decode(const char *s, size_t n, size_t *ret_len)
-{
-	if (n > TOKEN_MAX)
-		return NULL;
-	char *t = xmalloc(n + 4);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
-		if (!g_ascii_isalnum(ch) && ch != '+' && ch != '/') {
-			explicit_bzero(t, n + 4);
-			free(t);
-			return NULL;
-		}
-		t[k++] = ch;
-	}
-	while (k % 4)
-		t[k++] = '=';
-	t[k] = '\0';
-	gsize len = 0;
-	guchar *raw = g_base64_decode(t, &len);
-	explicit_bzero(t, n + 4);
-	free(t);
-	char *out = xmalloc(len + 1);
-	memcpy(out, raw, len);
-	out[len] = '\0';
-	explicit_bzero(raw, len);
-	g_free(raw);
-	*ret_len = len;
-	return out;
-}
-
-/*
- * The cookie value Cursor's dashboard takes: "<user>%3A%3A<JWT>", from
- * state.vscdb's cursorAuth/accessToken (its payload's sub, "auth0|user_X",
- * names the user). *ret_cookie and *ret_jwt are owned by the caller, to be
- * released with au_cloud_key_free. Nothing about the token reaches err.
- */
-static int read_session(const char *db_path, char **ret_cookie, char **ret_jwt, int64_t now_ms, au_err *err)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	char *jwt = NULL;
-	int r = 0;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_busy_timeout(db, 2000) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT CAST(value AS TEXT) FROM ItemTable WHERE key = 'cursorAuth/accessToken'", -1,
-			       &st, NULL) != SQLITE_OK) {
-		r = au_fail(err, EIO, "%s: cannot read Cursor's database: %s", db_path, db ? sqlite3_errmsg(db) : "");
-	} else {
-		int rc = sqlite3_step(st);
-		const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			r = au_fail(err, EIO, "%s: cannot read Cursor's database: %s", db_path, sqlite3_errmsg(db));
-		else if (!v || !*v)
-			r = au_fail(err, ENOENT, "%s holds no Cursor session: open Cursor and sign in", db_path);
-		else if (strlen(v) > TOKEN_MAX)
-			r = au_fail(err, EINVAL, "%s: the stored session is not a token this understands", db_path);
-		else
-			jwt = xstrdup(v);
-		if (v)
-			explicit_bzero((char *)v, strlen(v));
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	if (r < 0)
+	au_cursor_section sec;
+	int r = au_config_cursor_load(path, DEFAULT_BASE_URL, &sec, err);
+	if (r < 0) {
+		*c = (sync_conf){0};
 		return r;
-
-	/* header.payload.signature, each base64url: nothing else may go in a cookie */
-	const char *dot1 = strchr(jwt, '.'), *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
-	bool shape = dot1 && dot2 && !strchr(dot2 + 1, '.');
-	for (const char *p = jwt; shape && *p; p++)
-		shape = g_ascii_isalnum(*p) || *p == '-' || *p == '_' || *p == '.';
-	size_t plen = 0;
-	char *payload = shape ? b64url_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), &plen) : NULL;
-	js_doc d;
-	js_doc_init(&d);
-	char sub[256];
-	int64_t exp = 0;
-	if (!payload || js_parse(&d, payload, plen, NULL) < 0 || js_typeof(&d, 0) != JS_OBJECT ||
-	    js_get_str(&d, 0, "sub", sub, sizeof(sub)) <= 0) {
-		r = au_fail(err, EINVAL, "%s: the stored Cursor session is not a token this understands", db_path);
-	} else {
-		exp = js_int_or(&d, 0, "exp", 0);
-		const char *bar = strrchr(sub, '|');
-		const char *user = bar ? bar + 1 : sub;
-		bool user_ok = *user != '\0';
-		for (const char *p = user; *p; p++)
-			user_ok &= g_ascii_isalnum(*p) || *p == '_' || *p == '-';
-		if (!user_ok)
-			r = au_fail(err, EINVAL, "%s: the stored Cursor session names no user this understands", db_path);
-		else if (exp && exp * 1000 < now_ms + 60000)
-			r = au_fail(err, EKEYEXPIRED,
-				    "the Cursor session stored in %s has expired: open Cursor (it renews it), then sync again",
-				    db_path);
-		else
-			*ret_cookie = xasprintf("%s%%3A%%3A%s", user, jwt);
-		explicit_bzero(sub, sizeof(sub));
 	}
-	js_doc_release(&d);
-	if (payload) {
-		explicit_bzero(payload, plen);
-		free(payload);
-	}
-	if (r < 0)
-		au_cloud_key_free(jwt);
-	else
-		*ret_jwt = jwt;
-	return r;
+	*c = (sync_conf){sec.base_url, sec.timeout_s, sec.retries, sec.days};
+	return 0;
 }
 
 /* The first Cursor global database that exists (malloc'd), or NULL. */
@@ -326,23 +136,6 @@ static int collect(void *ctx, const au_cursor_export_event *e)
 	return 0;
 }
 
-static int64_t meta_int(au_store *s, const char *key, int64_t dflt)
-{
-	char *v = NULL;
-	int64_t n;
-	if (au_store_meta_get(s, key, &v) == 0 && au_parse_int64(v, &n))
-		dflt = n;
-	free(v);
-	return dflt;
-}
-
-static int meta_put_int(au_store *s, const char *key, int64_t v, au_err *err)
-{
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	return au_store_meta_set(s, key, buf, err);
-}
-
 typedef struct sync_result {
 	int64_t added, updated, unchanged, local_removed;
 	int64_t ours, theirs;  /* pico-dollars: our estimate, Cursor's figure */
@@ -356,33 +149,10 @@ static int store_events(au_store *s, au_pricing *p, const fetched *f, int64_t fr
 			sync_result *res, au_err *err)
 {
 	int r;
-	sqlite3 *db = au_store_db(s);
 	if ((r = au_store_begin(s, err)) < 0)
 		return r;
-	int64_t old_from = meta_int(s, "cursor.synced_from", INT64_MAX);
-	int64_t old_until = meta_int(s, "cursor.synced_until", INT64_MIN);
-	int64_t span_from = from < old_from ? from : old_from, span_until = until > old_until ? until : old_until;
-	if ((r = meta_put_int(s, "cursor.synced_from", span_from, err)) < 0 ||
-	    (r = meta_put_int(s, "cursor.synced_until", span_until, err)) < 0 ||
-	    (r = meta_put_int(s, "cursor.synced_at", now, err)) < 0)
+	if ((r = au_store_cursor_claim_span(s, from, until, now, &res->local_removed, err)) < 0)
 		goto fail;
-	/* local rows inside the span yield to these (trigger
-	 * cursor_local_yields, store.c migration 4) */
-	sqlite3_stmt *del;
-	if (sqlite3_prepare_v2(db, "DELETE FROM usage WHERE key GLOB 'cursor:b:*' AND ts >= ?1 AND ts < ?2", -1, &del,
-			       NULL) != SQLITE_OK) {
-		r = au_fail(err, EIO, "setting local counts aside: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	sqlite3_bind_int64(del, 1, span_from);
-	sqlite3_bind_int64(del, 2, span_until);
-	int rc = sqlite3_step(del);
-	sqlite3_finalize(del);
-	if (rc != SQLITE_DONE) {
-		r = au_fail(err, EIO, "setting local counts aside: %s", sqlite3_errmsg(db));
-		goto fail;
-	}
-	res->local_removed = sqlite3_changes(db);
 	for (guint i = 0; i < f->events->len; i++) {
 		const au_cursor_export_event *e = &g_array_index(f->events, au_cursor_export_event, i);
 		const au_model_price *mp = au_pricing_lookup(p, e->ev.model);
@@ -505,7 +275,7 @@ static int run_sync(const au_cmd *cmd, int argc, char **argv)
 	/* The window: the days asked for, and never a gap after the span
 	 * synced before (events there would be set aside unfetched). */
 	int64_t until = now;
-	int64_t old_until = meta_int(s, "cursor.synced_until", INT64_MIN);
+	int64_t old_until = au_store_cursor_synced_until(s);
 	int64_t from = since != INT64_MIN ? since
 		       : old_until != INT64_MIN ? old_until - 2 * DAY_MS
 						 : (now / DAY_MS - sc.days + 1) * DAY_MS;
@@ -518,7 +288,7 @@ static int run_sync(const au_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 
-	if (read_session(db_path, &cookie, &jwt, now, &err) < 0) {
+	if (au_cursor_session_read(db_path, now, &cookie, &jwt, &err) < 0) {
 		fprintf(stderr, "aiusage: cursor: %s\n", err.msg);
 		goto out;
 	}

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "cursor.h"
+#include "queries.h"
 #include "render.h"
 #include "sources.h"
 
@@ -148,43 +149,46 @@ static char *fmt_count(int64_t n)
  * rest printed anyway. */
 static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 {
-	sqlite3 *db = au_store_db(s);
-	sqlite3_stmt *st;
+	au_err err;
 	bool ok = true;
 	int64_t replies = 0, zero = 0, undated = 0;
 	bool cursor_read = false;
-	if (sqlite3_prepare_v2(db, "SELECT source, line, state FROM files", -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const au_parser_ops *p = au_parser_by_name((const char *)sqlite3_column_text(st, 0));
+	GHashTable *cursors = NULL;
+	if (au_store_load_cursors(s, (void **)&cursors, &err) == 0) {
+		GHashTableIter it;
+		gpointer k, v;
+		g_hash_table_iter_init(&it, cursors);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			const au_cursor *c = v;
+			const au_parser_ops *p = c->parser;
 			source_info *si = p ? info_for(infos, p->source) : NULL;
 			if (!si)
 				continue;
 			if (p->storage == AU_STORAGE_SQLITE) {
 				si->dbs++;
-				si->rows += sqlite3_column_int64(st, 1);
+				si->rows += c->line;
 			} else {
 				si->files++;
 			}
-			int64_t a, b, c, d; /* replies, counted, zero, undated */
-			if (p == &au_parser_cursor &&
-			    au_cursor_state_counts((const char *)sqlite3_column_text(st, 2), &a, &b, &c, &d)) {
+			int64_t a, b, cn, d; /* replies, counted, zero, undated */
+			if (p == &au_parser_cursor && au_cursor_state_counts(c->state, &a, &b, &cn, &d)) {
 				cursor_read = true;
 				replies += a;
-				zero += c;
+				zero += cn;
 				undated += d;
 			}
 		}
-		sqlite3_finalize(st);
+		g_hash_table_destroy(cursors);
 	} else {
 		ok = false;
 	}
-	if (sqlite3_prepare_v2(db, "SELECT source, max(ts) FROM usage GROUP BY source", -1, &st, NULL) == SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			source_info *si = info_for(infos, au_source_by_name((const char *)sqlite3_column_text(st, 0)));
+	int64_t last[AU_SRC_MAX];
+	if (au_store_last_ts_by_source(s, true, last, &err) == 0) {
+		for (int i = 0; i < AU_SRC_MAX; i++) {
+			source_info *si = last[i] ? info_for(infos, (au_source)i) : NULL;
 			if (si)
-				si->last_ts = sqlite3_column_int64(st, 1);
+				si->last_ts = last[i];
 		}
-		sqlite3_finalize(st);
 	} else {
 		ok = false;
 	}
@@ -206,28 +210,25 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 			g_ptr_array_add(cu->notes, xasprintf("%" PRId64 " message(s) with counts but no time were not counted",
 							     undated));
 	}
-	if (sqlite3_prepare_v2(db, "SELECT count(*), max(ts) FROM usage WHERE key >= 'cursor:e:' AND key < 'cursor:e;'",
-			       -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
-			char *n = fmt_count(sqlite3_column_int64(st, 0));
-			char *when = NULL;
-			if (au_store_meta_get(s, "cursor.synced_at", &when) == 0) {
-				int64_t ms;
-				char *t = au_parse_int64(when, &ms) ? local_time(tz, ms) : xstrdup(when);
-				free(when);
-				when = t;
-			}
-			g_ptr_array_add(cu->notes, xasprintf("%s usage event(s) from `aiusage cursor sync`%s%s", n,
-							     when ? ", last synced " : "", when ? when : ""));
-			free(n);
-			free(when);
-		}
-		sqlite3_finalize(st);
-	} else {
+	int64_t events = 0, last_event = 0;
+	if (au_store_cursor_events(s, &events, &last_event, &err) < 0) {
 		ok = false;
+	} else if (events > 0) {
+		char *n = fmt_count(events);
+		char *when = NULL;
+		if (au_store_meta_get(s, "cursor.synced_at", &when) == 0) {
+			int64_t ms;
+			char *t = au_parse_int64(when, &ms) ? local_time(tz, ms) : xstrdup(when);
+			free(when);
+			when = t;
+		}
+		g_ptr_array_add(cu->notes, xasprintf("%s usage event(s) from `aiusage cursor sync`%s%s", n,
+						     when ? ", last synced " : "", when ? when : ""));
+		free(n);
+		free(when);
 	}
 	if (!ok)
-		fprintf(stderr, "aiusage: reading the store: %s\n", sqlite3_errmsg(db));
+		fprintf(stderr, "aiusage: %s\n", err.msg);
 	return ok;
 }
 

@@ -17,6 +17,7 @@
 
 #include "budget.h"
 #include "cli.h"
+#include "queries.h"
 #include "render.h"
 #include "config.h"
 
@@ -78,42 +79,11 @@ typedef struct store_info {
 	char *error;
 } store_info;
 
-static int64_t query_int(sqlite3 *db, const char *sql, bool *ok)
-{
-	sqlite3_stmt *st;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		*ok = false;
-		return 0;
-	}
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		*ok = false;
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void probe_store(au_store *s, store_info *si)
 {
-	sqlite3 *db = au_store_db(s);
-	bool ok = true;
-	si->files = query_int(db, "SELECT count(*) FROM files", &ok);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT source, max(last_ts) FROM agg GROUP BY source", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			au_source src = au_source_by_name((const char *)sqlite3_column_text(st, 0));
-			if (src != AU_SRC_NONE)
-				si->last_ts[src] = sqlite3_column_int64(st, 1);
-		}
-		sqlite3_finalize(st);
-	} else {
-		ok = false;
-	}
-	if (!ok)
-		si->error = xasprintf("reading the store: %s", sqlite3_errmsg(db));
+	au_err err;
+	if (au_store_file_count(s, &si->files, &err) < 0 || au_store_last_ts_by_source(s, false, si->last_ts, &err) < 0)
+		si->error = xstrdup(err.msg);
 }
 
 static char *local_time(GTimeZone *tz, int64_t ms)

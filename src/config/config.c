@@ -67,15 +67,6 @@ void au_config_rules(const au_config *c, au_budget_rules *ret)
 	ret->warn_percent = c->warn_percent;
 }
 
-char *au_config_default_path(void)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/aiusage/config.ini", xdg);
-	const char *home = getenv("HOME");
-	return xasprintf("%s/.config/aiusage/config.ini", home && *home ? home : g_get_home_dir());
-}
-
 au_config *au_config_new(void)
 {
 	au_config *c = xcalloc(1, sizeof(*c));
@@ -480,40 +471,17 @@ int au_config_parse(const char *text, size_t len, const char *name, au_config **
 
 int au_config_load(const char *path, au_config **ret, au_err *err)
 {
-	char *p = path ? xstrdup(path) : au_config_default_path();
-	struct stat sb;
-	int r;
-	if (stat(p, &sb) < 0) {
-		if (errno == ENOENT) {
-			*ret = au_config_new();
-			free(p);
-			return 0;
-		}
-		r = au_fail(err, errno, "%s: %s", p, strerror(errno));
-		free(p);
+	au_config_file f;
+	int r = au_config_file_read(path, false, &f, err);
+	if (r < 0)
 		return r;
+	if (!f.exists) {
+		*ret = au_config_new();
+	} else if ((r = au_config_parse(f.text, f.len, f.path, ret, err)) == 0) {
+		(*ret)->path = f.path;
+		f.path = NULL;
 	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size > AU_CONFIG_MAX_BYTES) {
-		r = au_fail(err, S_ISREG(sb.st_mode) ? EFBIG : EINVAL, "%s: %s", p,
-			    S_ISREG(sb.st_mode) ? "larger than 64 KiB: not a config file" : "not a regular file");
-		free(p);
-		return r;
-	}
-	gchar *text = NULL;
-	gsize len = 0;
-	GError *gerr = NULL;
-	if (!g_file_get_contents(p, &text, &len, &gerr)) {
-		r = au_fail(err, EIO, "%s", gerr->message);
-		g_error_free(gerr);
-		free(p);
-		return r;
-	}
-	r = au_config_parse(text, len, p, ret, err);
-	g_free(text);
-	if (r == 0)
-		(*ret)->path = p;
-	else
-		free(p);
+	au_config_file_release(&f);
 	return r;
 }
 

@@ -30,8 +30,75 @@ typedef struct au_config {
 	char *path;          /* the file it was read from; NULL when it did not exist */
 } au_config;
 
-/* $XDG_CONFIG_HOME/aiusage/config.ini, default ~/.config/...; malloc'd. */
+/* $XDG_CONFIG_HOME/aiusage/config.ini, default ~/.config/...; malloc'd.
+ * The one default path: every section's reader starts from it. */
 char *au_config_default_path(void);
+
+/* ---- the file (config_file.c): the one reader of config.ini ---- */
+
+typedef struct au_config_file {
+	char *path;        /* the file read (or looked for) */
+	char *text;        /* NUL-terminated; NULL when it does not exist */
+	size_t len;
+	bool exists;
+	bool private_file; /* no group or other permission: may hold a literal key */
+} au_config_file;
+
+/*
+ * Reads path (NULL: the default path) whole, at most AU_CONFIG_MAX_BYTES.
+ * A missing file is 0 with exists false, unless must_exist (-ENOENT). Not
+ * a regular file: -EINVAL; too big: -EFBIG. Release with
+ * au_config_file_release, which wipes the text.
+ */
+int au_config_file_read(const char *path, bool must_exist, au_config_file *ret, au_err *err);
+void au_config_file_release(au_config_file *f);
+
+/* The one rule for a configured base URL: https anywhere; plain http only
+ * to this machine (localhost, 127.0.0.0/8, ::1: addresses, not names that
+ * start like one); no query, fragment or user info. */
+bool au_base_url_ok(const char *url);
+bool au_loopback_host(const char *host);
+
+/* ---- [cloud.NAME]: one group per billing provider ---- */
+
+typedef struct au_cloud_section {
+	char *name;        /* NAME */
+	char *base_url;    /* checked, no trailing slash; NULL: the provider's default */
+	char *key_env;     /* NULL: the provider's default, unless key_command or key */
+	char *key_command; /* run by /bin/sh -c; its stdout is the key */
+	char *key;         /* a literal key: only from a file no one else can read */
+	int interval_s;    /* watcher polling interval (default 900) */
+	int timeout_s;     /* whole-request timeout (default 30) */
+	int retries;       /* extra attempts (default 3) */
+	int days;          /* history fetched by the first sync (default 30) */
+} au_cloud_section;
+
+void au_cloud_section_free(au_cloud_section *c);
+/*
+ * The [cloud.NAME] groups of text (au_cloud_section*) in the order of
+ * `order`, the NULL-ended list of the names the caller knows; any other
+ * NAME is -EINVAL naming the known ones. A literal key in a file
+ * that is not private_file is -EACCES; anything malformed -EINVAL with the
+ * file and line in err, never a line's text (it might hold a key).
+ */
+int au_config_cloud_sections(const char *text, size_t len, const char *name, bool private_file,
+			     const char *const *order, GPtrArray **ret, au_err *err);
+
+/* ---- [cursor]: `aiusage cursor sync` ---- */
+
+#define AU_CURSOR_MAX_DAYS 400 /* the longest history one sync asks for */
+
+typedef struct au_cursor_section {
+	char *base_url;
+	int timeout_s, retries, days; /* defaults 30 s, 3, 30 */
+} au_cursor_section;
+
+void au_cursor_section_release(au_cursor_section *c);
+int au_config_cursor_section(const char *text, size_t len, const char *name, au_cursor_section *ret, au_err *err);
+/* The [cursor] group of path (NULL: default; a missing file is the
+ * defaults), $AIUSAGE_CURSOR_BASE_URL over its base_url, default_url when
+ * neither gives one; the URL checked by au_base_url_ok. */
+int au_config_cursor_load(const char *path, const char *default_url, au_cursor_section *ret, au_err *err);
 
 /*
  * Reads and validates `path` (NULL: the default path). A missing file gives

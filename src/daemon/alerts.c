@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "queries.h"
+
 /* A held alert of a period that ended longer ago than this is stale news. */
 #define STALE_MS INT64_C(86400000)
 
@@ -85,63 +87,19 @@ typedef struct ctx {
 	int64_t next;
 } ctx;
 
-static int db_err(ctx *c, const char *what)
-{
-	sqlite3 *db = au_store_db(c->s);
-	int rc = sqlite3_errcode(db);
-	int code = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? EBUSY : rc == SQLITE_READONLY ? EROFS : EIO;
-	return au_fail(c->err, code, "%s: %s", what, sqlite3_errmsg(db));
-}
-
-/* Runs one write with ?1 budget, ?2 period and, when the statement has
- * them, ?3 level and ?4 a time. */
-static int write_row(ctx *c, const char *sql, const char *budget, const char *period, int level, int64_t t)
-{
-	sqlite3 *db = au_store_db(c->s);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_err(c, "recording a budget alert");
-	int np = sqlite3_bind_parameter_count(st);
-	sqlite3_bind_text(st, 1, budget, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-	if (np >= 3)
-		sqlite3_bind_int(st, 3, level);
-	if (np >= 4)
-		sqlite3_bind_int64(st, 4, t);
-	int rc = sqlite3_step(st);
-	int r = rc == SQLITE_DONE ? 0 : db_err(c, "recording a budget alert");
-	sqlite3_finalize(st);
-	return r;
-}
-
 static int hold(ctx *c, const char *budget, const char *period, int level)
 {
-	return write_row(c,
-			 "INSERT INTO alert_state(budget, period, level, sent_at, held_since)"
-			 " VALUES(?1, ?2, ?3, NULL, ?4) ON CONFLICT DO NOTHING",
-			 budget, period, level, c->now);
+	return au_store_alert_hold(c->s, budget, period, level, c->now, c->err);
 }
 
 static int mark_sent(ctx *c, const char *budget, const char *period, int level)
 {
-	int r = write_row(c,
-			  "INSERT INTO alert_state(budget, period, level, sent_at, held_since)"
-			  " VALUES(?1, ?2, ?3, ?4, NULL)"
-			  " ON CONFLICT(budget, period, level) DO UPDATE SET sent_at = excluded.sent_at",
-			  budget, period, level, c->now);
-	if (r == 0) /* lower levels still held are answered by this one */
-		r = write_row(c,
-			      "DELETE FROM alert_state WHERE budget = ?1 AND period = ?2 AND level < ?3"
-			      " AND sent_at IS NULL",
-			      budget, period, level, c->now);
-	return r;
+	return au_store_alert_sent(c->s, budget, period, level, c->now, c->err);
 }
 
 static int drop_held(ctx *c, const char *budget, const char *period)
 {
-	return write_row(c,
-			 "DELETE FROM alert_state WHERE budget = ?1 AND period = ?2 AND sent_at IS NULL",
-			 budget, period, 0, 0);
+	return au_store_alert_drop_held(c->s, budget, period, c->err);
 }
 
 static char *local_time(GTimeZone *tz, int64_t ms)
@@ -207,24 +165,20 @@ static int cmp_period(gconstpointer a, gconstpointer b)
 static int load_states(ctx *c, const char *budget, GPtrArray *out, int64_t *ret_last_sent,
 		       char **ret_last_period)
 {
-	sqlite3 *db = au_store_db(c->s);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT period, level, sent_at, held_since FROM alert_state WHERE budget = ?1"
-			       " ORDER BY period",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_err(c, "reading budget alerts");
-	sqlite3_bind_text(st, 1, budget, -1, SQLITE_STATIC);
-	int rc;
+	au_store_iter *it;
+	int r = au_store_alert_iter(c->s, budget, &it, c->err);
+	if (r < 0)
+		return r;
 	period_state *cur = NULL;
 	*ret_last_sent = 0;
 	*ret_last_period = NULL;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *period = (const char *)sqlite3_column_text(st, 0);
-		int level = sqlite3_column_int(st, 1);
-		bool sent = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		int64_t sent_at = sqlite3_column_int64(st, 2);
-		int64_t held_since = sqlite3_column_int64(st, 3);
+	au_alert_row a;
+	while ((r = au_store_alert_next(it, &a, c->err)) > 0) {
+		const char *period = a.period;
+		int level = a.level;
+		bool sent = a.sent;
+		int64_t sent_at = a.sent_at;
+		int64_t held_since = a.held_since;
 		if (!period)
 			continue;
 		if (!cur || strcmp(cur->period, period) != 0) {
@@ -247,8 +201,7 @@ static int load_states(ctx *c, const char *budget, GPtrArray *out, int64_t *ret_
 				cur->held_since = held_since;
 		}
 	}
-	int r = rc == SQLITE_DONE ? 0 : db_err(c, "reading budget alerts");
-	sqlite3_finalize(st);
+	au_store_iter_free(it);
 	return r;
 }
 

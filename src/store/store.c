@@ -6,6 +6,7 @@
  * having to remember it.
  */
 #include "store.h"
+#include "store_internal.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -14,13 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct au_store {
-	sqlite3 *db;
-	bool readonly;
-	sqlite3_stmt *put_best, *put_min, *put_latest, *main_has_id, *del_replays, *del_key;
-	sqlite3_stmt *ins_cursor, *upd_cursor;
-	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
-};
 
 /* The trigger bodies that move a response into or out of its agg row. */
 #define AGG_ADD_NEW                                                                               \
@@ -165,7 +159,7 @@ static const char *const migrations[] = {
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
-static int db_fail(au_store *s, au_err *err, const char *what)
+int au_store_fail(au_store *s, au_err *err, const char *what)
 {
 	int rc = sqlite3_errcode(s->db);
 	int code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) ? EBUSY
@@ -183,7 +177,7 @@ static int exec(au_store *s, const char *sql, au_err *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		int r = db_fail(s, err, "database");
+		int r = au_store_fail(s, err, "database");
 		sqlite3_free(msg);
 		return r;
 	}
@@ -193,7 +187,7 @@ static int exec(au_store *s, const char *sql, au_err *err)
 static int prepare(au_store *s, const char *sql, sqlite3_stmt **ret, au_err *err)
 {
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, ret, NULL) != SQLITE_OK)
-		return db_fail(s, err, "preparing a statement");
+		return au_store_fail(s, err, "preparing a statement");
 	return 0;
 }
 
@@ -346,13 +340,10 @@ void au_store_close(au_store *s)
 	sqlite3_finalize(s->del_key);
 	sqlite3_finalize(s->ins_cursor);
 	sqlite3_finalize(s->upd_cursor);
+	for (size_t i = 0; i < sizeof(s->named) / sizeof(s->named[0]); i++)
+		sqlite3_finalize(s->named[i]);
 	sqlite3_close(s->db);
 	free(s);
-}
-
-sqlite3 *au_store_db(au_store *s)
-{
-	return s->db;
 }
 
 bool au_store_readonly(const au_store *s)
@@ -420,7 +411,7 @@ int au_store_load_cursors(au_store *s, void **ret_table, au_err *err)
 		g_hash_table_replace(t, c->path, c);
 	}
 	if (rc != SQLITE_DONE) {
-		r = db_fail(s, err, "reading file cursors");
+		r = au_store_fail(s, err, "reading file cursors");
 		g_hash_table_destroy(t);
 		sqlite3_finalize(st);
 		return r;
@@ -451,7 +442,7 @@ int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(s, err, "saving a file cursor");
+		return au_store_fail(s, err, "saving a file cursor");
 	if (!c->id)
 		c->id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -471,7 +462,7 @@ static int step_exists(au_store *s, sqlite3_stmt *st, bool *ret, au_err *err)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(s, err, "looking up a response");
+		return au_store_fail(s, err, "looking up a response");
 	*ret = rc == SQLITE_ROW;
 	return 0;
 }
@@ -494,7 +485,7 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		int rc = sqlite3_step(s->del_key);
 		sqlite3_reset(s->del_key);
 		if (rc != SQLITE_DONE)
-			return db_fail(s, err, "withdrawing a superseded record");
+			return au_store_fail(s, err, "withdrawing a superseded record");
 		*ret = sqlite3_changes(s->db) ? AU_PUT_RETRACTED : AU_PUT_KEPT;
 		return 0;
 	}
@@ -519,7 +510,7 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 			int rc = sqlite3_step(s->del_replays);
 			sqlite3_reset(s->del_replays);
 			if (rc != SQLITE_DONE)
-				return db_fail(s, err, "dropping replayed responses");
+				return au_store_fail(s, err, "dropping replayed responses");
 		}
 	}
 
@@ -554,7 +545,7 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return db_fail(s, err, "recording a response");
+		return au_store_fail(s, err, "recording a response");
 	/* an update through ON CONFLICT leaves the last rowid alone */
 	*ret = sqlite3_changes(s->db) == 0			 ? AU_PUT_KEPT
 	       : sqlite3_last_insert_rowid(s->db) != 0 ? AU_PUT_NEW
@@ -608,12 +599,12 @@ int au_store_meta_set(au_store *s, const char *key, const char *value, au_err *e
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)", -1, &st,
 			       NULL) != SQLITE_OK)
-		return db_fail(s, err, "writing metadata");
+		return au_store_fail(s, err, "writing metadata");
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(s, err, "writing metadata");
+	return rc == SQLITE_DONE ? 0 : au_store_fail(s, err, "writing metadata");
 }
 
 /* au_cost(model, input, cc5m, cc1h, cache_read, output) -> pico-dollars or NULL */

@@ -7,7 +7,6 @@
 #ifndef AU_STORE_H
 #define AU_STORE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,7 +38,6 @@ void au_cursor_free(au_cursor *c);
  * file without writing anything. */
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err);
 void au_store_close(au_store *s);
-sqlite3 *au_store_db(au_store *s);
 bool au_store_readonly(const au_store *s);
 
 int au_store_begin(au_store *s, au_err *err);

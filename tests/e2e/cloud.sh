@@ -327,6 +327,13 @@ has "$O/$n.out" '{"date":"2026-11-17","provider":"anthropic","billed":{"inputTok
 au cloud --since 2026-11-15 --until 2026-11-17
 has "$O/$n.out" "│ 2026-11-16 │ anthropic │       105,100 │       \$0.09 │      104,000 │      \$0.08 │    \$0.01 │"
 has "$O/$n.out" "openrouter  balance \$12.50  used \$7.50  limit \$20.00"
+# a day with no tokens or local figures shows "—" cells; each is one column
+# wide (it is three bytes), so every line of the table is as wide as the rest
+au cloud --provider openrouter --no-scan
+has "$O/$n.out" "openrouter │             — │       \$0.75 │            — │          — │        — │"
+expect_eq "$(grep '^[┌│├└]' "$O/$n.out" | LC_ALL=C.UTF-8 bash -c 'while IFS= read -r l; do echo "${#l}"; done' |
+	sort -u | wc -l)" 1 \
+	"cloud table lines of one width"
 au cloud --provider openai --since 20261116 --until 20261116 --csv --no-scan
 expect_eq "$(tail -n +2 "$O/$n.out")" "2026-11-16,openai,2100,1010,8000,0,4,11110,0.01378,11000,0.0135,0.00028" "cloud --provider openai"
 

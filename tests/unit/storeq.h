@@ -12,13 +12,14 @@
 #include "check.h"
 #include "scan.h"
 #include "store.h"
+#include "store_internal.h" /* tests only: the raw connection for q() */
 #include "util.h"
 
 static inline int64_t q(au_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(au_store_db(s), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;

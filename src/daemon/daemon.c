@@ -1,0 +1,309 @@
+/*
+ * The watcher daemon behind `aiusage watch`: one GLib main loop owns the
+ * inotify fd, the signals and the timers; changed files are read and
+ * committed in one transaction from an idle callback, i.e. before the loop
+ * sleeps, and budgets are checked after each commit (and when held alerts
+ * fall due). Cloud billing is polled on a thread of its own. A lock file
+ * next to the store keeps a second watcher out (and tells `aiusage status`
+ * the pid). SIGHUP reloads the config; SIGTERM and SIGINT flush and return.
+ * Its callbacks are the top level of a long-running process: they log to
+ * stderr themselves.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "cloud.h"
+#include "config.h"
+#include "notify.h"
+#include "watch.h"
+
+#define DEGRADED_RESCAN_S 60
+
+typedef struct watcher {
+	GMainLoop *loop;
+	au_watch *w;
+	au_store *store;
+	const char *db;
+	/* cloud billing polls (only when providers are configured): one at a
+	 * time, on a thread of its own with its own store connection, since a
+	 * poll blocks on the network */
+	GThread *cloud_thread;
+	guint cloud_timer;
+	int64_t cloud_next_ms;
+	au_config *cfg;
+	au_notifier *notifier;
+	guint idle_id, alert_timer;
+	bool verbose;
+} watcher;
+
+static gboolean on_alert_timer(gpointer data);
+
+/* Budgets: after each commit, at start, after a reload, and when held
+ * alerts fall due (the only timer an idle watcher may have). */
+static void check_alerts(watcher *wr)
+{
+	if (!wr->cfg || wr->cfg->budgets->len == 0)
+		return;
+	au_err err;
+	int64_t now = g_get_real_time() / 1000, next = 0;
+	if (au_alerts_check(wr->store, wr->cfg, wr->notifier, now, stderr, &next, &err) < 0)
+		fprintf(stderr, "aiusage watch: warning: budget check failed: %s\n", err.msg);
+	if (wr->alert_timer) {
+		g_source_remove(wr->alert_timer);
+		wr->alert_timer = 0;
+	}
+	if (next > now)
+		wr->alert_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, (guint)MIN(next - now, (int64_t)G_MAXUINT),
+						     on_alert_timer, wr, NULL);
+}
+
+static gboolean on_alert_timer(gpointer data)
+{
+	watcher *wr = data;
+	wr->alert_timer = 0;
+	check_alerts(wr);
+	return G_SOURCE_REMOVE;
+}
+
+static void load_config(watcher *wr)
+{
+	char *path = au_config_default_path();
+	au_config *cfg = NULL;
+	au_err err;
+	if (au_config_load(path, &cfg, &err) < 0) {
+		fprintf(stderr, "aiusage watch: warning: %s; %s\n", err.msg,
+			wr->cfg ? "keeping the previous config" : "no budgets until it is fixed (SIGHUP reloads)");
+	} else {
+		au_config_free(wr->cfg);
+		wr->cfg = cfg;
+		fprintf(stderr, "aiusage watch: config %s: %u budget(s)\n", path, cfg->budgets->len);
+	}
+	free(path);
+}
+
+static gboolean on_flush(gpointer data)
+{
+	watcher *wr = data;
+	wr->idle_id = 0;
+	au_err err;
+	int64_t stored;
+	int r = au_watch_flush(wr->w, &stored, &err);
+	if (r < 0) {
+		/* a locked or full store: keep the changes, try again shortly */
+		fprintf(stderr, "aiusage watch: warning: %s; retrying in 5 s\n", err.msg);
+		g_timeout_add_seconds(5, on_flush, wr);
+		return G_SOURCE_REMOVE;
+	}
+	if (stored > 0)
+		check_alerts(wr);
+	return G_SOURCE_REMOVE;
+}
+
+static void cloud_log(void *ud, const char *line)
+{
+	fprintf(stderr, "aiusage watch: cloud: %s\n", line);
+}
+
+static gboolean on_cloud_timer(gpointer data);
+
+/* Back on the loop's thread: the poll ended; arm the next one. */
+static gboolean on_cloud_done(gpointer data)
+{
+	watcher *wr = data;
+	g_thread_join(wr->cloud_thread);
+	wr->cloud_thread = NULL;
+	int64_t now = g_get_real_time() / 1000;
+	if (wr->cloud_next_ms > 0 && wr->cloud_next_ms < INT64_MAX && !wr->cloud_timer)
+		wr->cloud_timer = g_timeout_add_seconds(
+			(guint)MAX(1, MIN((wr->cloud_next_ms - now + 999) / 1000, (int64_t)86400)), on_cloud_timer, wr);
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer cloud_poll(gpointer data)
+{
+	watcher *wr = data;
+	wr->cloud_next_ms = 0;
+	au_cloud_config *cc = NULL;
+	au_store *s = NULL;
+	au_err err;
+	char *path = au_config_default_path();
+	if (au_cloud_config_load(path, &cc, &err) < 0)
+		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
+	else if (cc->confs->len > 0 && au_store_open(wr->db, false, &s, &err) < 0)
+		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
+	else if (cc->confs->len > 0)
+		au_cloud_poll_due(s, cc, g_get_real_time() / 1000, cloud_log, NULL, &wr->cloud_next_ms);
+	au_store_close(s);
+	au_cloud_config_free(cc);
+	free(path);
+	g_idle_add(on_cloud_done, wr);
+	return NULL;
+}
+
+/* Starts a poll unless one runs; with no provider configured it finds
+ * nothing to do and arms nothing (no network access unless turned on). */
+static gboolean on_cloud_timer(gpointer data)
+{
+	watcher *wr = data;
+	wr->cloud_timer = 0;
+	if (!wr->cloud_thread)
+		wr->cloud_thread = g_thread_new("cloud", cloud_poll, wr);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_reload(gpointer data)
+{
+	watcher *wr = data;
+	fprintf(stderr, "aiusage watch: SIGHUP: reloading the config\n");
+	load_config(wr);
+	check_alerts(wr);
+	if (wr->cloud_timer) {
+		g_source_remove(wr->cloud_timer);
+		wr->cloud_timer = 0;
+	}
+	on_cloud_timer(wr); /* providers may have been added or removed */
+	return G_SOURCE_CONTINUE;
+}
+
+static void schedule_flush(watcher *wr)
+{
+	if (!wr->idle_id && au_watch_pending(wr->w))
+		wr->idle_id = g_idle_add(on_flush, wr);
+}
+
+static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
+{
+	watcher *wr = data;
+	au_watch_dispatch(wr->w);
+	schedule_flush(wr);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_quit(gpointer data)
+{
+	watcher *wr = data;
+	fprintf(stderr, "aiusage watch: stopping\n");
+	g_main_loop_quit(wr->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_degraded_rescan(gpointer data)
+{
+	watcher *wr = data;
+	au_err err;
+	if (au_watch_rescan(wr->w, &err) < 0)
+		fprintf(stderr, "aiusage watch: warning: rescan failed: %s\n", err.msg);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Takes <db>.watch.lock; -EBUSY (err saying who holds it) if another
+ * watcher does. The fd stays open (and locked) until the daemon stops. */
+static int take_lock(const char *db, int *ret_fd, au_err *err)
+{
+	char *path = xasprintf("%s.watch.lock", db);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int r = au_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
+		free(path);
+		return r;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		char pid[32] = "";
+		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+		if (n > 0)
+			pid[strcspn(pid, "\n")] = '\0';
+		int r = au_fail(err, EBUSY,
+				"another watcher is already running on this store (pid %s, lock %s); "
+				"stop it first or use another --db",
+				n > 0 ? pid : "unknown", path);
+		close(fd);
+		free(path);
+		return r;
+	}
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
+		fprintf(stderr, "aiusage watch: warning: cannot write the pid to %s\n", path);
+	free(path);
+	*ret_fd = fd;
+	return 0;
+}
+
+int au_daemon_run(const au_daemon_opts *o, au_err *err)
+{
+	watcher wr = {.store = o->store, .db = o->db_path, .verbose = o->verbose > 0};
+	int lock_fd = -1;
+	/* the lock needs the store's directory, which opening the store created */
+	int r = take_lock(o->db_path, &lock_fd, err);
+	if (r < 0)
+		return r;
+	au_err e;
+	if (au_store_reprice(wr.store, o->pricing, &e) < 0)
+		fprintf(stderr, "aiusage watch: warning: %s\n", e.msg);
+	au_watch_opts wo = {.store = wr.store, .pricing = o->pricing, .log = stderr, .verbose = o->verbose};
+	if ((r = au_watch_new(&wo, &wr.w, err)) < 0)
+		goto out;
+	wr.loop = g_main_loop_new(NULL, FALSE);
+	guint io = g_unix_fd_add(au_watch_fd(wr.w), G_IO_IN, on_inotify, &wr);
+	guint s1 = g_unix_signal_add(SIGTERM, on_quit, &wr);
+	guint s2 = g_unix_signal_add(SIGINT, on_quit, &wr);
+	guint s3 = g_unix_signal_add(SIGHUP, on_reload, &wr);
+	/* notifications go out on a thread of their own: a hung notification
+	 * server must not stop the loop from reading */
+	wr.notifier = au_notifier_new_async();
+	load_config(&wr);
+	check_alerts(&wr); /* alerts held across a restart */
+	on_cloud_timer(&wr);
+	guint degraded = 0;
+	if (au_watch_degraded(wr.w)) {
+		int64_t secs = DEGRADED_RESCAN_S;
+		const char *env = getenv("AIUSAGE_RESCAN_SECONDS");
+		if (env && (!au_parse_int64(env, &secs) || secs < 1))
+			secs = DEGRADED_RESCAN_S;
+		degraded = g_timeout_add_seconds((guint)secs, on_degraded_rescan, &wr);
+	}
+	fprintf(stderr, "aiusage watch: ready (pid %ld, store %s)\n", (long)getpid(), o->db_path);
+
+	g_main_loop_run(wr.loop);
+
+	/* flush what arrived before the signal */
+	au_watch_dispatch(wr.w);
+	int64_t stored;
+	if (au_watch_pending(wr.w) && (r = au_watch_flush(wr.w, &stored, &e)) < 0)
+		au_fail(err, -r, "could not store the last changes: %s", e.msg);
+	g_source_remove(io);
+	g_source_remove(s1);
+	g_source_remove(s2);
+	g_source_remove(s3);
+	if (wr.alert_timer)
+		g_source_remove(wr.alert_timer);
+	if (wr.cloud_timer)
+		g_source_remove(wr.cloud_timer);
+	/* a poll in progress is waited for (its requests have timeouts) */
+	if (wr.cloud_thread) {
+		g_thread_join(wr.cloud_thread);
+		wr.cloud_thread = NULL;
+	}
+	if (degraded)
+		g_source_remove(degraded);
+	if (wr.idle_id)
+		g_source_remove(wr.idle_id);
+	g_main_loop_unref(wr.loop);
+out:
+	/* lets queued notifications go out for a moment (AU_NOTIFY_GRACE_S),
+	 * then leaves a stuck one behind */
+	au_notifier_free(wr.notifier);
+	au_config_free(wr.cfg);
+	au_watch_free(wr.w);
+	close(lock_fd);
+	return r;
+}
