@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "pricing.h"
 #include "report.h"
 
@@ -375,62 +376,54 @@ void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
 	free(cells);
 }
 
-static void json_time(FILE *f, int64_t ms)
+static void json_time(au_jw *w, const char *key, int64_t ms)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(au_floor_div(ms, 1000));
 	char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-	au_json_str(f, s ? s : "");
+	au_jw_kstr(w, key, s ? s : "");
 	g_free(s);
 	if (dt)
 		g_date_time_unref(dt);
 }
 
-void au_budget_status_json(FILE *f, const au_budget_status *st)
+void au_budget_status_json(au_jw *w, const au_budget_status *st)
 {
 	const au_budget *b = st->budget;
-	fputs("{\"name\":", f);
-	au_json_str(f, b->name);
-	fprintf(f, ",\"period\":\"%s\",\"periodKey\":", au_period_name(b->period));
-	au_json_str(f, st->period_key);
-	fputs(",\"periodStart\":", f);
-	json_time(f, st->start_ms);
-	fputs(",\"periodEnd\":", f);
-	json_time(f, st->end_ms);
-	fputs(",\"source\":", f);
-	if (b->source == AU_SRC_NONE)
-		fputs("null", f);
-	else
-		au_json_str(f, au_source_name(b->source));
-	fputs(",\"project\":", f);
-	if (b->project)
-		au_json_str(f, b->project);
-	else
-		fputs("null", f);
-	fputs(",\"spent\":", f);
-	au_json_cost(f, st->spent);
-	fputs(",\"limit\":", f);
-	au_json_cost(f, st->limit);
-	fprintf(f, ",\"percent\":%d,\"projected\":", st->percent);
-	au_json_cost(f, st->projected);
-	fprintf(f, ",\"level\":\"%s\",\"topProject\":", au_level_name(st->level));
-	if (st->top_project)
-		au_json_str(f, st->top_project);
-	else
-		fputs("null", f);
-	fputs(",\"topProjectSpent\":", f);
-	au_json_cost(f, st->top_project_spent);
-	fprintf(f, ",\"unpricedResponses\":%" PRId64 "}", st->unpriced);
+	au_jw_obj_begin(w);
+	au_jw_kstr(w, "name", b->name);
+	au_jw_kstr(w, "period", au_period_name(b->period));
+	au_jw_kstr(w, "periodKey", st->period_key);
+	json_time(w, "periodStart", st->start_ms);
+	json_time(w, "periodEnd", st->end_ms);
+	au_jw_kstr(w, "source", b->source == AU_SRC_NONE ? NULL : au_source_name(b->source));
+	au_jw_kstr(w, "project", b->project);
+	au_jw_kmoney(w, "spent", st->spent);
+	au_jw_kmoney(w, "limit", st->limit);
+	au_jw_kint(w, "percent", st->percent);
+	au_jw_kmoney(w, "projected", st->projected);
+	au_jw_kstr(w, "level", au_level_name(st->level));
+	au_jw_kstr(w, "topProject", st->top_project);
+	au_jw_kmoney(w, "topProjectSpent", st->top_project_spent);
+	au_jw_kint(w, "unpricedResponses", st->unpriced);
+	au_jw_obj_end(w);
 }
 
 void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name)
 {
-	fputs("{\"budgets\":[", f);
+	au_jw w;
+	au_jw_init_file(&w, f);
+	au_jw_obj_begin(&w);
+	au_jw_key(&w, "budgets");
+	au_jw_arr_begin(&w);
 	for (guint i = 0; i < statuses->len; i++) {
 		if (i)
-			fputs(",\n", f);
-		au_budget_status_json(f, &g_array_index(statuses, au_budget_status, i));
+			au_jw_newline(&w);
+		au_budget_status_json(&w, &g_array_index(statuses, au_budget_status, i));
 	}
-	fputs("],\n\"timezone\":", f);
-	au_json_str(f, tz_name ? tz_name : "");
-	fputs("}\n", f);
+	au_jw_arr_end(&w);
+	au_jw_newline(&w);
+	au_jw_kstr(&w, "timezone", tz_name ? tz_name : "");
+	au_jw_obj_end(&w);
+	au_jw_newline(&w);
+	au_jw_finish(&w);
 }

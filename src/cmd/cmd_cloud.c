@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cloud.h"
+#include "jsonw.h"
 #include "sources.h"
 
 typedef struct cloud_opts {
@@ -184,6 +185,15 @@ static void exact_usd(int64_t pico, char *buf, size_t n)
 		buf[--len] = '\0';
 }
 
+static void json_money_or_null(au_jw *w, const char *key, bool known, int64_t pico)
+{
+	au_jw_key(w, key);
+	if (known)
+		au_jw_money(w, pico);
+	else
+		au_jw_null(w);
+}
+
 static void money(int64_t pico, char *buf, size_t n)
 {
 	char tmp[32]; /* "-92233720.37" at most */
@@ -303,29 +313,19 @@ static int run_sync(cloud_opts *o)
 
 /* ---- check ---- */
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 static int run_check(cloud_opts *o)
 {
 	au_cloud_config *cfg = load_config(o, true);
 	if (!cfg)
 		return AU_EXIT_FAIL;
 	int code = AU_EXIT_OK;
-	bool first = true;
-	if (o->json)
-		printf("{\"providers\":[");
+	au_jw jw;
+	au_jw_init_file(&jw, stdout);
+	if (o->json) {
+		au_jw_obj_begin(&jw);
+		au_jw_key(&jw, "providers");
+		au_jw_arr_begin(&jw);
+	}
 	for (size_t i = 0; i < au_cloud_n_providers; i++) {
 		const au_cloud_provider *p = &au_cloud_providers[i];
 		if (o->provider && strcmp(o->provider, p->name) != 0)
@@ -345,19 +345,16 @@ static int run_check(cloud_opts *o)
 				   : state == AU_CHECK_REJECTED ? "rejected"
 								: "could not tell";
 		if (o->json) {
-			printf("%s\n{\"provider\":\"%s\",\"configured\":%s,\"keyFound\":%s,\"keyFrom\":", first ? "" : ",",
-			       p->name, cc ? "true" : "false", cc && state != AU_CHECK_NO_KEY ? "true" : "false");
-			if (from)
-				json_str(from);
-			else
-				printf("null");
-			printf(",\"valid\":%s,\"status\":\"%s\",\"message\":", state == AU_CHECK_VALID && cc ? "true" : "false",
-			       word);
-			if (cc && state != AU_CHECK_VALID)
-				json_str(err.msg);
-			else
-				printf("null");
-			printf("}");
+			au_jw_newline(&jw);
+			au_jw_obj_begin(&jw);
+			au_jw_kstr(&jw, "provider", p->name);
+			au_jw_kbool(&jw, "configured", cc);
+			au_jw_kbool(&jw, "keyFound", cc && state != AU_CHECK_NO_KEY);
+			au_jw_kstr(&jw, "keyFrom", from);
+			au_jw_kbool(&jw, "valid", state == AU_CHECK_VALID && cc);
+			au_jw_kstr(&jw, "status", word);
+			au_jw_kstr(&jw, "message", cc && state != AU_CHECK_VALID ? err.msg : NULL);
+			au_jw_obj_end(&jw);
 		} else if (!cc) {
 			printf("%-10s not configured\n", p->name);
 		} else if (state == AU_CHECK_NO_KEY) {
@@ -368,12 +365,14 @@ static int run_check(cloud_opts *o)
 		} else {
 			printf("%-10s key from %s: %s: %s\n", p->name, from, word, err.msg);
 		}
-		first = false;
 		free(from);
 	}
-	if (o->json)
-		printf("]}\n");
-	else if (cfg->confs->len == 0) {
+	if (o->json) {
+		au_jw_arr_end(&jw);
+		au_jw_obj_end(&jw);
+		au_jw_newline(&jw);
+		au_jw_finish(&jw);
+	} else if (cfg->confs->len == 0) {
 		char *path = config_path(o);
 		printf("\nNo provider is configured in %s; the README's \"Cloud billing\" section\n"
 		       "shows how to add one.\n",
@@ -583,9 +582,13 @@ static int run_report(cloud_opts *o)
 
 	int64_t tb = 0, tl = 0, tg = 0, unpriced = 0;
 	bool any_billed = false;
-	if (o->json)
-		printf("{\"cloud\":[");
-	else if (o->csv)
+	au_jw jw;
+	au_jw_init_file(&jw, stdout);
+	if (o->json) {
+		au_jw_obj_begin(&jw);
+		au_jw_key(&jw, "cloud");
+		au_jw_arr_begin(&jw);
+	} else if (o->csv)
 		printf("date,provider,billed_input,billed_output,billed_cache_read,billed_cache_write,billed_requests,"
 		       "billed_tokens,billed_cost_usd,local_tokens,local_cost_usd,gap_usd\n");
 	int w[7] = {10, 8, 13, 11, 12, 10, 8};
@@ -607,17 +610,29 @@ static int run_report(cloud_opts *o)
 			any_billed = true;
 		}
 		if (o->json) {
-			printf("%s\n{\"date\":\"%s\",\"provider\":\"%s\",\"billed\":{\"inputTokens\":%" PRId64
-			       ",\"outputTokens\":%" PRId64 ",\"cacheReadTokens\":%" PRId64 ",\"cacheWriteTokens\":%" PRId64
-			       ",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64 ",\"cost\":",
-			       i ? "," : "", date, r->p->name, f.in, f.out, f.cr, f.cw, f.req, f.tokens);
-			exact_usd(f.cost, c1, sizeof(c1));
-			exact_usd(r->lcost, c2, sizeof(c2));
-			exact_usd(gap, c3, sizeof(c3));
-			printf("%s},\"local\":{\"totalTokens\":%" PRId64 ",\"cost\":%s,\"responses\":%" PRId64
-			       ",\"unpricedResponses\":%" PRId64 "},\"gap\":%s}",
-			       f.cost_known ? c1 : "null", r->ltokens, c2, r->lresponses, r->lunpriced,
-			       f.cost_known ? c3 : "null");
+			au_jw_newline(&jw);
+			au_jw_obj_begin(&jw);
+			au_jw_kstr(&jw, "date", date);
+			au_jw_kstr(&jw, "provider", r->p->name);
+			au_jw_key(&jw, "billed");
+			au_jw_obj_begin(&jw);
+			au_jw_kint(&jw, "inputTokens", f.in);
+			au_jw_kint(&jw, "outputTokens", f.out);
+			au_jw_kint(&jw, "cacheReadTokens", f.cr);
+			au_jw_kint(&jw, "cacheWriteTokens", f.cw);
+			au_jw_kint(&jw, "requests", f.req);
+			au_jw_kint(&jw, "totalTokens", f.tokens);
+			json_money_or_null(&jw, "cost", f.cost_known, f.cost);
+			au_jw_obj_end(&jw);
+			au_jw_key(&jw, "local");
+			au_jw_obj_begin(&jw);
+			au_jw_kint(&jw, "totalTokens", r->ltokens);
+			au_jw_kmoney(&jw, "cost", r->lcost);
+			au_jw_kint(&jw, "responses", r->lresponses);
+			au_jw_kint(&jw, "unpricedResponses", r->lunpriced);
+			au_jw_obj_end(&jw);
+			json_money_or_null(&jw, "gap", f.cost_known, gap);
+			au_jw_obj_end(&jw);
 		} else if (o->csv) {
 			exact_usd(f.cost, c1, sizeof(c1));
 			exact_usd(r->lcost, c2, sizeof(c2));
@@ -655,12 +670,17 @@ static int run_report(cloud_opts *o)
 		}
 	}
 	if (o->json) {
-		char a[48], b[48], c[48];
-		exact_usd(tb, a, sizeof(a));
-		exact_usd(tl, b, sizeof(b));
-		exact_usd(tg, c, sizeof(c));
-		printf("],\n\"totals\":{\"billedCost\":%s,\"localCost\":%s,\"gap\":%s},\n\"balances\":[", any_billed ? a : "null",
-		       b, any_billed ? c : "null");
+		au_jw_arr_end(&jw);
+		au_jw_newline(&jw);
+		au_jw_key(&jw, "totals");
+		au_jw_obj_begin(&jw);
+		json_money_or_null(&jw, "billedCost", any_billed, tb);
+		au_jw_kmoney(&jw, "localCost", tl);
+		json_money_or_null(&jw, "gap", any_billed, tg);
+		au_jw_obj_end(&jw);
+		au_jw_newline(&jw);
+		au_jw_key(&jw, "balances");
+		au_jw_arr_begin(&jw);
 	} else if (!o->csv && rows->len == 0) {
 		char a[16], b[16];
 		day_str(since, a, sizeof(a));
@@ -717,15 +737,17 @@ static int run_report(cloud_opts *o)
 			bool has[3];
 			for (int k = 0; k < 3; k++) {
 				has[k] = sqlite3_column_type(st, 2 + k) != SQLITE_NULL;
-				if (o->json)
-					exact_usd(sqlite3_column_int64(st, 2 + k), v[k], sizeof(v[k]));
-				else
-					money(sqlite3_column_int64(st, 2 + k), v[k], sizeof(v[k]));
+				money(sqlite3_column_int64(st, 2 + k), v[k], sizeof(v[k]));
 			}
 			if (o->json) {
-				printf("%s\n{\"provider\":\"%s\",\"fetchedAt\":\"%s\",\"balance\":%s,\"used\":%s,\"limit\":%s}",
-				       n ? "," : "", name, when, has[0] ? v[0] : "null", has[1] ? v[1] : "null",
-				       has[2] ? v[2] : "null");
+				static const char *const keys[3] = {"balance", "used", "limit"};
+				au_jw_newline(&jw);
+				au_jw_obj_begin(&jw);
+				au_jw_kstr(&jw, "provider", name);
+				au_jw_kstr(&jw, "fetchedAt", when);
+				for (int k = 0; k < 3; k++)
+					json_money_or_null(&jw, keys[k], has[k], sqlite3_column_int64(st, 2 + k));
+				au_jw_obj_end(&jw);
 			} else {
 				if (n == 0)
 					printf("\nBalances:\n");
@@ -742,8 +764,12 @@ static int run_report(cloud_opts *o)
 		}
 		sqlite3_finalize(st);
 	}
-	if (o->json)
-		printf("]}\n");
+	if (o->json) {
+		au_jw_arr_end(&jw);
+		au_jw_obj_end(&jw);
+		au_jw_newline(&jw);
+		au_jw_finish(&jw);
+	}
 	g_hash_table_destroy(idx);
 	g_array_free(rows, TRUE);
 out:
