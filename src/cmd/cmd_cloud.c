@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "cloud.h"
+#include "dayarg.h"
 #include "jsonw.h"
 #include "sources.h"
 
@@ -174,6 +175,27 @@ static int64_t now_ms(void)
 	return g_get_real_time() / 1000;
 }
 
+/* --since/--until as UTC days (billing days are UTC); false after
+ * printing the usage error into *ret_exit. */
+static bool parse_days(const cloud_opts *o, int64_t *since, int64_t *until, int *ret_exit)
+{
+	au_err err;
+	int64_t now;
+	if (au_now_pinned(&now, &err) < 0) {
+		*ret_exit = usage_error("%s", err.msg);
+		return false;
+	}
+	if (o->since && au_day_arg_parse(o->since, AU_DAY_SINCE, now, NULL, since, &err) < 0) {
+		*ret_exit = usage_error("--since %s", err.msg);
+		return false;
+	}
+	if (o->until && au_day_arg_parse(o->until, AU_DAY_UNTIL, now, NULL, until, &err) < 0) {
+		*ret_exit = usage_error("--until %s", err.msg);
+		return false;
+	}
+	return true;
+}
+
 /* Exact decimal dollars, trailing zeros trimmed: "1.2345", "0", "-3.5". */
 static void exact_usd(int64_t pico, char *buf, size_t n)
 {
@@ -239,9 +261,10 @@ static char *config_path(const cloud_opts *o)
 
 static int run_sync(cloud_opts *o)
 {
-	int64_t since = INT64_MIN;
-	if (o->since && !au_parse_day(o->since, &since))
-		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->since);
+	int64_t since = INT64_MIN, until_unused = INT64_MAX;
+	int refused;
+	if (!parse_days(o, &since, &until_unused, &refused))
+		return refused;
 	au_cloud_config *cfg = load_config(o, true);
 	if (!cfg)
 		return AU_EXIT_FAIL;
@@ -476,10 +499,9 @@ static void print_cells(const int *w, int n, char cells[][40])
 static int run_report(cloud_opts *o)
 {
 	int64_t since = INT64_MIN, until = INT64_MAX;
-	if (o->since && !au_parse_day(o->since, &since))
-		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->since);
-	if (o->until && !au_parse_day(o->until, &until))
-		return usage_error("--until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->until);
+	int refused;
+	if (!parse_days(o, &since, &until, &refused))
+		return refused;
 	if (since != INT64_MIN && until != INT64_MAX && since > until) {
 		fprintf(stderr, "aiusage: --since is after --until\n");
 		return AU_EXIT_USAGE;

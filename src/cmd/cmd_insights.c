@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "dayarg.h"
 #include "jsonw.h"
 #include "render.h"
 
@@ -44,18 +45,6 @@ static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_r
 	*ret_exit = AU_EXIT_USAGE;
 	x->f.since_day = INT64_MIN;
 	x->f.until_day = INT64_MAX;
-	if (x->o.since && !au_parse_day(x->o.since, &x->f.since_day)) {
-		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.since);
-		return false;
-	}
-	if (x->o.until && !au_parse_day(x->o.until, &x->f.until_day)) {
-		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.until);
-		return false;
-	}
-	if (x->f.since_day > x->f.until_day) {
-		fprintf(stderr, "aiusage: --since is after --until\n");
-		return false;
-	}
 	if (x->o.timezone) {
 		x->tz = g_time_zone_new_identifier(x->o.timezone);
 		if (!x->tz) {
@@ -73,14 +62,23 @@ static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_r
 	x->f.project = x->o.project;
 	x->f.full_path = x->o.full_path;
 
-	const char *now = getenv("AIUSAGE_NOW");
-	if (now && *now) {
-		if (au_parse_iso8601_ms(now, strlen(now), &x->now) < 0) {
-			fprintf(stderr, "aiusage: AIUSAGE_NOW '%s' is not an RFC 3339 time\n", now);
-			return false;
-		}
-	} else {
-		x->now = g_get_real_time() / 1000;
+	au_err err;
+	if (au_now_pinned(&x->now, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return false;
+	}
+	/* the dates after the zone and now: "today" and "-7d" are days in it */
+	if (x->o.since && au_day_arg_parse(x->o.since, AU_DAY_SINCE, x->now, x->tz, &x->f.since_day, &err) < 0) {
+		fprintf(stderr, "aiusage: --since %s\n", err.msg);
+		return false;
+	}
+	if (x->o.until && au_day_arg_parse(x->o.until, AU_DAY_UNTIL, x->now, x->tz, &x->f.until_day, &err) < 0) {
+		fprintf(stderr, "aiusage: --until %s\n", err.msg);
+		return false;
+	}
+	if (x->f.since_day > x->f.until_day) {
+		fprintf(stderr, "aiusage: --since is after --until\n");
+		return false;
 	}
 	*ret_exit = AU_EXIT_FAIL;
 	x->p = au_load_pricing(&x->o);

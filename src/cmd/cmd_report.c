@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dayarg.h"
 
 static int terminal_width(void)
 {
@@ -66,18 +67,6 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	}
 	if (o.with_cloud && o.project)
 		fprintf(stderr, "aiusage: note: billing has no projects; --with-cloud adds nothing with --project\n");
-	if (o.since && !au_parse_day(o.since, &ro.since_day)) {
-		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.since);
-		goto out_opts;
-	}
-	if (o.until && !au_parse_day(o.until, &ro.until_day)) {
-		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.until);
-		goto out_opts;
-	}
-	if (ro.since_day > ro.until_day) {
-		fprintf(stderr, "aiusage: --since is after --until\n");
-		goto out_opts;
-	}
 	GTimeZone *tz;
 	if (o.timezone) {
 		tz = g_time_zone_new_identifier(o.timezone);
@@ -90,6 +79,25 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		tz = g_time_zone_new_local();
 	}
 	ro.tz = tz;
+	/* the dates after the zone: "today" and "-7d" are days in it */
+	au_err derr;
+	int64_t now;
+	if (au_now_pinned(&now, &derr) < 0) {
+		fprintf(stderr, "aiusage: %s\n", derr.msg);
+		goto out_tz_only;
+	}
+	if (o.since && au_day_arg_parse(o.since, AU_DAY_SINCE, now, tz, &ro.since_day, &derr) < 0) {
+		fprintf(stderr, "aiusage: --since %s\n", derr.msg);
+		goto out_tz_only;
+	}
+	if (o.until && au_day_arg_parse(o.until, AU_DAY_UNTIL, now, tz, &ro.until_day, &derr) < 0) {
+		fprintf(stderr, "aiusage: --until %s\n", derr.msg);
+		goto out_tz_only;
+	}
+	if (ro.since_day > ro.until_day) {
+		fprintf(stderr, "aiusage: --since is after --until\n");
+		goto out_tz_only;
+	}
 
 	code = AU_EXIT_FAIL;
 	bool writable;
@@ -142,6 +150,7 @@ out_store:
 	au_store_close(s);
 out_tz:
 	au_pricing_free(p);
+out_tz_only:
 	g_time_zone_unref(tz);
 out_opts:
 	au_opts_release(&o);
