@@ -14,6 +14,7 @@
 #include "config.h"
 #include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static char *cell_money(int64_t pico, int64_t unpriced, int64_t requests)
 {
@@ -111,7 +112,7 @@ static void print_table(const au_blocks *b, const au_insight_run *x)
 	au_table_addv(t, AU_TROW_TOTAL, xasprintf("Total (%u)", b->blocks->len), xstrdup(""), au_cell_int(requests),
 		      au_cell_int(tokens), cell_money(cost, unpriced, requests), xstrdup(""));
 	printf("5-hour blocks, times in %s:\n", x->tz_name);
-	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_terminal_width());
 	au_table_free(t);
 	if (unpriced)
 		printf("* cost excludes %" PRId64 " response(s) of model(s) with no known price\n", unpriced);

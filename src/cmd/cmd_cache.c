@@ -12,6 +12,7 @@
 #include "config.h"
 #include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static const char formulas[] =
 	"Hit ratio = read / (input + read + write). Saved = read x (input rate - read\n"
@@ -61,7 +62,7 @@ static void print_tables(const au_cache *c, const au_insight_run *x)
 		[C_WASTE] = {.header = "Waste", .right = true},
 	};
 	bool color = au_use_color(&x->o, stdout);
-	int width = au_insight_width();
+	int width = au_terminal_width();
 	au_table *t = au_table_new(cols, NC);
 	for (guint i = 0; i < c->rows->len; i++) {
 		const au_cache_row *row = c->rows->pdata[i];

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static const char note[] =
 	"Same requests and tokens at each target's own prices, its long-context tier per\n"
@@ -73,7 +74,7 @@ static void print_table(const au_compare *c, const au_insight_run *x)
 		add_rows(t, c, c->rows->pdata[i], false);
 	}
 	add_rows(t, c, &c->total, true);
-	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_terminal_width());
 	au_table_free(t);
 	fputs(note, stdout);
 	bool first = true;

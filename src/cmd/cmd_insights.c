@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -16,6 +15,7 @@
 #include "dayarg.h"
 #include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 /* ---- shared plumbing ------------------------------------------------------ */
 
@@ -23,18 +23,6 @@ int au_insight_usage(const au_cmd *cmd, const char *msg)
 {
 	fprintf(stderr, "aiusage %s: %s\nTry 'aiusage %s --help'.\n", cmd->name, msg, cmd->name);
 	return AU_EXIT_USAGE;
-}
-
-int au_insight_width(void)
-{
-	const char *cols = getenv("COLUMNS");
-	int64_t v;
-	if (cols && au_parse_int64(cols, &v) && v > 0 && v < 10000)
-		return (int)v;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
 }
 
 static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
@@ -496,7 +484,7 @@ static void print_json(const au_summary *m, const au_insight_run *x)
 static void print_summary(const au_summary *m, const au_insight_run *x)
 {
 	bool color = au_use_color(&x->o, stdout);
-	int width = au_insight_width();
+	int width = au_terminal_width();
 	char now[24];
 	au_format_local(x->tz, m->now, now);
 	printf("Insights at %s (%s)\n\nSpending\n", now, x->tz_name);

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static double share(int64_t part, int64_t whole)
 {
@@ -118,7 +119,7 @@ static void print_details(const au_models *m, const au_insight_run *x)
 		      au_cell_int(m->tokens), xstrdup("100.0%"), total_cost, xstrdup("100.0%"),
 		      priced ? cell_avg(au_div_round(m->cost, priced)) : xstrdup("—"), xstrdup(""),
 		      au_cell_usd(saves, false));
-	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_terminal_width());
 	au_table_free(t);
 	fputs("Cheapest alternative: the current model of the same vendor that would have cost\n"
 	      "least for the same requests and tokens (output and quality would differ).\n",

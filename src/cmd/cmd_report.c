@@ -5,23 +5,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "dayarg.h"
-
-static int terminal_width(void)
-{
-	const char *cols = getenv("COLUMNS");
-	int64_t v;
-	if (cols && au_parse_int64(cols, &v) && v > 0 && v < 10000)
-		return (int)v;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0; /* a pipe or a file: no limit */
-}
+#include "term.h"
 
 /* Tells a user with no logs where we looked, and what to try. */
 static void print_nothing_found(const au_scan_stats *st, bool scanned)
@@ -139,7 +126,7 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		print_nothing_found(&st, scanned);
 	} else {
 		rend.color = au_use_color(&o, stdout);
-		rend.width = terminal_width();
+		rend.width = au_terminal_width();
 		au_render_table(stdout, rep, &rend);
 	}
 	if (fflush(stdout) != 0)

@@ -9,7 +9,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "cursor.h"
 #include "render.h"
 #include "sources.h"
+#include "term.h"
 
 typedef enum cap {
 	NA = 0, /* not available: no record we can read holds it */
@@ -94,18 +94,6 @@ typedef struct source_info {
 	int64_t last_ts; /* 0: none */
 	GPtrArray *notes; /* char*, what this machine adds to the row's note */
 } source_info;
-
-static int terminal_width(void)
-{
-	const char *c = getenv("COLUMNS");
-	int64_t v;
-	if (c && au_parse_int64(c, &v) && v > 0 && v < 10000)
-		return (int)v;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
 
 /* path with $HOME shown as ~ (malloc'd) */
 static char *tilde(const char *path)
@@ -451,7 +439,7 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 	if (o.json)
 		print_json(infos);
 	else
-		print_text(infos, tz, au_use_color(&o, stdout), terminal_width());
+		print_text(infos, tz, au_use_color(&o, stdout), au_terminal_width());
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;
 
