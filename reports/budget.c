@@ -294,86 +294,40 @@ static char *scope(const au_budget *b)
 
 enum { C_NAME, C_PERIOD, C_SCOPE, C_SPENT, C_LIMIT, C_USED, C_PROJ, C_STATUS, NC };
 
-static int dwidth(const char *s)
-{
-	return g_utf8_validate(s, -1, NULL) ? (int)g_utf8_strlen(s, -1) : (int)strlen(s);
-}
-
-static void hline(FILE *f, const int *w, const char *l, const char *m, const char *r)
-{
-	fputs(l, f);
-	for (int c = 0; c < NC; c++) {
-		for (int i = 0; i < w[c] + 2; i++)
-			fputs("─", f);
-		fputs(c == NC - 1 ? r : m, f);
-	}
-	fputc('\n', f);
-}
-
-static void put_row(FILE *f, char **cell, const int *w, const char *color)
-{
-	static const bool right[NC] = {false, false, false, true, true, true, true, false};
-	fputs("│", f);
-	for (int c = 0; c < NC; c++) {
-		int pad = w[c] - dwidth(cell[c]);
-		bool colored = color && c == C_STATUS;
-		fputc(' ', f);
-		if (right[c])
-			fprintf(f, "%*s", pad, "");
-		fprintf(f, "%s%s%s", colored ? color : "", cell[c], colored ? "\033[0m" : "");
-		if (!right[c])
-			fprintf(f, "%*s", pad, "");
-		fputs(" │", f);
-	}
-	fputc('\n', f);
-}
-
+/* Drawn by table.c like every table; the status word is coloured by level. */
 void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
 {
-	static const char *const head[NC] = {"Budget", "Period", "Scope", "Spent", "Limit", "Used", "Projected",
-					     "Status"};
-	int w[NC];
-	for (int c = 0; c < NC; c++)
-		w[c] = dwidth(head[c]);
-	guint n = statuses->len;
-	char **cells = xcalloc((size_t)n * NC + 1, sizeof(char *));
+	static const au_tcol cols[NC] = {
+		{.header = "Budget"},
+		{.header = "Period"},
+		{.header = "Scope"},
+		{.header = "Spent", .right = true},
+		{.header = "Limit", .right = true},
+		{.header = "Used", .right = true},
+		{.header = "Projected", .right = true},
+		{.header = "Status"},
+	};
+	au_table *t = au_table_new(cols, NC);
 	bool any_unpriced = false;
-	for (guint i = 0; i < n; i++) {
+	for (guint i = 0; i < statuses->len; i++) {
 		const au_budget_status *st = &g_array_index(statuses, au_budget_status, i);
-		char **row = cells + (size_t)i * NC;
-		row[C_NAME] = xstrdup(st->budget->name);
-		row[C_PERIOD] = xasprintf("%s %s", au_period_name(st->budget->period), st->period_key);
-		row[C_SCOPE] = scope(st->budget);
 		char *sp = usd(st->spent);
-		row[C_SPENT] = st->unpriced ? xasprintf("%s *", sp) : xstrdup(sp);
+		au_table_addv(t, AU_TROW_NORMAL, xstrdup(st->budget->name),
+			      xasprintf("%s %s", au_period_name(st->budget->period), st->period_key), scope(st->budget),
+			      st->unpriced ? xasprintf("%s *", sp) : xstrdup(sp), usd(st->limit),
+			      xasprintf("%d%%", st->percent), usd(st->projected), xstrdup(au_level_name(st->level)));
 		free(sp);
 		any_unpriced = any_unpriced || st->unpriced;
-		row[C_LIMIT] = usd(st->limit);
-		row[C_USED] = xasprintf("%d%%", st->percent);
-		row[C_PROJ] = usd(st->projected);
-		row[C_STATUS] = xstrdup(au_level_name(st->level));
-		for (int c = 0; c < NC; c++)
-			if (dwidth(row[c]) > w[c])
-				w[c] = dwidth(row[c]);
+		au_table_style(t, C_STATUS,
+			       st->level == AU_LEVEL_OVER      ? "\033[31m"
+			       : st->level == AU_LEVEL_WARNING ? "\033[33m"
+							       : "\033[32m");
 	}
-	hline(f, w, "┌", "┬", "┐");
-	put_row(f, (char **)head, w, NULL);
-	hline(f, w, "├", "┼", "┤");
-	for (guint i = 0; i < n; i++) {
-		const au_budget_status *st = &g_array_index(statuses, au_budget_status, i);
-		const char *col = !color ? NULL
-				  : st->level == AU_LEVEL_OVER ? "\033[31m"
-				  : st->level == AU_LEVEL_WARNING ? "\033[33m"
-								  : "\033[32m";
-		put_row(f, cells + (size_t)i * NC, w, col);
-	}
-	hline(f, w, "└", "┴", "┘");
+	au_table_print(f, t, color, 0);
+	au_table_free(t);
 	fputs("Projected: the period's spending so far extended linearly to its end.\n", f);
 	if (any_unpriced)
 		fputs("* usage of models with no known price is not counted ('aiusage models' lists them)\n", f);
-	for (size_t i = 0; i < (size_t)n * NC; i++)
-		free(cells[i]);
-	free(cells);
 }
 
 static void json_time(au_jw *w, const char *key, int64_t ms)

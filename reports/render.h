@@ -40,6 +40,10 @@ void au_table_add(au_table *t, au_trow_kind kind, char **cells);
 /* The same with the cells as ncols `char *` arguments (owned, malloc'd). */
 void au_table_addv(au_table *t, au_trow_kind kind, ...);
 void au_table_rule(au_table *t);
+/* Colours the text of one cell of the row added last (sgr: an ANSI SGR
+ * sequence such as "\033[31m", borrowed), shown only when printing with
+ * colour: a status word, say. */
+void au_table_style(au_table *t, int col, const char *sgr);
 /* Prints the table fitted to width columns (0: no limit), with ANSI
  * styles when color: bold cyan headers, bold yellow totals, dim sub rows. */
 void au_table_print(FILE *f, au_table *t, bool color, int width);
