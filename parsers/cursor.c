@@ -19,6 +19,7 @@
 
 #include "cursor.h"
 #include "jsonscan.h"
+#include "jsonw.h"
 #include "parser.h"
 
 /*
@@ -262,9 +263,19 @@ static int cursor_row(void *vs, int ncols, const char *const *cols, const size_t
 static char *cursor_save(const void *vs)
 {
 	const cursor_state *st = vs;
-	return xasprintf("{\"messages\":%lld,\"replies\":%lld,\"counted\":%lld,\"zero\":%lld,\"undated\":%lld}",
-			 (long long)st->messages, (long long)st->replies, (long long)st->counted,
-			 (long long)st->zero, (long long)st->undated);
+	au_buf b;
+	au_buf_init(&b, 0);
+	au_jw w;
+	au_jw_init_buf(&w, &b);
+	au_jw_obj_begin(&w);
+	au_jw_kint(&w, "messages", st->messages);
+	au_jw_kint(&w, "replies", st->replies);
+	au_jw_kint(&w, "counted", st->counted);
+	au_jw_kint(&w, "zero", st->zero);
+	au_jw_kint(&w, "undated", st->undated);
+	au_jw_obj_end(&w);
+	au_jw_finish(&w); /* unbounded: cannot fail */
+	return b.data;
 }
 
 static int cursor_load(void *vs, const char *text, au_err *err)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "pricing.h"
 #include "queries.h"
 #include "report.h"
@@ -283,144 +284,90 @@ static char *scope(const au_budget *b)
 
 enum { C_NAME, C_PERIOD, C_SCOPE, C_SPENT, C_LIMIT, C_USED, C_PROJ, C_STATUS, NC };
 
-static int dwidth(const char *s)
-{
-	return g_utf8_validate(s, -1, NULL) ? (int)g_utf8_strlen(s, -1) : (int)strlen(s);
-}
-
-static void hline(FILE *f, const int *w, const char *l, const char *m, const char *r)
-{
-	fputs(l, f);
-	for (int c = 0; c < NC; c++) {
-		for (int i = 0; i < w[c] + 2; i++)
-			fputs("─", f);
-		fputs(c == NC - 1 ? r : m, f);
-	}
-	fputc('\n', f);
-}
-
-static void put_row(FILE *f, char **cell, const int *w, const char *color)
-{
-	static const bool right[NC] = {false, false, false, true, true, true, true, false};
-	fputs("│", f);
-	for (int c = 0; c < NC; c++) {
-		int pad = w[c] - dwidth(cell[c]);
-		bool colored = color && c == C_STATUS;
-		fputc(' ', f);
-		if (right[c])
-			fprintf(f, "%*s", pad, "");
-		fprintf(f, "%s%s%s", colored ? color : "", cell[c], colored ? "\033[0m" : "");
-		if (!right[c])
-			fprintf(f, "%*s", pad, "");
-		fputs(" │", f);
-	}
-	fputc('\n', f);
-}
-
+/* Drawn by table.c like every table; the status word is coloured by level. */
 void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
 {
-	static const char *const head[NC] = {"Budget", "Period", "Scope", "Spent", "Limit", "Used", "Projected",
-					     "Status"};
-	int w[NC];
-	for (int c = 0; c < NC; c++)
-		w[c] = dwidth(head[c]);
-	guint n = statuses->len;
-	char **cells = xcalloc((size_t)n * NC + 1, sizeof(char *));
+	static const au_tcol cols[NC] = {
+		{.header = "Budget"},
+		{.header = "Period"},
+		{.header = "Scope"},
+		{.header = "Spent", .right = true},
+		{.header = "Limit", .right = true},
+		{.header = "Used", .right = true},
+		{.header = "Projected", .right = true},
+		{.header = "Status"},
+	};
+	au_table *t = au_table_new(cols, NC);
 	bool any_unpriced = false;
-	for (guint i = 0; i < n; i++) {
+	for (guint i = 0; i < statuses->len; i++) {
 		const au_budget_status *st = &g_array_index(statuses, au_budget_status, i);
-		char **row = cells + (size_t)i * NC;
-		row[C_NAME] = xstrdup(st->budget->name);
-		row[C_PERIOD] = xasprintf("%s %s", au_period_name(st->budget->period), st->period_key);
-		row[C_SCOPE] = scope(st->budget);
 		char *sp = usd(st->spent);
-		row[C_SPENT] = st->unpriced ? xasprintf("%s *", sp) : xstrdup(sp);
+		au_table_addv(t, AU_TROW_NORMAL, xstrdup(st->budget->name),
+			      xasprintf("%s %s", au_period_name(st->budget->period), st->period_key), scope(st->budget),
+			      st->unpriced ? xasprintf("%s *", sp) : xstrdup(sp), usd(st->limit),
+			      xasprintf("%d%%", st->percent), usd(st->projected), xstrdup(au_level_name(st->level)));
 		free(sp);
 		any_unpriced = any_unpriced || st->unpriced;
-		row[C_LIMIT] = usd(st->limit);
-		row[C_USED] = xasprintf("%d%%", st->percent);
-		row[C_PROJ] = usd(st->projected);
-		row[C_STATUS] = xstrdup(au_level_name(st->level));
-		for (int c = 0; c < NC; c++)
-			if (dwidth(row[c]) > w[c])
-				w[c] = dwidth(row[c]);
+		au_table_style(t, C_STATUS,
+			       st->level == AU_LEVEL_OVER      ? "\033[31m"
+			       : st->level == AU_LEVEL_WARNING ? "\033[33m"
+							       : "\033[32m");
 	}
-	hline(f, w, "┌", "┬", "┐");
-	put_row(f, (char **)head, w, NULL);
-	hline(f, w, "├", "┼", "┤");
-	for (guint i = 0; i < n; i++) {
-		const au_budget_status *st = &g_array_index(statuses, au_budget_status, i);
-		const char *col = !color ? NULL
-				  : st->level == AU_LEVEL_OVER ? "\033[31m"
-				  : st->level == AU_LEVEL_WARNING ? "\033[33m"
-								  : "\033[32m";
-		put_row(f, cells + (size_t)i * NC, w, col);
-	}
-	hline(f, w, "└", "┴", "┘");
+	au_table_print(f, t, color, 0);
+	au_table_free(t);
 	fputs("Projected: the period's spending so far extended linearly to its end.\n", f);
 	if (any_unpriced)
 		fputs("* usage of models with no known price is not counted ('aiusage models' lists them)\n", f);
-	for (size_t i = 0; i < (size_t)n * NC; i++)
-		free(cells[i]);
-	free(cells);
 }
 
-static void json_time(FILE *f, int64_t ms)
+static void json_time(au_jw *w, const char *key, int64_t ms)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(au_floor_div(ms, 1000));
 	char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-	au_json_str(f, s ? s : "");
+	au_jw_kstr(w, key, s ? s : "");
 	g_free(s);
 	if (dt)
 		g_date_time_unref(dt);
 }
 
-void au_budget_status_json(FILE *f, const au_budget_status *st)
+void au_budget_status_json(au_jw *w, const au_budget_status *st)
 {
 	const au_budget *b = st->budget;
-	fputs("{\"name\":", f);
-	au_json_str(f, b->name);
-	fprintf(f, ",\"period\":\"%s\",\"periodKey\":", au_period_name(b->period));
-	au_json_str(f, st->period_key);
-	fputs(",\"periodStart\":", f);
-	json_time(f, st->start_ms);
-	fputs(",\"periodEnd\":", f);
-	json_time(f, st->end_ms);
-	fputs(",\"source\":", f);
-	if (b->source == AU_SRC_NONE)
-		fputs("null", f);
-	else
-		au_json_str(f, au_source_name(b->source));
-	fputs(",\"project\":", f);
-	if (b->project)
-		au_json_str(f, b->project);
-	else
-		fputs("null", f);
-	fputs(",\"spent\":", f);
-	au_json_cost(f, st->spent);
-	fputs(",\"limit\":", f);
-	au_json_cost(f, st->limit);
-	fprintf(f, ",\"percent\":%d,\"projected\":", st->percent);
-	au_json_cost(f, st->projected);
-	fprintf(f, ",\"level\":\"%s\",\"topProject\":", au_level_name(st->level));
-	if (st->top_project)
-		au_json_str(f, st->top_project);
-	else
-		fputs("null", f);
-	fputs(",\"topProjectSpent\":", f);
-	au_json_cost(f, st->top_project_spent);
-	fprintf(f, ",\"unpricedResponses\":%" PRId64 "}", st->unpriced);
+	au_jw_obj_begin(w);
+	au_jw_kstr(w, "name", b->name);
+	au_jw_kstr(w, "period", au_period_name(b->period));
+	au_jw_kstr(w, "periodKey", st->period_key);
+	json_time(w, "periodStart", st->start_ms);
+	json_time(w, "periodEnd", st->end_ms);
+	au_jw_kstr(w, "source", b->source == AU_SRC_NONE ? NULL : au_source_name(b->source));
+	au_jw_kstr(w, "project", b->project);
+	au_jw_kmoney(w, "spent", st->spent);
+	au_jw_kmoney(w, "limit", st->limit);
+	au_jw_kint(w, "percent", st->percent);
+	au_jw_kmoney(w, "projected", st->projected);
+	au_jw_kstr(w, "level", au_level_name(st->level));
+	au_jw_kstr(w, "topProject", st->top_project);
+	au_jw_kmoney(w, "topProjectSpent", st->top_project_spent);
+	au_jw_kint(w, "unpricedResponses", st->unpriced);
+	au_jw_obj_end(w);
 }
 
 void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name)
 {
-	fputs("{\"budgets\":[", f);
+	au_jw w;
+	au_jw_init_file(&w, f);
+	au_jw_obj_begin(&w);
+	au_jw_key(&w, "budgets");
+	au_jw_arr_begin(&w);
 	for (guint i = 0; i < statuses->len; i++) {
 		if (i)
-			fputs(",\n", f);
-		au_budget_status_json(f, &g_array_index(statuses, au_budget_status, i));
+			au_jw_newline(&w);
+		au_budget_status_json(&w, &g_array_index(statuses, au_budget_status, i));
 	}
-	fputs("],\n\"timezone\":", f);
-	au_json_str(f, tz_name ? tz_name : "");
-	fputs("}\n", f);
+	au_jw_arr_end(&w);
+	au_jw_newline(&w);
+	au_jw_kstr(&w, "timezone", tz_name ? tz_name : "");
+	au_jw_obj_end(&w);
+	au_jw_newline(&w);
+	au_jw_finish(&w);
 }

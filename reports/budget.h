@@ -102,8 +102,9 @@ const char *au_level_name(au_level l); /* "ok", "warning", "over" */
  * decimal dollars. tz_name is printed with the JSON. */
 void au_budget_render_table(FILE *f, const GArray *statuses, bool color);
 void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name);
-/* One budget as a JSON object (no newline). */
-void au_budget_status_json(FILE *f, const au_budget_status *st);
+/* One budget as a JSON object, with the one JSON writer. */
+struct au_jw;
+void au_budget_status_json(struct au_jw *w, const au_budget_status *st);
 
 
 /* Milliseconds since the epoch, now (wall clock). */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "render.h"
 
 double au_cache_hit_ratio(const au_cache_figs *c)
@@ -299,31 +300,31 @@ void au_cache_free(au_cache *c)
 	free(c);
 }
 
-static void json_ratio(FILE *f, const char *name, double v)
+/* a ratio that is negative has no meaning (nothing to divide): null */
+static void json_ratio(au_jw *w, const char *name, double v)
 {
+	au_jw_key(w, name);
 	if (v < 0)
-		fprintf(f, ",\"%s\":null", name);
+		au_jw_null(w);
 	else
-		fprintf(f, ",\"%s\":%.6f", name, v);
+		au_jw_fixed(w, v, 6);
 }
 
-void au_cache_figs_json(FILE *f, const au_cache_figs *c)
+void au_cache_figs_json(au_jw *w, const au_cache_figs *c)
 {
-	fprintf(f,
-		"\"requests\":%" PRId64 ",\"inputTokens\":%" PRId64 ",\"cacheCreationTokens\":%" PRId64
-		",\"cacheCreation5mTokens\":%" PRId64 ",\"cacheCreation1hTokens\":%" PRId64
-		",\"cacheReadTokens\":%" PRId64,
-		c->requests, c->tok.input, au_tokens_cache_create(&c->tok), c->tok.cache_create_5m,
-		c->tok.cache_create_1h, c->tok.cache_read);
-	json_ratio(f, "hitRatio", au_cache_hit_ratio(c));
-	fputs(",\"savedByReads\":", f);
-	au_json_cost(f, c->saved);
-	fputs(",\"cacheWriteCost\":", f);
-	au_json_cost(f, c->write_cost);
-	json_ratio(f, "writeToReadRatio", au_cache_write_read_ratio(c));
-	fprintf(f, ",\"unreadWrite5mTokens\":%" PRId64 ",\"unreadWrite1hTokens\":%" PRId64 ",\"wasteCost\":",
-		c->waste_5m, c->waste_1h);
-	au_json_cost(f, c->waste_cost);
+	au_jw_kint(w, "requests", c->requests);
+	au_jw_kint(w, "inputTokens", c->tok.input);
+	au_jw_kint(w, "cacheCreationTokens", au_tokens_cache_create(&c->tok));
+	au_jw_kint(w, "cacheCreation5mTokens", c->tok.cache_create_5m);
+	au_jw_kint(w, "cacheCreation1hTokens", c->tok.cache_create_1h);
+	au_jw_kint(w, "cacheReadTokens", c->tok.cache_read);
+	json_ratio(w, "hitRatio", au_cache_hit_ratio(c));
+	au_jw_kmoney(w, "savedByReads", c->saved);
+	au_jw_kmoney(w, "cacheWriteCost", c->write_cost);
+	json_ratio(w, "writeToReadRatio", au_cache_write_read_ratio(c));
+	au_jw_kint(w, "unreadWrite5mTokens", c->waste_5m);
+	au_jw_kint(w, "unreadWrite1hTokens", c->waste_1h);
+	au_jw_kmoney(w, "wasteCost", c->waste_cost);
 	if (c->unpriced)
-		fprintf(f, ",\"unpricedResponses\":%" PRId64, c->unpriced);
+		au_jw_kint(w, "unpricedResponses", c->unpriced);
 }

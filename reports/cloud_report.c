@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "pricing.h"
 #include "render.h"
 
@@ -332,63 +333,85 @@ void au_cloud_report_table(FILE *f, const au_cloud_report *r)
 	}
 }
 
-static void json_cost_or_null(FILE *f, bool known, int64_t pico)
+static void json_money_or_null(au_jw *w, const char *key, bool known, int64_t pico)
 {
+	au_jw_key(w, key);
 	if (known)
-		au_json_cost(f, pico);
+		au_jw_money(w, pico);
 	else
-		fputs("null", f);
+		au_jw_null(w);
 }
 
 void au_cloud_report_json(FILE *f, const au_cloud_report *r)
 {
-	fputs("{\"cloud\":[", f);
+	au_jw jw;
+	au_jw_init_file(&jw, f);
+	au_jw_obj_begin(&jw);
+	au_jw_key(&jw, "cloud");
+	au_jw_arr_begin(&jw);
 	for (guint i = 0; i < r->days->len; i++) {
 		const au_cloud_day *d = &g_array_index(r->days, au_cloud_day, i);
 		char date[16];
 		day_str(d->day, date, sizeof(date));
-		fprintf(f, "%s\n{\"date\":\"%s\",\"provider\":", i ? "," : "", date);
-		au_json_str(f, d->p->name);
-		fprintf(f,
-			",\"billed\":{\"inputTokens\":%" PRId64 ",\"outputTokens\":%" PRId64 ",\"cacheReadTokens\":%" PRId64
-			",\"cacheWriteTokens\":%" PRId64 ",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64 ",\"cost\":",
-			d->in, d->out, d->cache_read, d->cache_write, d->requests, d->tokens);
-		json_cost_or_null(f, d->cost_known, d->cost);
-		fprintf(f, "},\"local\":{\"totalTokens\":%" PRId64 ",\"cost\":", d->ltokens);
-		au_json_cost(f, d->lcost);
-		fprintf(f, ",\"responses\":%" PRId64 ",\"unpricedResponses\":%" PRId64 "},\"gap\":", d->lresponses,
-			d->lunpriced);
-		json_cost_or_null(f, d->cost_known, d->cost - d->lcost);
-		fputc('}', f);
+		au_jw_newline(&jw);
+		au_jw_obj_begin(&jw);
+		au_jw_kstr(&jw, "date", date);
+		au_jw_kstr(&jw, "provider", d->p->name);
+		au_jw_key(&jw, "billed");
+		au_jw_obj_begin(&jw);
+		au_jw_kint(&jw, "inputTokens", d->in);
+		au_jw_kint(&jw, "outputTokens", d->out);
+		au_jw_kint(&jw, "cacheReadTokens", d->cache_read);
+		au_jw_kint(&jw, "cacheWriteTokens", d->cache_write);
+		au_jw_kint(&jw, "requests", d->requests);
+		au_jw_kint(&jw, "totalTokens", d->tokens);
+		json_money_or_null(&jw, "cost", d->cost_known, d->cost);
+		au_jw_obj_end(&jw);
+		au_jw_key(&jw, "local");
+		au_jw_obj_begin(&jw);
+		au_jw_kint(&jw, "totalTokens", d->ltokens);
+		au_jw_kmoney(&jw, "cost", d->lcost);
+		au_jw_kint(&jw, "responses", d->lresponses);
+		au_jw_kint(&jw, "unpricedResponses", d->lunpriced);
+		au_jw_obj_end(&jw);
+		json_money_or_null(&jw, "gap", d->cost_known, d->cost - d->lcost);
+		au_jw_obj_end(&jw);
 	}
-	fputs("],\n\"totals\":{\"billedCost\":", f);
-	json_cost_or_null(f, r->any_billed, r->billed);
-	fputs(",\"localCost\":", f);
-	au_json_cost(f, r->local);
-	fputs(",\"gap\":", f);
-	json_cost_or_null(f, r->any_billed, r->gap);
-	fputs("},\n\"balances\":[", f);
+	au_jw_arr_end(&jw);
+	au_jw_newline(&jw);
+	au_jw_key(&jw, "totals");
+	au_jw_obj_begin(&jw);
+	json_money_or_null(&jw, "billedCost", r->any_billed, r->billed);
+	au_jw_kmoney(&jw, "localCost", r->local);
+	json_money_or_null(&jw, "gap", r->any_billed, r->gap);
+	au_jw_obj_end(&jw);
+	au_jw_newline(&jw);
+	au_jw_key(&jw, "balances");
+	au_jw_arr_begin(&jw);
 	for (guint i = 0; i < r->balances->len; i++) {
 		const au_cloud_balance_row *b = r->balances->pdata[i];
 		char when[40];
 		time_str(b->fetched_at, when, sizeof(when), true);
-		fprintf(f, "%s\n{\"provider\":", i ? "," : "");
-		au_json_str(f, b->provider);
-		fprintf(f, ",\"fetchedAt\":\"%s\",\"balance\":", when);
-		json_cost_or_null(f, b->b.has_balance, b->b.balance);
-		fputs(",\"used\":", f);
-		json_cost_or_null(f, b->b.has_used, b->b.used);
-		fputs(",\"limit\":", f);
-		json_cost_or_null(f, b->b.has_limit, b->b.limit);
-		fputc('}', f);
+		au_jw_newline(&jw);
+		au_jw_obj_begin(&jw);
+		au_jw_kstr(&jw, "provider", b->provider);
+		au_jw_kstr(&jw, "fetchedAt", when);
+		json_money_or_null(&jw, "balance", b->b.has_balance, b->b.balance);
+		json_money_or_null(&jw, "used", b->b.has_used, b->b.used);
+		json_money_or_null(&jw, "limit", b->b.has_limit, b->b.limit);
+		au_jw_obj_end(&jw);
 	}
-	fputs("]}\n", f);
+	au_jw_arr_end(&jw);
+	au_jw_obj_end(&jw);
+	au_jw_newline(&jw);
+	au_jw_finish(&jw);
 }
 
 static void csv_cost(FILE *f, bool known, int64_t pico)
 {
-	if (known)
-		au_json_cost(f, pico); /* the same exact decimal */
+	char b[48];
+	if (known && au_format_decimal(pico, 12, b, sizeof(b)) > 0)
+		fputs(b, f); /* the same exact decimal as JSON */
 }
 
 void au_cloud_report_csv(FILE *f, const au_cloud_report *r)

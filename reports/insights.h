@@ -197,7 +197,8 @@ void au_cache_figs_add(au_cache_figs *c, const au_model_price *mp, const au_toke
 		       bool wasted_1h);
 
 /* The figures as JSON members ("requests":...,"hitRatio":...; no braces). */
-void au_cache_figs_json(FILE *f, const au_cache_figs *c);
+struct au_jw;
+void au_cache_figs_json(struct au_jw *w, const au_cache_figs *c);
 
 /* ---- 5-hour blocks -------------------------------------------------------- */
 

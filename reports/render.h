@@ -1,7 +1,7 @@
 /*
  * Drawing pieces shared by every renderer: the box-drawn terminal table
  * (measured columns, fitting a narrow terminal by shrinking free-text
- * columns and dropping detail columns) and the JSON value writers. The
+ * columns and dropping detail columns) and the report JSON's extension hook. The
  * report tables (render_table.c) and the insight commands both use them,
  * so every table aiusage prints looks the same.
  */
@@ -43,6 +43,10 @@ void au_table_rule(au_table *t);
 /* Column col is at least width wide, whatever its cells (a layout that
  * must not move between days with short and long figures). */
 void au_table_min_width(au_table *t, int col, int width);
+/* Colours the text of one cell of the row added last (sgr: an ANSI SGR
+ * sequence such as "\033[31m", borrowed), shown only when printing with
+ * colour: a status word, say. */
+void au_table_style(au_table *t, int col, const char *sgr);
 /* Prints the table fitted to width columns (0: no limit), with ANSI
  * styles when color: bold cyan headers, bold yellow totals, dim sub rows. */
 void au_table_print(FILE *f, au_table *t, bool color, int width);
@@ -53,18 +57,15 @@ char *au_cell_int(int64_t v);
 char *au_cell_usd(int64_t pico, bool sign);
 char *au_cell_pct(double ratio, bool sign);
 
-/* JSON: a quoted, escaped string; an exact decimal dollar amount from
- * pico-dollars (trailing zeros trimmed, never through a double). */
-void au_json_str(FILE *f, const char *s);
-void au_json_cost(FILE *f, int64_t pico);
-
 /* A report's JSON (au_render_json) with more fields: extra is called at
  * the end of each row object, and with row NULL at the end of "totals";
- * it writes ",\"name\":value" pairs. */
+ * it writes key/value members with w. (JSON itself is written by the one
+ * writer, src/base/jsonw.h.) */
 struct au_report;
 struct au_row;
 struct au_render_opts;
-typedef void (*au_json_extra_fn)(FILE *f, const struct au_row *row, void *ud);
+struct au_jw;
+typedef void (*au_json_extra_fn)(struct au_jw *w, const struct au_row *row, void *ud);
 void au_render_json_ext(FILE *f, const struct au_report *r, const struct au_render_opts *o, au_json_extra_fn extra,
 			void *ud);
 

@@ -163,14 +163,15 @@ static int cmp_str_ptr(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool g_desc;
-static au_group g_group;
-
-static int cmp_rows(gconstpointer a, gconstpointer b)
+/* The row order depends on the report's options, handed to the comparator
+ * as the sort's user data (no globals: reports may be built on several
+ * threads at once). */
+static int cmp_rows(gconstpointer a, gconstpointer b, gpointer ud)
 {
+	const au_report_opts *o = ud;
 	const au_row *x = *(au_row *const *)a, *y = *(au_row *const *)b;
 	int c;
-	switch (g_group) {
+	switch (o->group) {
 	case AU_GROUP_SESSION:
 		c = x->last_ts < y->last_ts ? -1 : x->last_ts > y->last_ts;
 		break;
@@ -184,7 +185,7 @@ static int cmp_rows(gconstpointer a, gconstpointer b)
 	}
 	if (c == 0)
 		c = strcmp(x->key, y->key);
-	return g_desc ? -c : c;
+	return o->order_desc ? -c : c;
 }
 
 int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err)
@@ -304,9 +305,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 					memmove(row->key, sep + 1, strlen(sep + 1) + 1);
 			}
 		}
-		g_desc = o->order_desc;
-		g_group = o->group;
-		g_ptr_array_sort(r->rows, cmp_rows);
+		g_ptr_array_sort_with_data(r->rows, cmp_rows, (gpointer)o);
 		g_ptr_array_sort(r->unpriced_models, cmp_str_ptr);
 	}
 	au_store_iter_free(it);
@@ -392,9 +391,7 @@ int au_report_add_billed(au_store *s, au_report *r, const au_report_opts *o, au_
 	au_store_iter_free(it);
 	g_hash_table_destroy(by_key);
 	if (added) {
-		g_desc = o->order_desc;
-		g_group = o->group;
-		g_ptr_array_sort(r->rows, cmp_rows);
+		g_ptr_array_sort_with_data(r->rows, cmp_rows, (gpointer)o);
 	}
 	return res;
 }

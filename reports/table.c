@@ -17,6 +17,7 @@
 
 typedef struct trow {
 	char **cell;
+	const char **style; /* per cell, borrowed; NULL until au_table_style */
 	au_trow_kind kind;
 } trow;
 
@@ -48,6 +49,7 @@ void au_table_free(au_table *t)
 			for (int c = 0; c < t->ncols; c++)
 				free(r->cell[c]);
 		free(r->cell);
+		free(r->style);
 	}
 	g_array_free(t->rows, TRUE);
 	free(t->cols);
@@ -73,6 +75,18 @@ void au_table_addv(au_table *t, au_trow_kind kind, ...)
 	g_array_append_val(t->rows, r);
 }
 
+void au_table_style(au_table *t, int col, const char *sgr)
+{
+	if (t->rows->len == 0 || col < 0 || col >= t->ncols)
+		return;
+	trow *r = &g_array_index(t->rows, trow, t->rows->len - 1);
+	if (!r->cell)
+		return;
+	if (!r->style)
+		r->style = xcalloc((size_t)t->ncols, sizeof(*r->style));
+	r->style[col] = sgr;
+}
+
 void au_table_rule(au_table *t)
 {
 	trow r = {.kind = AU_TROW_RULE};
@@ -85,27 +99,36 @@ void au_table_min_width(au_table *t, int col, int width)
 		t->min_width[col] = width;
 }
 
+/* Columns a cell takes: characters, or bytes when it is not UTF-8 (a
+ * name from a config file can be anything). */
 static int dwidth(const char *s)
 {
-	return s ? (int)g_utf8_strlen(s, -1) : 0;
+	if (!s)
+		return 0;
+	return g_utf8_validate(s, -1, NULL) ? (int)g_utf8_strlen(s, -1) : (int)strlen(s);
 }
 
-/* Prints s in w columns, cut with an ellipsis if longer. */
-static void put_cell(FILE *f, const char *s, int w, bool right)
+/* Prints s in w columns, cut with an ellipsis if longer; sgr (may be
+ * NULL) styles the text, not the padding. */
+static void put_cell(FILE *f, const char *s, int w, bool right, const char *sgr)
 {
 	if (!s)
 		s = "";
 	int n = dwidth(s);
+	const char *on = sgr ? sgr : "", *off = sgr ? "\033[0m" : "";
 	if (n > w) {
-		const char *end = g_utf8_offset_to_pointer(s, w > 0 ? w - 1 : 0);
+		const char *end = g_utf8_validate(s, -1, NULL) ? g_utf8_offset_to_pointer(s, w > 0 ? w - 1 : 0)
+							       : s + (w > 0 ? w - 1 : 0);
+		fputs(on, f);
 		fwrite(s, 1, (size_t)(end - s), f);
 		if (w > 0)
 			fputs("…", f);
+		fputs(off, f);
 		return;
 	}
 	if (right)
 		fprintf(f, "%*s", w - n, "");
-	fputs(s, f);
+	fprintf(f, "%s%s%s", on, s, off);
 	if (!right)
 		fprintf(f, "%*s", w - n, "");
 }
@@ -213,7 +236,7 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 		if (!show[c])
 			continue;
 		fprintf(f, " %s%s", bold, cyan);
-		put_cell(f, t->cols[c].header, w[c], t->cols[c].right);
+		put_cell(f, t->cols[c].header, w[c], t->cols[c].right, NULL);
 		fprintf(f, "%s │", reset);
 	}
 	fputc('\n', f);
@@ -238,7 +261,7 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 			if (!show[c])
 				continue;
 			fprintf(f, " %s%s", r->kind == AU_TROW_TOTAL ? bold : "", style);
-			put_cell(f, r->cell[c], w[c], t->cols[c].right);
+			put_cell(f, r->cell[c], w[c], t->cols[c].right, color && r->style ? r->style[c] : NULL);
 			fprintf(f, "%s │", *style || r->kind == AU_TROW_TOTAL ? reset : "");
 		}
 		fputc('\n', f);

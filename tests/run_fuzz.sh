@@ -179,6 +179,20 @@ seed_cloud() {
 		on {body = body $0 "\n"}' "$src/tests/e2e/cloud.sh")
 }
 
+# Writer inputs: key NUL value NUL eight integer bytes. Names and paths
+# in several scripts, control characters, and broken UTF-8 (a lone
+# continuation byte, an overlong, a surrogate, past U+10FFFF, cut short).
+seed_jsonw() {
+	local dir=$1 i=0 v
+	mkdir -p "$dir"
+	for v in 'plain' '/home/José Müller/.claude' 'tab\there "quoted" back\\slash' \
+		'\001\037\177' '中文 ☃ \360\237\230\200' '\200' '\300\257' '\355\240\200' \
+		'\364\220\200\200' '\342\202' 'a\377b\376'; do
+		i=$((i + 1))
+		{ printf 'k%b\000%b\000' "$v" "$v"; le64 $((i * 1234567891011)); } >"$dir/s-$i"
+	done
+}
+
 # Artifacts of an earlier run would read as this run's findings.
 rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
@@ -196,6 +210,7 @@ for t in "${targets[@]}"; do
 	fuzz_util) seed_util "$dir" ;;
 	fuzz_pricing) seed_pricing "$dir" ;;
 	fuzz_cloud) seed_cloud "$dir" ;;
+	fuzz_jsonw) seed_jsonw "$dir" ;;
 	fuzz_vscode_json) seed_docs "$dir" '*/.config/Code/*' ;;
 	fuzz_gemini) seed_logs "$dir" '*/.gemini/*'; seed_docs "$dir" '*/.gemini/*' ;;
 	*) seed_logs "$dir" '*' ;; # a new target: every log is a fair start

@@ -28,12 +28,16 @@ target_link_libraries(notify_server PRIVATE PkgConfig::GIO)
 # A scripted HTTP/1.1 server on 127.0.0.1 for the cloud billing e2e test:
 # replays provider-shaped responses and records what it was sent.
 add_executable(cloud_server tests/cloud_server.c)
+
+# Validates (and picks values out of) the JSON the e2e scripts capture.
+add_executable(json_check tests/json_check.c)
+target_link_libraries(json_check PRIVATE PkgConfig::JANSSON)
 file(GLOB AU_E2E_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e/*.sh)
 foreach(script ${AU_E2E_TESTS})
   get_filename_component(name ${script} NAME_WE)
   add_test(NAME e2e/${name} COMMAND bash ${script})
   set_tests_properties(e2e/${name} PROPERTIES LABELS e2e
-    ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR};AU_NOTIFY_SERVER=$<TARGET_FILE:notify_server>")
+    ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR};AU_NOTIFY_SERVER=$<TARGET_FILE:notify_server>;AU_JSON_CHECK=$<TARGET_FILE:json_check>")
 endforeach()
 
 if(TEST e2e/cloud)

@@ -83,16 +83,20 @@ static void skip_ws(js_parser *ps)
 }
 
 /* Byte classes inside strings: 0 plain ASCII, 1 stop (quote, backslash,
- * control), 2 UTF-8 lead/continuation byte to check. */
-static unsigned char str_class[256];
-
-static void init_tables(void)
-{
-	if (str_class['"'])
-		return;
-	for (int c = 0; c < 256; c++)
-		str_class[c] = c < 0x20 || c == '"' || c == '\\' ? 1 : c >= 0x80 ? 2 : 0;
-}
+ * control), 2 UTF-8 lead/continuation byte to check. Const and filled at
+ * compile time: reader threads and the cloud thread parse at once, so a
+ * table filled lazily on first use would be a data race. */
+#define SC_R4(v) v, v, v, v
+#define SC_R16(v) SC_R4(v), SC_R4(v), SC_R4(v), SC_R4(v)
+#define SC_R32(v) SC_R16(v), SC_R16(v)
+static const unsigned char str_class[256] = {
+	SC_R32(1),                                           /* 0x00-0x1f: controls */
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,      /* 0x20-0x2f: '"' stops */
+	SC_R16(0), SC_R16(0),                                /* 0x30-0x4f */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,      /* 0x50-0x5f: '\\' stops */
+	SC_R32(0),                                           /* 0x60-0x7f */
+	SC_R32(2), SC_R32(2), SC_R32(2), SC_R32(2),          /* 0x80-0xff: UTF-8 */
+};
 
 static int hex4(const unsigned char *p, unsigned *ret)
 {
@@ -387,7 +391,6 @@ static int parse_value(js_parser *ps)
 
 int js_parse(js_doc *d, const char *src, size_t len, au_err *err)
 {
-	init_tables();
 	if (len >= UINT32_MAX)
 		return au_fail(err, EINVAL, "line too long for JSON");
 	js_parser ps = {

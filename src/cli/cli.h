@@ -116,8 +116,6 @@ bool au_insight_open(au_insight_run *x);
 /* The warning the reports give for each model with no price. */
 void au_insight_warn_unpriced(const au_insight_run *x, const char *model);
 void au_insight_end(au_insight_run *x);
-/* Columns of the terminal (COLUMNS first), 0 for a pipe. */
-int au_insight_width(void);
 /* A usage error: "aiusage CMD: MSG" and the --help hint; returns 2. */
 int au_insight_usage(const au_cmd *cmd, const char *msg);
 

@@ -11,8 +11,9 @@
 
 #define REPORT_OPTIONS                                                                       \
 	"Options:\n"                                                                         \
-	"  -s, --since DATE        first day to include (YYYY-MM-DD or YYYYMMDD)\n"        \
-	"  -u, --until DATE        last day to include\n"                                  \
+	"  -s, --since DATE        first day to include: YYYY-MM-DD, YYYYMMDD, today,\n"   \
+	"                          yesterday, -7d, -2w, this-month, last-month\n"         \
+	"  -u, --until DATE        last day to include (same forms; a month: its last day)\n" \
 	"  -z, --timezone ZONE     IANA zone for day boundaries (default: the local zone)\n" \
 	"      --source NAME       one tool: claude, codex, gemini, opencode, copilot, vscode, cursor\n"          \
 	"  -p, --project NAME      only one project (its name or its path)\n"              \
@@ -37,8 +38,9 @@
 	"then prints " what ".\n\n" REPORT_OPTIONS "\nExample:\n  " example "\n"
 
 #define INSIGHT_FILTERS                                                                      \
-	"  -s, --since DATE        first day to include (YYYY-MM-DD or YYYYMMDD)\n"        \
-	"  -u, --until DATE        last day to include\n"                                  \
+	"  -s, --since DATE        first day to include: YYYY-MM-DD, YYYYMMDD, today,\n"   \
+	"                          yesterday, -7d, -2w, this-month, last-month\n"         \
+	"  -u, --until DATE        last day to include (same forms; a month: its last day)\n" \
 	"  -z, --timezone ZONE     IANA zone for days and hours (default: the local zone)\n" \
 	"      --source NAME       one tool: claude, codex, gemini, opencode, copilot, vscode, cursor\n"          \
 	"  -p, --project NAME      only one project (its name or its path)\n"              \
@@ -233,6 +235,8 @@ const au_cmd au_commands[] = {
 	 "  -s, --since DATE        first UTC day (report: default the first synced day;\n"
 	 "                          sync: default two days before the last sync)\n"
 	 "  -u, --until DATE        last UTC day of the report\n"
+	 "                          (DATE: YYYY-MM-DD, today, yesterday, -7d, -2w,\n"
+	 "                          this-month, last-month)\n"
 	 "      --provider NAME     only this provider\n"
 	 "  -j, --json              JSON (amounts are exact decimal dollars)\n"
 	 "      --csv               CSV\n"
@@ -268,7 +272,8 @@ const au_cmd au_commands[] = {
 	 "Nothing is fetched unless you run it.\n\n"
 	 "Options:\n"
 	 "  -s, --since DATE        first UTC day to fetch (default: two days before the\n"
-	 "                          last sync, or 30 days back the first time)\n"
+	 "                          last sync, or 30 days back the first time); also\n"
+	 "                          today, yesterday, -7d, -2w, this-month, last-month\n"
 	 "      --config FILE       the config file ([cursor] base_url, timeout, retries, days)\n"
 	 "      --db PATH           the store (default $XDG_DATA_HOME/aiusage/usage.db)\n"
 	 "      --pricing FILE      extra or overriding prices, LiteLLM JSON format\n"

@@ -12,7 +12,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static char *cell_money(int64_t pico, int64_t unpriced, int64_t requests)
 {
@@ -110,77 +112,86 @@ static void print_table(const au_blocks *b, const au_insight_run *x)
 	au_table_addv(t, AU_TROW_TOTAL, xasprintf("Total (%u)", b->blocks->len), xstrdup(""), au_cell_int(requests),
 		      au_cell_int(tokens), cell_money(cost, unpriced, requests), xstrdup(""));
 	printf("5-hour blocks, times in %s:\n", x->tz_name);
-	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_terminal_width());
 	au_table_free(t);
 	if (unpriced)
 		printf("* cost excludes %" PRId64 " response(s) of model(s) with no known price\n", unpriced);
 	print_active(b, x->tz);
 }
 
-static void json_time(const char *name, int64_t ms, GTimeZone *tz)
+static void json_time(au_jw *w, const char *name, int64_t ms, GTimeZone *tz)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
 	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-	printf(",\"%s\":", name);
-	au_json_str(stdout, s);
+	au_jw_kstr(w, name, s);
 	g_free(s);
 	g_date_time_unref(dt);
 	if (tz) {
-		char l[24];
+		char l[24], key[64];
 		au_format_local(tz, ms, l);
-		printf(",\"%sLocal\":", name);
-		au_json_str(stdout, l);
+		snprintf(key, sizeof(key), "%sLocal", name);
+		au_jw_kstr(w, key, l);
 	}
 }
 
 static void print_json(const au_blocks *b, const au_insight_run *x)
 {
-	fputs("{\"blocks\":[", stdout);
+	au_jw jw, *w = &jw;
+	au_jw_init_file(w, stdout);
+	au_jw_obj_begin(w);
+	au_jw_key(w, "blocks");
+	au_jw_arr_begin(w);
 	for (guint i = 0; i < b->blocks->len; i++) {
 		const au_block *k = b->blocks->pdata[i];
-		fputs(i ? ",\n{" : "\n{", stdout);
-		printf("\"active\":%s", k->active ? "true" : "false");
-		json_time("start", k->start, x->tz);
-		json_time("end", k->end, x->tz);
-		json_time("firstActivity", k->first_ts, NULL);
-		json_time("lastActivity", k->last_ts, NULL);
-		printf(",\"requests\":%" PRId64 ",\"inputTokens\":%" PRId64 ",\"outputTokens\":%" PRId64
-		       ",\"cacheCreationTokens\":%" PRId64 ",\"cacheReadTokens\":%" PRId64 ",\"totalTokens\":%" PRId64
-		       ",\"cost\":",
-		       k->requests, k->tok.input, k->tok.output, au_tokens_cache_create(&k->tok), k->tok.cache_read,
-		       au_tokens_total(&k->tok));
-		au_json_cost(stdout, k->cost);
+		au_jw_newline(w);
+		au_jw_obj_begin(w);
+		au_jw_kbool(w, "active", k->active);
+		json_time(w, "start", k->start, x->tz);
+		json_time(w, "end", k->end, x->tz);
+		json_time(w, "firstActivity", k->first_ts, NULL);
+		json_time(w, "lastActivity", k->last_ts, NULL);
+		au_jw_kint(w, "requests", k->requests);
+		au_jw_kint(w, "inputTokens", k->tok.input);
+		au_jw_kint(w, "outputTokens", k->tok.output);
+		au_jw_kint(w, "cacheCreationTokens", au_tokens_cache_create(&k->tok));
+		au_jw_kint(w, "cacheReadTokens", k->tok.cache_read);
+		au_jw_kint(w, "totalTokens", au_tokens_total(&k->tok));
+		au_jw_kmoney(w, "cost", k->cost);
 		if (k->unpriced)
-			printf(",\"unpricedResponses\":%" PRId64, k->unpriced);
-		fputs(",\"models\":[", stdout);
-		for (guint j = 0; j < k->models->len; j++) {
-			if (j)
-				fputc(',', stdout);
-			au_json_str(stdout, k->models->pdata[j]);
-		}
-		fputc(']', stdout);
+			au_jw_kint(w, "unpricedResponses", k->unpriced);
+		au_jw_key(w, "models");
+		au_jw_arr_begin(w);
+		for (guint j = 0; j < k->models->len; j++)
+			au_jw_str(w, k->models->pdata[j]);
+		au_jw_arr_end(w);
 		if (k->active) {
-			printf(",\"remainingMinutes\":%" PRId64 ",\"burnRate\":{\"tokensPerMinute\":%" PRId64
-			       ",\"costPerHour\":",
-			       (k->end - b->now) / 60000, k->burn_tokens_per_min);
-			au_json_cost(stdout, k->burn_cost_per_hour);
-			printf("},\"projection\":{\"totalTokens\":%" PRId64 ",\"cost\":", k->projected_tokens);
-			au_json_cost(stdout, k->projected_cost);
-			fputc('}', stdout);
+			au_jw_kint(w, "remainingMinutes", (k->end - b->now) / 60000);
+			au_jw_key(w, "burnRate");
+			au_jw_obj_begin(w);
+			au_jw_kint(w, "tokensPerMinute", k->burn_tokens_per_min);
+			au_jw_kmoney(w, "costPerHour", k->burn_cost_per_hour);
+			au_jw_obj_end(w);
+			au_jw_key(w, "projection");
+			au_jw_obj_begin(w);
+			au_jw_kint(w, "totalTokens", k->projected_tokens);
+			au_jw_kmoney(w, "cost", k->projected_cost);
+			au_jw_obj_end(w);
 		}
-		fputc('}', stdout);
+		au_jw_obj_end(w);
 	}
-	fputs("]", stdout);
-	json_time("now", b->now, NULL);
-	fputs(",\n\"timezone\":", stdout);
-	au_json_str(stdout, x->tz_name);
-	fputs(",\n\"unpricedModels\":[", stdout);
-	for (guint i = 0; i < b->unpriced_models->len; i++) {
-		if (i)
-			fputc(',', stdout);
-		au_json_str(stdout, b->unpriced_models->pdata[i]);
-	}
-	fputs("]}\n", stdout);
+	au_jw_arr_end(w);
+	json_time(w, "now", b->now, NULL);
+	au_jw_newline(w);
+	au_jw_kstr(w, "timezone", x->tz_name);
+	au_jw_newline(w);
+	au_jw_key(w, "unpricedModels");
+	au_jw_arr_begin(w);
+	for (guint i = 0; i < b->unpriced_models->len; i++)
+		au_jw_str(w, b->unpriced_models->pdata[i]);
+	au_jw_arr_end(w);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_finish(w);
 }
 
 /* ---- --live ------------------------------------------------------------------ */

@@ -24,9 +24,9 @@ static int usage(const char *msg)
 static void print_no_budgets(const au_config *cfg, const char *path, bool json)
 {
 	if (json) {
-		printf("{\"budgets\":[],\n\"timezone\":");
-		au_json_str(stdout, cfg->timezone ? cfg->timezone : "local");
-		printf("}\n");
+		GArray *none = g_array_new(FALSE, FALSE, sizeof(au_budget_status));
+		au_budget_render_json(stdout, none, cfg->timezone ? cfg->timezone : "local");
+		g_array_free(none, TRUE);
 		return;
 	}
 	printf("No budgets configured%s%s.\n"

@@ -10,7 +10,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static const char formulas[] =
 	"Hit ratio = read / (input + read + write). Saved = read x (input rate - read\n"
@@ -60,7 +62,7 @@ static void print_tables(const au_cache *c, const au_insight_run *x)
 		[C_WASTE] = {.header = "Waste", .right = true},
 	};
 	bool color = au_use_color(&x->o, stdout);
-	int width = au_insight_width();
+	int width = au_terminal_width();
 	au_table *t = au_table_new(cols, NC);
 	for (guint i = 0; i < c->rows->len; i++) {
 		const au_cache_row *row = c->rows->pdata[i];
@@ -104,37 +106,49 @@ static void print_tables(const au_cache *c, const au_insight_run *x)
 static void print_json(const au_cache *c, const au_insight_run *x)
 {
 	static const char *const keys[] = {"date", "project", "model"};
-	fputs("{\"cache\":[", stdout);
+	au_jw w;
+	au_jw_init_file(&w, stdout);
+	au_jw_obj_begin(&w);
+	au_jw_key(&w, "cache");
+	au_jw_arr_begin(&w);
 	for (guint i = 0; i < c->rows->len; i++) {
 		const au_cache_row *row = c->rows->pdata[i];
-		printf("%s{\"%s\":", i ? ",\n" : "\n", keys[c->by]);
-		au_json_str(stdout, row->key);
-		fputc(',', stdout);
-		au_cache_figs_json(stdout, &row->f);
-		fputc('}', stdout);
+		au_jw_newline(&w);
+		au_jw_obj_begin(&w);
+		au_jw_kstr(&w, keys[c->by], row->key);
+		au_cache_figs_json(&w, &row->f);
+		au_jw_obj_end(&w);
 	}
-	fputs("],\n\"totals\":{", stdout);
-	au_cache_figs_json(stdout, &c->total);
-	fputs("},\n\"worstSessions\":[", stdout);
+	au_jw_arr_end(&w);
+	au_jw_newline(&w);
+	au_jw_key(&w, "totals");
+	au_jw_obj_begin(&w);
+	au_cache_figs_json(&w, &c->total);
+	au_jw_obj_end(&w);
+	au_jw_newline(&w);
+	au_jw_key(&w, "worstSessions");
+	au_jw_arr_begin(&w);
 	for (guint i = 0; i < c->worst->len; i++) {
 		const au_cache_row *row = c->worst->pdata[i];
-		fputs(i ? ",\n{\"sessionId\":" : "\n{\"sessionId\":", stdout);
-		au_json_str(stdout, row->key);
-		fputs(",\"project\":", stdout);
-		au_json_str(stdout, row->project ? row->project : "");
-		fputc(',', stdout);
-		au_cache_figs_json(stdout, &row->f);
-		fputc('}', stdout);
+		au_jw_newline(&w);
+		au_jw_obj_begin(&w);
+		au_jw_kstr(&w, "sessionId", row->key);
+		au_jw_kstr(&w, "project", row->project ? row->project : "");
+		au_cache_figs_json(&w, &row->f);
+		au_jw_obj_end(&w);
 	}
-	fputs("],\n\"timezone\":", stdout);
-	au_json_str(stdout, x->tz_name);
-	fputs(",\n\"unpricedModels\":[", stdout);
-	for (guint i = 0; i < c->unpriced_models->len; i++) {
-		if (i)
-			fputc(',', stdout);
-		au_json_str(stdout, c->unpriced_models->pdata[i]);
-	}
-	fputs("]}\n", stdout);
+	au_jw_arr_end(&w);
+	au_jw_newline(&w);
+	au_jw_kstr(&w, "timezone", x->tz_name);
+	au_jw_newline(&w);
+	au_jw_key(&w, "unpricedModels");
+	au_jw_arr_begin(&w);
+	for (guint i = 0; i < c->unpriced_models->len; i++)
+		au_jw_str(&w, c->unpriced_models->pdata[i]);
+	au_jw_arr_end(&w);
+	au_jw_obj_end(&w);
+	au_jw_newline(&w);
+	au_jw_finish(&w);
 }
 
 int au_cmd_cache(const au_cmd *cmd, int argc, char **argv)

@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "cloud.h"
 #include "cloud_report.h"
+#include "dayarg.h"
+#include "jsonw.h"
 #include "sources.h"
 
 typedef struct cloud_opts {
@@ -161,6 +163,27 @@ static int64_t now_ms(void)
 	return g_get_real_time() / 1000;
 }
 
+/* --since/--until as UTC days (billing days are UTC); false after
+ * printing the usage error into *ret_exit. */
+static bool parse_days(const cloud_opts *o, int64_t *since, int64_t *until, int *ret_exit)
+{
+	au_err err;
+	int64_t now;
+	if (au_now_pinned(&now, &err) < 0) {
+		*ret_exit = usage_error("%s", err.msg);
+		return false;
+	}
+	if (o->since && au_day_arg_parse(o->since, AU_DAY_SINCE, now, NULL, since, &err) < 0) {
+		*ret_exit = usage_error("--since %s", err.msg);
+		return false;
+	}
+	if (o->until && au_day_arg_parse(o->until, AU_DAY_UNTIL, now, NULL, until, &err) < 0) {
+		*ret_exit = usage_error("--until %s", err.msg);
+		return false;
+	}
+	return true;
+}
+
 static au_cloud_config *load_config(const cloud_opts *o, bool fatal)
 {
 	au_cloud_config *c = NULL;
@@ -181,9 +204,10 @@ static char *config_path(const cloud_opts *o)
 
 static int run_sync(cloud_opts *o)
 {
-	int64_t since = INT64_MIN;
-	if (o->since && !au_parse_day(o->since, &since))
-		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->since);
+	int64_t since = INT64_MIN, until_unused = INT64_MAX;
+	int refused;
+	if (!parse_days(o, &since, &until_unused, &refused))
+		return refused;
 	au_cloud_config *cfg = load_config(o, true);
 	if (!cfg)
 		return AU_EXIT_FAIL;
@@ -255,29 +279,19 @@ static int run_sync(cloud_opts *o)
 
 /* ---- check ---- */
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
 static int run_check(cloud_opts *o)
 {
 	au_cloud_config *cfg = load_config(o, true);
 	if (!cfg)
 		return AU_EXIT_FAIL;
 	int code = AU_EXIT_OK;
-	bool first = true;
-	if (o->json)
-		printf("{\"providers\":[");
+	au_jw jw;
+	au_jw_init_file(&jw, stdout);
+	if (o->json) {
+		au_jw_obj_begin(&jw);
+		au_jw_key(&jw, "providers");
+		au_jw_arr_begin(&jw);
+	}
 	for (size_t i = 0; i < au_cloud_n_providers; i++) {
 		const au_cloud_provider *p = &au_cloud_providers[i];
 		if (o->provider && strcmp(o->provider, p->name) != 0)
@@ -297,19 +311,16 @@ static int run_check(cloud_opts *o)
 				   : state == AU_CHECK_REJECTED ? "rejected"
 								: "could not tell";
 		if (o->json) {
-			printf("%s\n{\"provider\":\"%s\",\"configured\":%s,\"keyFound\":%s,\"keyFrom\":", first ? "" : ",",
-			       p->name, cc ? "true" : "false", cc && state != AU_CHECK_NO_KEY ? "true" : "false");
-			if (from)
-				json_str(from);
-			else
-				printf("null");
-			printf(",\"valid\":%s,\"status\":\"%s\",\"message\":", state == AU_CHECK_VALID && cc ? "true" : "false",
-			       word);
-			if (cc && state != AU_CHECK_VALID)
-				json_str(err.msg);
-			else
-				printf("null");
-			printf("}");
+			au_jw_newline(&jw);
+			au_jw_obj_begin(&jw);
+			au_jw_kstr(&jw, "provider", p->name);
+			au_jw_kbool(&jw, "configured", cc);
+			au_jw_kbool(&jw, "keyFound", cc && state != AU_CHECK_NO_KEY);
+			au_jw_kstr(&jw, "keyFrom", from);
+			au_jw_kbool(&jw, "valid", state == AU_CHECK_VALID && cc);
+			au_jw_kstr(&jw, "status", word);
+			au_jw_kstr(&jw, "message", cc && state != AU_CHECK_VALID ? err.msg : NULL);
+			au_jw_obj_end(&jw);
 		} else if (!cc) {
 			printf("%-10s not configured\n", p->name);
 		} else if (state == AU_CHECK_NO_KEY) {
@@ -320,12 +331,14 @@ static int run_check(cloud_opts *o)
 		} else {
 			printf("%-10s key from %s: %s: %s\n", p->name, from, word, err.msg);
 		}
-		first = false;
 		free(from);
 	}
-	if (o->json)
-		printf("]}\n");
-	else if (cfg->confs->len == 0) {
+	if (o->json) {
+		au_jw_arr_end(&jw);
+		au_jw_obj_end(&jw);
+		au_jw_newline(&jw);
+		au_jw_finish(&jw);
+	} else if (cfg->confs->len == 0) {
 		char *path = config_path(o);
 		printf("\nNo provider is configured in %s; the README's \"Cloud billing\" section\n"
 		       "shows how to add one.\n",
@@ -341,10 +354,9 @@ static int run_check(cloud_opts *o)
 static int run_report(cloud_opts *o)
 {
 	int64_t since = INT64_MIN, until = INT64_MAX;
-	if (o->since && !au_parse_day(o->since, &since))
-		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->since);
-	if (o->until && !au_parse_day(o->until, &until))
-		return usage_error("--until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o->until);
+	int refused;
+	if (!parse_days(o, &since, &until, &refused))
+		return refused;
 	if (since != INT64_MIN && until != INT64_MAX && since > until) {
 		fprintf(stderr, "aiusage: --since is after --until\n");
 		return AU_EXIT_USAGE;

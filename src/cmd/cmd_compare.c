@@ -10,7 +10,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static const char note[] =
 	"Same requests and tokens at each target's own prices, its long-context tier per\n"
@@ -72,7 +74,7 @@ static void print_table(const au_compare *c, const au_insight_run *x)
 		add_rows(t, c, c->rows->pdata[i], false);
 	}
 	add_rows(t, c, &c->total, true);
-	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_terminal_width());
 	au_table_free(t);
 	fputs(note, stdout);
 	bool first = true;
@@ -87,78 +89,88 @@ static void print_table(const au_compare *c, const au_insight_run *x)
 		printf(": the totals leave out %" PRId64 " response(s)\n", c->total.unpriced);
 }
 
-static void json_tokens(const au_compare_row *row)
+static void json_tokens(au_jw *w, const au_compare_row *row)
 {
-	printf("\"requests\":%" PRId64 ",\"inputTokens\":%" PRId64 ",\"outputTokens\":%" PRId64
-	       ",\"cacheCreationTokens\":%" PRId64 ",\"cacheReadTokens\":%" PRId64 ",\"totalTokens\":%" PRId64,
-	       row->requests, row->tok.input, row->tok.output, au_tokens_cache_create(&row->tok), row->tok.cache_read,
-	       au_tokens_total(&row->tok));
+	au_jw_kint(w, "requests", row->requests);
+	au_jw_kint(w, "inputTokens", row->tok.input);
+	au_jw_kint(w, "outputTokens", row->tok.output);
+	au_jw_kint(w, "cacheCreationTokens", au_tokens_cache_create(&row->tok));
+	au_jw_kint(w, "cacheReadTokens", row->tok.cache_read);
+	au_jw_kint(w, "totalTokens", au_tokens_total(&row->tok));
 }
 
-static void json_row(const au_compare *c, const au_compare_row *row)
+static void json_row(au_jw *w, const au_compare *c, const au_compare_row *row)
 {
 	bool unknown = row->unpriced > 0 && row->unpriced == row->requests;
-	json_tokens(row);
-	fputs(",\"actualCost\":", stdout);
+	json_tokens(w, row);
+	au_jw_key(w, "actualCost");
 	if (unknown)
-		fputs("null", stdout);
+		au_jw_null(w);
 	else
-		au_json_cost(stdout, row->actual);
+		au_jw_money(w, row->actual);
 	if (row->unpriced)
-		printf(",\"unpricedResponses\":%" PRId64, row->unpriced);
-	fputs(",\"alternatives\":[", stdout);
+		au_jw_kint(w, "unpricedResponses", row->unpriced);
+	au_jw_key(w, "alternatives");
+	au_jw_arr_begin(w);
 	for (int k = 0; k < c->ntargets; k++) {
 		int64_t base = row->whatif_priced[k];
-		printf("%s{\"model\":", k ? "," : "");
-		au_json_str(stdout, c->target[k]);
-		fputs(",\"priceEntry\":", stdout);
-		au_json_str(stdout, c->price[k]->name);
-		fputs(",\"cost\":", stdout);
-		au_json_cost(stdout, row->whatif[k]);
-		fputs(",\"difference\":", stdout);
+		au_jw_obj_begin(w);
+		au_jw_kstr(w, "model", c->target[k]);
+		au_jw_kstr(w, "priceEntry", c->price[k]->name);
+		au_jw_kmoney(w, "cost", row->whatif[k]);
+		au_jw_key(w, "difference");
 		if (unknown) {
-			fputs("null,\"percent\":null}", stdout);
-			continue;
+			au_jw_null(w);
+			au_jw_key(w, "percent");
+			au_jw_null(w);
+		} else {
+			au_jw_money(w, base - row->actual);
+			au_jw_key(w, "percent");
+			au_jw_fixed(w, change(base, row->actual) * 100, 2); /* NaN: null */
 		}
-		au_json_cost(stdout, base - row->actual);
-		double pct = change(base, row->actual);
-		if (pct != pct)
-			fputs(",\"percent\":null}", stdout);
-		else
-			printf(",\"percent\":%.2f}", pct * 100);
+		au_jw_obj_end(w);
 	}
-	fputs("]", stdout);
+	au_jw_arr_end(w);
 }
 
 static void print_json(const au_compare *c, const au_insight_run *x)
 {
-	fputs("{\"compare\":[", stdout);
+	au_jw jw, *w = &jw;
+	au_jw_init_file(w, stdout);
+	au_jw_obj_begin(w);
+	au_jw_key(w, "compare");
+	au_jw_arr_begin(w);
 	for (guint i = 0; i < c->rows->len; i++) {
 		const au_compare_row *row = c->rows->pdata[i];
-		fputs(i ? ",\n{\"model\":" : "\n{\"model\":", stdout);
-		au_json_str(stdout, row->model);
-		fputc(',', stdout);
-		json_row(c, row);
-		fputc('}', stdout);
+		au_jw_newline(w);
+		au_jw_obj_begin(w);
+		au_jw_kstr(w, "model", row->model);
+		json_row(w, c, row);
+		au_jw_obj_end(w);
 	}
-	fputs("],\n\"totals\":{", stdout);
-	json_row(c, &c->total);
-	fputs("},\n\"timezone\":", stdout);
-	au_json_str(stdout, x->tz_name);
-	fputs(",\n\"unpricedModels\":[", stdout);
-	bool first = true;
+	au_jw_arr_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "totals");
+	au_jw_obj_begin(w);
+	json_row(w, c, &c->total);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_kstr(w, "timezone", x->tz_name);
+	au_jw_newline(w);
+	au_jw_key(w, "unpricedModels");
+	au_jw_arr_begin(w);
 	for (guint i = 0; i < c->rows->len; i++) {
 		const au_compare_row *row = c->rows->pdata[i];
-		if (!row->unpriced)
-			continue;
-		if (!first)
-			fputc(',', stdout);
-		first = false;
-		au_json_str(stdout, row->model);
+		if (row->unpriced)
+			au_jw_str(w, row->model);
 	}
-	fputs("],\n\"note\":\"same requests and tokens at each target's own prices and long-context tier;"
-	      " output length and quality would differ\"}\n",
-	      stdout);
+	au_jw_arr_end(w);
+	au_jw_newline(w);
+	au_jw_kstr(w, "note", "same requests and tokens at each target's own prices and long-context tier;"
+			      " output length and quality would differ");
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_finish(w);
 }
 
 int au_cmd_compare(const au_cmd *cmd, int argc, char **argv)

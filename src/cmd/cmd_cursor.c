@@ -31,6 +31,8 @@
 #include "cursor.h"
 #include "cursor_session.h"
 #include "queries.h"
+#include "dayarg.h"
+#include "jsonscan.h"
 #include "render.h"
 #include "sources.h"
 
@@ -101,18 +103,6 @@ static char *find_state_db(void)
 	}
 	au_roots_free(roots);
 	return found;
-}
-
-/* YYYY-MM-DD or YYYYMMDD -> UTC midnight in ms. */
-static bool parse_day(const char *s, int64_t *ret_ms)
-{
-	unsigned y, m, d;
-	char tail;
-	if ((sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 && sscanf(s, "%4u%2u%2u%c", &y, &m, &d, &tail) != 3) ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	*ret_ms = au_days_from_civil(y, m, d) * DAY_MS;
-	return true;
 }
 
 static void day_str(int64_t ms, char *buf, size_t n)
@@ -232,19 +222,25 @@ static int run_sync(const au_cmd *cmd, int argc, char **argv)
 		free(config_path);
 		return code;
 	}
-	/* AIUSAGE_NOW (RFC 3339) pins "now" for the tests */
-	int64_t now = au_now_ms();
-	const char *pin = getenv("AIUSAGE_NOW");
-	if (pin && *pin && au_parse_iso8601_ms(pin, strlen(pin), &now) < 0) {
-		au_opts_release(&o);
-		free(config_path);
-		return usage_error("AIUSAGE_NOW '%s' is not an RFC 3339 time", pin);
+	/* AIUSAGE_NOW (RFC 3339) pins "now" for the tests; --since is a
+	 * UTC day, read by the one date parser (strict, relative forms).
+	 * The message is copied into derr: it outlives o (it once printed
+	 * o.since after releasing it). */
+	int64_t now, since = INT64_MIN;
+	au_err derr;
+	const char *what = "";
+	int bad = au_now_pinned(&now, &derr);
+	if (bad == 0 && o.since) {
+		what = "--since ";
+		int64_t day;
+		bad = au_day_arg_parse(o.since, AU_DAY_SINCE, now, NULL, &day, &derr);
+		if (bad == 0)
+			since = day * DAY_MS;
 	}
-	int64_t since = INT64_MIN;
-	if (o.since && !parse_day(o.since, &since)) {
+	if (bad < 0) {
 		au_opts_release(&o);
 		free(config_path);
-		return usage_error("--since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)", o.since);
+		return usage_error("%s%s", what, derr.msg);
 	}
 	code = AU_EXIT_FAIL;
 	au_err err = {{0}};

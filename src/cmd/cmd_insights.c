@@ -8,12 +8,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
+#include "dayarg.h"
+#include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 /* ---- shared plumbing ------------------------------------------------------ */
 
@@ -21,18 +23,6 @@ int au_insight_usage(const au_cmd *cmd, const char *msg)
 {
 	fprintf(stderr, "aiusage %s: %s\nTry 'aiusage %s --help'.\n", cmd->name, msg, cmd->name);
 	return AU_EXIT_USAGE;
-}
-
-int au_insight_width(void)
-{
-	const char *cols = getenv("COLUMNS");
-	int64_t v;
-	if (cols && au_parse_int64(cols, &v) && v > 0 && v < 10000)
-		return (int)v;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
 }
 
 static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
@@ -43,18 +33,6 @@ static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_r
 	*ret_exit = AU_EXIT_USAGE;
 	x->f.since_day = INT64_MIN;
 	x->f.until_day = INT64_MAX;
-	if (x->o.since && !au_parse_day(x->o.since, &x->f.since_day)) {
-		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.since);
-		return false;
-	}
-	if (x->o.until && !au_parse_day(x->o.until, &x->f.until_day)) {
-		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", x->o.until);
-		return false;
-	}
-	if (x->f.since_day > x->f.until_day) {
-		fprintf(stderr, "aiusage: --since is after --until\n");
-		return false;
-	}
 	if (x->o.timezone) {
 		x->tz = g_time_zone_new_identifier(x->o.timezone);
 		if (!x->tz) {
@@ -72,14 +50,23 @@ static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_r
 	x->f.project = x->o.project;
 	x->f.full_path = x->o.full_path;
 
-	const char *now = getenv("AIUSAGE_NOW");
-	if (now && *now) {
-		if (au_parse_iso8601_ms(now, strlen(now), &x->now) < 0) {
-			fprintf(stderr, "aiusage: AIUSAGE_NOW '%s' is not an RFC 3339 time\n", now);
-			return false;
-		}
-	} else {
-		x->now = g_get_real_time() / 1000;
+	au_err err;
+	if (au_now_pinned(&x->now, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return false;
+	}
+	/* the dates after the zone and now: "today" and "-7d" are days in it */
+	if (x->o.since && au_day_arg_parse(x->o.since, AU_DAY_SINCE, x->now, x->tz, &x->f.since_day, &err) < 0) {
+		fprintf(stderr, "aiusage: --since %s\n", err.msg);
+		return false;
+	}
+	if (x->o.until && au_day_arg_parse(x->o.until, AU_DAY_UNTIL, x->now, x->tz, &x->f.until_day, &err) < 0) {
+		fprintf(stderr, "aiusage: --until %s\n", err.msg);
+		return false;
+	}
+	if (x->f.since_day > x->f.until_day) {
+		fprintf(stderr, "aiusage: --since is after --until\n");
+		return false;
 	}
 	*ret_exit = AU_EXIT_FAIL;
 	x->p = au_load_pricing(&x->o);
@@ -334,143 +321,170 @@ static void print_heatmap(const au_summary *m, const au_insight_run *x)
 	free(top);
 }
 
-static void json_day(const char *name, int64_t day)
+static void json_day(au_jw *w, const char *name, int64_t day)
 {
 	char d[16];
 	au_format_day(day, d);
-	printf("\"%s\":\"%s\"", name, d);
-}
-
-static void json_usd(const char *name, int64_t pico)
-{
-	printf(",\"%s\":", name);
-	au_json_cost(stdout, pico);
+	au_jw_kstr(w, name, d);
 }
 
 static void print_json(const au_summary *m, const au_insight_run *x)
 {
+	au_jw jw, *w = &jw;
+	au_jw_init_file(w, stdout);
 	char now[24];
 	au_format_local(x->tz, m->now, now);
-	fputs("{\"now\":", stdout);
-	au_json_str(stdout, now);
-	fputc(',', stdout);
-	json_day("today", m->today);
-	fputs(",\"timezone\":", stdout);
-	au_json_str(stdout, x->tz_name);
-	fputs(",\n\"window\":{", stdout);
-	json_day("from", m->from_day);
-	fputc(',', stdout);
-	json_day("to", m->to_day);
-	printf(",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64, m->window_requests, m->window_tokens);
-	json_usd("cost", m->window_cost);
-	fputs("},\n", stdout);
-	fputs("\"todayCost\":", stdout);
-	au_json_cost(stdout, m->today_cost);
-	fputs(",\n\"yesterday\":{", stdout);
-	json_day("date", m->today - 1);
-	json_usd("cost", m->yesterday);
-	json_usd("trailingMean", m->trailing_mean);
-	printf(",\"trailingDays\":%d,\"change\":", m->trailing_days);
+	au_jw_obj_begin(w);
+	au_jw_kstr(w, "now", now);
+	json_day(w, "today", m->today);
+	au_jw_kstr(w, "timezone", x->tz_name);
+	au_jw_newline(w);
+	au_jw_key(w, "window");
+	au_jw_obj_begin(w);
+	json_day(w, "from", m->from_day);
+	json_day(w, "to", m->to_day);
+	au_jw_kint(w, "requests", m->window_requests);
+	au_jw_kint(w, "totalTokens", m->window_tokens);
+	au_jw_kmoney(w, "cost", m->window_cost);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_kmoney(w, "todayCost", m->today_cost);
+	au_jw_newline(w);
+	au_jw_key(w, "yesterday");
+	au_jw_obj_begin(w);
+	json_day(w, "date", m->today - 1);
+	au_jw_kmoney(w, "cost", m->yesterday);
+	au_jw_kmoney(w, "trailingMean", m->trailing_mean);
+	au_jw_kint(w, "trailingDays", m->trailing_days);
+	au_jw_key(w, "change");
 	if (m->trailing_days > 0 && m->trailing_mean > 0)
-		printf("%.6f", (double)(m->yesterday - m->trailing_mean) / (double)m->trailing_mean);
+		au_jw_fixed(w, (double)(m->yesterday - m->trailing_mean) / (double)m->trailing_mean, 6);
 	else
-		fputs("null", stdout);
-	fputs("},\n\"month\":{", stdout);
-	json_day("from", m->month_first_day);
-	fputc(',', stdout);
-	json_day("to", m->month_last_day);
-	json_usd("toDate", m->mtd);
-	json_usd("dailyRate", m->rate);
-	printf(",\"rateDays\":%d", m->rate_days);
-	json_usd("dailyStdDev", m->rate_sd);
-	printf(",\"remainingDays\":%.4f", m->remaining_days);
-	json_usd("projected", m->projected);
-	json_usd("projectedLow", m->projected_low);
-	json_usd("projectedHigh", m->projected_high);
-	fputs(",\"method\":", stdout);
-	au_json_str(stdout, method);
-	fputs("},\n\"budget\":", stdout);
+		au_jw_null(w);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "month");
+	au_jw_obj_begin(w);
+	json_day(w, "from", m->month_first_day);
+	json_day(w, "to", m->month_last_day);
+	au_jw_kmoney(w, "toDate", m->mtd);
+	au_jw_kmoney(w, "dailyRate", m->rate);
+	au_jw_kint(w, "rateDays", m->rate_days);
+	au_jw_kmoney(w, "dailyStdDev", m->rate_sd);
+	au_jw_key(w, "remainingDays");
+	au_jw_fixed(w, m->remaining_days, 4);
+	au_jw_kmoney(w, "projected", m->projected);
+	au_jw_kmoney(w, "projectedLow", m->projected_low);
+	au_jw_kmoney(w, "projectedHigh", m->projected_high);
+	au_jw_kstr(w, "method", method);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "budget");
 	if (m->budget > 0) {
-		fputs("{\"monthly\":", stdout);
-		au_json_cost(stdout, m->budget);
-		printf(",\"exceeded\":%s,\"runsOut\":", m->budget_exceeded ? "true" : "false");
+		au_jw_obj_begin(w);
+		au_jw_kmoney(w, "monthly", m->budget);
+		au_jw_kbool(w, "exceeded", m->budget_exceeded);
 		if (m->budget_day != INT64_MIN) {
-			char d[16];
-			au_format_day(m->budget_day, d);
-			printf("\"%s\"}", d);
+			json_day(w, "runsOut", m->budget_day);
 		} else {
-			fputs("null}", stdout);
+			au_jw_key(w, "runsOut");
+			au_jw_null(w);
 		}
+		au_jw_obj_end(w);
 	} else {
-		fputs("null", stdout);
+		au_jw_null(w);
 	}
-	fputs(",\n\"anomalies\":[", stdout);
+	au_jw_newline(w);
+	au_jw_key(w, "anomalies");
+	au_jw_arr_begin(w);
 	for (guint i = 0; i < m->anomalies->len; i++) {
 		const au_anomaly *a = &g_array_index(m->anomalies, au_anomaly, i);
-		fputs(i ? ",\n{" : "\n{", stdout);
-		json_day("date", a->day);
-		json_usd("cost", a->cost);
-		json_usd("trailingMean", a->mean);
-		json_usd("stdDev", a->sd);
-		fputs(",\"project\":", stdout);
-		au_json_str(stdout, a->project ? a->project : "");
-		json_usd("projectRise", a->project_excess);
-		fputs(",\"model\":", stdout);
-		au_json_str(stdout, a->model ? a->model : "");
-		json_usd("modelRise", a->model_excess);
-		fputc('}', stdout);
+		au_jw_newline(w);
+		au_jw_obj_begin(w);
+		json_day(w, "date", a->day);
+		au_jw_kmoney(w, "cost", a->cost);
+		au_jw_kmoney(w, "trailingMean", a->mean);
+		au_jw_kmoney(w, "stdDev", a->sd);
+		au_jw_kstr(w, "project", a->project ? a->project : "");
+		au_jw_kmoney(w, "projectRise", a->project_excess);
+		au_jw_kstr(w, "model", a->model ? a->model : "");
+		au_jw_kmoney(w, "modelRise", a->model_excess);
+		au_jw_obj_end(w);
 	}
-	fputs("],\n\"topSessions\":[", stdout);
+	au_jw_arr_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "topSessions");
+	au_jw_arr_begin(w);
 	for (guint i = 0; i < m->top_sessions->len; i++) {
 		const au_session_cost *s = m->top_sessions->pdata[i];
 		char first[24], last[24];
 		au_format_local(x->tz, s->first_ts, first);
 		au_format_local(x->tz, s->last_ts, last);
-		fputs(i ? ",\n{\"sessionId\":" : "\n{\"sessionId\":", stdout);
-		au_json_str(stdout, s->session);
-		fputs(",\"project\":", stdout);
-		au_json_str(stdout, s->project);
-		fputs(",\"source\":", stdout);
-		au_json_str(stdout, s->source);
-		printf(",\"firstActivity\":\"%s\",\"lastActivity\":\"%s\",\"requests\":%" PRId64 ",\"totalTokens\":%" PRId64,
-		       first, last, s->requests, au_tokens_total(&s->tok));
-		json_usd("cost", s->cost);
+		au_jw_newline(w);
+		au_jw_obj_begin(w);
+		au_jw_kstr(w, "sessionId", s->session);
+		au_jw_kstr(w, "project", s->project);
+		au_jw_kstr(w, "source", s->source);
+		au_jw_kstr(w, "firstActivity", first);
+		au_jw_kstr(w, "lastActivity", last);
+		au_jw_kint(w, "requests", s->requests);
+		au_jw_kint(w, "totalTokens", au_tokens_total(&s->tok));
+		au_jw_kmoney(w, "cost", s->cost);
 		if (s->unpriced)
-			printf(",\"unpricedResponses\":%" PRId64, s->unpriced);
-		fputc('}', stdout);
+			au_jw_kint(w, "unpricedResponses", s->unpriced);
+		au_jw_obj_end(w);
 	}
-	fputs("],\n\"cache\":{", stdout);
-	au_cache_figs_json(stdout, &m->cache);
-	fputs("},\n\"heatmap\":{\"weekdays\":[\"Mon\",\"Tue\",\"Wed\",\"Thu\",\"Fri\",\"Sat\",\"Sun\"],\"cost\":[", stdout);
+	au_jw_arr_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "cache");
+	au_jw_obj_begin(w);
+	au_cache_figs_json(w, &m->cache);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "heatmap");
+	au_jw_obj_begin(w);
+	static const char *const day_abbr[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+	au_jw_key(w, "weekdays");
+	au_jw_arr_begin(w);
+	for (int d = 0; d < 7; d++)
+		au_jw_str(w, day_abbr[d]);
+	au_jw_arr_end(w);
+	au_jw_key(w, "cost");
+	au_jw_arr_begin(w);
 	for (int d = 0; d < 7; d++) {
-		fputs(d ? ",\n[" : "\n[", stdout);
-		for (int h = 0; h < 24; h++) {
-			if (h)
-				fputc(',', stdout);
-			au_json_cost(stdout, m->heat_cost[d][h]);
-		}
-		fputc(']', stdout);
-	}
-	fputs("],\"tokens\":[", stdout);
-	for (int d = 0; d < 7; d++) {
-		fputs(d ? ",\n[" : "\n[", stdout);
+		au_jw_newline(w);
+		au_jw_arr_begin(w);
 		for (int h = 0; h < 24; h++)
-			printf("%s%" PRId64, h ? "," : "", m->heat_tokens[d][h]);
-		fputc(']', stdout);
+			au_jw_money(w, m->heat_cost[d][h]);
+		au_jw_arr_end(w);
 	}
-	fputs("]},\n\"unpricedModels\":[", stdout);
-	for (guint i = 0; i < m->unpriced_models->len; i++) {
-		if (i)
-			fputc(',', stdout);
-		au_json_str(stdout, m->unpriced_models->pdata[i]);
+	au_jw_arr_end(w);
+	au_jw_key(w, "tokens");
+	au_jw_arr_begin(w);
+	for (int d = 0; d < 7; d++) {
+		au_jw_newline(w);
+		au_jw_arr_begin(w);
+		for (int h = 0; h < 24; h++)
+			au_jw_int(w, m->heat_tokens[d][h]);
+		au_jw_arr_end(w);
 	}
-	fputs("]}\n", stdout);
+	au_jw_arr_end(w);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_key(w, "unpricedModels");
+	au_jw_arr_begin(w);
+	for (guint i = 0; i < m->unpriced_models->len; i++)
+		au_jw_str(w, m->unpriced_models->pdata[i]);
+	au_jw_arr_end(w);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_finish(w);
 }
 
 static void print_summary(const au_summary *m, const au_insight_run *x)
 {
 	bool color = au_use_color(&x->o, stdout);
-	int width = au_insight_width();
+	int width = au_terminal_width();
 	char now[24];
 	au_format_local(x->tz, m->now, now);
 	printf("Insights at %s (%s)\n\nSpending\n", now, x->tz_name);

@@ -12,7 +12,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "jsonw.h"
 #include "render.h"
+#include "term.h"
 
 static double share(int64_t part, int64_t whole)
 {
@@ -29,15 +31,13 @@ static const au_model_detail *find_detail(const au_models *m, const char *model)
 	return NULL;
 }
 
-static void json_share(const char *name, double v)
+static void json_share(au_jw *w, const char *name, double v)
 {
-	if (v != v)
-		printf(",\"%s\":null", name);
-	else
-		printf(",\"%s\":%.6f", name, v);
+	au_jw_key(w, name);
+	au_jw_fixed(w, v, 6); /* NaN: null */
 }
 
-static void json_extra(FILE *f, const au_row *row, void *ud)
+static void json_extra(au_jw *w, const au_row *row, void *ud)
 {
 	const au_models *m = ud;
 	if (!row)
@@ -46,26 +46,24 @@ static void json_extra(FILE *f, const au_row *row, void *ud)
 	if (!d)
 		return;
 	int64_t priced = d->requests - d->unpriced;
-	json_share("requestShare", share(d->requests, m->requests));
-	json_share("tokenShare", share(au_tokens_total(&d->tok), m->tokens));
-	json_share("costShare", priced ? share(d->cost, m->cost) : NAN);
-	fputs(",\"averageCost\":", f);
+	json_share(w, "requestShare", share(d->requests, m->requests));
+	json_share(w, "tokenShare", share(au_tokens_total(&d->tok), m->tokens));
+	json_share(w, "costShare", priced ? share(d->cost, m->cost) : NAN);
+	au_jw_key(w, "averageCost");
 	if (priced)
-		au_json_cost(f, au_div_round(d->cost, priced));
+		au_jw_money(w, au_div_round(d->cost, priced));
 	else
-		fputs("null", f);
-	fputs(",\"cheapestAlternative\":", f);
+		au_jw_null(w);
+	au_jw_key(w, "cheapestAlternative");
 	if (!d->alt.model) {
-		fputs("null", f);
+		au_jw_null(w);
 		return;
 	}
-	fputs("{\"model\":", f);
-	au_json_str(f, d->alt.model);
-	fputs(",\"cost\":", f);
-	au_json_cost(f, d->alt.cost);
-	fputs(",\"saves\":", f);
-	au_json_cost(f, d->alt.saves);
-	fputc('}', f);
+	au_jw_obj_begin(w);
+	au_jw_kstr(w, "model", d->alt.model);
+	au_jw_kmoney(w, "cost", d->alt.cost);
+	au_jw_kmoney(w, "saves", d->alt.saves);
+	au_jw_obj_end(w);
 }
 
 static char *cell_avg(int64_t pico)
@@ -121,7 +119,7 @@ static void print_details(const au_models *m, const au_insight_run *x)
 		      au_cell_int(m->tokens), xstrdup("100.0%"), total_cost, xstrdup("100.0%"),
 		      priced ? cell_avg(au_div_round(m->cost, priced)) : xstrdup("—"), xstrdup(""),
 		      au_cell_usd(saves, false));
-	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_insight_width());
+	au_table_print(stdout, t, au_use_color(&x->o, stdout), au_terminal_width());
 	au_table_free(t);
 	fputs("Cheapest alternative: the current model of the same vendor that would have cost\n"
 	      "least for the same requests and tokens (output and quality would differ).\n",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "jsonw.h"
 
 static void per_mtok(int64_t pico_per_token, char *buf, size_t n)
 {
@@ -18,7 +19,38 @@ static void per_mtok(int64_t pico_per_token, char *buf, size_t n)
 		buf[--len] = '\0';
 }
 
-static void print_entry(const au_model_price *mp, bool json, bool first)
+/* The same figure for JSON: $ per million tokens rounded to 4 places as
+ * in the table (pico-dollars per token / 100 = units of $0.0001 per
+ * million tokens, halves away from zero), written exactly. */
+static void json_per_mtok(au_jw *w, const char *key, int64_t pico_per_token)
+{
+	int64_t q = pico_per_token / 100, r = pico_per_token % 100;
+	if (r >= 50)
+		q++;
+	else if (r <= -50)
+		q--;
+	au_jw_key(w, key);
+	au_jw_decimal(w, q, 4);
+}
+
+static void print_entry_json(au_jw *w, const au_model_price *mp)
+{
+	au_jw_obj_begin(w);
+	au_jw_kstr(w, "model", mp->name);
+	json_per_mtok(w, "input", mp->base.input);
+	json_per_mtok(w, "output", mp->base.output);
+	json_per_mtok(w, "cacheWrite5m", mp->base.cache_write_5m);
+	json_per_mtok(w, "cacheWrite1h", mp->base.cache_write_1h);
+	json_per_mtok(w, "cacheRead", mp->base.cache_read);
+	if (mp->tier_threshold) {
+		au_jw_kint(w, "tierAbove", mp->tier_threshold);
+		json_per_mtok(w, "tierInput", mp->tier.input);
+		json_per_mtok(w, "tierOutput", mp->tier.output);
+	}
+	au_jw_obj_end(w);
+}
+
+static void print_entry(const au_model_price *mp)
 {
 	char in[32], out[32], w5[32], w1[32], cr[32];
 	per_mtok(mp->base.input, in, sizeof(in));
@@ -26,20 +58,6 @@ static void print_entry(const au_model_price *mp, bool json, bool first)
 	per_mtok(mp->base.cache_write_5m, w5, sizeof(w5));
 	per_mtok(mp->base.cache_write_1h, w1, sizeof(w1));
 	per_mtok(mp->base.cache_read, cr, sizeof(cr));
-	if (json) {
-		printf("%s{\"model\":\"%s\",\"input\":%s,\"output\":%s,\"cacheWrite5m\":%s,\"cacheWrite1h\":%s,"
-		       "\"cacheRead\":%s",
-		       first ? "" : ",\n", mp->name, in, out, w5, w1, cr);
-		if (mp->tier_threshold) {
-			char ti[32], to[32];
-			per_mtok(mp->tier.input, ti, sizeof(ti));
-			per_mtok(mp->tier.output, to, sizeof(to));
-			printf(",\"tierAbove\":%lld,\"tierInput\":%s,\"tierOutput\":%s", (long long)mp->tier_threshold,
-			       ti, to);
-		}
-		printf("}");
-		return;
-	}
 	printf("%-36s %8s %8s %8s %8s %8s", mp->name, in, out, w5, w1, cr);
 	if (mp->tier_threshold) {
 		char ti[32], to[32];
@@ -83,25 +101,37 @@ int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv)
 			fprintf(stderr, "aiusage: no price known for '%s'\n", model);
 			code = AU_EXIT_FAIL;
 		} else if (o.json) {
-			print_entry(mp, true, true);
-			printf("\n");
+			au_jw w;
+			au_jw_init_file(&w, stdout);
+			print_entry_json(&w, mp);
+			au_jw_newline(&w);
+			au_jw_finish(&w);
 		} else {
 			printf("%s -> %s ($ per million tokens)\n", model, mp->name);
 			printf("%-36s %8s %8s %8s %8s %8s\n", "model", "input", "output", "write5m", "write1h", "read");
-			print_entry(mp, false, true);
+			print_entry(mp);
 		}
+	} else if (o.json) {
+		au_jw w;
+		au_jw_init_file(&w, stdout);
+		au_jw_obj_begin(&w);
+		au_jw_kstr(&w, "asOf", au_pricing_as_of());
+		au_jw_key(&w, "models");
+		au_jw_arr_begin(&w);
+		for (size_t i = 0; i < au_pricing_count(p); i++) {
+			au_jw_newline(&w);
+			print_entry_json(&w, au_pricing_at(p, i));
+		}
+		au_jw_arr_end(&w);
+		au_jw_obj_end(&w);
+		au_jw_newline(&w);
+		au_jw_finish(&w);
 	} else {
-		if (o.json)
-			printf("{\"asOf\":\"%s\",\"models\":[\n", au_pricing_as_of());
-		else {
-			printf("Prices as of %s, $ per million tokens%s\n", au_pricing_as_of(),
-			       o.pricing_file ? " (with --pricing overlay)" : "");
-			printf("%-36s %8s %8s %8s %8s %8s\n", "model", "input", "output", "write5m", "write1h", "read");
-		}
+		printf("Prices as of %s, $ per million tokens%s\n", au_pricing_as_of(),
+		       o.pricing_file ? " (with --pricing overlay)" : "");
+		printf("%-36s %8s %8s %8s %8s %8s\n", "model", "input", "output", "write5m", "write1h", "read");
 		for (size_t i = 0; i < au_pricing_count(p); i++)
-			print_entry(au_pricing_at(p, i), o.json, i == 0);
-		if (o.json)
-			printf("]}\n");
+			print_entry(au_pricing_at(p, i));
 	}
 	au_pricing_free(p);
 	au_opts_release(&o);

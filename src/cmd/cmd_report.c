@@ -5,22 +5,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "cli.h"
-
-static int terminal_width(void)
-{
-	const char *cols = getenv("COLUMNS");
-	int64_t v;
-	if (cols && au_parse_int64(cols, &v) && v > 0 && v < 10000)
-		return (int)v;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0; /* a pipe or a file: no limit */
-}
+#include "dayarg.h"
+#include "term.h"
 
 /* Tells a user with no logs where we looked, and what to try. */
 static void print_nothing_found(const au_scan_stats *st, bool scanned)
@@ -66,18 +54,6 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	}
 	if (o.with_cloud && o.project)
 		fprintf(stderr, "aiusage: note: billing has no projects; --with-cloud adds nothing with --project\n");
-	if (o.since && !au_parse_day(o.since, &ro.since_day)) {
-		fprintf(stderr, "aiusage: --since '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.since);
-		goto out_opts;
-	}
-	if (o.until && !au_parse_day(o.until, &ro.until_day)) {
-		fprintf(stderr, "aiusage: --until '%s' is not a date (YYYY-MM-DD or YYYYMMDD)\n", o.until);
-		goto out_opts;
-	}
-	if (ro.since_day > ro.until_day) {
-		fprintf(stderr, "aiusage: --since is after --until\n");
-		goto out_opts;
-	}
 	GTimeZone *tz;
 	if (o.timezone) {
 		tz = g_time_zone_new_identifier(o.timezone);
@@ -90,6 +66,25 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		tz = g_time_zone_new_local();
 	}
 	ro.tz = tz;
+	/* the dates after the zone: "today" and "-7d" are days in it */
+	au_err derr;
+	int64_t now;
+	if (au_now_pinned(&now, &derr) < 0) {
+		fprintf(stderr, "aiusage: %s\n", derr.msg);
+		goto out_tz_only;
+	}
+	if (o.since && au_day_arg_parse(o.since, AU_DAY_SINCE, now, tz, &ro.since_day, &derr) < 0) {
+		fprintf(stderr, "aiusage: --since %s\n", derr.msg);
+		goto out_tz_only;
+	}
+	if (o.until && au_day_arg_parse(o.until, AU_DAY_UNTIL, now, tz, &ro.until_day, &derr) < 0) {
+		fprintf(stderr, "aiusage: --until %s\n", derr.msg);
+		goto out_tz_only;
+	}
+	if (ro.since_day > ro.until_day) {
+		fprintf(stderr, "aiusage: --since is after --until\n");
+		goto out_tz_only;
+	}
 
 	code = AU_EXIT_FAIL;
 	bool writable;
@@ -131,7 +126,7 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		print_nothing_found(&st, scanned);
 	} else {
 		rend.color = au_use_color(&o, stdout);
-		rend.width = terminal_width();
+		rend.width = au_terminal_width();
 		au_render_table(stdout, rep, &rend);
 	}
 	if (fflush(stdout) != 0)
@@ -142,6 +137,7 @@ out_store:
 	au_store_close(s);
 out_tz:
 	au_pricing_free(p);
+out_tz_only:
 	g_time_zone_unref(tz);
 out_opts:
 	au_opts_release(&o);

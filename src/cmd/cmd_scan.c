@@ -6,26 +6,45 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "jsonw.h"
 
 static void print_json(const au_scan_stats *st)
 {
-	printf("{\"roots\":[");
+	au_jw jw, *w = &jw;
+	au_jw_init_file(w, stdout);
+	au_jw_obj_begin(w);
+	au_jw_key(w, "roots");
+	au_jw_arr_begin(w);
 	for (guint i = 0; i < st->roots->len; i++) {
 		au_root_info *ri = &g_array_index(st->roots, au_root_info, i);
-		char *dir = g_strescape(ri->dir, NULL);
-		printf("%s{\"source\":\"%s\",\"dir\":\"%s\",\"exists\":%s,\"files\":%" PRId64 ",\"bytes\":%" PRId64 "}",
-		       i ? "," : "", au_source_name(ri->source), dir, ri->exists ? "true" : "false", ri->files,
-		       ri->bytes);
-		g_free(dir);
+		au_jw_obj_begin(w);
+		au_jw_kstr(w, "source", au_source_name(ri->source));
+		/* a path is bytes: the writer keeps it valid JSON and UTF-8 */
+		au_jw_kstr(w, "dir", ri->dir);
+		au_jw_kbool(w, "exists", ri->exists);
+		au_jw_kint(w, "files", ri->files);
+		au_jw_kint(w, "bytes", ri->bytes);
+		au_jw_obj_end(w);
 	}
-	printf("],\"files\":%" PRId64 ",\"filesRead\":%" PRId64 ",\"filesUnchanged\":%" PRId64
-	       ",\"filesReread\":%" PRId64 ",\"bytesRead\":%" PRId64 ",\"events\":%" PRId64
-	       ",\"newResponses\":%" PRId64 ",\"replacedResponses\":%" PRId64 ",\"duplicateCopies\":%" PRId64
-	       ",\"sidechainReplays\":%" PRId64 ",\"malformedLines\":%" PRId64 ",\"oversizedLines\":%" PRId64
-	       ",\"unreadableFiles\":%" PRId64 ",\"partialLines\":%" PRId64 ",\"warnings\":%" PRId64 "}\n",
-	       st->files, st->files_read, st->files_unchanged, st->files_reread, st->bytes_read, st->events,
-	       st->responses_new, st->responses_replaced, st->copies_kept, st->replays, st->malformed,
-	       st->oversized, st->unreadable, st->partial_lines, st->warnings_total);
+	au_jw_arr_end(w);
+	au_jw_kint(w, "files", st->files);
+	au_jw_kint(w, "filesRead", st->files_read);
+	au_jw_kint(w, "filesUnchanged", st->files_unchanged);
+	au_jw_kint(w, "filesReread", st->files_reread);
+	au_jw_kint(w, "bytesRead", st->bytes_read);
+	au_jw_kint(w, "events", st->events);
+	au_jw_kint(w, "newResponses", st->responses_new);
+	au_jw_kint(w, "replacedResponses", st->responses_replaced);
+	au_jw_kint(w, "duplicateCopies", st->copies_kept);
+	au_jw_kint(w, "sidechainReplays", st->replays);
+	au_jw_kint(w, "malformedLines", st->malformed);
+	au_jw_kint(w, "oversizedLines", st->oversized);
+	au_jw_kint(w, "unreadableFiles", st->unreadable);
+	au_jw_kint(w, "partialLines", st->partial_lines);
+	au_jw_kint(w, "warnings", st->warnings_total);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_finish(w);
 }
 
 static void print_text(const au_scan_stats *st)

@@ -9,15 +9,16 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "jsonw.h"
 #include "cursor.h"
 #include "queries.h"
 #include "render.h"
 #include "sources.h"
+#include "term.h"
 
 typedef enum cap {
 	NA = 0, /* not available: no record we can read holds it */
@@ -94,18 +95,6 @@ typedef struct source_info {
 	int64_t last_ts; /* 0: none */
 	GPtrArray *notes; /* char*, what this machine adds to the row's note */
 } source_info;
-
-static int terminal_width(void)
-{
-	const char *c = getenv("COLUMNS");
-	int64_t v;
-	if (c && au_parse_int64(c, &v) && v > 0 && v < 10000)
-		return (int)v;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
 
 /* path with $HOME shown as ~ (malloc'd) */
 static char *tilde(const char *path)
@@ -343,55 +332,69 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 	}
 }
 
-static void json_ts(int64_t ms)
+static void json_ts(au_jw *w, int64_t ms)
 {
 	if (!ms) {
-		fputs("null", stdout);
+		au_jw_null(w);
 		return;
 	}
 	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
 	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-	printf("\"%s.%03dZ\"", s, (int)(ms % 1000));
+	char *t = xasprintf("%s.%03dZ", s, (int)(ms % 1000));
+	au_jw_str(w, t);
+	free(t);
 	g_free(s);
 	g_date_time_unref(dt);
 }
 
 static void print_json(source_info *infos)
 {
-	printf("{\"sources\":[");
+	au_jw jw, *w = &jw;
+	au_jw_init_file(w, stdout);
+	au_jw_obj_begin(w);
+	au_jw_key(w, "sources");
+	au_jw_arr_begin(w);
 	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
 		const source_info *si = &infos[i];
-		printf("%s\n{\"source\":\"%s\",\"tool\":", i ? "," : "", au_source_name(si->c->source));
-		au_json_str(stdout, si->c->title);
-		printf(",\"detected\":%s,\"looksIn\":[", si->detected ? "true" : "false");
+		au_jw_newline(w);
+		au_jw_obj_begin(w);
+		au_jw_kstr(w, "source", au_source_name(si->c->source));
+		au_jw_kstr(w, "tool", si->c->title);
+		au_jw_kbool(w, "detected", si->detected);
+		au_jw_key(w, "looksIn");
+		au_jw_arr_begin(w);
 		for (guint k = 0; k < si->roots->len; k++) {
 			const au_root *r = &g_array_index(si->roots, au_root, k);
-			printf("%s{\"path\":", k ? "," : "");
-			au_json_str(stdout, r->file ? r->file : r->dir);
-			printf(",\"exists\":%s,\"origin\":", si->exists[k] ? "true" : "false");
-			au_json_str(stdout, r->origin);
-			printf("}");
+			au_jw_obj_begin(w);
+			au_jw_kstr(w, "path", r->file ? r->file : r->dir);
+			au_jw_kbool(w, "exists", si->exists[k]);
+			au_jw_kstr(w, "origin", r->origin);
+			au_jw_obj_end(w);
 		}
-		printf("],\"env\":");
-		if (si->c->env)
-			au_json_str(stdout, si->c->env);
-		else
-			printf("null");
-		printf(",\"files\":%" PRId64 ",\"databases\":%" PRId64 ",\"rows\":%" PRId64 ",\"lastEvent\":", si->files,
-		       si->dbs, si->rows);
-		json_ts(si->last_ts);
-		printf(",\"capabilities\":{");
+		au_jw_arr_end(w);
+		au_jw_kstr(w, "env", si->c->env);
+		au_jw_kint(w, "files", si->files);
+		au_jw_kint(w, "databases", si->dbs);
+		au_jw_kint(w, "rows", si->rows);
+		au_jw_key(w, "lastEvent");
+		json_ts(w, si->last_ts);
+		au_jw_key(w, "capabilities");
+		au_jw_obj_begin(w);
 		for (int f = 0; f < F_N; f++)
-			printf("%s\"%s\":\"%s\"", f ? "," : "", field_names[f], cap_name(si->c->f[f]));
-		printf("},\"notes\":[");
-		au_json_str(stdout, si->c->note);
-		for (guint k = 0; k < si->notes->len; k++) {
-			printf(",");
-			au_json_str(stdout, si->notes->pdata[k]);
-		}
-		printf("]}");
+			au_jw_kstr(w, field_names[f], cap_name(si->c->f[f]));
+		au_jw_obj_end(w);
+		au_jw_key(w, "notes");
+		au_jw_arr_begin(w);
+		au_jw_str(w, si->c->note);
+		for (guint k = 0; k < si->notes->len; k++)
+			au_jw_str(w, si->notes->pdata[k]);
+		au_jw_arr_end(w);
+		au_jw_obj_end(w);
 	}
-	printf("]}\n");
+	au_jw_arr_end(w);
+	au_jw_obj_end(w);
+	au_jw_newline(w);
+	au_jw_finish(w);
 }
 
 int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
@@ -437,7 +440,7 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 	if (o.json)
 		print_json(infos);
 	else
-		print_text(infos, tz, au_use_color(&o, stdout), terminal_width());
+		print_text(infos, tz, au_use_color(&o, stdout), au_terminal_width());
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;
 

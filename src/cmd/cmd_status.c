@@ -20,6 +20,7 @@
 #include "queries.h"
 #include "render.h"
 #include "config.h"
+#include "jsonw.h"
 
 typedef struct watcher_info {
 	char *lock_path;
@@ -112,15 +113,16 @@ static char *ago(int64_t now, int64_t then)
 	return xasprintf("%" PRId64 " days ago", s / 86400);
 }
 
-static void json_ts(FILE *f, int64_t ms)
+static void json_ts(au_jw *w, const char *key, int64_t ms)
 {
+	au_jw_key(w, key);
 	if (!ms) {
-		fputs("null", f);
+		au_jw_null(w);
 		return;
 	}
 	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
 	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-	au_json_str(f, s);
+	au_jw_str(w, s);
 	g_free(s);
 	g_date_time_unref(dt);
 }
@@ -185,41 +187,55 @@ static void print_json(const watcher_info *w, const char *db_path, const store_i
 		       const char *cfg_path, const char *tz_name, const char *today, int64_t today_spent,
 		       const GArray *sts)
 {
-	printf("{\"watcher\":{\"running\":%s,\"pid\":", w->held ? "true" : "false");
+	au_jw jw, *j = &jw;
+	au_jw_init_file(j, stdout);
+	au_jw_obj_begin(j);
+	au_jw_key(j, "watcher");
+	au_jw_obj_begin(j);
+	au_jw_kbool(j, "running", w->held);
+	au_jw_key(j, "pid");
 	if (w->pid)
-		printf("%ld", w->pid);
+		au_jw_int(j, w->pid);
 	else
-		printf("null");
-	printf(",\"lockFile\":");
-	au_json_str(stdout, w->lock_path);
-	printf("},\n\"db\":{\"path\":");
-	au_json_str(stdout, db_path);
-	printf(",\"exists\":%s,\"bytes\":%" PRId64 "},\n", si->exists ? "true" : "false", si->bytes);
-	printf("\"filesTracked\":%" PRId64 ",\n\"lastEvent\":{", si->files);
-	for (int src = 1; src < AU_SRC_MAX; src++) {
-		printf("%s\"%s\":", src > 1 ? "," : "", au_source_name((au_source)src));
-		json_ts(stdout, si->last_ts[src]);
-	}
-	printf("},\n\"today\":{\"date\":");
-	au_json_str(stdout, today);
-	printf(",\"spent\":");
-	au_json_cost(stdout, today_spent);
-	printf(",\"budgets\":[");
-	bool first = true;
+		au_jw_null(j);
+	au_jw_kstr(j, "lockFile", w->lock_path);
+	au_jw_obj_end(j);
+	au_jw_newline(j);
+	au_jw_key(j, "db");
+	au_jw_obj_begin(j);
+	au_jw_kstr(j, "path", db_path);
+	au_jw_kbool(j, "exists", si->exists);
+	au_jw_kint(j, "bytes", si->bytes);
+	au_jw_obj_end(j);
+	au_jw_newline(j);
+	au_jw_kint(j, "filesTracked", si->files);
+	au_jw_newline(j);
+	au_jw_key(j, "lastEvent");
+	au_jw_obj_begin(j);
+	for (int src = 1; src < AU_SRC_MAX; src++)
+		json_ts(j, au_source_name((au_source)src), si->last_ts[src]);
+	au_jw_obj_end(j);
+	au_jw_newline(j);
+	au_jw_key(j, "today");
+	au_jw_obj_begin(j);
+	au_jw_kstr(j, "date", today);
+	au_jw_kmoney(j, "spent", today_spent);
+	au_jw_key(j, "budgets");
+	au_jw_arr_begin(j);
 	for (guint i = 0; sts && i < sts->len; i++) {
 		const au_budget_status *st = &g_array_index(sts, au_budget_status, i);
-		if (st->budget->period != AU_PERIOD_DAY)
-			continue;
-		if (!first)
-			printf(",");
-		first = false;
-		au_budget_status_json(stdout, st);
+		if (st->budget->period == AU_PERIOD_DAY)
+			au_budget_status_json(j, st);
 	}
-	printf("]},\n\"config\":");
-	au_json_str(stdout, cfg_path);
-	printf(",\"configExists\":%s,\"timezone\":", cfg->path ? "true" : "false");
-	au_json_str(stdout, tz_name);
-	printf("}\n");
+	au_jw_arr_end(j);
+	au_jw_obj_end(j);
+	au_jw_newline(j);
+	au_jw_kstr(j, "config", cfg_path);
+	au_jw_kbool(j, "configExists", cfg->path != NULL);
+	au_jw_kstr(j, "timezone", tz_name);
+	au_jw_obj_end(j);
+	au_jw_newline(j);
+	au_jw_finish(j);
 }
 
 int au_cmd_status(const au_cmd *cmd, int argc, char **argv)

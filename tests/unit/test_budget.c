@@ -573,8 +573,48 @@ static void test_alerts_quiet(au_notifier *n)
 	au_store_close(s);
 }
 
+/* The table is drawn by reports/table.c like every other: exact bytes, the
+ * status word coloured by level (only the word, not its padding). */
+static void test_render(void)
+{
+	au_budget day = {.name = "daily", .period = AU_PERIOD_DAY, .limit_pico = USD(1)};
+	au_budget mon = {.name = "m", .period = AU_PERIOD_MONTH, .source = AU_SRC_CLAUDE, .project = "app",
+			 .limit_pico = USD(100)};
+	au_budget_status sts[2] = {
+		{.budget = &day, .period_key = "2026-11-16", .spent = USD(1.5), .limit = USD(1), .percent = 150,
+		 .projected = USD(3), .level = AU_LEVEL_OVER, .unpriced = 2},
+		{.budget = &mon, .period_key = "2026-11", .spent = USD(10), .limit = USD(100), .percent = 10,
+		 .projected = USD(20.25), .level = AU_LEVEL_OK},
+	};
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(au_budget_status));
+	g_array_append_vals(a, sts, 2);
+	for (int color = 0; color < 2; color++) {
+		char *out = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&out, &n);
+		au_budget_render_table(f, a, color);
+		fclose(f);
+		const char *want_rows[2][2] = {
+			{"│ daily  │ day 2026-11-16 │ all         │ $1.50 * │   $1.00 │ 150% │     $3.00 │ over   │\n",
+			 "│ daily  │ day 2026-11-16 │ all         │ $1.50 * │   $1.00 │ 150% │     $3.00 │ \033[31mover\033[0m   │\n"},
+			{"│ m      │ month 2026-11  │ claude, app │  $10.00 │ $100.00 │  10% │    $20.25 │ ok     │\n",
+			 "│ m      │ month 2026-11  │ claude, app │  $10.00 │ $100.00 │  10% │    $20.25 │ \033[32mok\033[0m     │\n"},
+		};
+		CHECK(strstr(out, want_rows[0][color]) != NULL);
+		CHECK(strstr(out, want_rows[1][color]) != NULL);
+		CHECK(g_str_has_prefix(out, "┌────────┬────────────────┬─────────────┬─────────┬─────────┬──────┬───────────┬────────┐\n"));
+		CHECK(strstr(out, "* usage of models with no known price is not counted") != NULL);
+		if (!color)
+			CHECK(strstr(out, "│ Budget │ Period         │ Scope       │   Spent │   Limit │ Used │ Projected │ Status │\n") !=
+			      NULL);
+		free(out);
+	}
+	g_array_free(a, TRUE);
+}
+
 int main(void)
 {
+	test_render();
 	dir = g_dir_make_tmp("aiusage-budget-XXXXXX", NULL);
 	g_setenv("HOME", dir, TRUE);
 	/* no session bus: every notification is a logged no-op */
