@@ -253,8 +253,7 @@ static void test_files(void)
 
 static const au_parser_ops *rule(const char *path)
 {
-	const char *name = strrchr(path, '/');
-	return au_opencode_file(path, name ? name + 1 : path);
+	return au_file_parser(AU_SRC_OPENCODE, path);
 }
 
 static void test_rules(void)

@@ -949,11 +949,11 @@ static void test_sources(void)
 	};
 	char *ws = g_strdup_printf("%s/ws", home), *file = g_strdup_printf("%s/ws/workspace.json", home);
 	g_mkdir(ws, 0700);
-	char *got = au_vscode_project(ws);
+	char *got = au_source_project(AU_SRC_VSCODE, ws);
 	CHECK(got == NULL); /* no workspace.json at all */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		g_file_set_contents(file, cases[i].json, -1, NULL);
-		got = au_vscode_project(ws);
+		got = au_source_project(AU_SRC_VSCODE, ws);
 		if (cases[i].want)
 			CHECK_STR(got, cases[i].want);
 		else

@@ -10,8 +10,9 @@
 
 #include "cursor.h"
 #include "sources.h"
+#include "tools.h"
 
-void au_cursor_roots(GArray *a)
+static void cursor_roots(GArray *a)
 {
 	GPtrArray *dirs = au_env_dirs("CURSOR_CONFIG_DIR");
 	const char *origin = dirs ? "$CURSOR_CONFIG_DIR" : "default";
@@ -28,10 +29,33 @@ void au_cursor_roots(GArray *a)
 	g_ptr_array_free(dirs, TRUE);
 }
 
-const au_parser_ops *au_cursor_file(const char *path, const char *name)
+static const au_parser_ops *cursor_file(const char *path, const char *name)
 {
 	/* the global database only: a workspace's own state.vscdb lives
 	 * elsewhere, and extensions' folders under globalStorage hold none */
 	return strcmp(name, "state.vscdb") == 0 && au_ends_with(path, "/globalStorage/state.vscdb") ? &au_parser_cursor
 												    : NULL;
 }
+
+static const au_parser_ops *const cursor_parsers[] = {&au_parser_cursor, NULL};
+
+const au_tool au_tool_cursor = {
+	.source = AU_SRC_CURSOR,
+	.name = "cursor",
+	.title = "Cursor",
+	.defaults = "~/.config/Cursor",
+	.env = {{"CURSOR_CONFIG_DIR", "Cursor config dirs, comma-separated"}},
+	.parsers = cursor_parsers,
+	.roots = cursor_roots,
+	.file = cursor_file,
+	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_READ] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_WRITE] = AU_CAP_EXACT,
+		 [AU_FIELD_REASONING] = AU_CAP_NA,
+		 [AU_FIELD_COST] = AU_CAP_EXACT,
+		 [AU_FIELD_PROJECT] = AU_CAP_NA,
+		 [AU_FIELD_LIVE] = AU_CAP_NA},
+	.note = "tokens and Cursor's own cost come from the account's usage events, fetched by `aiusage cursor sync` "
+		"(account-wide: no project); locally only builds that record counts in chat messages (input and output)",
+};
