@@ -102,7 +102,7 @@ char *au_tools_env_help(void)
 
 char *au_tools_caps_markdown(void)
 {
-	GString *s = g_string_new("| source |");
+	GString *s = g_string_new("| Source |");
 	for (int f = 0; f < AU_FIELD_N; f++)
 		g_string_append_printf(s, " %s |", au_field_header((au_field)f));
 	g_string_append(s, "\n|---|");
