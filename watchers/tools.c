@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+/* watchers/tool_<name>.c */
 extern const au_tool au_tool_claude, au_tool_codex, au_tool_copilot, au_tool_vscode, au_tool_gemini,
 	au_tool_opencode, au_tool_cursor, au_tool_windsurf;
 
@@ -17,8 +18,14 @@ extern const au_tool au_tool_claude, au_tool_codex, au_tool_copilot, au_tool_vsc
  * (AU_SOURCE_LIST); au_tool_for() maps one to the other.
  */
 const au_tool *const au_tools[] = {
-	&au_tool_claude, &au_tool_codex,  &au_tool_copilot, &au_tool_vscode,
-	&au_tool_gemini, &au_tool_opencode, &au_tool_cursor,  &au_tool_windsurf,
+	&au_tool_claude,
+	&au_tool_codex,
+	&au_tool_copilot,
+	&au_tool_vscode,
+	&au_tool_gemini,
+	&au_tool_opencode,
+	&au_tool_cursor,
+	&au_tool_windsurf,
 	NULL,
 };
 

@@ -1,6 +1,6 @@
 /*
  * Gemini CLI: parsers/gemini.c line by line and document by document,
- * watchers/sources_gemini.c's roots and file rules, and the scan against a
+ * watchers/tool_gemini.c's roots and file rules, and the scan against a
  * private HOME, where the traps are: a legacy document rewritten in place
  * (tokens filled in later), the JSONL log re-appending a message id with
  * its tokens, a rewind, a legacy file beside its migrated .jsonl copy, and

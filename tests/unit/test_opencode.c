@@ -1,6 +1,6 @@
 /*
  * OpenCode: parsers/opencode.c row by row and file by file,
- * watchers/sources_opencode.c's roots and file rules, and the scan against
+ * watchers/tool_opencode.c's roots and file rules, and the scan against
  * real SQLite databases built here from SQL (never checked in): a WAL
  * database held open by a writer as OpenCode holds it, a row read before
  * and after its tokens were filled in place, legacy message files that

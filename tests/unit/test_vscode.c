@@ -1,6 +1,6 @@
 /*
  * Unit tests of parsers/vscode.c (VS Code Copilot Chat sessions) and
- * watchers/sources_vscode.c: literal mutation logs fed line by line as
+ * watchers/tool_vscode.c: literal mutation logs fed line by line as
  * watchers/filejob.c feeds them (complete lines only, candidate() first)
  * into a model of the store (the latest event per key, a withdrawal
  * deletes), legacy session documents through parse_file(), every count
