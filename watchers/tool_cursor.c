@@ -5,6 +5,7 @@
  * is walked: the rest of the config dir (History, workspaceStorage, logs)
  * is large and holds no usage.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,36 @@ static const au_parser_ops *cursor_file(const char *path, const char *name)
 												    : NULL;
 }
 
+/* How many AI replies the databases read hold, and how many of them carry
+ * token counts: Cursor's local counts are often missing, so say so. */
+static void cursor_states_note(const char *const *states, size_t n, GPtrArray *ret_notes)
+{
+	int64_t replies = 0, zero = 0, undated = 0;
+	bool read = false;
+	for (size_t i = 0; i < n; i++) {
+		int64_t a, b, c, d; /* replies, counted, zero, undated */
+		if (au_cursor_state_counts(states[i], &a, &b, &c, &d)) {
+			read = true;
+			replies += a;
+			zero += c;
+			undated += d;
+		}
+	}
+	if (!read)
+		return;
+	if (replies == 0)
+		g_ptr_array_add(ret_notes, xstrdup("state.vscdb holds no AI replies yet"));
+	else if (zero == 0)
+		g_ptr_array_add(ret_notes, xasprintf("state.vscdb: all %" PRId64 " AI replies carry token counts", replies));
+	else
+		g_ptr_array_add(ret_notes, xasprintf("state.vscdb: %" PRId64 " of %" PRId64 " AI replies carry token counts; %" PRId64
+						     " have none or zeros: not recorded locally (counted as nothing)",
+						     replies - zero, replies, zero));
+	if (undated)
+		g_ptr_array_add(ret_notes,
+				xasprintf("%" PRId64 " message(s) with counts but no time were not counted", undated));
+}
+
 static const au_parser_ops *const cursor_parsers[] = {&au_parser_cursor, NULL};
 
 const au_tool au_tool_cursor = {
@@ -48,6 +79,7 @@ const au_tool au_tool_cursor = {
 	.parsers = cursor_parsers,
 	.roots = cursor_roots,
 	.file = cursor_file,
+	.states_note = cursor_states_note,
 	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
 		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
 		 [AU_FIELD_CACHE_READ] = AU_CAP_EXACT,

@@ -86,6 +86,11 @@ typedef struct au_tool {
 	/* Optional: what an existing root holds that `aiusage sources` should
 	 * say (malloc'd note, or NULL): Windsurf's cached plan. */
 	char *(*root_note)(const char *root);
+	/* Optional: what the saved parser states of its files (n of them, as
+	 * the store holds them) tell `aiusage sources`: notes appended to
+	 * ret_notes (malloc'd strings). Cursor's replies with and without
+	 * token counts. */
+	void (*states_note)(const char *const *states, size_t n, GPtrArray *ret_notes);
 
 	/* What its records give, per unified field, and what the row alone
 	 * would not tell. */

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cursor.h"
 #include "render.h"
 #include "sources.h"
 #include "tools.h"
@@ -33,6 +32,7 @@ typedef struct source_info {
 	int64_t rows;   /* rows of those databases at their last read */
 	int64_t last_ts; /* 0: none */
 	GPtrArray *notes; /* char*, what this machine adds to the row's note */
+	GPtrArray *states; /* char*, the saved parser states of its files (for states_note) */
 } source_info;
 
 static int terminal_width(void)
@@ -89,8 +89,6 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 	sqlite3 *db = au_store_db(s);
 	sqlite3_stmt *st;
 	bool ok = true;
-	int64_t replies = 0, zero = 0, undated = 0;
-	bool cursor_read = false;
 	if (sqlite3_prepare_v2(db, "SELECT source, line, state FROM files", -1, &st, NULL) == SQLITE_OK) {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const au_parser_ops *p = au_tool_parser_by_name((const char *)sqlite3_column_text(st, 0));
@@ -103,14 +101,9 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 			} else {
 				si->files++;
 			}
-			int64_t a, b, c, d; /* replies, counted, zero, undated */
-			if (p == &au_parser_cursor &&
-			    au_cursor_state_counts((const char *)sqlite3_column_text(st, 2), &a, &b, &c, &d)) {
-				cursor_read = true;
-				replies += a;
-				zero += c;
-				undated += d;
-			}
+			const char *state = (const char *)sqlite3_column_text(st, 2);
+			if (si->c->states_note && state)
+				g_ptr_array_add(si->states, xstrdup(state));
 		}
 		sqlite3_finalize(st);
 	} else {
@@ -127,23 +120,13 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 		ok = false;
 	}
 
+	/* what a tool makes of its files' saved states (Cursor's counts) */
+	for (size_t i = 0; i < N_TOOLS; i++)
+		if (infos[i].c->states_note && infos[i].states->len)
+			infos[i].c->states_note((const char *const *)infos[i].states->pdata, infos[i].states->len,
+						infos[i].notes);
+	/* the events `aiusage cursor sync` stored */
 	source_info *cu = info_for(infos, AU_SRC_CURSOR);
-	if (cursor_read) {
-		if (replies == 0)
-			g_ptr_array_add(cu->notes, xstrdup("state.vscdb holds no AI replies yet"));
-		else if (zero == 0)
-			g_ptr_array_add(cu->notes,
-					xasprintf("state.vscdb: all %" PRId64 " AI replies carry token counts", replies));
-		else
-			g_ptr_array_add(
-				cu->notes,
-				xasprintf("state.vscdb: %" PRId64 " of %" PRId64 " AI replies carry token counts; %" PRId64
-					  " have none or zeros: not recorded locally (counted as nothing)",
-					  replies - zero, replies, zero));
-		if (undated)
-			g_ptr_array_add(cu->notes, xasprintf("%" PRId64 " message(s) with counts but no time were not counted",
-							     undated));
-	}
 	if (sqlite3_prepare_v2(db, "SELECT count(*), max(ts) FROM usage WHERE key >= 'cursor:e:' AND key < 'cursor:e;'",
 			       -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
@@ -348,6 +331,7 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 	for (size_t i = 0; i < N_TOOLS; i++) {
 		infos[i].c = au_tool_for((au_source)(i + 1));
 		infos[i].notes = g_ptr_array_new_with_free_func(free);
+		infos[i].states = g_ptr_array_new_with_free_func(free);
 	}
 	au_root *roots = au_roots_get(AU_SRC_NONE);
 	probe_disk(infos, roots);
@@ -379,6 +363,7 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 		g_array_free(infos[i].roots, TRUE);
 		free(infos[i].exists);
 		g_ptr_array_free(infos[i].notes, TRUE);
+		g_ptr_array_free(infos[i].states, TRUE);
 	}
 	au_roots_free(roots);
 	if (p)
