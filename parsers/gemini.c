@@ -21,7 +21,8 @@ typedef struct gemini_state {
 	char session[AU_ID_MAX]; /* header sessionId; the file stem until then */
 	/* The project: the header's first workspace directory when it names
 	 * one, else the <project> directory the chats/ folder sits in, which
-	 * the scan resolves through its .project_root (au_gemini_project). */
+	 * the scan resolves through its .project_root (the project hook of
+	 * watchers/tool_gemini.c). */
 	char cwd[AU_PATH_MAX];
 	char model[AU_MODEL_MAX]; /* the last model named, for messages without one */
 } gemini_state;

@@ -3,7 +3,8 @@
  * one usage event. Parsers do no file I/O, no SQLite and no printing: they
  * are pure functions over bytes plus a small per-file state that the caller
  * persists between scans (see save/load), so unit tests and fuzzers call
- * them directly. Every parser is one row in au_parsers[] (registry.c).
+ * them directly. Which parsers a tool has, and which files each reads, is
+ * the tool's descriptor (watchers/tool_<name>.c), not this layer's business.
  */
 #ifndef AU_PARSER_H
 #define AU_PARSER_H
@@ -14,20 +15,30 @@
 
 #include "util.h"
 
-/* The tools (what reports call a source). A tool may keep its data in
- * several shapes, each read by its own parser (see au_parser_ops). */
+/*
+ * The tools (what reports call a source), one row each: the enum name and
+ * the name reports, the store and --source use. This is all the layers
+ * below watchers/ know of a tool (events carry an au_source; the store and
+ * reports need its name); everything else about it is its descriptor in
+ * watchers/tool_<name>.c, and tests/unit/test_tools.c fails when a row
+ * here has none. The order is the order every list shows the tools in.
+ */
+#define AU_SOURCE_LIST(X)          \
+	X(CLAUDE, "claude")        \
+	X(CODEX, "codex")          \
+	X(GEMINI, "gemini")        \
+	X(OPENCODE, "opencode")    \
+	X(COPILOT, "copilot")      \
+	X(VSCODE, "vscode")        \
+	X(CURSOR, "cursor")        \
+	X(WINDSURF, "windsurf")
+
+#define AU_SOURCE_ENUM_(id, name) AU_SRC_##id,
 typedef enum au_source {
 	AU_SRC_NONE = 0,
-	AU_SRC_CLAUDE = 1,
-	AU_SRC_CODEX = 2,
-	AU_SRC_GEMINI = 3,
-	AU_SRC_OPENCODE = 4,
-	AU_SRC_COPILOT = 5,  /* Copilot CLI */
-	AU_SRC_VSCODE = 6,   /* VS Code Copilot Chat */
-	AU_SRC_CURSOR = 7,
-	AU_SRC_WINDSURF = 8, /* detected only: no local token data exists */
-	AU_SRC_MAX
+	AU_SOURCE_LIST(AU_SOURCE_ENUM_) AU_SRC_MAX
 } au_source;
+#undef AU_SOURCE_ENUM_
 
 /* How a tool stores what a parser reads. */
 typedef enum au_storage {
@@ -190,19 +201,14 @@ typedef struct au_parser_ops {
 extern const au_parser_ops au_parser_claude;
 extern const au_parser_ops au_parser_codex;
 
-/* NULL-terminated registry of every parser. */
-extern const au_parser_ops *const au_parsers[];
-
-const au_parser_ops *au_parser_by_name(const char *name);
 /* The source whose au_source_name() is name ("claude"), or AU_SRC_NONE. */
 au_source au_source_by_name(const char *name);
+/* "claude", "codex", "gemini", ...: the name reports and --source use;
+ * "unknown" for AU_SRC_NONE or a value out of range. */
+const char *au_source_name(au_source src);
 
 /* The file name of a log path without its directory and ".jsonl"/".json":
  * returns its length and points *ret_base at it (inside path). */
 size_t au_log_stem(const char *path, const char **ret_base);
-/* The first registered parser of a source. */
-const au_parser_ops *au_parser_by_source(au_source src);
-/* "claude", "codex", "gemini", ...: the name reports and --source use. */
-const char *au_source_name(au_source src);
 
 #endif

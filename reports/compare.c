@@ -174,9 +174,9 @@ static int models_one(void *ud, const au_req *r)
 		g_ptr_array_add(x->m->rows, d);
 		g_hash_table_insert(x->by_model, d->model, d);
 	}
-	const au_parser_ops *po = au_parser_by_name(r->source);
-	if (po)
-		d->sources |= 1u << po->source;
+	au_source src = au_source_by_name(r->source);
+	if (src != AU_SRC_NONE)
+		d->sources |= 1u << src;
 	d->requests++;
 	tokens_add(&d->tok, &r->tok);
 	if (r->cost == AU_COST_UNPRICED) {

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "sources.h"
+#include "tools.h"
 
 #define BATCH_BYTES (256 << 20) /* commit at least this often */
 #define WINDOW 32               /* files read ahead of the writer */
@@ -394,7 +395,7 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 {
 	scanner sc;
 	scanner_init(&sc, s, p, o, st);
-	int r = au_store_load_cursors(s, (void **)&sc.cursors, err);
+	int r = au_store_load_cursors(s, au_tool_parser_by_name, (void **)&sc.cursors, err);
 	if (r < 0)
 		return r;
 
@@ -423,7 +424,7 @@ int au_scan_files(au_store *s, au_pricing *p, const au_scan_opts *o, char *const
 {
 	scanner sc;
 	scanner_init(&sc, s, p, o, st);
-	int r = au_store_load_cursors(s, (void **)&sc.cursors, err);
+	int r = au_store_load_cursors(s, au_tool_parser_by_name, (void **)&sc.cursors, err);
 	if (r < 0)
 		return r;
 	au_root_info ri = {.dir = g_strdup("(changed files)"), .exists = true};

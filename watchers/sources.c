@@ -1,10 +1,11 @@
 /*
- * Source roots. Claude Code: every <config>/projects for each config dir in
- * $CLAUDE_CONFIG_DIR (comma list; an entry may name projects/ itself), else
- * $XDG_CONFIG_HOME/claude and ~/.claude. Codex: <home>/sessions and
- * <home>/archived_sessions for each home in $CODEX_HOME, else ~/.codex.
+ * Roots and the questions asked about paths under them, answered by the
+ * tools' descriptors (au_tools[], tools.c) in registry order, plus the
+ * helpers the descriptors share (~ expansion, comma lists of directories
+ * in the environment, adding a root without duplicates).
  */
 #include "sources.h"
+#include "tools.h"
 
 #include <glib.h>
 #include <stdlib.h>
@@ -60,98 +61,22 @@ GPtrArray *au_env_dirs(const char *var)
 	return out;
 }
 
-static void claude_roots(GArray *a)
-{
-	GPtrArray *dirs = au_env_dirs("CLAUDE_CONFIG_DIR");
-	if (dirs) {
-		for (guint i = 0; i < dirs->len; i++) {
-			const char *dir = dirs->pdata[i];
-			char *base = g_path_get_basename(dir);
-			/* an entry may name the config dir or its projects/ itself */
-			au_add_root(a, AU_SRC_CLAUDE,
-				 strcmp(base, "projects") == 0 ? xstrdup(dir) : xasprintf("%s/projects", dir),
-				 "$CLAUDE_CONFIG_DIR");
-			g_free(base);
-		}
-		g_ptr_array_free(dirs, TRUE);
-		return;
-	}
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && *xdg && xdg[0] == '/')
-		au_add_root(a, AU_SRC_CLAUDE, xasprintf("%s/claude/projects", xdg), "default");
-	else
-		au_add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.config/claude/projects", au_home_dir()), "default");
-	au_add_root(a, AU_SRC_CLAUDE, xasprintf("%s/.claude/projects", au_home_dir()), "default");
-}
-
-static void codex_roots(GArray *a)
-{
-	GPtrArray *dirs = au_env_dirs("CODEX_HOME");
-	if (!dirs) {
-		dirs = g_ptr_array_new_with_free_func(free);
-		g_ptr_array_add(dirs, xasprintf("%s/.codex", au_home_dir()));
-	}
-	const char *origin = getenv("CODEX_HOME") && *getenv("CODEX_HOME") ? "$CODEX_HOME" : "default";
-	for (guint i = 0; i < dirs->len; i++) {
-		au_add_root(a, AU_SRC_CODEX, xasprintf("%s/sessions", (char *)dirs->pdata[i]), origin);
-		au_add_root(a, AU_SRC_CODEX, xasprintf("%s/archived_sessions", (char *)dirs->pdata[i]), origin);
-	}
-	g_ptr_array_free(dirs, TRUE);
-}
-
 bool au_ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
-static const au_parser_ops *claude_file(const char *path, const char *name)
-{
-	return au_ends_with(name, ".jsonl") ? &au_parser_claude : NULL;
-}
-
-static const au_parser_ops *codex_file(const char *path, const char *name)
-{
-	return strncmp(name, "rollout-", 8) == 0 && au_ends_with(name, ".jsonl") ? &au_parser_codex : NULL;
-}
-
-/* watchers/sources_copilot.c: the directory of the one file
- * $COPILOT_OTEL_FILE_EXPORTER_PATH names, and what is walked below it */
-void au_copilot_file_root(GArray *a);
-bool au_copilot_walks(const char *root, const char *dir);
-
-/*
- * One row per tool: where its roots are and which parser reads which file
- * under them (a tool may keep data in several shapes). Adding a tool is a
- * row here and its parsers in parsers/registry.c.
- */
-typedef struct source_def {
-	au_source source;
-	void (*roots)(GArray *a);
-	const au_parser_ops *(*file)(const char *path, const char *name);
-} source_def;
-
-static const source_def source_defs[] = {
-	{AU_SRC_CLAUDE, claude_roots, claude_file},
-	{AU_SRC_CODEX, codex_roots, codex_file},
-	{AU_SRC_COPILOT, au_copilot_roots, au_copilot_file},
-	{AU_SRC_VSCODE, au_vscode_roots, au_vscode_file},
-	{AU_SRC_GEMINI, au_gemini_roots, au_gemini_file},
-	{AU_SRC_OPENCODE, au_opencode_roots, au_opencode_file},
-	{AU_SRC_CURSOR, au_cursor_roots, au_cursor_file},
-	{AU_SRC_WINDSURF, au_windsurf_roots, au_windsurf_file},
-	/* A root that stands for one file (Copilot's OpenTelemetry export):
-	 * last, so that a path inside another tool's root is that root's
-	 * (the watcher takes the first root a path is in). */
-	{AU_SRC_COPILOT, au_copilot_file_root, au_copilot_file},
-};
-
 au_root *au_roots_get(au_source only)
 {
 	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
-	for (size_t i = 0; i < G_N_ELEMENTS(source_defs); i++)
-		if (only == AU_SRC_NONE || only == source_defs[i].source)
-			source_defs[i].roots(a);
+	for (size_t i = 0; au_tools[i]; i++)
+		if (only == AU_SRC_NONE || only == au_tools[i]->source)
+			au_tools[i]->roots(a);
+	/* after every tool's own roots: a path inside one of those is its */
+	for (size_t i = 0; au_tools[i]; i++)
+		if ((only == AU_SRC_NONE || only == au_tools[i]->source) && au_tools[i]->late_roots)
+			au_tools[i]->late_roots(a);
 	/* The zero-terminated GArray's data is a plain malloc'd array. */
 	au_root *out = xcalloc(a->len + 1, sizeof(au_root));
 	memcpy(out, a->data, a->len * sizeof(au_root));
@@ -173,57 +98,27 @@ void au_roots_free(au_root *roots)
 
 const au_parser_ops *au_file_parser(au_source src, const char *path)
 {
+	const au_tool *t = au_tool_for(src);
+	if (!t || !t->file)
+		return NULL; /* a tool only detected reads no file */
 	const char *name = strrchr(path, '/');
-	name = name ? name + 1 : path;
-	for (size_t i = 0; i < G_N_ELEMENTS(source_defs); i++)
-		if (source_defs[i].source == src)
-			return source_defs[i].file(path, name);
-	return NULL;
+	return t->file(path, name ? name + 1 : path);
 }
-
-/*
- * Tools whose logs name a stand-in for the working directory: the stored
- * project is the real folder (VS Code: a workspace storage directory whose
- * workspace.json names the folder).
- */
-static const struct {
-	au_source source;
-	char *(*project)(const char *cwd);
-} project_hooks[] = {
-	{AU_SRC_VSCODE, au_vscode_project},
-	{AU_SRC_GEMINI, au_gemini_project},
-};
 
 char *au_source_project(au_source src, const char *cwd)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(project_hooks); i++)
-		if (project_hooks[i].source == src)
-			return cwd && *cwd ? project_hooks[i].project(cwd) : NULL;
-	return NULL;
+	const au_tool *t = au_tool_for(src);
+	return t && t->project && cwd && *cwd ? t->project(cwd) : NULL;
 }
 
 bool au_source_has_project_hook(au_source src)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(project_hooks); i++)
-		if (project_hooks[i].source == src)
-			return true;
-	return false;
+	const au_tool *t = au_tool_for(src);
+	return t && t->project;
 }
-
-/* Tools whose root holds much besides logs: which directories to walk and
- * watch at all (scan.c's walk and watch.c's add_tree ask). */
-static const struct {
-	au_source source;
-	bool (*walks)(const char *root, const char *dir);
-} dir_filters[] = {
-	{AU_SRC_OPENCODE, au_opencode_walks},
-	{AU_SRC_COPILOT, au_copilot_walks},
-};
 
 bool au_source_walks_dir(au_source src, const char *root, const char *dir)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(dir_filters); i++)
-		if (dir_filters[i].source == src)
-			return dir_filters[i].walks(root, dir);
-	return true;
+	const au_tool *t = au_tool_for(src);
+	return !t || !t->walks_dir || t->walks_dir(root, dir);
 }

@@ -1,7 +1,8 @@
 /*
- * Where each tool keeps its logs: the root directories to walk and which
- * file names in them are logs. Environment overrides ($CLAUDE_CONFIG_DIR,
- * $CODEX_HOME, both comma-separated lists) and XDG defaults live here.
+ * Roots: the directories walked for each tool's logs, and the questions the
+ * scan and the watcher ask about a file or directory under one. The
+ * answers come from each tool's descriptor (tools.h, watchers/tool_*.c);
+ * this file holds the dispatch and the helpers the descriptors share.
  */
 #ifndef AU_SOURCES_H
 #define AU_SOURCES_H
@@ -35,49 +36,19 @@ bool au_source_has_project_hook(au_source src);
 /* Whether dir (under root) may hold logs of src, i.e. is worth walking and
  * watching; true for most tools. */
 bool au_source_walks_dir(au_source src, const char *root, const char *dir);
-bool au_opencode_walks(const char *root, const char *dir);
 
 /* ~ expansion against $HOME; returns a malloc'd string. */
 char *au_expand_home(const char *path);
 
 /*
- * For the per-tool root functions (sources.c's table; a tool's own can live
- * in watchers/sources_<tool>.c): $HOME, the directories of a comma list in
- * the environment (NULL when unset; free with g_ptr_array_free), adding a
- * root (takes dir; duplicates are dropped) and a suffix test.
+ * For the descriptors' root functions (watchers/tool_<name>.c): $HOME, the
+ * directories of a comma list in the environment (NULL when unset; free
+ * with g_ptr_array_free), adding a root (takes dir; duplicates are
+ * dropped) and a suffix test.
  */
 const char *au_home_dir(void);
 GPtrArray *au_env_dirs(const char *var);
 void au_add_root(GArray *roots, au_source src, char *dir, const char *origin);
 bool au_ends_with(const char *s, const char *suffix);
-
-/* Gemini CLI (watchers/sources_gemini.c) */
-void au_gemini_roots(GArray *a);
-const au_parser_ops *au_gemini_file(const char *path, const char *name);
-char *au_gemini_project(const char *cwd);
-/* OpenCode (watchers/sources_opencode.c) */
-void au_opencode_roots(GArray *a);
-const au_parser_ops *au_opencode_file(const char *path, const char *name);
-/* GitHub Copilot CLI (watchers/sources_copilot.c) */
-void au_copilot_roots(GArray *a);
-const au_parser_ops *au_copilot_file(const char *path, const char *name);
-/* VS Code Copilot Chat (watchers/sources_vscode.c) */
-void au_vscode_roots(GArray *a);
-const au_parser_ops *au_vscode_file(const char *path, const char *name);
-/* The folder a VS Code workspace storage directory (.../workspaceStorage/
- * <hash>, what VS Code events carry as their cwd) stands for, from its
- * workspace.json; malloc'd, or NULL when it names none. */
-char *au_vscode_project(const char *storage_dir);
-
-/* Cursor (sources_cursor.c): its global state.vscdb. */
-void au_cursor_roots(GArray *a);
-const au_parser_ops *au_cursor_file(const char *path, const char *name);
-
-/* Windsurf (sources_windsurf.c): detected only, no file is read for usage.
- * au_windsurf_plan_name: the plan Windsurf cached in root/state.vscdb
- * (malloc'd; "" when cached in a shape not known), or NULL when none. */
-void au_windsurf_roots(GArray *a);
-const au_parser_ops *au_windsurf_file(const char *path, const char *name);
-char *au_windsurf_plan_name(const char *root);
 
 #endif

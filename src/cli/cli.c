@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "sources.h"
+#include "tools.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -108,10 +109,11 @@ bool au_parse_options(const au_cmd *cmd, int argc, char **argv, au_opts *o, int 
 		case OPT_SOURCE: {
 			au_source src = au_source_by_name(optarg);
 			if (src == AU_SRC_NONE && strcmp(optarg, "all") != 0) {
-				*ret_exit = usage_error(cmd,
-							"unknown source '%s' (known: claude, codex, gemini, opencode, "
-							"copilot, vscode, cursor, all)",
-							optarg);
+				char *known = au_tool_names(); /* every tool in the registry */
+				char *msg = xasprintf("unknown source '%s' (known: %s, all)", optarg, known);
+				*ret_exit = usage_error(cmd, "%s", msg);
+				free(msg);
+				free(known);
 				return false;
 			}
 			o->source = src;

@@ -5,9 +5,11 @@
  */
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "tools.h"
 
 #define REPORT_OPTIONS                                                                       \
 	"Options:\n"                                                                         \
@@ -15,7 +17,7 @@
 	"                          yesterday, -7d, -2w, this-month, last-month\n"         \
 	"  -u, --until DATE        last day to include (same forms; a month: its last day)\n" \
 	"  -z, --timezone ZONE     IANA zone for day boundaries (default: the local zone)\n" \
-	"      --source NAME       one tool: claude, codex, gemini, opencode, copilot, vscode, cursor\n"          \
+	"      --source NAME       one tool, by its name in 'aiusage --help' (default all)\n" \
 	"  -p, --project NAME      only one project (its name or its path)\n"              \
 	"  -b, --breakdown         a row per model under each line\n"                       \
 	"  -o, --order asc|desc    sort order (default asc; projects/models by cost)\n"     \
@@ -42,7 +44,7 @@
 	"                          yesterday, -7d, -2w, this-month, last-month\n"         \
 	"  -u, --until DATE        last day to include (same forms; a month: its last day)\n" \
 	"  -z, --timezone ZONE     IANA zone for days and hours (default: the local zone)\n" \
-	"      --source NAME       one tool: claude, codex, gemini, opencode, copilot, vscode, cursor\n"          \
+	"      --source NAME       one tool, by its name in 'aiusage --help' (default all)\n" \
 	"  -p, --project NAME      only one project (its name or its path)\n"              \
 	"      --full-path         show project paths instead of repository names\n"        \
 	"  -j, --json              JSON\n"                                                  \
@@ -288,24 +290,29 @@ const au_cmd au_commands[] = {
 
 static void main_help(FILE *f)
 {
-	fputs("aiusage - what your AI coding tools cost you\n\n"
-	      "Usage: aiusage COMMAND [OPTIONS]\n\n"
-	      "Reads the local logs of Claude Code (~/.claude/projects, $CLAUDE_CONFIG_DIR)\n"
-	      "and Codex CLI (~/.codex/sessions, $CODEX_HOME), counts every response once,\n"
-	      "prices it, keeps it in a SQLite store (history survives the tools deleting\n"
-	      "old logs) and reports it.\n\nCommands:\n",
-	      f);
+	/* the tools and their variables come from the registry (watchers/tools.c) */
+	char *tools = au_tools_help(), *env = au_tools_env_help();
+	fprintf(f,
+		"aiusage - what your AI coding tools cost you\n\n"
+		"Usage: aiusage COMMAND [OPTIONS]\n\n"
+		"Reads the local logs of your AI coding tools, counts every response once,\n"
+		"prices it, keeps it in a SQLite store (history survives the tools deleting\n"
+		"old logs) and reports it. The tools (--source NAME) and where they log:\n"
+		"%s\nCommands:\n",
+		tools);
 	for (const au_cmd *c = au_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
-	fputs("\nWith no command, 'daily' runs. 'aiusage COMMAND --help' explains each.\n\n"
-	      "Files:\n"
-	      "  $XDG_DATA_HOME/aiusage/usage.db   the store (default ~/.local/share/aiusage)\n\n"
-	      "Environment:\n"
-	      "  CLAUDE_CONFIG_DIR   Claude config dirs, comma-separated (default ~/.config/claude, ~/.claude)\n"
-	      "  CODEX_HOME          Codex homes, comma-separated (default ~/.codex)\n"
-	      "  TZ                  the local time zone; NO_COLOR disables colour\n\n"
-	      "Exit status: 0 success, 1 failure (store or input), 2 usage error.\n",
-	      f);
+	fprintf(f,
+		"\nWith no command, 'daily' runs. 'aiusage COMMAND --help' explains each.\n\n"
+		"Files:\n"
+		"  $XDG_DATA_HOME/aiusage/usage.db   the store (default ~/.local/share/aiusage)\n\n"
+		"Environment (a tool's variable replaces its default places):\n"
+		"%s"
+		"  TZ                  the local time zone; NO_COLOR disables colour\n\n"
+		"Exit status: 0 success, 1 failure (store or input), 2 usage error.\n",
+		env);
+	free(tools);
+	free(env);
 }
 
 void au_print_help(const au_cmd *cmd, FILE *f)

@@ -2,9 +2,9 @@
  * aiusage sources: every tool aiusage knows, whether it is installed here,
  * where it looks (and the variable that overrides it), what the store
  * tracks of it and its latest usage, and what each tool's records can tell
- * at all: per unified field, exact, estimated or not available. The
- * capability table below is the one place that says so; the README shows
- * the same table.
+ * at all: per unified field, exact, estimated or not available. All of it
+ * comes from the tools' descriptors (watchers/tools.h); the README shows
+ * the same capability table (tests/unit/test_tools.c checks it).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -14,78 +14,18 @@
 
 #include "cli.h"
 #include "jsonw.h"
-#include "cursor.h"
 #include "queries.h"
 #include "render.h"
 #include "sources.h"
 #include "term.h"
+#include "tools.h"
 
-typedef enum cap {
-	NA = 0, /* not available: no record we can read holds it */
-	EXACT,  /* as the tool records it, per request */
-	EST,    /* derived, partial or approximate */
-} cap;
-
-enum { F_INPUT, F_OUTPUT, F_CACHE_READ, F_CACHE_WRITE, F_REASONING, F_COST, F_PROJECT, F_LIVE, F_N };
-
-static const char *const field_names[F_N] = {"input",     "output", "cacheRead", "cacheWrite",
-					     "reasoning", "cost",   "project",   "live"};
-static const char *const field_headers[F_N] = {"Input",     "Output", "Cache read", "Cache write",
-					       "Reasoning", "Cost",   "Project",    "Live"};
-
-typedef struct source_caps {
-	au_source source;
-	const char *title;
-	const char *env; /* the variable that replaces the default places */
-	cap f[F_N];
-	const char *note; /* what the row alone would not tell */
-} source_caps;
-
-/*
- * Cost: exact where the tool records what a request cost (kept beside our
- * list-price figure as toolCost), else our estimate (subscriptions bill
- * otherwise). Live: counted while the tool works (the watcher sees each
- * response), or only later. Fields: shared/docs/formats.md, "The counting
- * rules", and what each parser reads (parsers/<tool>.c).
- */
-static const source_caps caps[] = {
-	{AU_SRC_CLAUDE, "Claude Code", "CLAUDE_CONFIG_DIR",
-	 {EXACT, EXACT, EXACT, EXACT, NA, EST, EXACT, EXACT},
-	 "thinking tokens are inside output, never reported apart"},
-	{AU_SRC_CODEX, "Codex CLI", "CODEX_HOME",
-	 {EXACT, EXACT, EXACT, NA, EXACT, EST, EXACT, EXACT},
-	 "OpenAI reports no cache writes; reasoning is the part of output it names"},
-	{AU_SRC_GEMINI, "Gemini CLI", "GEMINI_DATA_DIR",
-	 {EXACT, EXACT, EXACT, NA, EXACT, EST, EST, EXACT},
-	 "output includes thoughts; the project is the one its chats dir maps to (a hash when nothing names it)"},
-	{AU_SRC_OPENCODE, "OpenCode", "OPENCODE_DATA_DIR",
-	 {EXACT, EXACT, EXACT, EXACT, EXACT, EXACT, EXACT, EXACT},
-	 "OpenCode's own per-message cost is kept beside ours (toolCost; 0 for subscription providers)"},
-	{AU_SRC_COPILOT, "Copilot CLI", "COPILOT_HOME",
-	 {EXACT, EXACT, EXACT, EXACT, EXACT, EST, EST, EST},
-	 "counted per session and model when a session ends (its model metrics), nothing while it runs; with "
-	 "Copilot's OpenTelemetry file export on, each request counts when it ends and such a session counts "
-	 "from the export alone (which names no project); reasoning when the log names it"},
-	{AU_SRC_VSCODE, "VS Code Copilot Chat", NULL,
-	 {EXACT, EXACT, NA, NA, NA, EST, EXACT, EXACT},
-	 "chat sessions record prompt and completion tokens only; no cache split"},
-	{AU_SRC_CURSOR, "Cursor", "CURSOR_CONFIG_DIR",
-	 {EXACT, EXACT, EXACT, EXACT, NA, EXACT, NA, NA},
-	 "tokens and Cursor's own cost come from the account's usage events, fetched by `aiusage cursor sync` "
-	 "(account-wide: no project); locally only builds that record counts in chat messages (input and output)"},
-	{AU_SRC_WINDSURF, "Windsurf", "WINDSURF_CONFIG_DIR",
-	 {NA, NA, NA, NA, NA, NA, NA, NA},
-	 "no local per-request token record exists (its conversations are stored encrypted): detected only"},
-};
-
-static const char *cap_name(cap c)
-{
-	return c == EXACT ? "exact" : c == EST ? "estimated" : "not available";
-}
+/* The tools in the order users see them (parser.h's AU_SOURCE_LIST). */
+#define N_TOOLS (AU_SRC_MAX - 1)
 
 /* What the store and the disk say about one source. */
 typedef struct source_info {
-	const source_caps *c;
+	const au_tool *c;
 	GArray *roots; /* au_root, borrowed from the roots array */
 	bool detected;
 	bool *exists;   /* per root */
@@ -94,6 +34,7 @@ typedef struct source_info {
 	int64_t rows;   /* rows of those databases at their last read */
 	int64_t last_ts; /* 0: none */
 	GPtrArray *notes; /* char*, what this machine adds to the row's note */
+	GPtrArray *states; /* char*, the saved parser states of its files (for states_note) */
 } source_info;
 
 /* path with $HOME shown as ~ (malloc'd) */
@@ -120,10 +61,7 @@ static char *local_time(GTimeZone *tz, int64_t ms)
 
 static source_info *info_for(source_info *infos, au_source src)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++)
-		if (infos[i].c->source == src)
-			return &infos[i];
-	return NULL;
+	return src > AU_SRC_NONE && src < AU_SRC_MAX ? &infos[src - 1] : NULL;
 }
 
 static char *fmt_count(int64_t n)
@@ -140,10 +78,8 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 {
 	au_err err;
 	bool ok = true;
-	int64_t replies = 0, zero = 0, undated = 0;
-	bool cursor_read = false;
 	GHashTable *cursors = NULL;
-	if (au_store_load_cursors(s, (void **)&cursors, &err) == 0) {
+	if (au_store_load_cursors(s, au_tool_parser_by_name, (void **)&cursors, &err) == 0) {
 		GHashTableIter it;
 		gpointer k, v;
 		g_hash_table_iter_init(&it, cursors);
@@ -159,13 +95,8 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 			} else {
 				si->files++;
 			}
-			int64_t a, b, cn, d; /* replies, counted, zero, undated */
-			if (p == &au_parser_cursor && au_cursor_state_counts(c->state, &a, &b, &cn, &d)) {
-				cursor_read = true;
-				replies += a;
-				zero += cn;
-				undated += d;
-			}
+			if (si->c->states_note && c->state)
+				g_ptr_array_add(si->states, xstrdup(c->state));
 		}
 		g_hash_table_destroy(cursors);
 	} else {
@@ -182,23 +113,13 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 		ok = false;
 	}
 
+	/* what a tool makes of its files' saved states (Cursor's counts) */
+	for (size_t i = 0; i < N_TOOLS; i++)
+		if (infos[i].c->states_note && infos[i].states->len)
+			infos[i].c->states_note((const char *const *)infos[i].states->pdata, infos[i].states->len,
+						infos[i].notes);
+	/* the events `aiusage cursor sync` stored */
 	source_info *cu = info_for(infos, AU_SRC_CURSOR);
-	if (cursor_read) {
-		if (replies == 0)
-			g_ptr_array_add(cu->notes, xstrdup("state.vscdb holds no AI replies yet"));
-		else if (zero == 0)
-			g_ptr_array_add(cu->notes,
-					xasprintf("state.vscdb: all %" PRId64 " AI replies carry token counts", replies));
-		else
-			g_ptr_array_add(
-				cu->notes,
-				xasprintf("state.vscdb: %" PRId64 " of %" PRId64 " AI replies carry token counts; %" PRId64
-					  " have none or zeros: not recorded locally (counted as nothing)",
-					  replies - zero, replies, zero));
-		if (undated)
-			g_ptr_array_add(cu->notes, xasprintf("%" PRId64 " message(s) with counts but no time were not counted",
-							     undated));
-	}
 	int64_t events = 0, last_event = 0;
 	if (au_store_cursor_events(s, &events, &last_event, &err) < 0) {
 		ok = false;
@@ -224,7 +145,7 @@ static bool probe_store(au_store *s, source_info *infos, GTimeZone *tz)
 /* The disk's part: which roots exist; Windsurf's cached plan. */
 static void probe_disk(source_info *infos, au_root *roots)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+	for (size_t i = 0; i < N_TOOLS; i++) {
 		source_info *si = &infos[i];
 		si->roots = g_array_new(FALSE, FALSE, sizeof(au_root));
 		for (au_root *r = roots; r->dir; r++)
@@ -237,26 +158,22 @@ static void probe_disk(source_info *infos, au_root *roots)
 			si->detected |= si->exists[k];
 		}
 	}
-	source_info *ws = info_for(infos, AU_SRC_WINDSURF);
-	for (guint k = 0; k < ws->roots->len; k++) {
-		if (!ws->exists[k])
-			continue;
-		char *plan = au_windsurf_plan_name(g_array_index(ws->roots, au_root, k).dir);
-		if (!plan)
-			continue;
-		for (char *p = plan; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = ' ';
-		g_ptr_array_add(ws->notes, *plan ? xasprintf("Windsurf caches its plan (\"%s\"): a quota, not tokens", plan)
-						 : xstrdup("Windsurf caches its plan quota: not tokens"));
-		free(plan);
-		break;
+	/* what a tool's first existing root adds to its note (Windsurf's plan) */
+	for (size_t i = 0; i < N_TOOLS; i++) {
+		source_info *si = &infos[i];
+		for (guint k = 0; si->c->root_note && k < si->roots->len; k++) {
+			char *note = si->exists[k] ? si->c->root_note(g_array_index(si->roots, au_root, k).dir) : NULL;
+			if (note) {
+				g_ptr_array_add(si->notes, note);
+				break;
+			}
+		}
 	}
 }
 
 static char *tracked_text(const source_info *si)
 {
-	if (si->c->source == AU_SRC_WINDSURF)
+	if (!si->c->parsers[0]) /* only detected */
 		return xstrdup(si->detected ? "nothing to read" : "-");
 	if (si->dbs)
 		return si->files ? xasprintf("%" PRId64 " file(s), %" PRId64 " database(s)", si->files, si->dbs)
@@ -276,10 +193,10 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 		{"Last event", false, 0, false, 1, false},
 	};
 	au_table *t = au_table_new(cols1, G_N_ELEMENTS(cols1));
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+	for (size_t i = 0; i < N_TOOLS; i++) {
 		const source_info *si = &infos[i];
 		char *last = si->last_ts ? local_time(tz, si->last_ts) : xstrdup("-");
-		au_table_addv(t, AU_TROW_NORMAL, xstrdup(au_source_name(si->c->source)), xstrdup(si->c->title),
+		au_table_addv(t, AU_TROW_NORMAL, xstrdup(si->c->name), xstrdup(si->c->title),
 			      xstrdup(si->roots->len == 0 ? "not read yet" : si->detected ? "yes" : "no"),
 			      tracked_text(si), last);
 	}
@@ -288,28 +205,29 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 
 	printf("\nWhat each tool's records hold (exact: as the tool records it;\n"
 	       "estimated: derived, partial or approximate; n/a: not available):\n");
-	au_tcol cols2[1 + F_N];
+	au_tcol cols2[1 + AU_FIELD_N];
 	cols2[0] = (au_tcol){"Source", false, 0, false, 0, false};
-	for (int f = 0; f < F_N; f++)
-		cols2[1 + f] = (au_tcol){field_headers[f], false, 0, false, 0, false};
-	t = au_table_new(cols2, 1 + F_N);
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
-		char *cells[1 + F_N];
-		cells[0] = xstrdup(au_source_name(caps[i].source));
-		for (int f = 0; f < F_N; f++)
-			cells[1 + f] = xstrdup(caps[i].f[f] == NA ? "n/a" : cap_name(caps[i].f[f]));
+	for (int f = 0; f < AU_FIELD_N; f++)
+		cols2[1 + f] = (au_tcol){au_field_header((au_field)f), false, 0, false, 0, false};
+	t = au_table_new(cols2, 1 + AU_FIELD_N);
+	for (size_t i = 0; i < N_TOOLS; i++) {
+		char *cells[1 + AU_FIELD_N];
+		const au_tool *tl = infos[i].c;
+		cells[0] = xstrdup(tl->name);
+		for (int f = 0; f < AU_FIELD_N; f++)
+			cells[1 + f] = xstrdup(tl->caps[f] == AU_CAP_NA ? "n/a" : au_cap_name(tl->caps[f]));
 		au_table_add(t, AU_TROW_NORMAL, cells);
 	}
 	au_table_print(stdout, t, color, width);
 	au_table_free(t);
 
 	printf("\nWhere each looks (the variable replaces the defaults):\n");
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+	for (size_t i = 0; i < N_TOOLS; i++) {
 		const source_info *si = &infos[i];
-		const char *name = au_source_name(si->c->source);
+		const char *name = si->c->name;
 		if (si->roots->len == 0) {
-			printf("  %-9s (not read by this build)%s%s\n", name, si->c->env ? "  $" : "",
-			       si->c->env ? si->c->env : "");
+			printf("  %-9s (not read by this build)%s%s\n", name, si->c->env[0].name ? "  $" : "",
+			       si->c->env[0].name ? si->c->env[0].name : "");
 			continue;
 		}
 		for (guint k = 0; k < si->roots->len; k++) {
@@ -317,16 +235,16 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 			/* a root made for one file is that file to the user */
 			char *p = tilde(r->file ? r->file : r->dir);
 			printf("  %-9s %s%s", k == 0 ? name : "", p, si->exists[k] ? "" : " (missing)");
-			if (k == 0 && si->c->env)
-				printf("  [$%s%s]", si->c->env, r->origin[0] == '$' ? " is set" : "");
+			if (k == 0 && si->c->env[0].name)
+				printf("  [$%s%s]", si->c->env[0].name, r->origin[0] == '$' ? " is set" : "");
 			putchar('\n');
 			free(p);
 		}
 	}
 	printf("\nNotes:\n");
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+	for (size_t i = 0; i < N_TOOLS; i++) {
 		const source_info *si = &infos[i];
-		printf("  %-9s %s\n", au_source_name(si->c->source), si->c->note);
+		printf("  %-9s %s\n", si->c->name, si->c->note);
 		for (guint k = 0; k < si->notes->len; k++)
 			printf("  %-9s %s\n", "", (const char *)si->notes->pdata[k]);
 	}
@@ -354,11 +272,11 @@ static void print_json(source_info *infos)
 	au_jw_obj_begin(w);
 	au_jw_key(w, "sources");
 	au_jw_arr_begin(w);
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+	for (size_t i = 0; i < N_TOOLS; i++) {
 		const source_info *si = &infos[i];
 		au_jw_newline(w);
 		au_jw_obj_begin(w);
-		au_jw_kstr(w, "source", au_source_name(si->c->source));
+		au_jw_kstr(w, "source", si->c->name);
 		au_jw_kstr(w, "tool", si->c->title);
 		au_jw_kbool(w, "detected", si->detected);
 		au_jw_key(w, "looksIn");
@@ -372,7 +290,7 @@ static void print_json(source_info *infos)
 			au_jw_obj_end(w);
 		}
 		au_jw_arr_end(w);
-		au_jw_kstr(w, "env", si->c->env);
+		au_jw_kstr(w, "env", si->c->env[0].name);
 		au_jw_kint(w, "files", si->files);
 		au_jw_kint(w, "databases", si->dbs);
 		au_jw_kint(w, "rows", si->rows);
@@ -380,8 +298,8 @@ static void print_json(source_info *infos)
 		json_ts(w, si->last_ts);
 		au_jw_key(w, "capabilities");
 		au_jw_obj_begin(w);
-		for (int f = 0; f < F_N; f++)
-			au_jw_kstr(w, field_names[f], cap_name(si->c->f[f]));
+		for (int f = 0; f < AU_FIELD_N; f++)
+			au_jw_kstr(w, au_field_key((au_field)f), au_cap_name(si->c->caps[f]));
 		au_jw_obj_end(w);
 		au_jw_key(w, "notes");
 		au_jw_arr_begin(w);
@@ -412,11 +330,12 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 		return AU_EXIT_USAGE;
 	}
 
-	source_info infos[G_N_ELEMENTS(caps)];
+	source_info infos[N_TOOLS];
 	memset(infos, 0, sizeof(infos));
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
-		infos[i].c = &caps[i];
+	for (size_t i = 0; i < N_TOOLS; i++) {
+		infos[i].c = au_tool_for((au_source)(i + 1));
 		infos[i].notes = g_ptr_array_new_with_free_func(free);
+		infos[i].states = g_ptr_array_new_with_free_func(free);
 	}
 	au_root *roots = au_roots_get(AU_SRC_NONE);
 	probe_disk(infos, roots);
@@ -444,10 +363,11 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;
 
-	for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
+	for (size_t i = 0; i < N_TOOLS; i++) {
 		g_array_free(infos[i].roots, TRUE);
 		free(infos[i].exists);
 		g_ptr_array_free(infos[i].notes, TRUE);
+		g_ptr_array_free(infos[i].states, TRUE);
 	}
 	au_roots_free(roots);
 	if (p)

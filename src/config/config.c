@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "pricing.h"
+#include "tools.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char example[] =
+/* The sources' names are filled in from the registry (watchers/tools.c). */
+static const char example_fmt[] =
 	"# aiusage configuration: $XDG_CONFIG_HOME/aiusage/config.ini\n"
 	"# (default ~/.config/aiusage/config.ini). A missing file means no budgets.\n"
 	"# Comments start with '#' on a line of their own. Amounts are US dollars.\n"
@@ -38,9 +40,9 @@ static const char example[] =
 	"week_start = monday\n"
 	"\n"
 	"# One section per budget, [budget NAME]: period (day, week or month) and\n"
-	"# limit in dollars are required; source (claude, codex) and project (a\n"
-	"# repository name or a directory, as in 'aiusage daily --project')\n"
-	"# narrow what is counted.\n"
+	"# limit in dollars are required; source (one tool, see below) and project\n"
+	"# (a repository name or a directory, as in 'aiusage daily --project')\n"
+	"# narrow what is counted. The sources: %s (default all).\n"
 	"[budget daily]\n"
 	"period = day\n"
 	"limit = 10.00\n"
@@ -55,9 +57,41 @@ static const char example[] =
 	"limit = 120\n"
 	"project = myapp\n";
 
+/* The example with the names filled in and "# " lines wrapped near 76
+ * columns; built once, thread-safely, and kept for the process. */
+static gpointer build_example(gpointer unused)
+{
+	char *names = au_tool_names();
+	char *text = g_strdup_printf(example_fmt, names);
+	free(names);
+	GString *out = g_string_new(NULL);
+	char **lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		const char *p = *l;
+		/* break a long comment at its last space before column 76 */
+		while (strncmp(p, "# ", 2) == 0 && strlen(p) > 76) {
+			const char *cut = p + 76;
+			while (cut > p + 2 && *cut != ' ')
+				cut--;
+			if (cut == p + 2)
+				break;
+			g_string_append_len(out, p, cut - p);
+			g_string_append(out, "\n# ");
+			p = cut + 1;
+		}
+		g_string_append(out, p);
+		if (l[1])
+			g_string_append_c(out, '\n');
+	}
+	g_strfreev(lines);
+	g_free(text);
+	return g_string_free(out, FALSE);
+}
+
 const char *au_config_example(void)
 {
-	return example;
+	static GOnce once = G_ONCE_INIT;
+	return g_once(&once, build_example, NULL);
 }
 
 void au_config_rules(const au_config *c, au_budget_rules *ret)
@@ -385,8 +419,11 @@ static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c
 	}
 	if (r == 0 && (v = get_value(kf, g, "source"))) {
 		b->source = au_source_by_name(v);
-		if (b->source == AU_SRC_NONE && strcmp(v, "all") != 0)
-			r = bad(pc, g, "source", "unknown source '%s' (like claude, codex, gemini; or all)", v);
+		if (b->source == AU_SRC_NONE && strcmp(v, "all") != 0) {
+			char *names = au_tool_names();
+			r = bad(pc, g, "source", "unknown source '%s' (known: %s, all)", v, names);
+			free(names);
+		}
 		free(v);
 	}
 	if (r == 0 && (v = get_value(kf, g, "project"))) {

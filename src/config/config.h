@@ -113,7 +113,8 @@ int au_config_parse(const char *text, size_t len, const char *name, au_config **
 au_config *au_config_new(void);
 void au_config_free(au_config *c);
 
-/* A commented example config.ini (static text) that au_config_parse accepts. */
+/* A commented example config.ini that au_config_parse accepts (made once,
+ * with every source's name; owned by the library). */
 const char *au_config_example(void);
 
 

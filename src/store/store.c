@@ -382,7 +382,7 @@ static char *col_strdup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
-int au_store_load_cursors(au_store *s, void **ret_table, au_err *err)
+int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err)
 {
 	sqlite3_stmt *st;
 	int r = prepare(s,
@@ -398,7 +398,7 @@ int au_store_load_cursors(au_store *s, void **ret_table, au_err *err)
 		c->id = sqlite3_column_int64(st, 0);
 		c->path = col_strdup(st, 1);
 		/* files.source holds the name of the parser that reads the file */
-		c->parser = au_parser_by_name((const char *)sqlite3_column_text(st, 2));
+		c->parser = lookup((const char *)sqlite3_column_text(st, 2));
 		c->dev = sqlite3_column_int64(st, 3);
 		c->ino = sqlite3_column_int64(st, 4);
 		c->size = sqlite3_column_int64(st, 5);

@@ -44,8 +44,13 @@ int au_store_begin(au_store *s, au_err *err);
 int au_store_commit(au_store *s, au_err *err);
 void au_store_rollback(au_store *s);
 
+/* The parser a file's cursor names (files.source holds its name), or NULL.
+ * The store does not know the list of parsers: the tools' registry above it
+ * does (watchers/tools.c, au_tool_parser_by_name). */
+typedef const au_parser_ops *(*au_parser_lookup_fn)(const char *name);
+
 /* All cursors keyed by path (GHashTable of char* -> au_cursor*, owning). */
-int au_store_load_cursors(au_store *s, void **ret_table, au_err *err);
+int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err);
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err);
 
 /* Result of au_store_put. */

@@ -1,6 +1,6 @@
 /*
  * Unit tests of parsers/copilot.c (GitHub Copilot CLI session logs) and
- * watchers/sources_copilot.c: literal event logs fed line by line as
+ * watchers/tool_copilot.c: literal event logs fed line by line as
  * watchers/filejob.c does (the state saved and loaded again between every
  * two lines, as if each line came in a new scan), every emitted event
  * checked against numbers worked out by hand beside it (each

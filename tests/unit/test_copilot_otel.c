@@ -1,6 +1,6 @@
 /*
  * Unit tests of parsers/copilot_otel.c (GitHub Copilot's OpenTelemetry
- * file export) and the roots and file rules watchers/sources_copilot.c
+ * file export) and the roots and file rules watchers/tool_copilot.c
  * adds for it. Literal export lines go through parse_line_emit() as
  * watchers/filejob.c feeds them (candidate() first, one line at a time);
  * every event is checked against numbers worked out beside it, and the

@@ -1,6 +1,6 @@
 /*
  * Gemini CLI: parsers/gemini.c line by line and document by document,
- * watchers/sources_gemini.c's roots and file rules, and the scan against a
+ * watchers/tool_gemini.c's roots and file rules, and the scan against a
  * private HOME, where the traps are: a legacy document rewritten in place
  * (tokens filled in later), the JSONL log re-appending a message id with
  * its tokens, a rewind, a legacy file beside its migrated .jsonl copy, and
@@ -365,8 +365,7 @@ static void test_same_key_both_shapes(void)
 
 static const au_parser_ops *file(const char *path)
 {
-	const char *name = strrchr(path, '/');
-	return au_gemini_file(path, name ? name + 1 : path);
+	return au_file_parser(AU_SRC_GEMINI, path);
 }
 
 static void test_files(void)
@@ -431,28 +430,28 @@ static void test_project(const char *home)
 	g_mkdir_with_parents(chats, 0700);
 	char *marker = g_build_filename(slug, ".project_root", NULL);
 	CHECK(g_file_set_contents(marker, "/home/u/myapp\n", -1, NULL));
-	char *got = au_gemini_project(slug);
+	char *got = au_source_project(AU_SRC_GEMINI, slug);
 	CHECK_STR(got, "/home/u/myapp");
 	free(got);
 	/* not an absolute path, or more than one line: the directory's name */
 	CHECK(g_file_set_contents(marker, "myapp", -1, NULL));
-	got = au_gemini_project(slug);
+	got = au_source_project(AU_SRC_GEMINI, slug);
 	CHECK_STR(got, "myapp");
 	free(got);
 	CHECK(g_file_set_contents(marker, "/a\n/b\n", -1, NULL));
-	got = au_gemini_project(slug);
+	got = au_source_project(AU_SRC_GEMINI, slug);
 	CHECK_STR(got, "myapp");
 	free(got);
 	/* an older hash directory has none */
 	char *hash = g_build_filename(home, "pj/.gemini/tmp/5eb97e1c/chats", NULL);
 	g_mkdir_with_parents(hash, 0700);
 	char *hdir = g_path_get_dirname(hash);
-	got = au_gemini_project(hdir);
+	got = au_source_project(AU_SRC_GEMINI, hdir);
 	CHECK_STR(got, "5eb97e1c");
 	free(got);
 	/* a real folder (a session's workspace directory) is left as it is */
-	CHECK(au_gemini_project(home) == NULL);
-	CHECK(au_gemini_project("/nonexistent/dir") == NULL);
+	CHECK(au_source_project(AU_SRC_GEMINI, home) == NULL);
+	CHECK(au_source_project(AU_SRC_GEMINI, "/nonexistent/dir") == NULL);
 	g_free(hdir);
 	g_free(hash);
 	g_free(marker);

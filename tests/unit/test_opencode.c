@@ -1,6 +1,6 @@
 /*
  * OpenCode: parsers/opencode.c row by row and file by file,
- * watchers/sources_opencode.c's roots and file rules, and the scan against
+ * watchers/tool_opencode.c's roots and file rules, and the scan against
  * real SQLite databases built here from SQL (never checked in): a WAL
  * database held open by a writer as OpenCode holds it, a row read before
  * and after its tokens were filled in place, legacy message files that
@@ -253,8 +253,7 @@ static void test_files(void)
 
 static const au_parser_ops *rule(const char *path)
 {
-	const char *name = strrchr(path, '/');
-	return au_opencode_file(path, name ? name + 1 : path);
+	return au_file_parser(AU_SRC_OPENCODE, path);
 }
 
 static void test_rules(void)

@@ -608,9 +608,6 @@ int main(void)
 {
 	CHECK(au_parser_claude.save == NULL && au_parser_claude.load == NULL);
 	CHECK(au_parser_codex.save != NULL && au_parser_codex.load != NULL);
-	CHECK(au_parser_by_name("claude") == &au_parser_claude);
-	CHECK(au_parser_by_name("codex") == &au_parser_codex);
-	CHECK(au_parser_by_name("nope") == NULL);
 
 	test_claude_record();
 	test_claude_cache_split();

@@ -1,6 +1,6 @@
 /*
  * Unit tests of parsers/vscode.c (VS Code Copilot Chat sessions) and
- * watchers/sources_vscode.c: literal mutation logs fed line by line as
+ * watchers/tool_vscode.c: literal mutation logs fed line by line as
  * watchers/filejob.c feeds them (complete lines only, candidate() first)
  * into a model of the store (the latest event per key, a withdrawal
  * deletes), legacy session documents through parse_file(), every count
@@ -949,11 +949,11 @@ static void test_sources(void)
 	};
 	char *ws = g_strdup_printf("%s/ws", home), *file = g_strdup_printf("%s/ws/workspace.json", home);
 	g_mkdir(ws, 0700);
-	char *got = au_vscode_project(ws);
+	char *got = au_source_project(AU_SRC_VSCODE, ws);
 	CHECK(got == NULL); /* no workspace.json at all */
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		g_file_set_contents(file, cases[i].json, -1, NULL);
-		got = au_vscode_project(ws);
+		got = au_source_project(AU_SRC_VSCODE, ws);
 		if (cases[i].want)
 			CHECK_STR(got, cases[i].want);
 		else

@@ -6,14 +6,14 @@
  * $XDG_CONFIG_HOME (default ~/.config) and of the remote servers
  * (~/.vscode-server/data/User, ~/.vscode-server-insiders/data/User).
  * Also the project a workspace storage directory stands for, from its
- * workspace.json (au_vscode_project): not called yet, as nothing between
- * reading a file and storing its events asks a source for its projects.
+ * workspace.json (the descriptor's project hook, which the scan calls).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_util.h"
 #include "sources.h"
+#include "tools.h"
 
 extern const au_parser_ops au_parser_vscode, au_parser_vscode_json; /* parsers/vscode.c */
 
@@ -28,7 +28,7 @@ static void user_dir_roots(GArray *a, const char *user)
  * creates them); the other builds' only when installed, so that "where it
  * looked" does not list ten folders nobody has.
  */
-void au_vscode_roots(GArray *a)
+static void vscode_roots(GArray *a)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	char *config = xdg && xdg[0] == '/' ? xstrdup(xdg) : xasprintf("%s/.config", au_home_dir());
@@ -53,7 +53,7 @@ void au_vscode_roots(GArray *a)
 	free(config);
 }
 
-const au_parser_ops *au_vscode_file(const char *path, const char *name)
+static const au_parser_ops *vscode_file(const char *path, const char *name)
 {
 	/* only the session folders' own files: workspaceStorage holds every
 	 * extension's data besides */
@@ -94,7 +94,10 @@ static char *uri_path(const char *uri)
 	return out;
 }
 
-char *au_vscode_project(const char *storage_dir)
+/* The folder a VS Code workspace storage directory (.../workspaceStorage/
+ * <hash>, what VS Code events carry as their cwd) stands for, from its
+ * workspace.json; malloc'd, or NULL when it names none. */
+static char *vscode_project(const char *storage_dir)
 {
 	char *file = xasprintf("%s/workspace.json", storage_dir);
 	gchar *text = NULL;
@@ -112,3 +115,26 @@ char *au_vscode_project(const char *storage_dir)
 	json_decref(o);
 	return out;
 }
+
+static const au_parser_ops *const vscode_parsers[] = {&au_parser_vscode, &au_parser_vscode_json, NULL};
+
+const au_tool au_tool_vscode = {
+	.source = AU_SRC_VSCODE,
+	.name = "vscode",
+	.title = "VS Code Copilot Chat",
+	/* no variable of its own: $XDG_CONFIG_HOME moves Code's folders */
+	.defaults = "~/.config/Code/User and other VS Code builds'",
+	.parsers = vscode_parsers,
+	.roots = vscode_roots,
+	.file = vscode_file,
+	.project = vscode_project,
+	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_READ] = AU_CAP_NA,
+		 [AU_FIELD_CACHE_WRITE] = AU_CAP_NA,
+		 [AU_FIELD_REASONING] = AU_CAP_NA,
+		 [AU_FIELD_COST] = AU_CAP_EST,
+		 [AU_FIELD_PROJECT] = AU_CAP_EXACT,
+		 [AU_FIELD_LIVE] = AU_CAP_EXACT},
+	.note = "chat sessions record prompt and completion tokens only; no cache split",
+};

@@ -6,13 +6,14 @@
  * ${XDG_DATA_HOME:-~/.local/share}/opencode.
  */
 #include "sources.h"
+#include "tools.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 extern const au_parser_ops au_parser_opencode, au_parser_opencode_json;
 
-void au_opencode_roots(GArray *a)
+static void opencode_roots(GArray *a)
 {
 	GPtrArray *dirs = au_env_dirs("OPENCODE_DATA_DIR");
 	if (dirs) {
@@ -42,7 +43,7 @@ static bool database_name(const char *name)
 	return true;
 }
 
-const au_parser_ops *au_opencode_file(const char *path, const char *name)
+static const au_parser_ops *opencode_file(const char *path, const char *name)
 {
 	if (database_name(name))
 		return &au_parser_opencode;
@@ -63,7 +64,7 @@ const au_parser_ops *au_opencode_file(const char *path, const char *name)
 /* Only the root (its databases) and storage/message/ hold usage; the rest
  * (snapshot/'s git object stores, storage/part/'s directory per message)
  * would cost walk time and inotify watches for nothing. */
-bool au_opencode_walks(const char *root, const char *dir)
+static bool opencode_walks(const char *root, const char *dir)
 {
 	size_t n = strlen(root);
 	if (strncmp(dir, root, n) != 0)
@@ -74,3 +75,26 @@ bool au_opencode_walks(const char *root, const char *dir)
 	return *rel == '\0' || strcmp(rel, "storage") == 0 || strcmp(rel, "storage/message") == 0 ||
 	       strncmp(rel, "storage/message/", 16) == 0;
 }
+
+static const au_parser_ops *const opencode_parsers[] = {&au_parser_opencode, &au_parser_opencode_json, NULL};
+
+const au_tool au_tool_opencode = {
+	.source = AU_SRC_OPENCODE,
+	.name = "opencode",
+	.title = "OpenCode",
+	.defaults = "~/.local/share/opencode",
+	.env = {{"OPENCODE_DATA_DIR", "OpenCode data dirs, comma-separated"}},
+	.parsers = opencode_parsers,
+	.roots = opencode_roots,
+	.file = opencode_file,
+	.walks_dir = opencode_walks,
+	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_READ] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_WRITE] = AU_CAP_EXACT,
+		 [AU_FIELD_REASONING] = AU_CAP_EXACT,
+		 [AU_FIELD_COST] = AU_CAP_EXACT,
+		 [AU_FIELD_PROJECT] = AU_CAP_EXACT,
+		 [AU_FIELD_LIVE] = AU_CAP_EXACT},
+	.note = "OpenCode's own per-message cost is kept beside ours (toolCost; 0 for subscription providers)",
+};

@@ -13,8 +13,9 @@
 
 #include "jsonscan.h"
 #include "sources.h"
+#include "tools.h"
 
-void au_windsurf_roots(GArray *a)
+static void windsurf_roots(GArray *a)
 {
 	GPtrArray *dirs = au_env_dirs("WINDSURF_CONFIG_DIR");
 	if (dirs) {
@@ -34,12 +35,9 @@ void au_windsurf_roots(GArray *a)
 	au_add_root(a, AU_SRC_WINDSURF, xasprintf("%s/.codeium/windsurf", au_home_dir()), "default");
 }
 
-const au_parser_ops *au_windsurf_file(const char *path, const char *name)
-{
-	return NULL; /* nothing Windsurf writes holds per-request tokens */
-}
-
-char *au_windsurf_plan_name(const char *root)
+/* The plan Windsurf cached in root/state.vscdb ("" when cached in a shape
+ * not known), or NULL when none. */
+static char *plan_name(const char *root)
 {
 	char *path = xasprintf("%s/state.vscdb", root), *out = NULL;
 	sqlite3 *db = NULL;
@@ -66,3 +64,41 @@ char *au_windsurf_plan_name(const char *root)
 	free(path);
 	return out;
 }
+
+/* What `aiusage sources` says of an existing root: the cached plan. */
+static char *windsurf_root_note(const char *root)
+{
+	char *plan = plan_name(root);
+	if (!plan)
+		return NULL;
+	for (char *p = plan; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	char *note = *plan ? xasprintf("Windsurf caches its plan (\"%s\"): a quota, not tokens", plan)
+			   : xstrdup("Windsurf caches its plan quota: not tokens");
+	free(plan);
+	return note;
+}
+
+/* no parsers, no file rule: nothing Windsurf writes holds per-request tokens */
+static const au_parser_ops *const windsurf_parsers[] = {NULL};
+
+const au_tool au_tool_windsurf = {
+	.source = AU_SRC_WINDSURF,
+	.name = "windsurf",
+	.title = "Windsurf",
+	.defaults = "~/.config/Windsurf, ~/.codeium (detected only)",
+	.env = {{"WINDSURF_CONFIG_DIR", "Windsurf config dirs, comma-separated"}},
+	.parsers = windsurf_parsers,
+	.roots = windsurf_roots,
+	.root_note = windsurf_root_note,
+	.caps = {[AU_FIELD_INPUT] = AU_CAP_NA,
+		 [AU_FIELD_OUTPUT] = AU_CAP_NA,
+		 [AU_FIELD_CACHE_READ] = AU_CAP_NA,
+		 [AU_FIELD_CACHE_WRITE] = AU_CAP_NA,
+		 [AU_FIELD_REASONING] = AU_CAP_NA,
+		 [AU_FIELD_COST] = AU_CAP_NA,
+		 [AU_FIELD_PROJECT] = AU_CAP_NA,
+		 [AU_FIELD_LIVE] = AU_CAP_NA},
+	.note = "no local per-request token record exists (its conversations are stored encrypted): detected only",
+};

@@ -11,6 +11,7 @@
  * else the <project> directory's name (a slug, or the hash older CLIs used).
  */
 #include "sources.h"
+#include "tools.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 
 extern const au_parser_ops au_parser_gemini, au_parser_gemini_json;
 
-void au_gemini_roots(GArray *a)
+static void gemini_roots(GArray *a)
 {
 	GPtrArray *dirs = au_env_dirs("GEMINI_DATA_DIR");
 	if (dirs) {
@@ -52,7 +53,7 @@ static bool parent_is(const char *path, const char *name, int up, const char *di
 	return end - path >= (ptrdiff_t)n + 1 && end[-(ptrdiff_t)n - 1] == '/' && memcmp(end - n, dir, n) == 0;
 }
 
-const au_parser_ops *au_gemini_file(const char *path, const char *name)
+static const au_parser_ops *gemini_file(const char *path, const char *name)
 {
 	/* half-written temporaries and files the CLI set aside as unreadable */
 	if (name == path || strstr(name, ".tmp-") || strstr(name, ".unreadable-"))
@@ -70,7 +71,7 @@ const au_parser_ops *au_gemini_file(const char *path, const char *name)
  * the session named no workspace directory). A real folder, without a
  * chats/ directory in it, is left alone.
  */
-char *au_gemini_project(const char *cwd)
+static char *gemini_project(const char *cwd)
 {
 	char *chats = g_build_filename(cwd, "chats", NULL);
 	bool stand_in = g_file_test(chats, G_FILE_TEST_IS_DIR);
@@ -97,3 +98,27 @@ char *au_gemini_project(const char *cwd)
 	}
 	return out;
 }
+
+static const au_parser_ops *const gemini_parsers[] = {&au_parser_gemini, &au_parser_gemini_json, NULL};
+
+const au_tool au_tool_gemini = {
+	.source = AU_SRC_GEMINI,
+	.name = "gemini",
+	.title = "Gemini CLI",
+	.defaults = "~/.gemini/tmp",
+	.env = {{"GEMINI_DATA_DIR", "Gemini CLI tmp/ dirs, comma-separated"},
+		{"GEMINI_CLI_HOME", "Gemini CLI's home, when GEMINI_DATA_DIR is unset (its .gemini/tmp)"}},
+	.parsers = gemini_parsers,
+	.roots = gemini_roots,
+	.file = gemini_file,
+	.project = gemini_project,
+	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_READ] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_WRITE] = AU_CAP_NA,
+		 [AU_FIELD_REASONING] = AU_CAP_EXACT,
+		 [AU_FIELD_COST] = AU_CAP_EST,
+		 [AU_FIELD_PROJECT] = AU_CAP_EST,
+		 [AU_FIELD_LIVE] = AU_CAP_EXACT},
+	.note = "output includes thoughts; the project is the one its chats dir maps to (a hash when nothing names it)",
+};

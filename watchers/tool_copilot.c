@@ -8,24 +8,21 @@
  *
  * That file is the one root that is not a directory. The scan and the
  * watcher walk directories, so its directory is the root, with a
- * directory filter (au_copilot_walks) that keeps them out of everything
+ * directory filter (copilot_walks) that keeps them out of everything
  * below it except the way down to another tool's root that may appear
- * later, and a file rule that takes only that file from it. sources.c
- * lists that root after every other tool's, so a path inside another
- * root is always that root's.
+ * later, and a file rule that takes only that file from it. It is a late
+ * root (added after every other tool's), so a path inside another root is
+ * always that root's.
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sources.h"
+#include "tools.h"
 
 extern const au_parser_ops au_parser_copilot;      /* parsers/copilot.c */
 extern const au_parser_ops au_parser_copilot_otel; /* parsers/copilot_otel.c */
-
-/* Also used by sources.c's tables. */
-void au_copilot_file_root(GArray *a);
-bool au_copilot_walks(const char *root, const char *dir);
 
 #define OTEL_FILE_VAR "COPILOT_OTEL_FILE_EXPORTER_PATH"
 
@@ -41,7 +38,7 @@ static GPtrArray *copilot_dirs(const char **origin)
 	return dirs;
 }
 
-void au_copilot_roots(GArray *a)
+static void copilot_roots(GArray *a)
 {
 	const char *origin;
 	GPtrArray *dirs = copilot_dirs(&origin);
@@ -90,7 +87,7 @@ static char *otel_file_dir(void)
 	if (!file)
 		return NULL;
 	GArray *a = g_array_new(TRUE, TRUE, sizeof(au_root));
-	au_copilot_roots(a);
+	copilot_roots(a);
 	bool inside = false;
 	for (guint i = 0; i < a->len; i++) {
 		au_root *r = &g_array_index(a, au_root, i);
@@ -109,7 +106,7 @@ static char *otel_file_dir(void)
 	return dir;
 }
 
-void au_copilot_file_root(GArray *a)
+static void copilot_file_root(GArray *a)
 {
 	char *dir = otel_file_dir();
 	if (!dir)
@@ -120,7 +117,7 @@ void au_copilot_file_root(GArray *a)
 		g_array_index(a, au_root, n).file = otel_file();
 }
 
-bool au_copilot_walks(const char *root, const char *dir)
+static bool copilot_walks(const char *root, const char *dir)
 {
 	if (strcmp(root, dir) == 0)
 		return true;
@@ -164,7 +161,7 @@ static bool in_otel_dir(const char *path)
 	return in;
 }
 
-const au_parser_ops *au_copilot_file(const char *path, const char *name)
+static const au_parser_ops *copilot_file(const char *path, const char *name)
 {
 	/* the exporter's file wherever it is; *.jsonl below otel/ */
 	char *file = otel_file();
@@ -180,3 +177,30 @@ const au_parser_ops *au_copilot_file(const char *path, const char *name)
 		return &au_parser_copilot;
 	return NULL;
 }
+
+static const au_parser_ops *const copilot_parsers[] = {&au_parser_copilot, &au_parser_copilot_otel, NULL};
+
+const au_tool au_tool_copilot = {
+	.source = AU_SRC_COPILOT,
+	.name = "copilot",
+	.title = "Copilot CLI",
+	.defaults = "~/.copilot",
+	.env = {{"COPILOT_HOME", "Copilot CLI homes, comma-separated"},
+		{OTEL_FILE_VAR, "a file Copilot's OpenTelemetry export writes, read too"}},
+	.parsers = copilot_parsers,
+	.roots = copilot_roots,
+	.late_roots = copilot_file_root,
+	.file = copilot_file,
+	.walks_dir = copilot_walks,
+	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_READ] = AU_CAP_EXACT,
+		 [AU_FIELD_CACHE_WRITE] = AU_CAP_EXACT,
+		 [AU_FIELD_REASONING] = AU_CAP_EXACT,
+		 [AU_FIELD_COST] = AU_CAP_EST,
+		 [AU_FIELD_PROJECT] = AU_CAP_EST,
+		 [AU_FIELD_LIVE] = AU_CAP_EST},
+	.note = "counted per session and model when a session ends (its model metrics), nothing while it runs; with "
+		"Copilot's OpenTelemetry file export on, each request counts when it ends and such a session counts "
+		"from the export alone (which names no project); reasoning when the log names it",
+};
