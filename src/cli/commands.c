@@ -48,9 +48,26 @@ const au_cmd *au_cmd_find(const au_cmd *parent, const char *name)
 	return NULL;
 }
 
+/* Whether an option called name (or with this letter) takes a value, as
+ * any command of list or their subcommands describes it; -1: none does. */
+static int list_takes(const au_cmd *const *list, const char *name, char letter)
+{
+	for (size_t i = 0; list && list[i]; i++) {
+		for (const au_cmd_opt *r = list[i]->options; r && r->opt; r++)
+			if ((name && strcmp(r->opt->name, name) == 0) || (!name && r->opt->letter == letter))
+				return r->opt->arg != NULL;
+		int t = list_takes(list[i]->subcommands, name, letter);
+		if (t >= 0)
+			return t;
+	}
+	return -1;
+}
+
 /* Whether the option argv word a (an "-x" or "--name") takes the next
- * word as its value, for any of cmd's subcommands. */
-static bool takes_value(const au_cmd *cmd, const char *a)
+ * word as its value. Any command's option counts: one this command does
+ * not take is refused by name later, and its value must not be taken for
+ * the subcommand word meanwhile. */
+static bool takes_value(const char *a)
 {
 	if (strchr(a, '='))
 		return false;
@@ -61,11 +78,7 @@ static bool takes_value(const au_cmd *cmd, const char *a)
 		if ((name && strcmp(o->name, name) == 0) || (!name && o->letter == letter))
 			return o->arg != NULL;
 	}
-	for (size_t s = 0; cmd->subcommands[s]; s++)
-		for (const au_cmd_opt *r = cmd->subcommands[s]->options; r && r->opt; r++)
-			if ((name && strcmp(r->opt->name, name) == 0) || (!name && r->opt->letter == letter))
-				return r->opt->arg != NULL;
-	return false;
+	return list_takes(au_commands, name, letter) > 0;
 }
 
 /* The index of the subcommand word in argv (wherever it stands among the
@@ -76,7 +89,7 @@ static int find_word(const au_cmd *cmd, int argc, char **argv)
 		if (strcmp(argv[i], "--") == 0)
 			return i + 1 < argc ? i + 1 : 0;
 		if (argv[i][0] == '-' && argv[i][1]) {
-			i += takes_value(cmd, argv[i]);
+			i += takes_value(argv[i]);
 			continue;
 		}
 		return i;
