@@ -214,8 +214,7 @@ typedef struct au_insight_run {
 } au_insight_run;
 
 /* Parses the command's options, the dates and the zone, and loads the
- * prices. false: stop with *ret_exit (x is
- * already released then). */
+ * prices. false: stop with *ret_exit (x is already released then). */
 bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit);
 /* Opens the store and scans; false (after saying why) when it cannot. */
 bool au_insight_open(au_insight_run *x);

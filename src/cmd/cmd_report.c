@@ -49,7 +49,6 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	int code;
 	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
-	/* models --details (cmd_models.c) parsed its own option already */
 
 	au_report_opts ro = {
 		.group = (au_group)cmd->arg,
