@@ -120,8 +120,8 @@ extern const char *au_progname;
 /* "cloud sync": the words that run cmd, in buf. */
 const char *au_cmd_title(const au_cmd *cmd, char *buf, size_t n);
 /* The values an option takes when they are a fixed list ("claude, codex,
- * ..., all" for --source), for its help; NULL otherwise. */
-const char *au_option_choices(const au_option *opt);
+ * ..., all" for --source), for its help (g_free it); NULL otherwise. */
+char *au_option_choices(const au_option *opt);
 /* The command (or subcommand of parent, when given) called name; NULL. */
 const au_cmd *au_cmd_find(const au_cmd *parent, const char *name);
 /* The usage error for a subcommand word cmd does not know. */

@@ -99,9 +99,10 @@ static void print_option(FILE *f, const au_option *opt, const char *help)
 	else
 		fprintf(f, "%-*s", HELP_COLUMN, head);
 	put_indented(f, help, HELP_COLUMN);
-	const char *choices = au_option_choices(opt);
+	char *choices = au_option_choices(opt);
 	if (choices)
 		fprintf(f, "%*s(%s)\n", HELP_COLUMN, "", choices);
+	g_free(choices);
 }
 
 /* The options cmd takes, -h/--help last. */

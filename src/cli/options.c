@@ -43,31 +43,30 @@ const au_option au_options[AU_O_CATALOGUE_SIZE] = {
 
 /* ---- --source ------------------------------------------------------------ */
 
-/* "claude, codex, ..., all": the names --source takes. */
-static const char *source_choices(void)
+/* "claude, codex, ..., all": the names --source takes (malloc'd). */
+static char *source_choices(void)
 {
-	static char buf[256];
-	if (!buf[0]) {
-		size_t n = 0;
-		for (int s = AU_SRC_NONE + 1; s < AU_SRC_MAX; s++)
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s, ", au_source_name((au_source)s));
-		snprintf(buf + n, sizeof(buf) - n, "all");
-	}
-	return buf;
+	GString *s = g_string_new(NULL);
+	for (int i = AU_SRC_NONE + 1; i < AU_SRC_MAX; i++)
+		g_string_append_printf(s, "%s, ", au_source_name((au_source)i));
+	g_string_append(s, "all");
+	return g_string_free(s, FALSE);
 }
 
 bool au_source_option(const au_cmd *cmd, const char *name, au_source *ret_source, int *ret_exit)
 {
 	au_source src = au_source_by_name(name);
 	if (src == AU_SRC_NONE && strcmp(name, "all") != 0) {
-		*ret_exit = au_usage_error(cmd, "unknown source '%s' (known: %s)", name, source_choices());
+		char *known = source_choices();
+		*ret_exit = au_usage_error(cmd, "unknown source '%s' (known: %s)", name, known);
+		g_free(known);
 		return false;
 	}
 	*ret_source = src;
 	return true;
 }
 
-const char *au_option_choices(const au_option *opt)
+char *au_option_choices(const au_option *opt)
 {
 	return opt->id == AU_O_SOURCE ? source_choices() : NULL;
 }
