@@ -261,39 +261,26 @@ static int run_live(au_insight_run *x)
 	return l.code;
 }
 
-static bool source_given(int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--source") == 0 || strncmp(argv[i], "--source=", 9) == 0)
-			return true;
-	return false;
-}
+enum { OPT_LIVE };
 
-int au_cmd_blocks(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	int live_mode = au_argv_take(&argc, argv, "live", false, NULL);
-	bool source = source_given(argc, argv);
 	au_insight_run x;
 	int code;
 	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
+	bool live_mode = au_opt_own(&x.o, OPT_LIVE) != NULL;
 	au_blocks *b = NULL;
 	code = AU_EXIT_USAGE;
-	if (!au_insight_plain(cmd, &x))
-		goto out;
-	if (x.o.project) {
-		au_insight_usage(cmd, "--project does not apply: a 5-hour window counts every project");
-		goto out;
-	}
 	if (live_mode && x.o.json) {
-		au_insight_usage(cmd, "--live redraws a terminal; --json prints one snapshot");
+		au_usage_error(cmd, "--live redraws a terminal; --json prints one snapshot");
 		goto out;
 	}
 	if (live_mode && !isatty(STDOUT_FILENO)) {
-		au_insight_usage(cmd, "--live needs a terminal (without it, blocks prints once)");
+		au_usage_error(cmd, "--live needs a terminal (without it, blocks prints once)");
 		goto out;
 	}
-	if (!source)
+	if (!x.o.source_given)
 		x.f.source = AU_SRC_CLAUDE; /* the 5-hour windows are Claude's */
 	code = AU_EXIT_FAIL;
 	if (!au_insight_open(&x))
@@ -321,3 +308,35 @@ out:
 	au_insight_end(&x);
 	return code;
 }
+
+static const au_option opt_live = {"live", 0, NULL,
+				   "redraw the active block every 5 seconds (a terminal only;\n"
+				   "Ctrl-C stops; AIUSAGE_LIVE_SECONDS changes the period)",
+				   AU_OWN(OPT_LIVE)};
+
+static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_live),
+	AU_O(AU_O_SINCE),
+	AU_O(AU_O_UNTIL),
+	AU_O(AU_O_TIMEZONE),
+	AU_OH(AU_O_SOURCE, "only one tool's usage (default claude: the 5-hour windows\nare Claude's)"),
+	AU_ONOT(AU_O_PROJECT, "a 5-hour window counts every project"),
+	AU_O(AU_O_JSON),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_blocks_entry = {
+	.name = "blocks",
+	.summary = "Claude's 5-hour usage windows, burn rate and projection",
+	.description = "Cuts usage into 5-hour blocks: a block starts at its first request floored to\n"
+		       "the hour and ends 5 hours later; the next request after that starts a new\n"
+		       "one. Prints each block's requests, tokens and cost, and for the active block\n"
+		       "its burn rate (since its first request) and the totals projected to its end.\n"
+		       "Only Claude Code usage unless --source says otherwise.\n",
+	.options = options,
+	.examples = "aiusage blocks --since 2025-11-01\naiusage blocks --live\n",
+	.run = run,
+};

@@ -15,12 +15,6 @@
 #include "config.h"
 #include "notify.h"
 
-static int usage(const char *msg)
-{
-	fprintf(stderr, "aiusage budget: %s\nTry 'aiusage budget --help'.\n", msg);
-	return AU_EXIT_USAGE;
-}
-
 static void print_no_budgets(const au_config *cfg, const char *path, bool json)
 {
 	if (json) {
@@ -59,29 +53,21 @@ static int check_alerts(au_store *s, const au_config *cfg)
 	return AU_EXIT_OK;
 }
 
-int au_cmd_budget(const au_cmd *cmd, int argc, char **argv)
+enum { OPT_CHECK_ALERTS };
+
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	char *config_path = NULL;
-	int check = au_argv_take(&argc, argv, "check-alerts", false, NULL);
-	if (au_argv_take(&argc, argv, "config", true, &config_path) < 0)
-		return usage("option '--config' needs a value");
 	au_opts o;
 	int code;
-	if (!au_parse_options(cmd, argc, argv, &o, &code)) {
-		free(config_path);
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
-	}
+	const char *config_path = o.config_path;
+	bool check = au_opt_own(&o, OPT_CHECK_ALERTS) != NULL;
 	au_config *cfg = NULL;
 	au_store *s = NULL;
 	au_pricing *p = NULL;
 	GArray *sts = NULL;
 	au_err err;
-	code = AU_EXIT_USAGE;
-	if (o.since || o.until || o.project || o.source != AU_SRC_NONE || o.csv || o.breakdown) {
-		usage("--since, --until, --project, --source, --csv and --breakdown do not apply: "
-		      "budgets say what they count in the config file");
-		goto out;
-	}
 	code = AU_EXIT_FAIL;
 	if (au_config_load(config_path, &cfg, &err) < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
@@ -153,6 +139,40 @@ out:
 	au_pricing_free(p);
 	au_config_free(cfg);
 	au_opts_release(&o);
-	free(config_path);
 	return code;
 }
+
+static const au_option opt_check_alerts = {"check-alerts", 0, NULL,
+					   "instead of the table, run the budget alert check once,\n"
+					   "as the watcher does after each batch: notifications,\n"
+					   "held alerts and their log lines on stderr",
+					   AU_OWN(OPT_CHECK_ALERTS)};
+
+#define BUDGET_SAYS "budgets say what they count in the config file"
+
+static const au_cmd_opt options[] = {
+	AU_O(AU_O_CONFIG),
+	AU_OH(AU_O_TIMEZONE, "count periods in this zone instead of the config's"),
+	AU_OH(AU_O_JSON, "JSON (amounts are exact decimal dollars)"),
+	AU_OWN_OPT(opt_check_alerts),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_ONOT(AU_O_SINCE, BUDGET_SAYS),
+	AU_ONOT(AU_O_UNTIL, BUDGET_SAYS),
+	AU_ONOT(AU_O_PROJECT, BUDGET_SAYS),
+	AU_ONOT(AU_O_SOURCE, BUDGET_SAYS),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_budget_entry = {
+	.name = "budget",
+	.summary = "each budget's spending, limit and projection",
+	.description = "Prints every budget of the config file ($XDG_CONFIG_HOME/aiusage/config.ini)\n"
+		       "for its current day, week or month: spent, limit, percent used, and the\n"
+		       "spending projected to the period's end (so far, extended linearly). Reads\n"
+		       "what is new in the logs first, like the reports.\n",
+	.options = options,
+	.examples = "aiusage budget --json\naiusage budget --check-alerts\n",
+	.run = run,
+};

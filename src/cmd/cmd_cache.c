@@ -151,22 +151,18 @@ static void print_json(const au_cache *c, const au_insight_run *x)
 	au_jw_finish(&w);
 }
 
-int au_cmd_cache(const au_cmd *cmd, int argc, char **argv)
+enum { OPT_BY };
+
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	char *by_name = NULL;
-	if (au_argv_take(&argc, argv, "by", true, &by_name) < 0)
-		return au_insight_usage(cmd, "option '--by' needs a value: day, project or model");
 	au_insight_run x;
 	int code;
-	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
-		free(by_name);
+	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
-	}
+	const char *by_name = au_opt_own(&x.o, OPT_BY);
 	au_cache *c = NULL;
 	au_cache_by by = AU_CACHE_BY_DAY;
 	code = AU_EXIT_USAGE;
-	if (!au_insight_plain(cmd, &x))
-		goto out;
 	if (by_name) {
 		if (strcmp(by_name, "day") == 0)
 			by = AU_CACHE_BY_DAY;
@@ -175,9 +171,7 @@ int au_cmd_cache(const au_cmd *cmd, int argc, char **argv)
 		else if (strcmp(by_name, "model") == 0)
 			by = AU_CACHE_BY_MODEL;
 		else {
-			char *msg = xasprintf("--by takes day, project or model, not '%s'", by_name);
-			au_insight_usage(cmd, msg);
-			free(msg);
+			au_usage_error(cmd, "--by takes day, project or model, not '%s'", by_name);
 			goto out;
 		}
 	}
@@ -200,7 +194,32 @@ int au_cmd_cache(const au_cmd *cmd, int argc, char **argv)
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_cache_free(c);
-	free(by_name);
 	au_insight_end(&x);
 	return code;
 }
+
+static const au_option opt_by = {"by", 0, "day|project|model", "one row per (default day)", AU_OWN(OPT_BY)};
+
+static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_by),
+	AU_OPTS_FILTER,
+	AU_O(AU_O_FULL_PATH),
+	AU_O(AU_O_JSON),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_cache_entry = {
+	.name = "cache",
+	.summary = "prompt cache efficiency: hit ratio, savings, wasted writes",
+	.description = "Per day (or project, or model): the cache hit ratio, the dollars cache reads\n"
+		       "saved against paying full input, the dollars spent on cache writes, the\n"
+		       "write-to-read ratio, and cache writes never read back within their TTL (5m\n"
+		       "or 1h); then the sessions with the worst hit ratio. The README's Insights\n"
+		       "section gives every formula.\n",
+	.options = options,
+	.examples = "aiusage cache --by project --since 2025-11-01\n",
+	.run = run,
+};

@@ -6,7 +6,6 @@
  * tokens, the cost of this machine's logs for the same provider, the gap.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "sources.h"
 
 typedef struct cloud_opts {
+	const au_cmd *cmd; /* the subcommand, for usage errors */
 	const char *sub;
 	char *since, *until, *provider, *config, *db;
 	bool json, csv, no_scan;
@@ -34,119 +34,36 @@ static void opts_release(cloud_opts *o)
 	free(o->db);
 }
 
-static int usage_error(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
+enum { OPT_PROVIDER };
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fputs("aiusage cloud: ", stderr);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fputs("\nTry 'aiusage cloud --help'.\n", stderr);
-	return AU_EXIT_USAGE;
-}
-
-/* false with *ret_exit set when the command should stop (error or --help). */
+/* The options into cloud_opts; false with *ret_exit when the command
+ * should stop (a usage error or --help). */
 static bool parse_args(const au_cmd *cmd, int argc, char **argv, cloud_opts *o, int *ret_exit)
 {
-	enum { OPT_CSV = 1000, OPT_PROVIDER, OPT_CONFIG, OPT_NO_SCAN, OPT_DB };
-	static const struct option longs[] = {
-		{"since", required_argument, NULL, 's'},   {"until", required_argument, NULL, 'u'},
-		{"json", no_argument, NULL, 'j'},          {"csv", no_argument, NULL, OPT_CSV},
-		{"provider", required_argument, NULL, OPT_PROVIDER},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"no-scan", no_argument, NULL, OPT_NO_SCAN}, {"db", required_argument, NULL, OPT_DB},
-		{"quiet", no_argument, NULL, 'q'},         {"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
-	};
 	memset(o, 0, sizeof(*o));
-	o->sub = "report";
-	/* the subcommand word, wherever it stands among the options */
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (argv[i][0] == '-') {
-			const char *a = argv[i];
-			bool takes = strcmp(a, "-s") == 0 || strcmp(a, "-u") == 0 || strcmp(a, "--since") == 0 ||
-				     strcmp(a, "--until") == 0 || strcmp(a, "--provider") == 0 ||
-				     strcmp(a, "--config") == 0 || strcmp(a, "--db") == 0;
-			i += takes;
-			continue;
-		}
-		if (strcmp(argv[i], "report") != 0 && strcmp(argv[i], "sync") != 0 && strcmp(argv[i], "check") != 0) {
-			*ret_exit = usage_error("unknown subcommand '%s' (known: report, sync, check)", argv[i]);
-			return false;
-		}
-		o->sub = argv[i];
-		memmove(argv + i, argv + i + 1, (size_t)(argc - i - 1) * sizeof(char *));
-		argc--;
-		break;
-	}
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":s:u:jqvh", longs, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			free(o->since);
-			o->since = xstrdup(optarg);
-			break;
-		case 'u':
-			free(o->until);
-			o->until = xstrdup(optarg);
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case OPT_CSV:
-			o->csv = true;
-			break;
-		case OPT_PROVIDER:
-			if (!au_cloud_provider_by_name(optarg)) {
-				*ret_exit = usage_error("unknown provider '%s' (known: anthropic, openai, openrouter, deepseek)",
-							optarg);
-				return false;
-			}
-			free(o->provider);
-			o->provider = xstrdup(optarg);
-			break;
-		case OPT_CONFIG:
-			free(o->config);
-			o->config = au_expand_home(optarg);
-			break;
-		case OPT_NO_SCAN:
-			o->no_scan = true;
-			break;
-		case OPT_DB:
-			free(o->db);
-			o->db = au_expand_home(optarg);
-			break;
-		case 'q':
-			o->quiet++;
-			break;
-		case 'v':
-			break;
-		case 'h':
-			au_print_help(cmd, stdout);
-			*ret_exit = AU_EXIT_OK;
-			return false;
-		case ':':
-			*ret_exit = usage_error("option '%s' needs a value", argv[optind - 1]);
-			return false;
-		default:
-			*ret_exit = usage_error("unknown option '%s'", argv[optind - 1]);
-			return false;
-		}
-	}
-	if (optind < argc) {
-		*ret_exit = usage_error("unexpected argument '%s'", argv[optind]);
+	o->cmd = cmd;
+	o->sub = cmd->name;
+	au_opts a;
+	if (!au_parse_options(cmd, argc, argv, &a, ret_exit))
+		return false;
+	const char *provider = au_opt_own(&a, OPT_PROVIDER);
+	if (provider && !au_cloud_provider_by_name(provider)) {
+		*ret_exit = au_usage_error(cmd, "unknown provider '%s' (known: anthropic, openai, openrouter, deepseek)",
+					   provider);
+		au_opts_release(&a);
 		return false;
 	}
-	if (o->json && o->csv) {
-		*ret_exit = usage_error("%s", "--json and --csv exclude each other");
-		return false;
-	}
+	o->provider = provider ? xstrdup(provider) : NULL;
+	/* the strings change hands: a's release frees the rest */
+	o->since = a.since, a.since = NULL;
+	o->until = a.until, a.until = NULL;
+	o->config = a.config_path, a.config_path = NULL;
+	o->db = a.db_path, a.db_path = NULL;
+	o->json = a.json;
+	o->csv = a.csv;
+	o->no_scan = a.no_scan;
+	o->quiet = a.quiet;
+	au_opts_release(&a);
 	return true;
 }
 
@@ -170,15 +87,15 @@ static bool parse_days(const cloud_opts *o, int64_t *since, int64_t *until, int 
 	au_err err;
 	int64_t now;
 	if (au_now_pinned(&now, &err) < 0) {
-		*ret_exit = usage_error("%s", err.msg);
+		*ret_exit = au_usage_error(o->cmd, "%s", err.msg);
 		return false;
 	}
 	if (o->since && au_day_arg_parse(o->since, AU_DAY_SINCE, now, NULL, since, &err) < 0) {
-		*ret_exit = usage_error("--since %s", err.msg);
+		*ret_exit = au_usage_error(o->cmd, "--since %s", err.msg);
 		return false;
 	}
 	if (o->until && au_day_arg_parse(o->until, AU_DAY_UNTIL, now, NULL, until, &err) < 0) {
-		*ret_exit = usage_error("--until %s", err.msg);
+		*ret_exit = au_usage_error(o->cmd, "--until %s", err.msg);
 		return false;
 	}
 	return true;
@@ -423,7 +340,7 @@ out:
 	return code;
 }
 
-int au_cmd_cloud(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	cloud_opts o;
 	int code;
@@ -440,3 +357,84 @@ int au_cmd_cloud(const au_cmd *cmd, int argc, char **argv)
 	opts_release(&o);
 	return code;
 }
+
+static const au_option opt_provider = {"provider", 0, "NAME",
+				       "only this provider (anthropic, openai, openrouter, deepseek)",
+				       AU_OWN(OPT_PROVIDER)};
+
+static const au_cmd_opt report_opts[] = {
+	AU_OH(AU_O_SINCE, "first UTC day (default: the first synced day)"),
+	AU_OH(AU_O_UNTIL, "last UTC day"),
+	AU_OWN_OPT(opt_provider),
+	AU_OH(AU_O_JSON, "JSON (amounts are exact decimal dollars)"),
+	AU_O(AU_O_CSV),
+	AU_O(AU_O_CONFIG),
+	AU_OH(AU_O_NO_SCAN, "the local estimate from the store as it is, without reading logs"),
+	AU_O(AU_O_DB),
+	AU_OH(AU_O_QUIET, "no notes on stderr"),
+	AU_OPTS_END,
+};
+
+static const au_cmd_opt sync_opts[] = {
+	AU_OH(AU_O_SINCE, "first UTC day to fetch (default: two days before the last sync)"),
+	AU_OWN_OPT(opt_provider),
+	AU_O(AU_O_CONFIG),
+	AU_O(AU_O_DB),
+	AU_OH(AU_O_QUIET, "no notes on stderr"),
+	AU_OPTS_END,
+};
+
+static const au_cmd_opt check_opts[] = {
+	AU_OWN_OPT(opt_provider),
+	AU_O(AU_O_JSON),
+	AU_O(AU_O_CONFIG),
+	AU_OPTS_END,
+};
+
+static const au_cmd report_cmd = {
+	.name = "report",
+	.parent = "cloud",
+	.summary = "per UTC day and provider: billed cost and tokens beside the local estimate",
+	.description = "Per UTC day and provider: the billed cost and tokens the provider's API\n"
+		       "reported at the last sync, the cost estimated from this machine's logs, and\n"
+		       "the gap (billed - local); then each provider's balance. Reads the store only.\n",
+	.options = report_opts,
+	.examples = "aiusage cloud --since 2026-11-01\naiusage cloud report --csv --provider openai\n",
+	.run = run,
+};
+
+static const au_cmd sync_cmd = {
+	.name = "sync",
+	.parent = "cloud",
+	.summary = "poll every configured provider once and store what it says",
+	.description = "Polls every configured provider once and stores what it says (re-polling\n"
+		       "overwrites, never adds); one failing provider does not stop the others.\n",
+	.options = sync_opts,
+	.examples = "aiusage cloud sync\naiusage cloud sync --provider anthropic --since 2026-11-01\n",
+	.run = run,
+};
+
+static const au_cmd check_cmd = {
+	.name = "check",
+	.parent = "cloud",
+	.summary = "per provider: configured? key found? accepted? (never printed)",
+	.description = "Per provider: is it configured, is a key found, does the provider accept it.\n"
+		       "The key is never printed.\n",
+	.options = check_opts,
+	.examples = "aiusage cloud check\n",
+	.run = run,
+};
+
+static const au_cmd *const subcommands[] = {&report_cmd, &sync_cmd, &check_cmd, NULL};
+
+const au_cmd au_cmd_cloud_entry = {
+	.name = "cloud",
+	.summary = "billed cost from the providers' APIs beside the local estimate",
+	.description = "Providers are set up in [cloud.NAME] groups of the config file (anthropic,\n"
+		       "openai, openrouter, deepseek): base_url, key_env, key_command, key (only in\n"
+		       "a file of mode 0600), interval, timeout, retries, days. No network connection\n"
+		       "is made for a provider that is not configured.\n",
+	.examples = "aiusage cloud sync && aiusage cloud --since 2026-11-01\n",
+	.subcommands = subcommands,
+	.default_sub = &report_cmd,
+};

@@ -173,26 +173,22 @@ static void print_json(const au_compare *c, const au_insight_run *x)
 	au_jw_finish(w);
 }
 
-int au_cmd_compare(const au_cmd *cmd, int argc, char **argv)
+enum { OPT_TO };
+
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	char *to = NULL;
-	if (au_argv_take(&argc, argv, "to", true, &to) < 0)
-		return au_insight_usage(cmd, "option '--to' needs a value");
 	au_insight_run x;
 	int code;
-	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
-		free(to);
+	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
-	}
+	const char *to = au_opt_own(&x.o, OPT_TO);
 	char **names = NULL;
 	const au_model_price **prices = NULL;
 	int n = 0;
 	au_compare *c = NULL;
 	code = AU_EXIT_USAGE;
-	if (!au_insight_plain(cmd, &x))
-		goto out;
 	if (!to || !*to) {
-		au_insight_usage(cmd, "--to MODEL[,MODEL...] names the models to compare with");
+		au_usage_error(cmd, "--to MODEL[,MODEL...] names the models to compare with");
 		goto out;
 	}
 	names = g_strsplit(to, ",", -1);
@@ -202,11 +198,10 @@ int au_cmd_compare(const au_cmd *cmd, int argc, char **argv)
 		g_strstrip(names[k]);
 		prices[k] = *names[k] ? au_pricing_lookup(x.p, names[k]) : NULL;
 		if (!prices[k]) {
-			char *msg = xasprintf("unknown model '%s' in --to (no price known for it; "
-					      "'aiusage pricing' lists the table, --pricing FILE adds models)",
-					      names[k]);
-			au_insight_usage(cmd, msg);
-			free(msg);
+			au_usage_error(cmd,
+				       "unknown model '%s' in --to (no price known for it; "
+				       "'aiusage pricing' lists the table, --pricing FILE adds models)",
+				       names[k]);
 			goto out;
 		}
 	}
@@ -234,7 +229,32 @@ out:
 	au_compare_free(c);
 	free(prices);
 	g_strfreev(names);
-	free(to);
 	au_insight_end(&x);
 	return code;
 }
+
+static const au_option opt_to = {"to", 0, "MODEL[,MODEL]",
+				 "the models to compare with (names as 'aiusage pricing' knows them)", AU_OWN(OPT_TO)};
+
+static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_to),
+	AU_OPTS_FILTER,
+	AU_O(AU_O_JSON),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_compare_entry = {
+	.name = "compare",
+	.summary = "what your usage would have cost on other models",
+	.description = "Prices the selected requests again as if each had gone to another model:\n"
+		       "same tokens, the other model's prices and its long-context tier per request.\n"
+		       "Prints the actual cost and each alternative per model used and in total,\n"
+		       "with the difference in dollars and percent. Output length and quality would\n"
+		       "differ on another model: this prices your tokens, nothing more.\n",
+	.options = options,
+	.examples = "aiusage compare --to claude-sonnet-4-5,gpt-5-codex,claude-haiku-4-5\n",
+	.run = run,
+};

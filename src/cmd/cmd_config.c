@@ -33,33 +33,18 @@ static void print_settings(const au_config *c)
 	}
 }
 
-int au_cmd_config(const au_cmd *cmd, int argc, char **argv)
+enum { OPT_EXAMPLE, OPT_PATH };
+
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	char *path = NULL;
-	if (au_argv_take(&argc, argv, "config", true, &path) < 0) {
-		fprintf(stderr, "aiusage config: option '--config' needs a value\n");
-		return AU_EXIT_USAGE;
-	}
-	bool example = false, show_path = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--example") == 0)
-			example = true;
-		else if (strcmp(argv[i], "--path") == 0)
-			show_path = true;
-		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			au_print_help(cmd, stdout);
-			free(path);
-			return AU_EXIT_OK;
-		} else {
-			fprintf(stderr, "aiusage config: unexpected argument '%s'\nTry 'aiusage config --help'.\n",
-				argv[i]);
-			free(path);
-			return AU_EXIT_USAGE;
-		}
-	}
-	if (!path)
-		path = au_config_default_path();
-	int code = AU_EXIT_OK;
+	au_opts o;
+	int code;
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
+		return code;
+	bool example = au_opt_own(&o, OPT_EXAMPLE) != NULL, show_path = au_opt_own(&o, OPT_PATH) != NULL;
+	char *path = o.config_path ? xstrdup(o.config_path) : au_config_default_path();
+	au_opts_release(&o);
+	code = AU_EXIT_OK;
 	if (example) {
 		fputs(au_config_example(), stdout);
 	} else if (show_path) {
@@ -85,3 +70,22 @@ int au_cmd_config(const au_cmd *cmd, int argc, char **argv)
 	free(path);
 	return code;
 }
+
+static const au_option opt_example = {"example", 0, NULL, "print a commented example config.ini", AU_OWN(OPT_EXAMPLE)};
+static const au_option opt_path = {"path", 0, NULL, "print the config file's path", AU_OWN(OPT_PATH)};
+
+static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_example),
+	AU_OWN_OPT(opt_path),
+	AU_OH(AU_O_CONFIG, "use this file instead of $XDG_CONFIG_HOME/aiusage/config.ini"),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_config_entry = {
+	.name = "config",
+	.summary = "where the config file is, an example, and whether it is valid",
+	.description = "With no option, checks the config file and prints the settings it amounts to.\n",
+	.options = options,
+	.examples = "aiusage config --example > ~/.config/aiusage/config.ini\naiusage config\n",
+	.run = run,
+};

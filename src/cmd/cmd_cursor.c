@@ -63,19 +63,6 @@ typedef struct sync_conf {
 	int timeout_s, retries, days;
 } sync_conf;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("aiusage cursor: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'aiusage cursor --help'.\n", stderr);
-	return AU_EXIT_USAGE;
-}
-
 /* The [cursor] group of config.ini, read by src/config. */
 static int load_conf(const char *path, sync_conf *c, au_err *err)
 {
@@ -213,15 +200,11 @@ static int fetch_all(const au_cloud_conf *cc, const char *cookie, const char *jw
 
 static int run_sync(const au_cmd *cmd, int argc, char **argv)
 {
-	char *config_path = NULL;
-	if (au_argv_take(&argc, argv, "config", true, &config_path) < 0)
-		return usage_error("option '--config' needs a value");
 	au_opts o;
 	int code;
-	if (!au_parse_options(cmd, argc, argv, &o, &code)) {
-		free(config_path);
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
-	}
+	const char *config_path = o.config_path;
 	/* AIUSAGE_NOW (RFC 3339) pins "now" for the tests; --since is a
 	 * UTC day, read by the one date parser (strict, relative forms).
 	 * The message is copied into derr: it outlives o (it once printed
@@ -239,8 +222,7 @@ static int run_sync(const au_cmd *cmd, int argc, char **argv)
 	}
 	if (bad < 0) {
 		au_opts_release(&o);
-		free(config_path);
-		return usage_error("%s%s", what, derr.msg);
+		return au_usage_error(cmd, "%s%s", what, derr.msg);
 	}
 	code = AU_EXIT_FAIL;
 	au_err err = {{0}};
@@ -342,22 +324,47 @@ out:
 		au_pricing_free(p);
 	free(db_path);
 	free(sc.base_url);
-	free(config_path);
 	au_opts_release(&o);
 	return code;
 }
 
-int au_cmd_cursor(const au_cmd *cmd, int argc, char **argv)
-{
-	if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		au_print_help(cmd, stdout);
-		return AU_EXIT_OK;
-	}
-	if (argc < 2)
-		return usage_error("%s", "say what to do: sync");
-	if (strcmp(argv[1], "sync") != 0)
-		return usage_error("unknown subcommand '%s' (known: sync)", argv[1]);
-	/* "sync" out of argv; argv[0] stays as getopt's program name */
-	memmove(argv + 1, argv + 2, (size_t)(argc - 1) * sizeof(char *));
-	return run_sync(cmd, argc - 1, argv);
-}
+static const au_cmd_opt sync_opts[] = {
+	AU_OH(AU_O_SINCE, "first UTC day to fetch (default: two days before the\n"
+			  "last sync, or 30 days back the first time)"),
+	AU_OH(AU_O_CONFIG, "the config file ([cursor] base_url, timeout, retries, days)"),
+	AU_O(AU_O_DB),
+	AU_O(AU_O_PRICING),
+	AU_OH(AU_O_QUIET, "no notes on stderr"),
+	AU_OPTS_END,
+};
+
+#define CURSOR_ENV                                                                         \
+	"Environment:\n"                                                                   \
+	"  AIUSAGE_CURSOR_BASE_URL  the dashboard's base URL (default https://cursor.com)\n" \
+	"  CURSOR_CONFIG_DIR        Cursor's config dirs (default ~/.config/Cursor)\n"
+
+static const au_cmd sync_cmd = {
+	.name = "sync",
+	.parent = "cursor",
+	.summary = "fetch the account's usage events into the store",
+	.description = "Fetches the account's usage events (the dashboard's CSV export) over HTTPS,\n"
+		       "signed in with the session Cursor itself stores in its state.vscdb (read\n"
+		       "only; the token is sent to the server and kept nowhere else), and stores\n"
+		       "each event as a cursor usage row keyed by its time and model: syncing again\n"
+		       "never counts an event twice. From the first synced day on, these events are\n"
+		       "Cursor's record: local chat-message counts in that span are set aside.\n\n" CURSOR_ENV,
+	.options = sync_opts,
+	.examples = "aiusage cursor sync && aiusage daily --source cursor\n",
+	.run = run_sync,
+};
+
+static const au_cmd *const subcommands[] = {&sync_cmd, NULL};
+
+const au_cmd au_cmd_cursor_entry = {
+	.name = "cursor",
+	.summary = "fetch Cursor's usage events from your cursor.com account (opt-in)",
+	.description = "Cursor keeps no reliable token counts on disk; its dashboard has them. 'sync'\n"
+		       "fetches them from your cursor.com account. Nothing is fetched unless you run it.\n\n" CURSOR_ENV,
+	.examples = "aiusage cursor sync\n",
+	.subcommands = subcommands,
+};

@@ -70,7 +70,7 @@ static bool copy_tree(const char *from, const char *to)
 	return ok;
 }
 
-int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
 	int code;
@@ -110,10 +110,7 @@ int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
 	static const char *const reports[] = {"daily", "projects", "models"};
 	code = AU_EXIT_OK;
 	for (size_t i = 0; i < 3 && code == AU_EXIT_OK; i++) {
-		const au_cmd *rc = NULL;
-		for (const au_cmd *c = au_commands; c->name; c++)
-			if (strcmp(c->name, reports[i]) == 0)
-				rc = c;
+		const au_cmd *rc = au_cmd_find(NULL, reports[i]);
 		char *args[12];
 		int n = 0;
 		args[n++] = (char *)reports[i];
@@ -129,7 +126,7 @@ int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
 			printf("$ aiusage %s\n", reports[i]);
 		fflush(stdout);
 		args[n] = NULL;
-		code = rc->run(rc, n, args);
+		code = au_cmd_dispatch(rc, n, args);
 	}
 	au_remove_tree(tmp);
 	g_free(db);
@@ -138,3 +135,20 @@ int au_cmd_demo(const au_cmd *cmd, int argc, char **argv)
 	au_opts_release(&o);
 	return code;
 }
+
+static const au_cmd_opt options[] = {
+	AU_OH(AU_O_TIMEZONE, "time zone for day boundaries (default UTC here)"),
+	AU_OH(AU_O_JSON, "JSON instead of tables"),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_demo_entry = {
+	.name = "demo",
+	.summary = "reports over the bundled sample logs, in a private temporary HOME",
+	.description = "Copies the bundled fixture logs into a temporary HOME, scans them into a\n"
+		       "temporary store and prints the daily, projects and models reports. Your own\n"
+		       "logs and store are not touched.\n",
+	.options = options,
+	.examples = "aiusage demo\n",
+	.run = run,
+};

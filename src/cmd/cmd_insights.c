@@ -19,12 +19,6 @@
 
 /* ---- shared plumbing ------------------------------------------------------ */
 
-int au_insight_usage(const au_cmd *cmd, const char *msg)
-{
-	fprintf(stderr, "aiusage %s: %s\nTry 'aiusage %s --help'.\n", cmd->name, msg, cmd->name);
-	return AU_EXIT_USAGE;
-}
-
 static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *x, int *ret_exit)
 {
 	memset(x, 0, sizeof(*x));
@@ -79,15 +73,6 @@ bool au_insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_run *
 		return true;
 	au_insight_end(x); /* what was set up before the stop */
 	return false;
-}
-
-bool au_insight_plain(const au_cmd *cmd, const au_insight_run *x)
-{
-	if (x->o.csv || x->o.breakdown || x->o.order_desc || x->o.week_start != 1) {
-		au_insight_usage(cmd, "--csv, --breakdown, --order and --start-of-week do not apply here (--json does)");
-		return false;
-	}
-	return true;
 }
 
 bool au_insight_open(au_insight_run *x)
@@ -526,26 +511,20 @@ static int64_t config_monthly_budget(const au_insight_run *x)
 	return found == 1 ? limit : 0;
 }
 
-int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
+enum { OPT_BUDGET };
+
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	char *budget_s = NULL;
-	if (au_argv_take(&argc, argv, "budget", true, &budget_s) < 0)
-		return au_insight_usage(cmd, "option '--budget' needs a value (dollars a month)");
 	au_insight_run x;
 	int code;
-	if (!au_insight_begin(cmd, argc, argv, &x, &code)) {
-		free(budget_s);
+	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
-	}
+	const char *budget_s = au_opt_own(&x.o, OPT_BUDGET);
 	au_summary *m = NULL;
 	int64_t budget = 0;
 	code = AU_EXIT_USAGE;
-	if (!au_insight_plain(cmd, &x))
-		goto out;
 	if (budget_s && (!au_parse_usd(budget_s, &budget) || budget <= 0)) {
-		char *msg = xasprintf("--budget takes dollars a month (like 50 or 12.50), not '%s'", budget_s);
-		au_insight_usage(cmd, msg);
-		free(msg);
+		au_usage_error(cmd, "--budget takes dollars a month (like 50 or 12.50), not '%s'", budget_s);
 		goto out;
 	}
 	code = AU_EXIT_FAIL;
@@ -569,7 +548,36 @@ int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_summary_free(m);
-	free(budget_s);
 	au_insight_end(&x);
 	return code;
 }
+
+static const au_option opt_budget = {"budget", 0, "USD", "a monthly budget, e.g. 50 or 12.50 (default: the\n"
+							 "config's one monthly budget over everything)",
+				     AU_OWN(OPT_BUDGET)};
+
+static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_budget),
+	AU_OPTS_FILTER,
+	AU_O(AU_O_FULL_PATH),
+	AU_O(AU_O_JSON),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_insights_entry = {
+	.name = "insights",
+	.summary = "the morning summary: trends, forecast, anomalies, heatmap",
+	.description = "Yesterday against the trailing week, today so far, the month to date and a\n"
+		       "projected month-end total with a range, the day a monthly budget runs out at\n"
+		       "the current rate, days more than 2 standard deviations above their trailing\n"
+		       "14-day mean (with the project and model behind them), the top 5 sessions by\n"
+		       "cost, the cache in one line, and a usage heatmap (hour of day x weekday).\n"
+		       "--since/--until set the window of anomalies, sessions, cache and heatmap\n"
+		       "(default: the 30 days that end today).\n",
+	.options = options,
+	.examples = "aiusage insights --budget 100\n",
+	.run = run,
+};

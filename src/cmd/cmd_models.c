@@ -128,13 +128,15 @@ static void print_details(const au_models *m, const au_insight_run *x)
 		printf("* cost excludes %" PRId64 " response(s) of model(s) with no known price\n", m->unpriced);
 }
 
-int au_cmd_models(const au_cmd *cmd, int argc, char **argv)
+enum { OPT_DETAILS };
+
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	int details = au_argv_take(&argc, argv, "details", false, NULL);
 	au_insight_run x;
 	int code;
 	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
+	bool details = au_opt_own(&x.o, OPT_DETAILS) != NULL;
 	/* The plain table and CSV are the report's own (getopt has only
 	 * reordered argv, which parses the same). */
 	if (!details && !x.o.json) {
@@ -143,7 +145,7 @@ int au_cmd_models(const au_cmd *cmd, int argc, char **argv)
 	}
 	if (details && x.o.csv) {
 		au_insight_end(&x);
-		return au_insight_usage(cmd, "--details has no CSV form; --json has every field");
+		return au_usage_error(cmd, "--details has no CSV form; --json has every field");
 	}
 	au_report *rep = NULL;
 	au_models *m = NULL;
@@ -198,3 +200,36 @@ out:
 	au_insight_end(&x);
 	return code;
 }
+
+static const au_option opt_details = {
+	"details", 0, NULL,
+	"each model's share of requests, tokens and cost, its average cost\n"
+	"per request, and the cheapest current model of the same vendor",
+	AU_OWN(OPT_DETAILS),
+};
+
+static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_details),
+	AU_OPTS_FILTER,
+	AU_O(AU_O_JSON),
+	AU_O(AU_O_CSV),
+	AU_OH(AU_O_ORDER, "sort order (default asc: the costliest first; desc reverses it)"),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_models_entry = {
+	.name = "models",
+	.summary = "usage and cost per model; --details: shares and cheaper alternatives",
+	.description = "Every report first reads what is new in the logs (an incremental scan),\n"
+		       "then prints one row per model, the most expensive first; with --details each\n"
+		       "model's share of requests, tokens and cost, its average cost per request, and\n"
+		       "the cheapest current model of the same vendor with what it would have saved\n"
+		       "(--json always carries these fields).\n",
+	.options = options,
+	.examples = "aiusage models --details --source claude\n",
+	.run = run,
+	.arg = AU_GROUP_MODEL,
+};

@@ -68,27 +68,13 @@ static void print_entry(const au_model_price *mp)
 	printf("\n");
 }
 
-int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	/* one optional positional MODEL, anywhere: take it out before option
-	 * parsing (skipping the values of options that take one) */
-	const char *model = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--pricing") == 0 || strcmp(argv[i], "--db") == 0) {
-			i++;
-			continue;
-		}
-		if (argv[i][0] != '-') {
-			model = argv[i];
-			memmove(argv + i, argv + i + 1, (size_t)(argc - i) * sizeof(char *));
-			argc--;
-			break;
-		}
-	}
 	au_opts o;
 	int code;
 	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
+	const char *model = o.nargs ? o.args[0] : NULL; /* the one optional MODEL */
 	au_pricing *p = au_load_pricing(&o);
 	if (!p) {
 		au_opts_release(&o);
@@ -137,3 +123,21 @@ int au_cmd_pricing(const au_cmd *cmd, int argc, char **argv)
 	au_opts_release(&o);
 	return code;
 }
+
+static const au_cmd_opt options[] = {
+	AU_OH(AU_O_PRICING, "overlay a LiteLLM-format JSON file first"),
+	AU_O(AU_O_JSON),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_pricing_entry = {
+	.name = "pricing",
+	.summary = "show the price table (or the price of one model)",
+	.args = "[MODEL]",
+	.max_args = 1,
+	.description = "Lists the embedded price table in dollars per million tokens with its\n"
+		       "'prices as of' date, or with a model name shows which entry it matches.\n",
+	.options = options,
+	.examples = "aiusage pricing claude-sonnet-4-5-20250929\n",
+	.run = run,
+};

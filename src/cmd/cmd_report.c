@@ -1,6 +1,7 @@
 /*
- * daily | weekly | monthly | session | projects | models: scan, group,
- * render. The six commands differ only in their group (cmd->arg).
+ * daily | weekly | monthly | session | projects (and models' plain table):
+ * scan, group, render. The commands differ in their group (cmd->arg) and
+ * in the options that mean something for that group.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -48,10 +49,6 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		.week_start = o.week_start,
 	};
 	code = AU_EXIT_USAGE;
-	if (o.with_cloud && ro.group != AU_GROUP_DAY && ro.group != AU_GROUP_WEEK && ro.group != AU_GROUP_MONTH) {
-		fprintf(stderr, "aiusage %s: --with-cloud goes with daily, weekly and monthly\n", cmd->name);
-		goto out_opts;
-	}
 	if (o.with_cloud && o.project)
 		fprintf(stderr, "aiusage: note: billing has no projects; --with-cloud adds nothing with --project\n");
 	GTimeZone *tz;
@@ -143,3 +140,90 @@ out_opts:
 	au_opts_release(&o);
 	return code;
 }
+
+#define REPORT_INTRO "Every report first reads what is new in the logs (an incremental scan),\nthen prints "
+
+/* The options every report takes, around the ones its group uses. */
+#define REPORT_HEAD AU_OPTS_FILTER
+#define REPORT_TAIL AU_O(AU_O_CSV), AU_OPTS_STORE, AU_OPTS_COLOR, AU_OPTS_WARN, AU_OPTS_END
+#define REPORT_JSON AU_OH(AU_O_JSON, "JSON (the shape of ccusage's)")
+#define REPORT_ORDER AU_OH(AU_O_ORDER, "sort order (default asc: oldest first)")
+#define REPORT_BREAKDOWN AU_OH(AU_O_BREAKDOWN, "a row per model under each line (JSON always has them)")
+
+static const au_cmd_opt day_opts[] = {
+	REPORT_HEAD, REPORT_JSON, REPORT_ORDER, REPORT_BREAKDOWN, AU_O(AU_O_WITH_CLOUD), REPORT_TAIL,
+};
+
+static const au_cmd_opt week_opts[] = {
+	REPORT_HEAD,	  REPORT_JSON, REPORT_ORDER, REPORT_BREAKDOWN, AU_O(AU_O_WITH_CLOUD),
+	AU_O(AU_O_START_OF_WEEK), REPORT_TAIL,
+};
+
+static const au_cmd_opt session_opts[] = {
+	REPORT_HEAD,
+	AU_O(AU_O_FULL_PATH),
+	AU_O(AU_O_JSON),
+	AU_OH(AU_O_ORDER, "sort order (default asc: by last activity, oldest first)"),
+	REPORT_BREAKDOWN,
+	REPORT_TAIL,
+};
+
+static const au_cmd_opt projects_opts[] = {
+	REPORT_HEAD,
+	AU_O(AU_O_FULL_PATH),
+	AU_O(AU_O_JSON),
+	AU_OH(AU_O_ORDER, "sort order (default asc: the costliest first; desc reverses it)"),
+	REPORT_BREAKDOWN,
+	REPORT_TAIL,
+};
+
+const au_cmd au_cmd_daily_entry = {
+	.name = "daily",
+	.summary = "usage and cost per day",
+	.description = REPORT_INTRO "one row per day in the chosen time zone.\n",
+	.options = day_opts,
+	.examples = "aiusage daily --since 2025-10-01 --breakdown\n"
+		    "aiusage daily --with-cloud --source claude\n",
+	.run = au_cmd_report,
+	.arg = AU_GROUP_DAY,
+};
+
+const au_cmd au_cmd_weekly_entry = {
+	.name = "weekly",
+	.summary = "usage and cost per week",
+	.description = REPORT_INTRO "one row per week, labelled by its first day.\n",
+	.options = week_opts,
+	.examples = "aiusage weekly --start-of-week sunday\n",
+	.run = au_cmd_report,
+	.arg = AU_GROUP_WEEK,
+};
+
+const au_cmd au_cmd_monthly_entry = {
+	.name = "monthly",
+	.summary = "usage and cost per month",
+	.description = REPORT_INTRO "one row per calendar month.\n",
+	.options = day_opts,
+	.examples = "aiusage monthly --json\n",
+	.run = au_cmd_report,
+	.arg = AU_GROUP_MONTH,
+};
+
+const au_cmd au_cmd_session_entry = {
+	.name = "session",
+	.summary = "usage and cost per session",
+	.description = REPORT_INTRO "one row per tool session, oldest first.\n",
+	.options = session_opts,
+	.examples = "aiusage session --source codex -o desc\n",
+	.run = au_cmd_report,
+	.arg = AU_GROUP_SESSION,
+};
+
+const au_cmd au_cmd_projects_entry = {
+	.name = "projects",
+	.summary = "usage and cost per project",
+	.description = REPORT_INTRO "one row per project (git repository or working directory).\n",
+	.options = projects_opts,
+	.examples = "aiusage projects --since 20251101 --full-path\n",
+	.run = au_cmd_report,
+	.arg = AU_GROUP_PROJECT,
+};

@@ -72,7 +72,7 @@ static void print_text(const au_scan_stats *st)
 		printf("%" PRId64 " file(s) end in a partial line, left for the next scan.\n", st->partial_lines);
 }
 
-int au_cmd_scan(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
 	int code;
@@ -102,3 +102,22 @@ int au_cmd_scan(const au_cmd *cmd, int argc, char **argv)
 	au_opts_release(&o);
 	return code;
 }
+
+static const au_cmd_opt options[] = {
+	AU_O(AU_O_DB),
+	AU_O(AU_O_PRICING),
+	AU_OH(AU_O_JSON, "the scan's statistics as JSON"),
+	AU_OH(AU_O_VERBOSE, "list every warning (corrupt lines, unreadable files)"),
+	AU_OH(AU_O_QUIET, "print nothing unless something failed"),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_scan_entry = {
+	.name = "scan",
+	.summary = "read new log lines into the store and say what was found",
+	.description = "Reads every log file that changed since the last scan (only its new bytes)\n"
+		       "into the store, then prints where it looked and what it found.\n",
+	.options = options,
+	.examples = "aiusage scan -v\n",
+	.run = run,
+};

@@ -246,41 +246,78 @@ static int status(void)
 	return AU_EXIT_OK;
 }
 
-int au_cmd_service(const au_cmd *cmd, int argc, char **argv)
+/* The three subcommands take no option but install's --db. */
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	if (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		au_print_help(cmd, stdout);
-		return AU_EXIT_OK;
-	}
-	/* install may name the store: aiusage service install --db PATH */
-	char *db = NULL;
-	if (argc == 4 && strcmp(argv[1], "install") == 0 && strcmp(argv[2], "--db") == 0) {
-		char *expanded = au_expand_home(argv[3]);
-		db = realpath(expanded, NULL);
-		if (!db) /* not created yet: keep it as given, made absolute */
-			db = g_path_is_absolute(expanded) ? xstrdup(expanded)
-							  : g_build_filename(g_get_current_dir(), expanded, NULL);
-		free(expanded);
-		argc = 2;
-	}
-	if (argc != 2) {
-		fprintf(stderr, "aiusage service: say install [--db PATH], uninstall or status\nTry 'aiusage service --help'.\n");
-		free(db);
-		return AU_EXIT_USAGE;
-	}
+	au_opts o;
 	int code;
-	if (strcmp(argv[1], "install") == 0)
-		code = install(db);
-	else if (strcmp(argv[1], "uninstall") == 0)
-		code = uninstall();
-	else if (strcmp(argv[1], "status") == 0)
-		code = status();
-	else {
-		fprintf(stderr, "aiusage service: unknown action '%s' (install, uninstall or status)\n", argv[1]);
-		return AU_EXIT_USAGE;
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
+		return code;
+	char *db = NULL;
+	if (o.db_path) { /* already ~-expanded */
+		db = realpath(o.db_path, NULL);
+		if (!db) /* not created yet: keep it as given, made absolute */
+			db = g_path_is_absolute(o.db_path) ? xstrdup(o.db_path)
+							   : g_build_filename(g_get_current_dir(), o.db_path, NULL);
 	}
+	au_opts_release(&o);
+	if (strcmp(cmd->name, "install") == 0)
+		code = install(db);
+	else if (strcmp(cmd->name, "uninstall") == 0)
+		code = uninstall();
+	else
+		code = status();
 	free(db);
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;
 	return code;
 }
+
+static const au_cmd_opt install_opts[] = {
+	AU_OH(AU_O_DB, "the store the service's watcher keeps (default\n$XDG_DATA_HOME/aiusage/usage.db)"),
+	AU_OPTS_END,
+};
+
+static const au_cmd install_cmd = {
+	.name = "install",
+	.parent = "service",
+	.summary = "write the unit file, then enable and start it",
+	.description = "Writes $XDG_CONFIG_HOME/systemd/user/aiusage.service (default\n"
+		       "~/.config/systemd/user), running '<this binary> watch' (with --db PATH when\n"
+		       "given) with Restart=on-failure, then 'systemctl --user daemon-reload' and\n"
+		       "'enable --now' when a systemd user manager answers (else it says what to run).\n",
+	.options = install_opts,
+	.examples = "aiusage service install\naiusage service install --db ~/usage.db\n",
+	.run = run,
+};
+
+static const au_cmd uninstall_cmd = {
+	.name = "uninstall",
+	.parent = "service",
+	.summary = "stop and disable the service, remove the unit file",
+	.description = "Runs 'systemctl --user disable --now aiusage.service' when a systemd user\n"
+		       "manager answers, then removes the unit file.\n",
+	.examples = "aiusage service uninstall\n",
+	.run = run,
+};
+
+static const au_cmd status_cmd = {
+	.name = "status",
+	.parent = "service",
+	.summary = "the unit file and whether systemd runs it",
+	.description = "Prints the unit file, if any, and 'systemctl --user is-active aiusage.service'.\n",
+	.examples = "aiusage service status\n",
+	.run = run,
+};
+
+static const au_cmd *const subcommands[] = {&install_cmd, &uninstall_cmd, &status_cmd, NULL};
+
+const au_cmd au_cmd_service_entry = {
+	.name = "service",
+	.summary = "install, remove or show the systemd user service that runs the watcher",
+	.description = "A systemd user unit that runs 'aiusage watch'. The unit file is written\n"
+		       "whether or not systemd is there; systemctl runs only when a user manager\n"
+		       "answers, and otherwise the commands to run are printed.\n",
+	.examples = "aiusage service install\naiusage service status\n",
+	.subcommands = subcommands,
+};

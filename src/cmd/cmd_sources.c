@@ -315,7 +315,7 @@ static void print_json(source_info *infos)
 	au_jw_finish(w);
 }
 
-int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
 	int code;
@@ -376,3 +376,25 @@ int au_cmd_sources(const au_cmd *cmd, int argc, char **argv)
 	au_opts_release(&o);
 	return code;
 }
+
+static const au_cmd_opt options[] = {
+	AU_O(AU_O_JSON),
+	AU_OH(AU_O_TIMEZONE, "the zone of the last-event times (default: local)"),
+	AU_OPTS_STORE,
+	AU_OPTS_COLOR,
+	AU_OPTS_WARN,
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_sources_entry = {
+	.name = "sources",
+	.summary = "every tool aiusage reads, where it looks, and what its records can tell",
+	.description = "Lists every source: whether it is installed here, what the store tracks of it\n"
+		       "and its latest usage; per unified field (input, output, cache read, cache\n"
+		       "write, reasoning, cost, project, live) whether the tool's records give it\n"
+		       "exactly, estimated or not at all; where each looks, with the environment\n"
+		       "variable that replaces the defaults. Scans first, as the reports do.\n",
+	.options = options,
+	.examples = "aiusage sources\n",
+	.run = run,
+};

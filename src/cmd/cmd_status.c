@@ -238,19 +238,13 @@ static void print_json(const watcher_info *w, const char *db_path, const store_i
 	au_jw_finish(j);
 }
 
-int au_cmd_status(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
-	char *config_path = NULL;
-	if (au_argv_take(&argc, argv, "config", true, &config_path) < 0) {
-		fprintf(stderr, "aiusage status: option '--config' needs a value\n");
-		return AU_EXIT_USAGE;
-	}
 	au_opts o;
 	int code;
-	if (!au_parse_options(cmd, argc, argv, &o, &code)) {
-		free(config_path);
+	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
-	}
+	const char *config_path = o.config_path;
 	code = AU_EXIT_OK;
 	au_err err;
 	au_config *cfg = NULL;
@@ -266,7 +260,6 @@ int au_cmd_status(const au_cmd *cmd, int argc, char **argv)
 				o.timezone);
 			au_config_free(cfg);
 			au_opts_release(&o);
-			free(config_path);
 			return AU_EXIT_USAGE;
 		}
 		g_time_zone_unref(z);
@@ -333,6 +326,25 @@ int au_cmd_status(const au_cmd *cmd, int argc, char **argv)
 	free(db_path);
 	au_config_free(cfg);
 	au_opts_release(&o);
-	free(config_path);
 	return code;
 }
+
+static const au_cmd_opt options[] = {
+	AU_O(AU_O_CONFIG),
+	AU_OH(AU_O_TIMEZONE, "what \"today\" means (default: the config's zone)"),
+	AU_O(AU_O_JSON),
+	AU_OH(AU_O_DB, "the store (default $XDG_DATA_HOME/aiusage/usage.db); read, never scanned"),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_status_entry = {
+	.name = "status",
+	.summary = "whether the watcher runs, the store, and today's spending vs budgets",
+	.description = "Says whether the watcher runs (its lock file <db>.watch.lock), how many log\n"
+		       "files the store tracks, the latest usage per source, the store's path and\n"
+		       "size, and today's spending against each daily budget. Reads the store as it\n"
+		       "is, without scanning.\n",
+	.options = options,
+	.examples = "aiusage status\naiusage status --json\n",
+	.run = run,
+};

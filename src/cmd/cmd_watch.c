@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "daemon.h"
 
-int au_cmd_watch(const au_cmd *cmd, int argc, char **argv)
+static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
 	int code;
@@ -40,3 +40,25 @@ out:
 	au_opts_release(&o);
 	return code;
 }
+
+static const au_cmd_opt options[] = {
+	AU_O(AU_O_DB),
+	AU_O(AU_O_PRICING),
+	AU_OH(AU_O_VERBOSE, "a line per stored batch"),
+	AU_OPTS_END,
+};
+
+const au_cmd au_cmd_watch_entry = {
+	.name = "watch",
+	.summary = "keep the store current as the tools write (runs in the foreground)",
+	.description = "Watches every log directory with inotify (directories that do not exist yet\n"
+		       "are picked up when they appear), reads each new line within a fraction of a\n"
+		       "second into the store, and keeps history after the tools delete their logs.\n"
+		       "Stays in the foreground and logs to stderr, as systemd's Type=simple and a\n"
+		       "shell's & expect; SIGTERM or SIGINT flush and exit 0. A second watcher on\n"
+		       "the same store refuses to start. 'aiusage service install' runs it as a\n"
+		       "systemd user service.\n",
+	.options = options,
+	.examples = "aiusage watch &\naiusage watch -v --db /tmp/usage.db\n",
+	.run = run,
+};

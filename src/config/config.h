@@ -122,15 +122,6 @@ const char *au_config_example(void);
  * (negative, more than 12 decimals, over a million dollars). */
 bool au_parse_usd(const char *s, int64_t *ret_pico);
 
-/*
- * Command-line helper for the commands that take options au_parse_options
- * does not know (--config FILE, --check-alerts): removes every "--NAME",
- * "--NAME VALUE" or "--NAME=VALUE" before a "--" from argv, shifting the rest
- * down. Returns 1 when found (*ret_value: the last value, malloc'd, when
- * has_value), 0 when absent, -EINVAL when the value is missing.
- */
-int au_argv_take(int *argc, char **argv, const char *name, bool has_value, char **ret_value);
-
 /* The config's zone (cfg->timezone or the local zone); unref when done. */
 GTimeZone *au_config_tz(const au_config *c);
 /* The rules budgets are evaluated under (release with au_budget_rules_release). */

@@ -180,23 +180,6 @@ static void test_config(void)
 	CHECK(!au_parse_usd("1.0000000000001", &v));
 	CHECK(!au_parse_usd(".", &v));
 	CHECK(au_parse_usd(".5", &v) && v == USD(0.5));
-
-	char *args[] = {"budget", "--json", "--config", "a.ini", "--check-alerts", "--config=b.ini", "--", "--config",
-			"x", NULL};
-	int argc = 9;
-	char *val = NULL;
-	CHECK_INT(au_argv_take(&argc, args, "config", true, &val), 1);
-	CHECK_STR(val, "b.ini");
-	CHECK_INT(au_argv_take(&argc, args, "check-alerts", false, NULL), 1);
-	CHECK_INT(argc, 5);
-	CHECK_STR(args[1], "--json");
-	CHECK_STR(args[2], "--");
-	CHECK_STR(args[3], "--config");
-	CHECK(args[5] == NULL);
-	free(val);
-	char *args2[] = {"budget", "--config", NULL};
-	argc = 2;
-	CHECK_INT(au_argv_take(&argc, args2, "config", true, &val), -EINVAL);
 }
 
 static void check_bounds(const char *zone, au_period p, int week_start, const char *at, const char *key,
