@@ -5,6 +5,7 @@
  * live in options.c and help.c.
  */
 #include "cli.h"
+#include "zone.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -126,6 +127,25 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 	while (g_hash_table_iter_next(&it, &k, &v))
 		fprintf(stderr, "aiusage: note: %d Codex response(s) named no model; counted as %s\n",
 			GPOINTER_TO_INT(v), (char *)k);
+}
+
+GTimeZone *au_cli_zone(const au_cmd *cmd, const au_opts *o, int *ret_exit)
+{
+	GTimeZone *tz = NULL;
+	if (o->timezone) {
+		au_err err;
+		if (au_zone_parse(o->timezone, &tz, &err) < 0) {
+			*ret_exit = au_usage_error(cmd, "%s", err.msg);
+			return NULL;
+		}
+		return tz;
+	}
+	char *warning;
+	tz = au_zone_local(&warning);
+	if (warning && !o->quiet)
+		fprintf(stderr, "aiusage: warning: %s\n", warning);
+	g_free(warning);
+	return tz;
 }
 
 bool au_use_color(const au_opts *o, FILE *f)

@@ -192,6 +192,12 @@ void au_print_main_help(FILE *f);
 /* The tool lines of the top help's Environment section. */
 void au_help_tool_env(FILE *f);
 bool au_use_color(const au_opts *o, FILE *f);
+/*
+ * The zone of --timezone, or the local one (a $TZ that names no zone is
+ * warned about unless --quiet). NULL after printing the usage error, with
+ * *ret_exit set. Unref the zone when done.
+ */
+GTimeZone *au_cli_zone(const au_cmd *cmd, const au_opts *o, int *ret_exit);
 
 /* daily .. projects (cmd_report.c); models runs it for its plain table. */
 int au_cmd_report(const au_cmd *cmd, int argc, char **argv);

@@ -74,13 +74,9 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		goto out;
 	}
 	if (o.timezone) {
-		GTimeZone *tz = g_time_zone_new_identifier(o.timezone);
-		if (!tz) {
-			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
-				o.timezone);
-			code = AU_EXIT_USAGE;
+		GTimeZone *tz = au_cli_zone(cmd, &o, &code);
+		if (!tz)
 			goto out;
-		}
 		g_time_zone_unref(tz);
 		free(cfg->timezone);
 		cfg->timezone = xstrdup(o.timezone);

@@ -27,18 +27,11 @@ static bool insight_begin(const au_cmd *cmd, int argc, char **argv, au_insight_r
 	*ret_exit = AU_EXIT_USAGE;
 	x->f.since_day = INT64_MIN;
 	x->f.until_day = INT64_MAX;
-	if (x->o.timezone) {
-		x->tz = g_time_zone_new_identifier(x->o.timezone);
-		if (!x->tz) {
-			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
-				x->o.timezone);
-			return false;
-		}
-		x->tz_name = x->o.timezone;
-	} else {
-		x->tz = g_time_zone_new_local();
-		x->tz_name = g_time_zone_get_identifier(x->tz);
-	}
+	if (!(x->tz = au_cli_zone(cmd, &x->o, ret_exit)))
+		return false;
+	x->tz_name = x->o.timezone && !g_ascii_strcasecmp(x->o.timezone, "utc") ? "UTC"
+		     : x->o.timezone ? x->o.timezone
+				     : g_time_zone_get_identifier(x->tz);
 	x->f.tz = x->tz;
 	x->f.source = x->o.source;
 	x->f.project = x->o.project;

@@ -51,17 +51,9 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	code = AU_EXIT_USAGE;
 	if (o.with_cloud && o.project)
 		fprintf(stderr, "aiusage: note: billing has no projects; --with-cloud adds nothing with --project\n");
-	GTimeZone *tz;
-	if (o.timezone) {
-		tz = g_time_zone_new_identifier(o.timezone);
-		if (!tz) {
-			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
-				o.timezone);
-			goto out_opts;
-		}
-	} else {
-		tz = g_time_zone_new_local();
-	}
+	GTimeZone *tz = au_cli_zone(cmd, &o, &code);
+	if (!tz)
+		goto out_opts;
 	ro.tz = tz;
 	/* the dates after the zone: "today" and "-7d" are days in it */
 	au_err derr;

@@ -322,12 +322,10 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
 	code = AU_EXIT_OK;
-	GTimeZone *tz = o.timezone ? g_time_zone_new_identifier(o.timezone) : g_time_zone_new_local();
+	GTimeZone *tz = au_cli_zone(cmd, &o, &code);
 	if (!tz) {
-		fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
-			o.timezone);
 		au_opts_release(&o);
-		return AU_EXIT_USAGE;
+		return code;
 	}
 
 	source_info infos[N_TOOLS];

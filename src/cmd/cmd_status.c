@@ -254,10 +254,8 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		code = AU_EXIT_FAIL;
 	}
 	if (o.timezone) {
-		GTimeZone *z = g_time_zone_new_identifier(o.timezone);
+		GTimeZone *z = au_cli_zone(cmd, &o, &code);
 		if (!z) {
-			fprintf(stderr, "aiusage: unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)\n",
-				o.timezone);
 			au_config_free(cfg);
 			au_opts_release(&o);
 			return AU_EXIT_USAGE;

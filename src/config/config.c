@@ -5,6 +5,7 @@
  * (find_line) to point the user at it.
  */
 #include "config.h"
+#include "zone.h"
 #include "pricing.h"
 #include "tools.h"
 
@@ -135,8 +136,14 @@ void au_config_free(au_config *c)
 
 GTimeZone *au_config_tz(const au_config *c)
 {
-	GTimeZone *tz = c->timezone ? g_time_zone_new_identifier(c->timezone) : NULL;
-	return tz ? tz : g_time_zone_new_local();
+	GTimeZone *tz = NULL;
+	au_err err;
+	if (c->timezone && au_zone_parse(c->timezone, &tz, &err) == 0)
+		return tz;
+	char *warning; /* the command that loaded the config has said so */
+	tz = au_zone_local(&warning);
+	g_free(warning);
+	return tz;
 }
 
 bool au_parse_usd(const char *s, int64_t *ret_pico)
@@ -353,10 +360,10 @@ static int parse_time(parse_ctx *pc, GKeyFile *kf, au_config *c)
 		return r;
 	char *v;
 	if ((v = get_value(kf, g, "timezone"))) {
-		GTimeZone *tz = *v ? g_time_zone_new_identifier(v) : NULL;
-		if (!tz)
-			r = bad(pc, g, "timezone", "unknown time zone '%s' (use an IANA name like Europe/Paris or UTC)",
-				v);
+		GTimeZone *tz = NULL;
+		au_err zerr;
+		if (au_zone_parse(v, &tz, &zerr) < 0)
+			r = bad(pc, g, "timezone", "%s", zerr.msg);
 		else {
 			g_time_zone_unref(tz);
 			c->timezone = xstrdup(v);
