@@ -58,17 +58,6 @@ void au_period_bounds(GTimeZone *tz, au_period p, int week_start, int64_t at_ms,
 	}
 }
 
-/* The same rule as `aiusage daily --project`: the label, the exact path,
- * or a directory above the working directory. */
-static bool project_matches(const char *filter, const char *cwd, const char *label)
-{
-	if (!filter)
-		return true;
-	if (strcmp(filter, label) == 0 || strcmp(filter, cwd) == 0)
-		return true;
-	size_t n = strlen(filter);
-	return n > 1 && filter[0] == '/' && strncmp(cwd, filter, n) == 0 && cwd[n] == '/';
-}
 
 /* Labels cost a few stat() calls each (the walk up to .git): one cache
  * per evaluation run, shared by its budgets. */
@@ -113,7 +102,7 @@ static int evaluate(au_store *s, const au_budget_rules *rules, const au_budget *
 	while ((r = au_store_project_cost_next(rows, &pc, err)) > 0) {
 		const char *cwd = pc.project;
 		const char *label = cached_label(labels, cwd);
-		if (!project_matches(b->project, cwd, label))
+		if (!au_project_matches(b->project, cwd, label))
 			continue;
 		int64_t cost = pc.cost;
 		ret->spent += cost;

@@ -145,16 +145,6 @@ void au_unpriced_note(GPtrArray *list, const char *model)
 
 /* ---- reading responses ---------------------------------------------------- */
 
-/* Same rule as `report --project`: a label, the exact path, or a path prefix. */
-static bool project_matches(const char *filter, const char *cwd, const char *label)
-{
-	if (!filter)
-		return true;
-	if (strcmp(filter, label) == 0 || strcmp(filter, cwd) == 0)
-		return true;
-	size_t n = strlen(filter);
-	return n > 1 && filter[0] == '/' && strncmp(cwd, filter, n) == 0 && cwd[n] == '/';
-}
 
 const char *au_filter_project(const au_filter *f, GHashTable *labels, const char *cwd)
 {
@@ -164,7 +154,7 @@ const char *au_filter_project(const au_filter *f, GHashTable *labels, const char
 		g_hash_table_insert(labels, g_strdup(cwd), l);
 		label = l;
 	}
-	return project_matches(f->project, cwd, label) ? label : NULL;
+	return au_project_matches(f->project, cwd, label) ? label : NULL;
 }
 
 int au_req_each(au_store *s, const au_filter *f, au_req_order order, au_req_fn fn, void *ud, au_err *err)

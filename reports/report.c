@@ -25,6 +25,19 @@ const char *au_group_keyname(au_group g)
 	return n[g];
 }
 
+bool au_project_matches(const char *filter, const char *cwd, const char *label)
+{
+	if (!filter)
+		return true;
+	/* "webshop/" and "/src/webshop/" name the same project as without the slash */
+	size_t n = strlen(filter);
+	while (n > 1 && filter[n - 1] == '/')
+		n--;
+	if ((strlen(label) == n && strncmp(filter, label, n) == 0) || (strlen(cwd) == n && strncmp(filter, cwd, n) == 0))
+		return true;
+	return n > 1 && filter[0] == '/' && strncmp(cwd, filter, n) == 0 && cwd[n] == '/';
+}
+
 char *au_project_label(const char *cwd, bool full)
 {
 	if (!cwd || !*cwd)
@@ -127,15 +140,6 @@ static char *period_key(const au_report_opts *o, int64_t day)
 	return xasprintf("%04d-%02u-%02u", y, m, d);
 }
 
-static bool project_matches(const char *filter, const char *cwd, const char *label)
-{
-	if (!filter)
-		return true;
-	if (strcmp(filter, label) == 0 || strcmp(filter, cwd) == 0)
-		return true;
-	size_t n = strlen(filter);
-	return n > 1 && filter[0] == '/' && strncmp(cwd, filter, n) == 0 && cwd[n] == '/';
-}
 
 static au_model_row *row_model(au_row *r, const char *model)
 {
@@ -222,7 +226,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 				label = l;
 			}
 		}
-		if (o->project && !project_matches(o->project, cwd, label))
+		if (o->project && !au_project_matches(o->project, cwd, label))
 			continue;
 
 		au_totals t = {

@@ -101,6 +101,10 @@ const char *au_group_keyname(au_group g); /* "date", "week", "month", "sessionId
 /* The project label of a working directory: the git repository root's name
  * when inside one, else the directory's own name; whole path if full. */
 char *au_project_label(const char *cwd, bool full);
+/* The one rule of --project (and a budget's project): the label, the exact
+ * path, or a directory above the working directory; a trailing '/' in the
+ * filter does not matter. */
+bool au_project_matches(const char *filter, const char *cwd, const char *label);
 
 /* Renderers. */
 typedef struct au_render_opts {

@@ -129,6 +129,84 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 			GPOINTER_TO_INT(v), (char *)k);
 }
 
+static char *local_day(GTimeZone *tz, int64_t ms)
+{
+	GDateTime *u = g_date_time_new_from_unix_utc(ms / 1000);
+	GDateTime *l = u ? g_date_time_to_timezone(u, tz) : NULL;
+	char *s = l ? g_date_time_format(l, "%Y-%m-%d") : g_strdup("?");
+	if (l)
+		g_date_time_unref(l);
+	if (u)
+		g_date_time_unref(u);
+	return s;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+	return g_ascii_strcasecmp(((const au_row *const *)a)[0]->key, ((const au_row *const *)b)[0]->key);
+}
+
+void au_explain_no_match(au_store *s, const au_opts *o, const au_report_opts *ro)
+{
+	GString *f = g_string_new(NULL);
+	if (o->project)
+		g_string_append_printf(f, "%s--project %s", f->len ? ", " : "", o->project);
+	if (o->source_given && o->source != AU_SRC_NONE)
+		g_string_append_printf(f, "%s--source %s", f->len ? ", " : "", au_source_name(o->source));
+	if (o->since)
+		g_string_append_printf(f, "%s--since %s", f->len ? ", " : "", o->since);
+	if (o->until)
+		g_string_append_printf(f, "%s--until %s", f->len ? ", " : "", o->until);
+	if (!f->len) {
+		g_string_free(f, TRUE);
+		printf("No usage in the selected period.\n");
+		return;
+	}
+	printf("No usage matched these filters (%s).\n", f->str);
+	g_string_free(f, TRUE);
+
+	/* everything stored, by project: the labels, the tools, the first and last times */
+	au_report_opts all = {.group = AU_GROUP_PROJECT, .tz = ro->tz, .since_day = INT64_MIN,
+			      .until_day = INT64_MAX, .full_path = ro->full_path, .week_start = ro->week_start};
+	au_report *rep = NULL;
+	au_err err;
+	if (au_report_build(s, &all, &rep, &err) < 0 || rep->rows->len == 0) {
+		if (rep)
+			printf("The store holds no usage at all yet.\n");
+		au_report_free(rep);
+		return;
+	}
+	int64_t first = INT64_MAX, last = INT64_MIN;
+	unsigned sources = 0;
+	for (guint i = 0; i < rep->rows->len; i++) {
+		const au_row *r = rep->rows->pdata[i];
+		first = r->first_ts < first ? r->first_ts : first;
+		last = r->last_ts > last ? r->last_ts : last;
+		sources |= r->sources;
+	}
+	char *a = local_day(ro->tz, first), *b = local_day(ro->tz, last);
+	printf("The store holds usage from %s to %s.\n", a, b);
+	g_free(a);
+	g_free(b);
+	if (o->source_given && o->source != AU_SRC_NONE) {
+		printf("Tools with usage:");
+		for (int i = AU_SRC_NONE + 1; i < AU_SRC_MAX; i++)
+			if (sources & (1u << i))
+				printf(" %s", au_source_name((au_source)i));
+		printf("\n");
+	}
+	if (o->project) {
+		enum { SHOWN = 20 };
+		g_ptr_array_sort(rep->rows, cmp_label);
+		printf("Known projects (--project takes a name, a path, or a folder above one):\n");
+		for (guint i = 0; i < rep->rows->len && i < SHOWN; i++)
+			printf("  %s\n", ((const au_row *)rep->rows->pdata[i])->key);
+		if (rep->rows->len > SHOWN)
+			printf("  ... and %u more ('aiusage projects' lists them)\n", rep->rows->len - SHOWN);
+	}
+	au_report_free(rep);
+}
+
 GTimeZone *au_cli_zone(const au_cmd *cmd, const au_opts *o, int *ret_exit)
 {
 	GTimeZone *tz = NULL;

@@ -193,6 +193,13 @@ void au_print_main_help(FILE *f);
 void au_help_tool_env(FILE *f);
 bool au_use_color(const au_opts *o, FILE *f);
 /*
+ * After a report whose filters matched nothing: says so on stdout, with
+ * what the store does hold (its first and last day; the projects, with
+ * --project; the tools, with --source), so a typo or a date past the data
+ * shows. ro is the report's options (its zone and full_path).
+ */
+void au_explain_no_match(au_store *s, const au_opts *o, const au_report_opts *ro);
+/*
  * The zone of --timezone, or the local one (a $TZ that names no zone is
  * warned about unless --quiet). NULL after printing the usage error, with
  * *ret_exit set. Unref the zone when done.

@@ -182,7 +182,8 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		au_render_opts rend = {0};
 		au_render_json_ext(stdout, rep, &rend, json_extra, m);
 	} else if (m->rows->len == 0) {
-		printf("No usage in the selected period.\n");
+		au_report_opts ro = {.tz = x.tz, .full_path = x.f.full_path, .week_start = x.o.week_start};
+		au_explain_no_match(x.s, &x.o, &ro);
 	} else {
 		/* -o desc reverses the default costliest-first order, as in the plain table */
 		if (x.o.order_desc)

@@ -113,6 +113,8 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	} else if (rep->rows->len == 0 && rep->total.responses == 0 && !o.since && !o.until &&
 		   !o.project && o.source == AU_SRC_NONE) {
 		print_nothing_found(&st, scanned);
+	} else if (rep->rows->len == 0 && rep->total.responses == 0) {
+		au_explain_no_match(s, &o, &ro);
 	} else {
 		rend.color = au_use_color(&o, stdout);
 		rend.width = au_terminal_width();
