@@ -256,6 +256,7 @@ typedef struct au_session_cost {
 typedef struct au_summary {
 	int64_t now, today;          /* UTC ms; local day */
 	int64_t first_day;           /* the first day with usage, INT64_MAX: none */
+	int64_t last_day;            /* the last day with usage up to now (valid with first_day) */
 	int64_t from_day, to_day;    /* the window of anomalies, sessions, heatmap, cache */
 	int64_t today_cost;          /* pico, so far */
 	/* yesterday vs the mean of the 7 days before it (days without usage

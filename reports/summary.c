@@ -147,6 +147,8 @@ static int collect_agg(au_store *s, collect *c, au_err *err)
 			c->base_day = day;
 		if (day < m->first_day)
 			m->first_day = day;
+		if (day > m->last_day || m->last_day == INT64_MIN)
+			m->last_day = day;
 		int64_t i = day - c->base_day;
 		if (i >= (int64_t)c->daily->len)
 			g_array_set_size(c->daily, (guint)i + 1);
@@ -290,6 +292,7 @@ int au_summary_build(au_store *s, au_pricing *p, const au_filter *f, int64_t now
 	m->now = now_ms;
 	m->today = au_tz_day(f->tz, now_ms);
 	m->first_day = INT64_MAX;
+	m->last_day = INT64_MIN;
 	m->to_day = f->until_day != INT64_MAX ? f->until_day : m->today;
 	m->from_day = f->since_day != INT64_MIN ? f->since_day : m->to_day - 29;
 	m->month_first_day = month_first(m->today);

@@ -465,7 +465,17 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
 	int width = au_terminal_width();
 	char now[24];
 	au_format_local(x->tz, m->now, now);
-	printf("Insights at %s (%s)\n\nSpending\n", now, x->tz_name);
+	printf("Insights at %s (%s)\n", now, x->tz_name);
+	if (m->last_day < m->today - 1) {
+		/* old data: yesterday, today and the month would read as zeros unexplained */
+		char last[16];
+		au_format_day(m->last_day, last);
+		printf("Note: your usage data ends on %s, %" PRId64 " days before this view; yesterday,\n"
+		       "today and the month are zero here. 'aiusage insights --as-of %s' shows\n"
+		       "the summary as of that day.\n",
+		       last, m->today - m->last_day, last);
+	}
+	printf("\nSpending\n");
 	print_spending(m);
 	print_anomalies(m, color, width);
 	print_sessions(m, x, color, width);
@@ -504,7 +514,7 @@ static int64_t config_monthly_budget(const au_insight_run *x)
 	return found == 1 ? limit : 0;
 }
 
-enum { OPT_BUDGET };
+enum { OPT_BUDGET, OPT_AS_OF };
 
 static int run(const au_cmd *cmd, int argc, char **argv)
 {
@@ -519,6 +529,17 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	if (budget_s && (!au_parse_usd(budget_s, &budget) || budget <= 0)) {
 		au_usage_error(cmd, "--budget takes dollars a month (like 50 or 12.50), not '%s'", budget_s);
 		goto out;
+	}
+	const char *as_of = au_opt_own(&x.o, OPT_AS_OF);
+	if (as_of) {
+		/* the summary as it read at the end of that day */
+		au_err derr;
+		int64_t day;
+		if (au_day_arg_parse(as_of, AU_DAY_UNTIL, x.now, x.tz, &day, &derr) < 0) {
+			au_usage_error(cmd, "--as-of %s", derr.msg);
+			goto out;
+		}
+		x.now = au_tz_day_start(x.tz, day + 1) - 1;
 	}
 	code = AU_EXIT_FAIL;
 	if (!au_insight_open(&x))
@@ -549,8 +570,14 @@ static const au_option opt_budget = {"budget", 0, "USD", "a monthly budget, e.g.
 							 "config's one monthly budget over everything)",
 				     AU_OWN(OPT_BUDGET)};
 
+static const au_option opt_as_of = {"as-of", 0, "DATE",
+				    "the summary as it read at the end of DATE (the forms of --since),\n"
+				    "for data that ends before today",
+				    AU_OWN(OPT_AS_OF)};
+
 static const au_cmd_opt options[] = {
 	AU_OWN_OPT(opt_budget),
+	AU_OWN_OPT(opt_as_of),
 	AU_OPTS_FILTER,
 	AU_O(AU_O_FULL_PATH),
 	AU_O(AU_O_JSON),
@@ -571,6 +598,6 @@ const au_cmd au_cmd_insights_entry = {
 		       "--since/--until set the window of anomalies, sessions, cache and heatmap\n"
 		       "(default: the 30 days that end today).\n",
 	.options = options,
-	.examples = "aiusage insights --budget 100\n",
+	.examples = "aiusage insights --budget 100\naiusage insights --as-of 2026-11-20\n",
 	.run = run,
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A filter that matches nothing says so, with what the store holds (its
 # days, its projects, its tools), instead of an empty $0.00 table; a
-# trailing slash on --project does not matter. Runs over the demo logs.
+# trailing slash on --project does not matter; insights on old data says
+# when the data ends and offers --as-of. Runs over the demo logs.
 set -uo pipefail
 : "${AIUSAGE:?}" "${AU_SRC:?}"
 t=$(mktemp -d)
@@ -37,6 +38,18 @@ grep -q "No usage matched these filters (--source cursor)" "$t/out" && grep -q "
 # JSON stays an empty, valid report for scripts
 run daily --project nosuch --json >"$t/out"
 grep -q '"daily": *\[\]' "$t/out" && ok || bad "--json with no match: $(cat "$t/out")"
+
+# insights on data older than a week: says when the data ends, and --as-of
+# shows the summary of that day
+AIUSAGE_NOW=2026-12-07T10:00:00Z run insights >"$t/out"
+grep -q "your usage data ends on 2026-11-20, 17 days before" "$t/out" && ok || bad "insights does not say when data ends: $(head -5 "$t/out")"
+grep -q "insights --as-of 2026-11-20" "$t/out" && ok || bad "insights does not offer --as-of"
+AIUSAGE_NOW=2026-12-07T10:00:00Z run insights --as-of 2026-11-20 >"$t/out"
+grep -q "^Insights at 2026-11-20 23:59 (UTC)" "$t/out" && grep -q "Today so far    \$0.31" "$t/out" && ok ||
+	bad "insights --as-of: $(head -5 "$t/out")"
+grep -q "ends on" "$t/out" && bad "--as-of on the last day still notes old data" || ok
+AIUSAGE_NOW=2026-12-07T10:00:00Z run insights --as-of 2026-13-01 >/dev/null
+[ $? = 2 ] && ok || bad "--as-of with a bad date is not a usage error"
 
 echo "no_match: $pass passed, $fail failed"
 [ $fail = 0 ]
