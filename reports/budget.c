@@ -274,16 +274,18 @@ static char *scope(const au_budget *b)
 enum { C_NAME, C_PERIOD, C_SCOPE, C_SPENT, C_LIMIT, C_USED, C_PROJ, C_STATUS, NC };
 
 /* Drawn by table.c like every table; the status word is coloured by level. */
-void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
+void au_budget_render_table(FILE *f, const GArray *statuses, bool color, int width)
 {
+	/* narrow terminals: names and scopes are cut first, then the
+	 * projection goes (the line under the table still explains it) */
 	static const au_tcol cols[NC] = {
-		{.header = "Budget"},
-		{.header = "Period"},
-		{.header = "Scope"},
+		{.header = "Budget", .shrink_min = 10},
+		{.header = "Period", .shrink_min = 10, .shrink_late = true},
+		{.header = "Scope", .shrink_min = 8},
 		{.header = "Spent", .right = true},
 		{.header = "Limit", .right = true},
 		{.header = "Used", .right = true},
-		{.header = "Projected", .right = true},
+		{.header = "Projected", .right = true, .drop_rank = 1},
 		{.header = "Status"},
 	};
 	au_table *t = au_table_new(cols, NC);
@@ -302,7 +304,7 @@ void au_budget_render_table(FILE *f, const GArray *statuses, bool color)
 			       : st->level == AU_LEVEL_WARNING ? "\033[33m"
 							       : "\033[32m");
 	}
-	au_table_print(f, t, color, 0);
+	au_table_print(f, t, color, width);
 	au_table_free(t);
 	fputs("Projected: the period's spending so far extended linearly to its end.\n", f);
 	if (any_unpriced)

@@ -100,7 +100,7 @@ const char *au_level_name(au_level l); /* "ok", "warning", "over" */
 
 /* Renderers for `aiusage budget`: an aligned table, or JSON with exact
  * decimal dollars. tz_name is printed with the JSON. */
-void au_budget_render_table(FILE *f, const GArray *statuses, bool color);
+void au_budget_render_table(FILE *f, const GArray *statuses, bool color, int width);
 void au_budget_render_json(FILE *f, const GArray *statuses, const char *tz_name);
 /* One budget as a JSON object, with the one JSON writer. */
 struct au_jw;

@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include "term.h"
+
+#include <glib.h>
+#include <string.h>
 #include "util.h"
 
 int au_terminal_width(void)
@@ -19,4 +22,32 @@ int au_terminal_width(void)
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 0;
+}
+
+void au_print_wrapped(FILE *f, const char *first, const char *rest, const char *text, int width)
+{
+	const char *lead = first;
+	const char *p = text;
+	for (;;) {
+		int room = width > 0 ? width - (int)g_utf8_strlen(lead, -1) : 0;
+		if (room < 20 || (long)g_utf8_strlen(p, -1) <= room) {
+			fprintf(f, "%s%s\n", lead, p);
+			return;
+		}
+		/* the last space within room characters, else the first after */
+		const char *end = g_utf8_offset_to_pointer(p, room);
+		const char *cut = end;
+		while (cut > p && *cut != ' ')
+			cut--;
+		if (cut == p) {
+			cut = strchr(end, ' ');
+			if (!cut) {
+				fprintf(f, "%s%s\n", lead, p);
+				return;
+			}
+		}
+		fprintf(f, "%s%.*s\n", lead, (int)(cut - p), p);
+		p = cut + 1;
+		lead = rest;
+	}
 }

@@ -11,6 +11,7 @@
 #include "alerts.h"
 #include "budget.h"
 #include "cli.h"
+#include "term.h"
 #include "render.h"
 #include "config.h"
 #include "notify.h"
@@ -125,7 +126,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		au_budget_render_json(stdout, sts, cfg->timezone ? cfg->timezone : g_time_zone_get_identifier(tz));
 		g_time_zone_unref(tz);
 	} else {
-		au_budget_render_table(stdout, sts, au_use_color(&o, stdout));
+		au_budget_render_table(stdout, sts, au_use_color(&o, stdout), au_terminal_width());
 	}
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;

@@ -144,7 +144,8 @@ static void print_spending(const au_summary *m)
 	printf("  Month-end       %s by %s (likely %s to %s)\n", a, d2, b, c);
 	if (m->rate_days > 0)
 		printf("                  = month to date + %s a day (mean of the last %d day(s))\n"
-		       "                    x %.2f days left; range +-1.96 x sd (%s) x sqrt(days left)\n",
+		       "                    x %.2f days left; range +-1.96 x sd (%s)\n"
+		       "                    x sqrt(days left)\n",
 		       r, m->rate_days, m->remaining_days, sd);
 	else
 		printf("                  = month to date + today's %s a day (no complete day yet)\n"
@@ -249,8 +250,8 @@ static void print_cache(const au_summary *m)
 		return;
 	}
 	char *h = au_cell_pct(hit, false), *s = usd(c->saved), *w = usd(c->write_cost), *u = usd(c->waste_cost);
-	printf("\nCache: hit ratio %s; reads saved %s; writes cost %s, %s of it on writes\n"
-	       "       never read back ('aiusage cache' has the details).\n",
+	printf("\nCache: hit ratio %s; reads saved %s; writes cost %s,\n"
+	       "       %s of it on writes never read back ('aiusage cache' has the details).\n",
 	       h, s, w, u);
 	free(h);
 	free(s);

@@ -209,17 +209,54 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 	cols2[0] = (au_tcol){"Source", false, 0, false, 0, false};
 	for (int f = 0; f < AU_FIELD_N; f++)
 		cols2[1 + f] = (au_tcol){au_field_header((au_field)f), false, 0, false, 0, false};
-	t = au_table_new(cols2, 1 + AU_FIELD_N);
-	for (size_t i = 0; i < N_TOOLS; i++) {
-		char *cells[1 + AU_FIELD_N];
-		const au_tool *tl = infos[i].c;
-		cells[0] = xstrdup(tl->name);
-		for (int f = 0; f < AU_FIELD_N; f++)
-			cells[1 + f] = xstrdup(tl->caps[f] == AU_CAP_NA ? "n/a" : au_cap_name(tl->caps[f]));
-		au_table_add(t, AU_TROW_NORMAL, cells);
+	/* the table's width: every column as wide as its widest cell, plus borders */
+	int need = 1 + 3 + 8;
+	for (int f = 0; f < AU_FIELD_N; f++) {
+		int w = (int)strlen(au_field_header((au_field)f));
+		for (size_t i = 0; i < N_TOOLS; i++) {
+			const au_tool *tl = infos[i].c;
+			int n = (int)strlen(tl->caps[f] == AU_CAP_NA ? "n/a" : au_cap_name(tl->caps[f]));
+			w = n > w ? n : w;
+		}
+		need += w + 3;
 	}
-	au_table_print(stdout, t, color, width);
-	au_table_free(t);
+	if (width > 0 && need > width) {
+		/* too narrow for the table: a line per tool and kind */
+		static const au_cap kinds[] = {AU_CAP_EXACT, AU_CAP_EST, AU_CAP_NA};
+		for (size_t i = 0; i < N_TOOLS; i++) {
+			const au_tool *tl = infos[i].c;
+			bool first = true;
+			for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+				GString *line = g_string_new(NULL);
+				for (int f = 0; f < AU_FIELD_N; f++)
+					if (tl->caps[f] == kinds[k])
+						g_string_append_printf(line, "%s%s", line->len ? ", " : "",
+								       au_field_header((au_field)f));
+				if (line->len) {
+					char *text = xasprintf("%s: %s", kinds[k] == AU_CAP_NA ? "n/a" : au_cap_name(kinds[k]),
+							       line->str);
+					char *lead = xasprintf("  %-9s ", first ? tl->name : "");
+					au_print_wrapped(stdout, lead, "              ", text, width);
+					free(lead);
+					free(text);
+					first = false;
+				}
+				g_string_free(line, TRUE);
+			}
+		}
+	} else {
+		t = au_table_new(cols2, 1 + AU_FIELD_N);
+		for (size_t i = 0; i < N_TOOLS; i++) {
+			char *cells[1 + AU_FIELD_N];
+			const au_tool *tl = infos[i].c;
+			cells[0] = xstrdup(tl->name);
+			for (int f = 0; f < AU_FIELD_N; f++)
+				cells[1 + f] = xstrdup(tl->caps[f] == AU_CAP_NA ? "n/a" : au_cap_name(tl->caps[f]));
+			au_table_add(t, AU_TROW_NORMAL, cells);
+		}
+		au_table_print(stdout, t, color, width);
+		au_table_free(t);
+	}
 
 	printf("\nWhere each looks (the variable replaces the defaults):\n");
 	for (size_t i = 0; i < N_TOOLS; i++) {
@@ -234,19 +271,28 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 			const au_root *r = &g_array_index(si->roots, au_root, k);
 			/* a root made for one file is that file to the user */
 			char *p = tilde(r->file ? r->file : r->dir);
-			printf("  %-9s %s%s", k == 0 ? name : "", p, si->exists[k] ? "" : " (missing)");
-			if (k == 0 && si->c->env[0].name)
-				printf("  [$%s%s]", si->c->env[0].name, r->origin[0] == '$' ? " is set" : "");
-			putchar('\n');
+			char *line = xasprintf("  %-9s %s%s", k == 0 ? name : "", p, si->exists[k] ? "" : " (missing)");
+			if (k == 0 && si->c->env[0].name) {
+				char *var = xasprintf("[$%s%s]", si->c->env[0].name, r->origin[0] == '$' ? " is set" : "");
+				/* the variable on a line of its own when both do not fit */
+				bool fits = width <= 0 || g_utf8_strlen(line, -1) + 2 + (glong)strlen(var) <= width;
+				printf("%s%s%s\n", line, fits ? "  " : "\n            ", var);
+				free(var);
+			} else {
+				printf("%s\n", line);
+			}
+			free(line);
 			free(p);
 		}
 	}
 	printf("\nNotes:\n");
 	for (size_t i = 0; i < N_TOOLS; i++) {
 		const source_info *si = &infos[i];
-		printf("  %-9s %s\n", si->c->name, si->c->note);
+		char *lead = xasprintf("  %-9s ", si->c->name);
+		au_print_wrapped(stdout, lead, "              ", si->c->note, width);
+		free(lead);
 		for (guint k = 0; k < si->notes->len; k++)
-			printf("  %-9s %s\n", "", (const char *)si->notes->pdata[k]);
+			au_print_wrapped(stdout, "            ", "              ", si->notes->pdata[k], width);
 	}
 }
 

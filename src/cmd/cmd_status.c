@@ -17,6 +17,7 @@
 
 #include "budget.h"
 #include "cli.h"
+#include "term.h"
 #include "queries.h"
 #include "render.h"
 #include "config.h"
@@ -133,9 +134,12 @@ static void print_text(const watcher_info *w, const char *db_path, const store_i
 {
 	if (w->held)
 		printf("Watcher:    running (pid %ld)\n", w->pid);
-	else if (!w->lock_exists)
-		printf("Watcher:    not running ('%s watch' or '%s service install' starts it)\n", au_progname,
-		       au_progname);
+	else if (!w->lock_exists) {
+		char *text = xasprintf("not running ('%s watch' or '%s service install' starts it)", au_progname,
+				       au_progname);
+		au_print_wrapped(stdout, "Watcher:    ", "            ", text, au_terminal_width());
+		free(text);
+	}
 	else if (w->pid_alive)
 		printf("Watcher:    not running (%s names pid %ld, which holds no lock on it)\n", w->lock_path, w->pid);
 	else

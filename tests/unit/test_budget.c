@@ -575,7 +575,7 @@ static void test_render(void)
 		char *out = NULL;
 		size_t n = 0;
 		FILE *f = open_memstream(&out, &n);
-		au_budget_render_table(f, a, color);
+		au_budget_render_table(f, a, color, 0);
 		fclose(f);
 		const char *want_rows[2][2] = {
 			{"│ daily  │ day 2026-11-16 │ all         │ $1.50 * │   $1.00 │ 150% │     $3.00 │ over   │\n",
