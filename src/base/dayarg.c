@@ -81,3 +81,13 @@ int au_now_pinned(int64_t *ret_ms, au_err *err)
 	*ret_ms = g_get_real_time() / 1000;
 	return 0;
 }
+
+int au_weekday_from_name(const char *s)
+{
+	static const char *const names[] = {"sunday",	"monday", "tuesday", "wednesday",
+					    "thursday", "friday", "saturday"};
+	for (int i = 0; i < 7; i++)
+		if (g_ascii_strcasecmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}

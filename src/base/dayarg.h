@@ -39,4 +39,7 @@ int au_day_arg_parse(const char *s, au_day_end end, int64_t now_ms, GTimeZone *t
  * when AIUSAGE_NOW is set but not a time. */
 int au_now_pinned(int64_t *ret_ms, au_err *err);
 
+/* "sunday" ... "saturday" (any case) -> 0 ... 6; -1 for anything else. */
+int au_weekday_from_name(const char *s);
+
 #endif

@@ -131,14 +131,9 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 
 static char *local_day(GTimeZone *tz, int64_t ms)
 {
-	GDateTime *u = g_date_time_new_from_unix_utc(ms / 1000);
-	GDateTime *l = u ? g_date_time_to_timezone(u, tz) : NULL;
-	char *s = l ? g_date_time_format(l, "%Y-%m-%d") : g_strdup("?");
-	if (l)
-		g_date_time_unref(l);
-	if (u)
-		g_date_time_unref(u);
-	return s;
+	char buf[16];
+	au_format_day(au_tz_day(tz, ms), buf);
+	return g_strdup(buf);
 }
 
 static int cmp_label(const void *a, const void *b)

@@ -6,6 +6,7 @@
  * is a usage error naming the option and the command.
  */
 #include "cli.h"
+#include "dayarg.h"
 #include "tools.h"
 #include "sources.h"
 
@@ -73,16 +74,6 @@ char *au_option_choices(const au_option *opt)
 }
 
 /* ---- the parser ------------------------------------------------------------ */
-
-static int weekday_from_name(const char *s)
-{
-	static const char *const names[] = {"sunday", "monday", "tuesday", "wednesday",
-					    "thursday", "friday", "saturday"};
-	for (int i = 0; i < 7; i++)
-		if (g_ascii_strcasecmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
 
 /* How cmd takes opt: its row in cmd's list, or NULL when it does not. */
 static const au_cmd_opt *cmd_row(const au_cmd *cmd, const au_option *opt)
@@ -227,7 +218,7 @@ static bool apply(const au_cmd *cmd, const au_option *opt, const char *arg, au_o
 		}
 		break;
 	case AU_O_START_OF_WEEK:
-		o->week_start = weekday_from_name(arg);
+		o->week_start = au_weekday_from_name(arg);
 		if (o->week_start < 0) {
 			*ret_exit = au_usage_error(cmd, "--start-of-week takes a day name, not '%s'", arg);
 			return false;

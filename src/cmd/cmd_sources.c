@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "insights.h"
 #include "jsonw.h"
 #include "queries.h"
 #include "render.h"
@@ -47,16 +48,12 @@ static char *tilde(const char *path)
 	return xstrdup(path);
 }
 
+/* "2026-11-16 14:05" in tz (malloc'd) */
 static char *local_time(GTimeZone *tz, int64_t ms)
 {
-	GDateTime *u = g_date_time_new_from_unix_utc(ms / 1000);
-	GDateTime *l = g_date_time_to_timezone(u, tz);
-	char *s = g_date_time_format(l, "%Y-%m-%d %H:%M");
-	char *r = xstrdup(s);
-	g_free(s);
-	g_date_time_unref(l);
-	g_date_time_unref(u);
-	return r;
+	char buf[24];
+	au_format_local(tz, ms, buf);
+	return xstrdup(buf);
 }
 
 static source_info *info_for(source_info *infos, au_source src)

@@ -17,6 +17,7 @@
 
 #include "budget.h"
 #include "cli.h"
+#include "insights.h"
 #include "term.h"
 #include "queries.h"
 #include "render.h"
@@ -88,16 +89,12 @@ static void probe_store(au_store *s, store_info *si)
 		si->error = xstrdup(err.msg);
 }
 
+/* "2026-11-16 14:05" in tz (malloc'd) */
 static char *local_time(GTimeZone *tz, int64_t ms)
 {
-	GDateTime *u = g_date_time_new_from_unix_utc(ms / 1000);
-	GDateTime *l = g_date_time_to_timezone(u, tz);
-	char *s = g_date_time_format(l, "%Y-%m-%d %H:%M");
-	char *r = xstrdup(s);
-	g_free(s);
-	g_date_time_unref(l);
-	g_date_time_unref(u);
-	return r;
+	char buf[24];
+	au_format_local(tz, ms, buf);
+	return xstrdup(buf);
 }
 
 static char *ago(int64_t now, int64_t then)

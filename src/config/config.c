@@ -5,6 +5,7 @@
  * (find_line) to point the user at it.
  */
 #include "config.h"
+#include "dayarg.h"
 #include "zone.h"
 #include "pricing.h"
 #include "tools.h"
@@ -261,16 +262,6 @@ static bool parse_hhmm(const char *s, const char **ret_end, int *ret_min)
 	return true;
 }
 
-static int parse_weekday(const char *s)
-{
-	static const char *const names[] = {"sunday", "monday", "tuesday", "wednesday",
-					    "thursday", "friday", "saturday"};
-	for (int i = 0; i < 7; i++)
-		if (g_ascii_strcasecmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
 static bool valid_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -373,7 +364,7 @@ static int parse_time(parse_ctx *pc, GKeyFile *kf, au_config *c)
 			return r;
 	}
 	if ((v = get_value(kf, g, "week_start"))) {
-		int d = parse_weekday(v);
+		int d = au_weekday_from_name(v);
 		if (d < 0)
 			r = bad(pc, g, "week_start", "week_start takes a day name like monday, not '%s'", v);
 		else
