@@ -60,13 +60,22 @@ static void csv_end(FILE *f, const au_report *r, bool tool, const au_totals *t, 
 void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 {
 	bool tool = au_report_has_tool_cost(r);
-	fprintf(f, "%s,model,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
+	/* The models report's key is the model: a second "model" column
+	 * would only repeat it. */
+	bool by_model = r->group == AU_GROUP_MODEL;
+	fprintf(f, "%s%s,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
 		   "reasoningTokens,totalTokens,costUSD,unpricedResponses%s%s\n",
-		au_group_keyname(r->group), r->with_cloud ? ",billedUSD,gapUSD" : "",
+		au_group_keyname(r->group), by_model ? "" : ",model", r->with_cloud ? ",billedUSD,gapUSD" : "",
 		tool ? ",toolCostUSD,toolCostResponses" : "");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
-		if (o->breakdown || r->group == AU_GROUP_MODEL) {
+		if (by_model) {
+			csv_field(f, row->key);
+			csv_numbers(f, &row->t);
+			csv_end(f, r, tool, &row->t, false, 0, 0);
+			continue;
+		}
+		if (o->breakdown) {
 			for (guint j = 0; j < row->models->len; j++) {
 				const au_model_row *m = row->models->pdata[j];
 				csv_field(f, row->key);

