@@ -30,5 +30,23 @@ expect_eq "$(head -n 1 "$t/out")" \
 	"models --csv header"
 expect_eq "$(awk -F, 'NR > 1 && NF != 9' "$t/out")" "" "models --csv lines of 9 fields"
 
+# one model, one row: Claude Code's claude-sonnet-4-5-20250929 and
+# Copilot's claude-sonnet-4.5 are Sonnet 4.5 in every report, with the
+# costs of both (0.898557 + 0.118650)
+au models --csv -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -c sonnet "$t/out")" 1 "models --csv: sonnet rows"
+expect_eq "$(grep sonnet "$t/out")" "claude-sonnet-4-5,9465,27298,66065,677339,0,780167,1.017207,0" \
+	"models --csv: the sonnet row"
+au daily -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -c 'sonnet-4\.5' "$t/out")" 0 "daily: a Models cell spells sonnet-4.5 beside sonnet-4-5"
+au daily -z UTC --breakdown --json >"$t/out" 2>"$t/err"
+expect_eq "$("$AU_JSON_CHECK" daily 3 modelsUsed <"$t/out")" \
+	'["claude-sonnet-4-5","claude-opus-4-5","gpt-5.1-codex","claude-haiku-4-5","gpt-5.1-codex-mini","gpt-5-mini"]' \
+	"daily --json: the models of 2026-11-19"
+au compare --to gpt-5-mini --json -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -o '"model":"claude-sonnet[^"]*"' "$t/out")" '"model":"claude-sonnet-4-5"' "compare: sonnet rows"
+au cache --by model -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -c '│ claude-sonnet' "$t/out")" 1 "cache --by model: sonnet rows"
+
 echo "report_output: $pass passed, $fail failed"
 [ $fail = 0 ]
