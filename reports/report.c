@@ -307,6 +307,8 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 			au_row *row = r->rows->pdata[i];
 			g_ptr_array_sort(row->models, cmp_model_rows);
 			if (o->group == AU_GROUP_SESSION) {
+				tz_cache one = {.tz = o->tz, .bucket = INT64_MIN};
+				row->last_day = local_day(&one, row->last_ts);
 				char *sep = strchr(row->key, '\x1f');
 				if (sep)
 					memmove(row->key, sep + 1, strlen(sep + 1) + 1);

@@ -48,5 +48,18 @@ expect_eq "$(grep -o '"model":"claude-sonnet[^"]*"' "$t/out")" '"model":"claude-
 au cache --by model -z UTC >"$t/out" 2>"$t/err"
 expect_eq "$(grep -c '│ claude-sonnet' "$t/out")" 1 "cache --by model: sonnet rows"
 
+# session: a date column (the last response's day in the report's zone),
+# and ids told apart: the three Codex sessions share "019a8c1e-" and once
+# all read 019a8c1e; each now shows the shortest prefix no other shares
+au session -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(sed -n 2p "$t/out" | awk -F'│' '{print $2}')" " Last Active " "session: the date column"
+expect_eq "$(grep -o '019a8c1e[^ ]*' "$t/out" | sort | tr '\n' ' ')" "019a8c1e-1 019a8c1e-2 019a8c1e-3 " \
+	"session: the Codex ids told apart"
+expect_eq "$(grep '019a8c1e-3' "$t/out" | awk -F'│' '{print $2}')" " 2026-11-20  " "session: the last Codex session's day"
+# ids no other shares stay at 8 characters; JSON keeps the whole id
+expect_eq "$(grep -c 'webshop  07a1c2e3 ' "$t/out")" 1 "session: an 8-character id"
+au session -z UTC --json >"$t/out" 2>"$t/err"
+expect_eq "$("$AU_JSON_CHECK" sessions 3 sessionId <"$t/out" | wc -c)" 37 "session --json: a whole id"
+
 echo "report_output: $pass passed, $fail failed"
 [ $fail = 0 ]
