@@ -401,8 +401,14 @@ static void test_overlay(void)
 		CHECK_INT(nm->base.cache_write_5m, 1000000); /* not Anthropic: plain input */
 	}
 	/* A provider's regional key replaces itself only. */
-	CHECK_INT(au_pricing_lookup(p, "eu.anthropic.claude-haiku-4-5-20251001-v1:0")->base.input,
-		  1100000);
+	const au_model_price *eu = au_pricing_lookup(p, "eu.anthropic.claude-haiku-4-5-20251001-v1:0");
+	CHECK_INT(eu->base.input, 1100000);
+	/* Only input and output given: every cache price follows Anthropic's
+	 * multipliers of input, reads (0.1x) as well as writes (1.25x, 2x);
+	 * reads were once charged the full input price. */
+	CHECK_INT(eu->base.cache_write_5m, 1375000);
+	CHECK_INT(eu->base.cache_write_1h, 2200000);
+	CHECK_INT(eu->base.cache_read, 110000);
 	CHECK_INT(au_pricing_lookup(p, "claude-haiku-4-5-20251001")->base.input, 1000000);
 	CHECK_STR(name_of(p, "us.anthropic.claude-haiku-4-5-20251001-v1:0"), "claude-haiku-4-5-20251001");
 
