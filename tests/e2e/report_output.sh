@@ -22,6 +22,11 @@ demo=$AU_SRC/fixtures/demo
 as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/prices.json" | head -n 1)
 run() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$@" --db "$t/demo.db"; }
 au() { run "$AIUSAGE" "$@"; }
+au_cols() { # columns args...
+	local cols=$1
+	shift
+	run env COLUMNS="$cols" "$AIUSAGE" "$@"
+}
 
 # models --csv: the key is the model, once (the header read "model,model,")
 au models --csv -z UTC >"$t/out" 2>"$t/err"
@@ -60,6 +65,32 @@ expect_eq "$(grep '019a8c1e-3' "$t/out" | awk -F'│' '{print $2}')" " 2026-11-2
 expect_eq "$(grep -c 'webshop  07a1c2e3 ' "$t/out")" 1 "session: an 8-character id"
 au session -z UTC --json >"$t/out" 2>"$t/err"
 expect_eq "$("$AU_JSON_CHECK" sessions 3 sessionId <"$t/out" | wc -c)" 37 "session --json: a whole id"
+
+# LC_ALL=C: not a UTF-8 locale, so ASCII borders (+ - |) and no byte
+# above 0x7f anywhere; the UTF-8 form is the goldens'
+runc() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LC_ALL=C AIUSAGE_NOW="${as_of}T12:00:00Z" "$AIUSAGE" "$@" --db "$t/demo.db"; }
+runc daily -z UTC --breakdown >"$t/out" 2>"$t/err"
+expect_eq "$(LC_ALL=C grep -c '[^ -~]' "$t/out")" 0 "LC_ALL=C daily: lines with a non-ASCII byte"
+expect_eq "$(head -n 1 "$t/out" | cut -c1-16)" "+------------+--" "LC_ALL=C daily: the top border"
+expect_eq "$(sed -n 2p "$t/out" | cut -c1-16)" "| Date       | M" "LC_ALL=C daily: the header row"
+expect_eq "$(grep -c '^|            | [`] claude-opus-4-5 ' "$t/out")" 3 "LC_ALL=C daily --breakdown: sub rows"
+runc session -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(LC_ALL=C grep -c '[^ -~]' "$t/out")" 0 "LC_ALL=C session: lines with a non-ASCII byte"
+env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$AIUSAGE" daily -z UTC \
+	--db "$t/demo.db" >"$t/out" 2>&1
+expect_eq "$(head -c 3 "$t/out")" "┌" "LANG=C.UTF-8 daily: box drawing"
+
+# a table that drops columns to fit says so, once, under it; one that fits
+# says nothing
+au_cols 80 daily -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(tail -n 1 "$t/out")" "Compact layout (3 columns hidden): a wider terminal or --json shows all." \
+	"COLUMNS=80 daily: the compact note"
+expect_eq "$(grep -c 'Cache' "$t/out")" 0 "COLUMNS=80 daily: cache columns dropped"
+au_cols 104 daily -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(tail -n 1 "$t/out")" "Compact layout (Cache Create hidden): a wider terminal or --json shows all." \
+	"COLUMNS=104 daily: the note names what it left out"
+au_cols 200 daily -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -c 'Compact' "$t/out")" 0 "COLUMNS=200 daily: no note"
 
 echo "report_output: $pass passed, $fail failed"
 [ $fail = 0 ]
