@@ -1,6 +1,8 @@
 /*
  * CSV (RFC 4180 quoting): one line per period/group, or with --breakdown
- * one line per (group, model). Costs are exact decimals.
+ * one line per (group, model). Costs are exact decimals. Text is exact,
+ * except that a cell a spreadsheet would run as a formula gets a leading
+ * apostrophe (see csv_field).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -8,10 +10,20 @@
 #include "pricing.h"
 #include "report.h"
 
+/*
+ * A text cell. Model names, session ids and project names come from logs;
+ * one starting with = + - @ (or a tab or CR) would be run as a formula by
+ * a spreadsheet that opens the file ("=HYPERLINK(...)"). Such a cell is
+ * quoted with an apostrophe first, the usual defence: spreadsheets show
+ * the text, and a script sees it behind one "'". Numbers never come here.
+ */
 static void csv_field(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\n\r")) {
+	bool formula = *s && strchr("=+-@\t\r", *s);
+	if (formula || strpbrk(s, ",\"\n\r")) {
 		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
 		for (; *s; s++) {
 			if (*s == '"')
 				fputc('"', f);

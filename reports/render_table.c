@@ -11,6 +11,7 @@
 #include "pricing.h"
 #include "render.h"
 #include "report.h"
+#include "termsafe.h"
 
 enum {
 	COL_DATE, COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_TOOL, COL_BILLED, COL_GAP,
@@ -223,8 +224,11 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 	if (r->unpriced_models->len) {
 		fprintf(f, "* cost excludes %" PRId64 " response(s) of model(s) with no known price:",
 			r->total.unpriced);
-		for (guint i = 0; i < r->unpriced_models->len; i++)
-			fprintf(f, "%s %s", i ? "," : "", (char *)r->unpriced_models->pdata[i]);
+		for (guint i = 0; i < r->unpriced_models->len; i++) {
+			char *name = au_term_text(r->unpriced_models->pdata[i]); /* from a log */
+			fprintf(f, "%s %s", i ? "," : "", name);
+			free(name);
+		}
 		fputs(" (add them with --pricing FILE)\n", f);
 	}
 	if (tool)

@@ -76,3 +76,8 @@ char *au_term_safe(const char *s, bool ascii)
 	g_string_free(out, TRUE);
 	return r;
 }
+
+char *au_term_text(const char *s)
+{
+	return au_term_safe(s, !au_term_utf8());
+}

@@ -23,6 +23,10 @@
  */
 char *au_term_safe(const char *s, bool ascii);
 
+/* au_term_safe(s, !au_term_utf8()): a warning line's text, in this
+ * locale. */
+char *au_term_text(const char *s);
+
 /* The locale's character set is UTF-8 (nl_langinfo(CODESET), so it
  * reads what setlocale(LC_ALL, "") set from LANG/LC_ALL/LC_CTYPE). */
 bool au_term_utf8(void);
