@@ -388,6 +388,14 @@ const char *au_pricing_as_of(void)
 	return au_price_table_as_of;
 }
 
+int64_t au_pricing_age_days(int64_t now_ms)
+{
+	int64_t as_of = 0;
+	/* gen_prices refuses a table without a valid date */
+	(void)au_parse_day(au_price_table_as_of, &as_of);
+	return au_floor_div(now_ms, 86400000) - as_of;
+}
+
 static void put_le64(au_buf *b, int64_t v)
 {
 	unsigned char le[8];

@@ -14,6 +14,7 @@
 #include "render.h"
 #include "config.h"
 #include "notify.h"
+#include "term.h"
 
 static int usage(const char *msg)
 {
@@ -144,6 +145,7 @@ int au_cmd_budget(const au_cmd *cmd, int argc, char **argv)
 		g_time_zone_unref(tz);
 	} else {
 		au_budget_render_table(stdout, sts, au_use_color(&o, stdout));
+		au_note_price_age(&o);
 	}
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;

@@ -571,8 +571,10 @@ int au_cmd_insights(const au_cmd *cmd, int argc, char **argv)
 		print_json(m, &x);
 	else if (m->first_day == INT64_MAX)
 		printf("No usage yet%s.\n", x.o.project || x.o.source != AU_SRC_NONE ? " for this selection" : "");
-	else
+	else {
 		print_summary(m, &x);
+		au_note_price_age(&x.o);
+	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_summary_free(m);

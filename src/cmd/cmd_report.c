@@ -132,6 +132,7 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		rend.color = au_use_color(&o, stdout);
 		rend.width = au_terminal_width();
 		au_render_table(stdout, rep, &rend);
+		au_note_price_age(&o);
 	}
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;

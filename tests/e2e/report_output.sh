@@ -92,5 +92,37 @@ expect_eq "$(tail -n 1 "$t/out")" "Compact layout (Cache Create hidden): a wider
 au_cols 200 daily -z UTC >"$t/out" 2>"$t/err"
 expect_eq "$(grep -c 'Compact' "$t/out")" 0 "COLUMNS=200 daily: no note"
 
+# prices more than 90 days old: one line on stderr under each cost table
+# (stdout, what a script captures, stays the same); none for --json/--csv
+# or -q, and none at 90 days. 130 days is after the demo data, so
+# insights has days to show.
+au_at() { # day args...
+	local day=$1
+	shift
+	env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${day}T12:00:00Z" "$AIUSAGE" "$@" --db "$t/demo.db"
+}
+old=$(date -u -d "$as_of + 130 days" +%F)
+edge=$(date -u -d "$as_of + 90 days" +%F)
+note="aiusage: note: prices as of $as_of (130 days old); --pricing FILE updates them"
+au daily -z UTC >"$t/fresh" 2>/dev/null
+for cmd in daily session projects models "models --details" blocks "compare --to gpt-5-mini" cache insights; do
+	# shellcheck disable=SC2086
+	au_at "$old" $cmd -z UTC >"$t/out" 2>"$t/err"
+	expect_eq "$(grep -c 'prices as of' "$t/err")" 1 "$cmd: the old-prices note"
+	grep -qxF "$note" "$t/err" && ok || bad "$cmd: the note reads: $(cat "$t/err")"
+	expect_eq "$(grep -c 'prices as of' "$t/out")" 0 "$cmd: the note on stdout"
+done
+au_at "$old" daily -z UTC >"$t/out" 2>/dev/null
+cmp -s "$t/out" "$t/fresh" && ok || bad "daily: stdout differs when the prices are old"
+for args in "daily -z UTC --json" "daily -z UTC --csv" "models -z UTC --json" "daily -z UTC -q"; do
+	# shellcheck disable=SC2086
+	au_at "$old" $args >"$t/out" 2>"$t/err"
+	expect_eq "$(cat "$t/out" "$t/err" | grep -c 'prices as of')" 0 "$args: an old-prices note"
+done
+au_at "$edge" daily -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -c 'prices as of' "$t/err")" 0 "daily at 90 days: a note"
+au_at "$(date -u -d "$as_of + 91 days" +%F)" daily -z UTC >"$t/out" 2>"$t/err"
+expect_eq "$(grep -c 'prices as of' "$t/err")" 1 "daily at 91 days: the note"
+
 echo "report_output: $pass passed, $fail failed"
 [ $fail = 0 ]
