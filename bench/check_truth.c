@@ -8,6 +8,9 @@
  * REPORT is `aiusage daily --json --timezone UTC` output by default; with
  * --ccusage-codex it is `ccusage codex daily --json -z UTC` (v20), whose days
  * hold a "models" object and call reasoning "reasoningOutputTokens".
+ *
+ * A model is compared under its one id (au_model_id, as the reports group
+ * it), so the truth may name a model as the tool logged it.
  */
 #include <jansson.h>
 #include <stdbool.h>
@@ -15,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "model_id.h"
 
 enum { F_IN, F_OUT, F_CC, F_CR, F_RS, F_TOT, NF };
 static const char *const FIELDS[NF] = {"inputTokens",	  "outputTokens",    "cacheCreationTokens",
@@ -34,7 +39,19 @@ typedef struct cell {
 static cell *cells;
 static size_t ncells, capcells;
 
+static cell *cell_get_exact(const char *date, const char *model);
+
 static cell *cell_get(const char *date, const char *model)
+{
+	if (!*model)
+		return cell_get_exact(date, model);
+	char *id = au_model_id(model);
+	cell *c = cell_get_exact(date, id);
+	free(id);
+	return c;
+}
+
+static cell *cell_get_exact(const char *date, const char *model)
 {
 	for (size_t i = 0; i < ncells; i++)
 		if (!strcmp(cells[i].date, date) && !strcmp(cells[i].model, model))

@@ -115,10 +115,11 @@ static int cache_rates(const char *key, const json_t *entry, const char *tier_su
 	snprintf(f1h, sizeof(f1h), "cache_creation_input_token_cost_above_1hr%s", tier_suffix);
 	snprintf(fread_, sizeof(fread_), "cache_read_input_token_cost%s", tier_suffix);
 
-	/* Anthropic's published multipliers: 5-minute write 1.25x input,
-	 * 1-hour write 2x input. Other vendors charge no write premium:
-	 * tokens written to their cache are billed as plain input (this is
-	 * what `compare --to gpt-5` must use for a Claude request's writes). */
+	/* One rule for every absent cache price: the vendor's published
+	 * multiplier of input. Anthropic: 5-minute write 1.25x, 1-hour write
+	 * 2x, read 0.1x. Other vendors charge no write premium: tokens
+	 * written to their cache are billed as plain input (this is what
+	 * `compare --to gpt-5` must use for a Claude request's writes). */
 	n = get_price(key, entry, f5m, &r->cache_write_5m, errbuf, errsz);
 	if (n < 0)
 		return n;
@@ -133,10 +134,13 @@ static int cache_rates(const char *key, const json_t *entry, const char *tier_su
 	if (n < 0)
 		return n;
 	if (n == 0)
-		/* Base: a model with no cached-input price (older OpenAI
-		 * rows) bills cached tokens as ordinary input. Tier: every
-		 * tiered model caches, so use the usual 0.1x of tier input. */
-		r->cache_read = tier ? scale(r->input, 1, 10) : r->input;
+		/* Anthropic publishes 0.1x for reads, as for writes above (an
+		 * overlay with only input and output once read at the full
+		 * input price while its writes got 1.25x/2x). Another vendor's
+		 * model with no cached-input price (older OpenAI rows) bills
+		 * cached tokens as ordinary input. Tier: every tiered model
+		 * caches, so use the usual 0.1x of tier input. */
+		r->cache_read = tier || anthropic ? scale(r->input, 1, 10) : r->input;
 	return 0;
 }
 

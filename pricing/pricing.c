@@ -1,7 +1,7 @@
 /*
  * The effective price table (the embedded rows from prices_table.c, which
  * gen_prices writes at build time, plus any --pricing overlays), model-name
- * resolution with PCRE2, the per-request cost in integer pico-dollars and
+ * resolution (the name rules are model_id.c's), the per-request cost in integer pico-dollars and
  * exact decimal formatting of money.
  */
 #include "pricing.h"
@@ -13,10 +13,9 @@
 #include <string.h>
 
 #include <glib.h>
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include "litellm.h"
+#include "model_id.h"
 
 /* Written by gen_prices into prices_table.c. */
 extern const char au_price_table_as_of[];
@@ -27,33 +26,6 @@ extern const size_t au_price_table_len;
 #define AU_PRICING_FILE_MAX ((size_t)64 << 20)
 /* Model names come from logs; a flood of distinct junk must not grow memory. */
 #define AU_PRICING_CACHE_MAX 4096
-
-enum {
-	/* Provider paths: "openai/", "openrouter/anthropic/", "vertex_ai/",
-	 * "gemini/", "bedrock/", even an ARN ending in ".../". */
-	RE_PROVIDER,
-	/* Bedrock model ids and cross-region profiles: "anthropic.",
-	 * "us.anthropic.", "eu.anthropic.", "global.anthropic.". */
-	RE_VENDOR,
-	/* One decoration at the end: Bedrock "-v1:0", Vertex "@20250929",
-	 * "-thinking", Claude Code's "[1m]", "-latest", and release dates
-	 * "-20250929" / "-2025-08-07". Only these: a fallback that dropped any
-	 * trailing "-<digits>" would turn gpt-5-1 into gpt-5 and
-	 * claude-sonnet-4-5 into claude-sonnet-4, which are different prices. */
-	RE_SUFFIX,
-	/* "4.5" -> "4-5": Anthropic ids use dashes where others write dots. */
-	RE_VERSION_DOT,
-	RE_COUNT
-};
-
-static const char *const re_source[RE_COUNT] = {
-	[RE_PROVIDER] = "^.*/",
-	[RE_VENDOR] = "^(?:(?:us|eu|apac|au|ca|jp|us-gov|global)\\.)?(?:anthropic|openai)\\.",
-	/* one pattern over two lines (parenthesized: not two array elements) */
-	[RE_SUFFIX] = ("(?:-v\\d+:\\d+|@[^@]*|[-:]thinking|\\[[^\\]]*\\]|-latest"
-		       "|-20\\d\\d(?:[01]\\d[0-3]\\d|-[01]\\d-[0-3]\\d))$"),
-	[RE_VERSION_DOT] = "(?<=\\d)\\.(?=\\d)",
-};
 
 /* An overlay row and its name in one allocation. */
 typedef struct owned_row {
@@ -71,8 +43,6 @@ struct au_pricing {
 	GHashTable *canon;
 	/* model as the log spells it -> row, or NULL for "unknown". */
 	GHashTable *cache;
-	pcre2_code *re[RE_COUNT];
-	pcre2_match_data *md;
 };
 
 static int cmp_row_ptr(const void *a, const void *b)
@@ -104,61 +74,15 @@ static const au_model_price *find_exact(const au_pricing *p, const char *name)
 	return NULL;
 }
 
-/* ASCII only: model ids are ASCII and tolower() would consult the locale. */
-static void ascii_lower(char *s)
-{
-	for (; *s; s++)
-		if (*s >= 'A' && *s <= 'Z')
-			*s = (char)(*s - 'A' + 'a');
-}
-
-/* Offsets of the first match of pattern `which` in s, or false. */
-static bool re_find(const au_pricing *p, int which, const char *s, size_t *ret_start,
-		    size_t *ret_end)
-{
-	int rc = pcre2_match(p->re[which], (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0, p->md, NULL);
-	if (rc < 0)
-		return false;
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
-	*ret_start = ov[0];
-	*ret_end = ov[1];
-	return true;
-}
-
-/* Length of the provider decoration at the start of a lowercased name. */
-static size_t prefix_len(const au_pricing *p, const char *s)
-{
-	size_t start, end, off = 0;
-	if (re_find(p, RE_PROVIDER, s, &start, &end))
-		off = end;
-	if (re_find(p, RE_VENDOR, s + off, &start, &end))
-		off += end;
-	return off;
-}
-
 /* A key with no provider decoration names the model itself, not one
  * provider's (possibly regional, possibly surcharged) price for it. */
-static bool plain_key(const au_pricing *p, const char *name)
+static bool plain_key(const char *name)
 {
 	char *s = xstrdup(name);
-	ascii_lower(s);
-	bool plain = prefix_len(p, s) == 0;
+	au_model_lower(s);
+	bool plain = au_model_prefix_len(s) == 0;
 	free(s);
 	return plain;
-}
-
-static void dots_to_dashes(const au_pricing *p, char *s)
-{
-	size_t len = strlen(s);
-	PCRE2_UCHAR *out = xmalloc(len + 1);
-	PCRE2_SIZE outlen = len + 1;
-	int rc = pcre2_substitute(p->re[RE_VERSION_DOT], (PCRE2_SPTR)s, len, 0,
-				  PCRE2_SUBSTITUTE_GLOBAL, p->md, NULL, (PCRE2_SPTR) "-", 1, out,
-				  &outlen);
-	/* Same length in and out, so the buffer always fits. */
-	if (rc > 0 && outlen == len)
-		memcpy(s, out, len);
-	free(out);
 }
 
 /*
@@ -171,28 +95,27 @@ static void dots_to_dashes(const au_pricing *p, char *s)
 static const au_model_price *canonicalize(const au_pricing *p, char *s, bool probe)
 {
 	const au_model_price *mp;
-	size_t start, end;
 
-	size_t off = prefix_len(p, s);
+	size_t off = au_model_prefix_len(s);
 	if (off) {
 		memmove(s, s + off, strlen(s + off) + 1);
 		if (probe && (mp = find_exact(p, s)))
 			return mp;
 	}
-	/* Every alternative matches at least one character, so this ends. */
-	while (re_find(p, RE_SUFFIX, s, &start, &end)) {
-		s[start] = '\0';
+	while (au_model_strip_suffix(s)) {
 		if (probe && (mp = find_exact(p, s)))
 			return mp;
 	}
-	dots_to_dashes(p, s);
+	/* Matching is looser than the id reports show (model_id.h): a dot
+	 * and a dash in a version are the same price for every vendor. */
+	au_model_dots_to_dashes(s);
 	return NULL;
 }
 
 static char *canonical_name(const au_pricing *p, const char *name)
 {
 	char *s = xstrdup(name);
-	ascii_lower(s);
+	au_model_lower(s);
 	canonicalize(p, s, false);
 	return s;
 }
@@ -203,9 +126,9 @@ static char *canonical_name(const au_pricing *p, const char *name)
  * copies). Pick one by a rule that does not depend on hash order: a plain
  * key over a provider's, then the shortest, then the first by strcmp.
  */
-static bool better_row(const au_pricing *p, const au_model_price *a, const au_model_price *b)
+static bool better_row(const au_model_price *a, const au_model_price *b)
 {
-	bool pa = plain_key(p, a->name), pb = plain_key(p, b->name);
+	bool pa = plain_key(a->name), pb = plain_key(b->name);
 	if (pa != pb)
 		return pa;
 	size_t la = strlen(a->name), lb = strlen(b->name);
@@ -223,7 +146,7 @@ static GHashTable *canon_map(au_pricing *p)
 		const au_model_price *mp = g_ptr_array_index(p->rows, i);
 		char *c = canonical_name(p, mp->name);
 		const au_model_price *old = g_hash_table_lookup(p->canon, c);
-		if (!old || better_row(p, mp, old))
+		if (!old || better_row(mp, old))
 			g_hash_table_insert(p->canon, c, (gpointer)mp); /* frees c if present */
 		else
 			free(c);
@@ -243,22 +166,6 @@ static void invalidate(au_pricing *p)
 au_pricing *au_pricing_new(void)
 {
 	au_pricing *p = xcalloc(1, sizeof(*p));
-
-	for (int i = 0; i < RE_COUNT; i++) {
-		int errcode;
-		PCRE2_SIZE erroff;
-		p->re[i] = pcre2_compile((PCRE2_SPTR)re_source[i], PCRE2_ZERO_TERMINATED,
-					 PCRE2_DOLLAR_ENDONLY | PCRE2_DOTALL, &errcode, &erroff, NULL);
-		if (!p->re[i]) {
-			/* A constant pattern: failing is a bug, like OOM not reportable. */
-			fprintf(stderr, "aiusage: bad built-in pattern %d at %zu\n", i, (size_t)erroff);
-			abort();
-		}
-	}
-	p->md = pcre2_match_data_create(4, NULL);
-	if (!p->md)
-		abort();
-
 	p->rows = g_ptr_array_sized_new((guint)au_price_table_len);
 	for (size_t i = 0; i < au_price_table_len; i++)
 		g_ptr_array_add(p->rows, (gpointer)&au_price_table[i]);
@@ -277,9 +184,6 @@ void au_pricing_free(au_pricing *p)
 	g_hash_table_destroy(p->cache);
 	g_ptr_array_free(p->rows, TRUE);
 	g_ptr_array_free(p->owned, TRUE);
-	pcre2_match_data_free(p->md);
-	for (int i = 0; i < RE_COUNT; i++)
-		pcre2_code_free(p->re[i]);
 	free(p);
 }
 
@@ -319,7 +223,7 @@ static void apply_rows(au_pricing *p, GPtrArray *fresh)
 	for (guint i = 0; i < fresh->len; i++) {
 		owned_row *o = g_ptr_array_index(fresh, i);
 		g_hash_table_add(names, o->name);
-		if (plain_key(p, o->name))
+		if (plain_key(o->name))
 			g_hash_table_add(families, canonical_name(p, o->name));
 	}
 
@@ -422,7 +326,7 @@ static const au_model_price *resolve(au_pricing *p, const char *model)
 	if (mp)
 		return mp;
 	char *s = xstrdup(model);
-	ascii_lower(s);
+	au_model_lower(s);
 	mp = find_exact(p, s);
 	if (!mp)
 		mp = canonicalize(p, s, true);
@@ -482,6 +386,14 @@ int64_t au_cost_pico(const au_model_price *mp, const au_tokens *t)
 const char *au_pricing_as_of(void)
 {
 	return au_price_table_as_of;
+}
+
+int64_t au_pricing_age_days(int64_t now_ms)
+{
+	int64_t as_of = 0;
+	/* gen_prices refuses a table without a valid date */
+	(void)au_parse_day(au_price_table_as_of, &as_of);
+	return au_floor_div(now_ms, 86400000) - as_of;
 }
 
 static void put_le64(au_buf *b, int64_t v)

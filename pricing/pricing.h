@@ -57,6 +57,12 @@ int64_t au_cost_pico(const au_model_price *mp, const au_tokens *t);
 
 /* "prices as of" date of the embedded table, e.g. "2026-07-24". */
 const char *au_pricing_as_of(void);
+
+/* Past this many days, reports say the embedded prices may be out of date. */
+#define AU_PRICING_STALE_DAYS 90
+/* Whole days from the table's date to the UTC day of now_ms (negative
+ * when now is before it). */
+int64_t au_pricing_age_days(int64_t now_ms);
 /* A stable hash of the effective table, stored so a price change reprices. */
 uint64_t au_pricing_fingerprint(const au_pricing *p);
 

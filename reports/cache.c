@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "model_id.h"
 #include "render.h"
 
 double au_cache_hit_ratio(const au_cache_figs *c)
@@ -149,6 +150,7 @@ typedef struct cache_run {
 	cache_ctx x;
 	GPtrArray *session_rows;
 	GHashTable *prices; /* model -> au_model_price* (NULL kept as a miss marker) */
+	au_model_ids *ids;  /* --by model groups by the model's one id */
 } cache_run;
 
 static const void *const NO_PRICE = &NO_PRICE;
@@ -185,7 +187,7 @@ static int cache_one(void *ud, const au_req *r)
 		key = r->project;
 		break;
 	default:
-		key = r->model;
+		key = au_model_ids_get(run->ids, r->model);
 	}
 	char *skey = g_strdup_printf("%s\x1f%s", r->source, r->session);
 	sreq q = {
@@ -249,6 +251,7 @@ int au_cache_build(au_store *s, au_pricing *p, const au_filter *f, au_cache_by b
 		},
 		.session_rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free),
 		.prices = g_hash_table_new(g_str_hash, g_str_equal),
+		.ids = au_model_ids_new(),
 	};
 	int r = au_req_each(s, f, AU_REQ_BY_STREAM, cache_one, &run, err);
 	if (r == 0)
@@ -258,6 +261,7 @@ int au_cache_build(au_store *s, au_pricing *p, const au_filter *f, au_cache_by b
 	g_hash_table_destroy(run.x.groups);
 	g_hash_table_destroy(run.x.sessions);
 	g_hash_table_destroy(run.prices);
+	au_model_ids_free(run.ids);
 	g_array_free(run.x.stream, TRUE);
 	g_array_free(run.x.ts, TRUE);
 	g_array_free(run.x.reads, TRUE);

@@ -416,8 +416,9 @@ static void csv_cost(FILE *f, bool known, int64_t pico)
 
 void au_cloud_report_csv(FILE *f, const au_cloud_report *r)
 {
-	fputs("date,provider,billed_input,billed_output,billed_cache_read,billed_cache_write,billed_requests,"
-	      "billed_tokens,billed_cost_usd,local_tokens,local_cost_usd,gap_usd\n",
+	/* camelCase, as every other CSV: the JSON's names, flattened */
+	fputs("date,provider,billedInputTokens,billedOutputTokens,billedCacheReadTokens,billedCacheWriteTokens,"
+	      "billedRequests,billedTotalTokens,billedCostUSD,localTotalTokens,localCostUSD,gapUSD\n",
 	      f);
 	for (guint i = 0; i < r->days->len; i++) {
 		const au_cloud_day *d = &g_array_index(r->days, au_cloud_day, i);

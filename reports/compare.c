@@ -5,6 +5,7 @@
  * pico-dollars.
  */
 #include "insights.h"
+#include "model_id.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,17 +60,20 @@ void au_compare_add(au_compare_row *row, int ntargets, const au_model_price *con
 
 typedef struct compare_ctx {
 	au_compare *c;
-	GHashTable *by_model; /* model -> au_compare_row* */
+	GHashTable *by_model; /* model id -> au_compare_row* */
+	au_model_ids *ids;
 } compare_ctx;
 
 static int compare_one(void *ud, const au_req *r)
 {
 	compare_ctx *x = ud;
-	au_compare_row *row = g_hash_table_lookup(x->by_model, r->model);
+	/* one row per model, however each tool spells it (model_id.h) */
+	const char *model = au_model_ids_get(x->ids, r->model);
+	au_compare_row *row = g_hash_table_lookup(x->by_model, model);
 	if (!row) {
 		row = xmalloc(sizeof(*row));
 		row_init(row, x->c->ntargets);
-		row->model = xstrdup(r->model);
+		row->model = xstrdup(model);
 		g_ptr_array_add(x->c->rows, row);
 		g_hash_table_insert(x->by_model, row->model, row);
 	}
@@ -98,9 +102,10 @@ int au_compare_build(au_store *s, const au_filter *f, const au_model_price *cons
 	}
 	c->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
 	row_init(&c->total, ntargets);
-	compare_ctx x = {c, g_hash_table_new(g_str_hash, g_str_equal)};
+	compare_ctx x = {c, g_hash_table_new(g_str_hash, g_str_equal), au_model_ids_new()};
 	int r = au_req_each(s, f, AU_REQ_BY_TIME, compare_one, &x, err);
 	g_hash_table_destroy(x.by_model);
+	au_model_ids_free(x.ids);
 	if (r < 0) {
 		au_compare_free(c);
 		return r;
@@ -150,16 +155,19 @@ static void detail_free(au_model_detail *d)
 typedef struct models_ctx {
 	au_models *m;
 	au_pricing *p;
-	GHashTable *by_model;
+	GHashTable *by_model; /* model id -> au_model_detail* */
+	au_model_ids *ids;
 } models_ctx;
 
 static int models_one(void *ud, const au_req *r)
 {
 	models_ctx *x = ud;
-	au_model_detail *d = g_hash_table_lookup(x->by_model, r->model);
+	/* the rows of the models report: one per model id (model_id.h) */
+	const char *model = au_model_ids_get(x->ids, r->model);
+	au_model_detail *d = g_hash_table_lookup(x->by_model, model);
 	if (!d) {
 		d = xcalloc(1, sizeof(*d));
-		d->model = xstrdup(r->model);
+		d->model = xstrdup(model);
 		const au_model_price *mp = au_pricing_lookup(x->p, r->model);
 		const char *const *fam = au_family_candidates(mp ? mp->name : r->model);
 		for (; fam && fam[d->ncand]; d->ncand++)
@@ -202,9 +210,10 @@ int au_models_build(au_store *s, au_pricing *p, const au_filter *f, au_models **
 {
 	au_models *m = xcalloc(1, sizeof(*m));
 	m->rows = g_ptr_array_new_with_free_func((GDestroyNotify)detail_free);
-	models_ctx x = {m, p, g_hash_table_new(g_str_hash, g_str_equal)};
+	models_ctx x = {m, p, g_hash_table_new(g_str_hash, g_str_equal), au_model_ids_new()};
 	int r = au_req_each(s, f, AU_REQ_BY_TIME, models_one, &x, err);
 	g_hash_table_destroy(x.by_model);
+	au_model_ids_free(x.ids);
 	if (r < 0) {
 		au_models_free(m);
 		return r;

@@ -1,6 +1,8 @@
 /*
  * CSV (RFC 4180 quoting): one line per period/group, or with --breakdown
- * one line per (group, model). Costs are exact decimals.
+ * one line per (group, model). Costs are exact decimals. Text is exact,
+ * except that a cell a spreadsheet would run as a formula gets a leading
+ * apostrophe (see csv_field).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -8,10 +10,20 @@
 #include "pricing.h"
 #include "report.h"
 
+/*
+ * A text cell. Model names, session ids and project names come from logs;
+ * one starting with = + - @ (or a tab or CR) would be run as a formula by
+ * a spreadsheet that opens the file ("=HYPERLINK(...)"). Such a cell is
+ * quoted with an apostrophe first, the usual defence: spreadsheets show
+ * the text, and a script sees it behind one "'". Numbers never come here.
+ */
 static void csv_field(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\n\r")) {
+	bool formula = *s && strchr("=+-@\t\r", *s);
+	if (formula || strpbrk(s, ",\"\n\r")) {
 		fputc('"', f);
+		if (formula)
+			fputc('\'', f);
 		for (; *s; s++) {
 			if (*s == '"')
 				fputc('"', f);
@@ -60,13 +72,22 @@ static void csv_end(FILE *f, const au_report *r, bool tool, const au_totals *t, 
 void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 {
 	bool tool = au_report_has_tool_cost(r);
-	fprintf(f, "%s,model,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
+	/* The models report's key is the model: a second "model" column
+	 * would only repeat it. */
+	bool by_model = r->group == AU_GROUP_MODEL;
+	fprintf(f, "%s%s,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
 		   "reasoningTokens,totalTokens,costUSD,unpricedResponses%s%s\n",
-		au_group_keyname(r->group), r->with_cloud ? ",billedUSD,gapUSD" : "",
+		au_group_keyname(r->group), by_model ? "" : ",model", r->with_cloud ? ",billedUSD,gapUSD" : "",
 		tool ? ",toolCostUSD,toolCostResponses" : "");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
-		if (o->breakdown || r->group == AU_GROUP_MODEL) {
+		if (by_model) {
+			csv_field(f, row->key);
+			csv_numbers(f, &row->t);
+			csv_end(f, r, tool, &row->t, false, 0, 0);
+			continue;
+		}
+		if (o->breakdown) {
 			for (guint j = 0; j < row->models->len; j++) {
 				const au_model_row *m = row->models->pdata[j];
 				csv_field(f, row->key);

@@ -11,9 +11,10 @@
 #include "pricing.h"
 #include "render.h"
 #include "report.h"
+#include "termsafe.h"
 
 enum {
-	COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_TOOL, COL_BILLED, COL_GAP,
+	COL_DATE, COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_TOOL, COL_BILLED, COL_GAP,
 	NCOLS
 };
 
@@ -80,6 +81,65 @@ static char *models_cell(GPtrArray *models)
 	return out;
 }
 
+typedef struct id_at {
+	const char *id;
+	guint row;
+} id_at;
+
+static int cmp_id_at(const void *a, const void *b)
+{
+	return strcmp(((const id_at *)a)->id, ((const id_at *)b)->id);
+}
+
+/*
+ * Session ids are long and often share a start (Codex's are time-ordered
+ * UUIDs), so the table shows each as git shows an abbreviated hash: the
+ * shortest prefix, at least 8 characters, that no other id in the table
+ * shares. Sorted, an id's nearest rivals are its neighbours. The same id
+ * in two tools cannot be told apart by a prefix: it is shown whole.
+ */
+static size_t *id_prefix_lengths(const au_report *r)
+{
+	enum { MIN_ID = 8 };
+	guint n = r->rows->len;
+	size_t *len = xcalloc(n ? n : 1, sizeof(*len));
+	id_at *v = xcalloc(n ? n : 1, sizeof(*v));
+	for (guint i = 0; i < n; i++) {
+		v[i].id = ((const au_row *)r->rows->pdata[i])->key;
+		v[i].row = i;
+		len[i] = MIN_ID;
+	}
+	qsort(v, n, sizeof(*v), cmp_id_at);
+	for (guint i = 0; i + 1 < n; i++) {
+		const char *a = v[i].id, *b = v[i + 1].id;
+		size_t common = 0;
+		while (a[common] && a[common] == b[common])
+			common++;
+		for (guint k = i; k <= i + 1; k++)
+			if (common + 1 > len[v[k].row])
+				len[v[k].row] = common + 1;
+	}
+	for (guint i = 0; i < n; i++) {
+		const char *id = ((const au_row *)r->rows->pdata[i])->key;
+		size_t full = strlen(id);
+		if (len[i] > full)
+			len[i] = full;
+		/* never a cut inside a UTF-8 character */
+		while (len[i] < full && ((unsigned char)id[len[i]] & 0xC0) == 0x80)
+			len[i]++;
+	}
+	free(v);
+	return len;
+}
+
+static char *day_cell(int64_t day)
+{
+	int y;
+	unsigned m, d;
+	au_civil_from_days(day, &y, &m, &d);
+	return xasprintf("%04d-%02u-%02u", y, m, d);
+}
+
 static void fill_numbers(trow *t, const au_totals *x)
 {
 	t->cell[COL_INPUT] = fmt_int(x->tok.input);
@@ -104,7 +164,10 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 	/* To fit: the models list is cut to 16 columns, then cache and total
 	 * columns go, then the models, and last the label is cut to 10. */
 	bool tool = au_report_tool_cost_differs(r);
+	bool sessions = r->group == AU_GROUP_SESSION;
 	const au_tcol cols[NCOLS] = {
+		/* sessions: the day of the last response, in the report's zone */
+		[COL_DATE] = {.header = "Last Active", .hidden = !sessions},
 		[COL_LABEL] = {.header = label_headers[r->group], .shrink_min = 10, .shrink_late = true},
 		[COL_MODELS] = {.header = "Models", .shrink_min = 16, .drop_rank = 4,
 				.hidden = r->group == AU_GROUP_MODEL},
@@ -121,13 +184,17 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 		[COL_GAP] = {.header = "Gap", .right = true, .hidden = !r->with_cloud},
 	};
 	au_table *tab = au_table_new(cols, NCOLS);
+	size_t *idlen = sessions ? id_prefix_lengths(r) : NULL;
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
 		trow t = {.kind = AU_TROW_NORMAL};
-		if (r->group == AU_GROUP_SESSION)
-			t.cell[COL_LABEL] = xasprintf("%s  %.8s", row->project ? row->project : "", row->key);
-		else
+		if (sessions) {
+			t.cell[COL_DATE] = day_cell(row->last_day);
+			t.cell[COL_LABEL] = xasprintf("%s  %.*s", row->project ? row->project : "", (int)idlen[i],
+						      row->key);
+		} else {
 			t.cell[COL_LABEL] = xstrdup(row->key);
+		}
 		t.cell[COL_MODELS] = models_cell(row->models);
 		fill_numbers(&t, &row->t);
 		fill_billed(&t, row->has_billed, row->billed, row->t.cost);
@@ -144,18 +211,24 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 		}
 	}
 	trow tot = {.kind = AU_TROW_TOTAL};
-	tot.cell[COL_LABEL] = xstrdup("Total");
+	/* "Total" in the first column shown */
+	tot.cell[sessions ? COL_DATE : COL_LABEL] = xstrdup("Total");
+	tot.cell[sessions ? COL_LABEL : COL_DATE] = xstrdup("");
 	tot.cell[COL_MODELS] = xstrdup("");
 	fill_numbers(&tot, &r->total);
 	fill_billed(&tot, r->has_billed, r->billed, r->total.cost);
 	au_table_add(tab, tot.kind, tot.cell);
+	free(idlen);
 	au_table_print(f, tab, o->color, o->width);
 	au_table_free(tab);
 	if (r->unpriced_models->len) {
 		fprintf(f, "* cost excludes %" PRId64 " response(s) of model(s) with no known price:",
 			r->total.unpriced);
-		for (guint i = 0; i < r->unpriced_models->len; i++)
-			fprintf(f, "%s %s", i ? "," : "", (char *)r->unpriced_models->pdata[i]);
+		for (guint i = 0; i < r->unpriced_models->len; i++) {
+			char *name = au_term_text(r->unpriced_models->pdata[i]); /* from a log */
+			fprintf(f, "%s %s", i ? "," : "", name);
+			free(name);
+		}
 		fputs(" (add them with --pricing FILE)\n", f);
 	}
 	if (tool)

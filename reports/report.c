@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model_id.h"
 #include "queries.h"
 
 const char *au_group_name(au_group g)
@@ -208,10 +209,14 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	bool need_labels = o->project || o->group == AU_GROUP_SESSION || o->group == AU_GROUP_PROJECT;
 	GHashTable *unpriced = g_hash_table_new(g_str_hash, g_str_equal);
 	tz_cache tzc = {.tz = o->tz, .bucket = INT64_MIN};
+	/* Rows and sub-rows group by the model's one id, however each tool
+	 * spells it; the price of each stored row stays its own. */
+	au_model_ids *ids = au_model_ids_new();
 	au_agg_row a;
 
 	while ((rc = au_store_agg_next(it, &a, err)) > 0) {
-		const char *source = a.source, *model = a.model, *cwd = a.project, *session = a.session;
+		const char *source = a.source, *cwd = a.project, *session = a.session;
+		const char *model = au_model_ids_get(ids, a.model);
 		int64_t day = local_day(&tzc, a.bucket * AU_BUCKET_MS);
 		if (day < o->since_day || day > o->until_day)
 			continue;
@@ -287,8 +292,10 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		m->sources |= 1u << src;
 		totals_add(&m->t, &t);
 		totals_add(&r->total, &t);
-		if (t.unpriced && !g_hash_table_contains(unpriced, model)) {
-			char *name = xstrdup(model);
+		/* the unpriced list names the model as stored: what a --pricing
+		 * file would have to match */
+		if (t.unpriced && !g_hash_table_contains(unpriced, a.model)) {
+			char *name = xstrdup(a.model);
 			g_hash_table_add(unpriced, name);
 			g_ptr_array_add(r->unpriced_models, name);
 		}
@@ -304,6 +311,8 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 			au_row *row = r->rows->pdata[i];
 			g_ptr_array_sort(row->models, cmp_model_rows);
 			if (o->group == AU_GROUP_SESSION) {
+				tz_cache one = {.tz = o->tz, .bucket = INT64_MIN};
+				row->last_day = local_day(&one, row->last_ts);
 				char *sep = strchr(row->key, '\x1f');
 				if (sep)
 					memmove(row->key, sep + 1, strlen(sep + 1) + 1);
@@ -313,6 +322,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		g_ptr_array_sort(r->unpriced_models, cmp_str_ptr);
 	}
 	au_store_iter_free(it);
+	au_model_ids_free(ids);
 	g_hash_table_destroy(by_key);
 	g_hash_table_destroy(labels);
 	g_hash_table_destroy(unpriced);

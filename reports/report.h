@@ -59,6 +59,7 @@ typedef struct au_row {
 	char *path;         /* sessions/projects: the working directory */
 	unsigned sources;
 	int64_t first_ts, last_ts; /* UTC ms of first and last response */
+	int64_t last_day;   /* sessions: local day (since 1970) of last_ts in the report's zone */
 	au_totals t;
 	GPtrArray *models;  /* au_model_row*, sorted by cost desc then name */
 	/* --with-cloud: what the providers' billing APIs billed in this period */

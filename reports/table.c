@@ -3,7 +3,9 @@
  * from their cells; to fit a terminal, free-text columns are cut first,
  * then detail columns dropped in rank order, then the late free-text
  * columns cut. Styles are ANSI escapes around cells, so the layout is the
- * same with and without colour.
+ * same with and without colour. Every cell and header reaches the terminal
+ * through au_term_safe (a cell may hold a log's model name or path), and a
+ * locale that is not UTF-8 gets ASCII borders.
  */
 #include <glib.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include "pricing.h"
 #include "render.h"
 #include "report.h"
+#include "termsafe.h"
 #include "util.h"
 
 typedef struct trow {
@@ -108,9 +111,21 @@ static int dwidth(const char *s)
 	return g_utf8_validate(s, -1, NULL) ? (int)g_utf8_strlen(s, -1) : (int)strlen(s);
 }
 
-/* Prints s in w columns, cut with an ellipsis if longer; sgr (may be
+/* The drawing characters: box-drawing in a UTF-8 locale, else ASCII. */
+typedef struct glyphs {
+	const char *h, *v;           /* ─ │ */
+	const char *tl, *tm, *tr;    /* top corners and tee */
+	const char *ml, *mm, *mr;    /* a rule's ends and crossing */
+	const char *bl, *bm, *br;    /* bottom */
+	const char *cut;             /* ends a cell cut to fit, one column */
+} glyphs;
+
+static const glyphs UTF8_GLYPHS = {"─", "│", "┌", "┬", "┐", "├", "┼", "┤", "└", "┴", "┘", "…"};
+static const glyphs ASCII_GLYPHS = {"-", "|", "+", "+", "+", "+", "+", "+", "+", "+", "+", "~"};
+
+/* Prints s in w columns, cut (ending in g->cut) if longer; sgr (may be
  * NULL) styles the text, not the padding. */
-static void put_cell(FILE *f, const char *s, int w, bool right, const char *sgr)
+static void put_cell(FILE *f, const glyphs *g, const char *s, int w, bool right, const char *sgr)
 {
 	if (!s)
 		s = "";
@@ -122,7 +137,7 @@ static void put_cell(FILE *f, const char *s, int w, bool right, const char *sgr)
 		fputs(on, f);
 		fwrite(s, 1, (size_t)(end - s), f);
 		if (w > 0)
-			fputs("…", f);
+			fputs(g->cut, f);
 		fputs(off, f);
 		return;
 	}
@@ -133,8 +148,8 @@ static void put_cell(FILE *f, const char *s, int w, bool right, const char *sgr)
 		fprintf(f, "%*s", w - n, "");
 }
 
-static void hline(FILE *f, const au_table *t, const int *w, const bool *show, const char *l, const char *m,
-		  const char *r)
+static void hline(FILE *f, const glyphs *g, const au_table *t, const int *w, const bool *show, const char *l,
+		  const char *m, const char *r)
 {
 	fputs(l, f);
 	bool first = true;
@@ -145,7 +160,7 @@ static void hline(FILE *f, const au_table *t, const int *w, const bool *show, co
 			fputs(m, f);
 		first = false;
 		for (int i = 0; i < w[c] + 2; i++)
-			fputs("─", f);
+			fputs(g->h, f);
 	}
 	fputs(r, f);
 	fputc('\n', f);
@@ -198,8 +213,56 @@ char *au_cell_pct(double ratio, bool sign)
 	return xasprintf(sign ? "%+.1f%%" : "%.1f%%", ratio * 100);
 }
 
+/* Makes every cell terminal-safe, once, before anything is measured. */
+static void make_safe(au_table *t, char **header, bool ascii)
+{
+	for (int c = 0; c < t->ncols; c++)
+		header[c] = au_term_safe(t->cols[c].header, ascii);
+	for (guint i = 0; i < t->rows->len; i++) {
+		trow *r = &g_array_index(t->rows, trow, i);
+		if (!r->cell)
+			continue;
+		for (int c = 0; c < t->ncols; c++) {
+			if (!r->cell[c])
+				continue;
+			char *safe = au_term_safe(r->cell[c], ascii);
+			free(r->cell[c]);
+			r->cell[c] = safe;
+		}
+	}
+}
+
+/* The one line under a table that lost columns to fit: which, and how to
+ * see them. Named when that fits the width, else counted. */
+static void compact_note(FILE *f, const au_table *t, char *const *header, const bool *show, int width)
+{
+	GString *names = g_string_new(NULL);
+	int dropped = 0;
+	for (int c = 0; c < t->ncols; c++) {
+		if (show[c] || t->cols[c].hidden)
+			continue;
+		g_string_append_printf(names, "%s%s", dropped ? ", " : "", header[c]);
+		dropped++;
+	}
+	if (dropped) {
+		char *line = xasprintf("Compact layout (%s hidden): a wider terminal or --json shows all.", names->str);
+		if ((int)strlen(line) > width) {
+			free(line);
+			line = xasprintf("Compact layout (%d column%s hidden): a wider terminal or --json shows all.",
+					 dropped, dropped == 1 ? "" : "s");
+		}
+		fprintf(f, "%s\n", line);
+		free(line);
+	}
+	g_string_free(names, TRUE);
+}
+
 void au_table_print(FILE *f, au_table *t, bool color, int width)
 {
+	bool ascii = !au_term_utf8();
+	const glyphs *g = ascii ? &ASCII_GLYPHS : &UTF8_GLYPHS;
+	char **header = xcalloc((size_t)t->ncols, sizeof(char *));
+	make_safe(t, header, ascii);
 	int *w = xcalloc((size_t)t->ncols, sizeof(int));
 	bool *show = xcalloc((size_t)t->ncols, sizeof(bool));
 	int max_rank = 0;
@@ -207,7 +270,7 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 		show[c] = !t->cols[c].hidden;
 		if (t->cols[c].drop_rank > max_rank)
 			max_rank = t->cols[c].drop_rank;
-		w[c] = dwidth(t->cols[c].header);
+		w[c] = dwidth(header[c]);
 		if (t->min_width[c] > w[c])
 			w[c] = t->min_width[c];
 		for (guint i = 0; i < t->rows->len; i++) {
@@ -230,17 +293,17 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 	const char *yellow = color ? "\033[33m" : "", *dim = color ? "\033[2m" : "";
 	const char *reset = color ? "\033[0m" : "";
 
-	hline(f, t, w, show, "┌", "┬", "┐");
-	fputs("│", f);
+	hline(f, g, t, w, show, g->tl, g->tm, g->tr);
+	fputs(g->v, f);
 	for (int c = 0; c < t->ncols; c++) {
 		if (!show[c])
 			continue;
 		fprintf(f, " %s%s", bold, cyan);
-		put_cell(f, t->cols[c].header, w[c], t->cols[c].right, NULL);
-		fprintf(f, "%s │", reset);
+		put_cell(f, g, header[c], w[c], t->cols[c].right, NULL);
+		fprintf(f, "%s %s", reset, g->v);
 	}
 	fputc('\n', f);
-	hline(f, t, w, show, "├", "┼", "┤");
+	hline(f, g, t, w, show, g->ml, g->mm, g->mr);
 	for (guint i = 0; i < t->rows->len; i++) {
 		trow *r = &g_array_index(t->rows, trow, i);
 		if (r->kind == AU_TROW_RULE) {
@@ -249,24 +312,29 @@ void au_table_print(FILE *f, au_table *t, bool color, int width)
 			bool before_total = i + 1 < t->rows->len &&
 					    g_array_index(t->rows, trow, i + 1).kind == AU_TROW_TOTAL;
 			if (!after_header && !before_total && i + 1 < t->rows->len)
-				hline(f, t, w, show, "├", "┼", "┤");
+				hline(f, g, t, w, show, g->ml, g->mm, g->mr);
 			continue;
 		}
 		/* a rule above the totals (once for several total lines) */
 		if (r->kind == AU_TROW_TOTAL && (i == 0 || g_array_index(t->rows, trow, i - 1).kind != AU_TROW_TOTAL))
-			hline(f, t, w, show, "├", "┼", "┤");
-		fputs("│", f);
+			hline(f, g, t, w, show, g->ml, g->mm, g->mr);
+		fputs(g->v, f);
 		const char *style = r->kind == AU_TROW_TOTAL ? yellow : r->kind == AU_TROW_SUB ? dim : "";
 		for (int c = 0; c < t->ncols; c++) {
 			if (!show[c])
 				continue;
 			fprintf(f, " %s%s", r->kind == AU_TROW_TOTAL ? bold : "", style);
-			put_cell(f, r->cell[c], w[c], t->cols[c].right, color && r->style ? r->style[c] : NULL);
-			fprintf(f, "%s │", *style || r->kind == AU_TROW_TOTAL ? reset : "");
+			put_cell(f, g, r->cell[c], w[c], t->cols[c].right, color && r->style ? r->style[c] : NULL);
+			fprintf(f, "%s %s", *style || r->kind == AU_TROW_TOTAL ? reset : "", g->v);
 		}
 		fputc('\n', f);
 	}
-	hline(f, t, w, show, "└", "┴", "┘");
+	hline(f, g, t, w, show, g->bl, g->bm, g->br);
+	if (width > 0)
+		compact_note(f, t, header, show, width);
+	for (int c = 0; c < t->ncols; c++)
+		free(header[c]);
+	free(header);
 	free(w);
 	free(show);
 }

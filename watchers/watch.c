@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "sources.h"
+#include "termsafe.h"
 
 #define WATCH_MASK                                                                                        \
 	(IN_CREATE | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF | IN_DONT_FOLLOW | \
@@ -42,15 +43,19 @@ struct au_watch {
 
 static void logf_(au_watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Every log line goes through au_term_text: it names paths and models
+ * from logs, and the log is read on a terminal (or in the journal). */
 static void logf_(au_watch *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("aiusage watch: ", w->o.log);
-	vfprintf(w->o.log, fmt, ap);
-	fputc('\n', w->o.log);
-	fflush(w->o.log);
+	char *line = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	char *safe = au_term_text(line);
+	fprintf(w->o.log, "aiusage watch: %s\n", safe);
+	fflush(w->o.log);
+	free(safe);
+	g_free(line);
 }
 
 /* Logs what a scan said: its warnings, and under -v each skipped path once. */

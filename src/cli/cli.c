@@ -6,6 +6,9 @@
  */
 #include "cli.h"
 #include "zone.h"
+#include "sources.h"
+#include "termsafe.h"
+#include "tools.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -102,6 +105,13 @@ bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st
 	return true;
 }
 
+static void warn_line(const char *kind, const char *text)
+{
+	char *safe = au_term_text(text);
+	fprintf(stderr, "aiusage: %s: %s\n", kind, safe);
+	free(safe);
+}
+
 void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 {
 	if (o->quiet)
@@ -109,14 +119,16 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 	guint shown = st->warnings->len;
 	if (!o->verbose && shown > 3)
 		shown = 3;
+	/* the lines name paths and models from logs: au_term_text keeps
+	 * their control characters from reaching the terminal */
 	for (guint i = 0; i < shown; i++)
-		fprintf(stderr, "aiusage: warning: %s\n", (char *)st->warnings->pdata[i]);
+		warn_line("warning", st->warnings->pdata[i]);
 	if (st->warnings_total > shown)
 		fprintf(stderr, "aiusage: %" PRId64 " more warning(s)%s\n", st->warnings_total - shown,
 			o->verbose ? "" : "; 'aiusage scan -v' lists them");
 	if (o->verbose) {
 		for (guint i = 0; i < st->notes->len; i++)
-			fprintf(stderr, "aiusage: note: %s\n", (char *)st->notes->pdata[i]);
+			warn_line("note", st->notes->pdata[i]);
 		if (st->skipped > st->notes->len)
 			fprintf(stderr, "aiusage: note: %" PRId64 " more path(s) skipped\n",
 				st->skipped - (int64_t)st->notes->len);
@@ -124,9 +136,12 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 	GHashTableIter it;
 	gpointer k, v;
 	g_hash_table_iter_init(&it, st->fallback);
-	while (g_hash_table_iter_next(&it, &k, &v))
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		char *model = au_term_text(k);
 		fprintf(stderr, "aiusage: note: %d Codex response(s) named no model; counted as %s\n",
-			GPOINTER_TO_INT(v), (char *)k);
+			GPOINTER_TO_INT(v), model);
+		free(model);
+	}
 }
 
 static char *local_day(GTimeZone *tz, int64_t ms)

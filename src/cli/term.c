@@ -1,11 +1,17 @@
 /*
- * The width of the terminal on standard output (see term.h).
+ * The width of the terminal on standard output, and the old-prices note
+ * (see term.h).
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "dayarg.h"
+#include "pricing.h"
 #include "term.h"
 
 #include <glib.h>
@@ -50,4 +56,18 @@ void au_print_wrapped(FILE *f, const char *first, const char *rest, const char *
 		p = cut + 1;
 		lead = rest;
 	}
+}
+
+void au_note_price_age(const struct au_opts *o)
+{
+	int64_t now;
+	if (o->quiet || o->pricing_file || au_now_pinned(&now, NULL) < 0)
+		return;
+	int64_t age = au_pricing_age_days(now);
+	if (age <= AU_PRICING_STALE_DAYS)
+		return;
+	fflush(stdout);
+	fprintf(stderr,
+		"aiusage: note: prices as of %s (%" PRId64 " days old); --pricing FILE updates them\n",
+		au_pricing_as_of(), age);
 }

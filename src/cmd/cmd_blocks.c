@@ -300,8 +300,10 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		print_json(b, &x);
 	else if (b->blocks->len == 0)
 		printf("No usage in the selected period.\n");
-	else
+	else {
 		print_table(b, &x);
+		au_note_price_age(&x.o);
+	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_blocks_free(b);

@@ -15,6 +15,7 @@
 #include "render.h"
 #include "config.h"
 #include "notify.h"
+#include "term.h"
 
 static void print_no_budgets(const au_config *cfg, const char *path, bool json)
 {
@@ -127,6 +128,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		g_time_zone_unref(tz);
 	} else {
 		au_budget_render_table(stdout, sts, au_use_color(&o, stdout), au_terminal_width());
+		au_note_price_age(&o);
 	}
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;

@@ -189,8 +189,10 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		print_json(c, &x);
 	else if (c->rows->len == 0)
 		printf("No usage in the selected period.\n");
-	else
+	else {
 		print_tables(c, &x);
+		au_note_price_age(&x.o);
+	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_cache_free(c);

@@ -13,6 +13,7 @@
 #include "jsonw.h"
 #include "render.h"
 #include "term.h"
+#include "termsafe.h"
 
 static const char note[] =
 	"Same requests and tokens at each target's own prices, its long-context tier per\n"
@@ -82,7 +83,9 @@ static void print_table(const au_compare *c, const au_insight_run *x)
 		const au_compare_row *row = c->rows->pdata[i];
 		if (!row->unpriced)
 			continue;
-		printf("%s %s", first ? "* no price known for" : ",", row->model);
+		char *model = au_term_text(row->model); /* from a log */
+		printf("%s %s", first ? "* no price known for" : ",", model);
+		free(model);
 		first = false;
 	}
 	if (!first)
@@ -222,8 +225,10 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		print_json(c, &x);
 	else if (c->rows->len == 0)
 		printf("No usage in the selected period.\n");
-	else
+	else {
 		print_table(c, &x);
+		au_note_price_age(&x.o);
+	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_compare_free(c);

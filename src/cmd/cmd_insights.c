@@ -16,6 +16,7 @@
 #include "jsonw.h"
 #include "render.h"
 #include "term.h"
+#include "termsafe.h"
 
 /* ---- shared plumbing ------------------------------------------------------ */
 
@@ -82,8 +83,11 @@ bool au_insight_open(au_insight_run *x)
 
 void au_insight_warn_unpriced(const au_insight_run *x, const char *model)
 {
-	if (!x->o.quiet)
-		fprintf(stderr, "aiusage: warning: no price known for model '%s': its usage is shown unpriced\n", model);
+	if (x->o.quiet)
+		return;
+	char *safe = au_term_text(model); /* from a log */
+	fprintf(stderr, "aiusage: warning: no price known for model '%s': its usage is shown unpriced\n", safe);
+	free(safe);
 }
 
 void au_insight_end(au_insight_run *x)
@@ -484,8 +488,11 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
 	print_heatmap(m, x);
 	if (m->unpriced_models->len) {
 		printf("\n* dollar figures leave out model(s) with no known price:");
-		for (guint i = 0; i < m->unpriced_models->len; i++)
-			printf("%s %s", i ? "," : "", (char *)m->unpriced_models->pdata[i]);
+		for (guint i = 0; i < m->unpriced_models->len; i++) {
+			char *model = au_term_text(m->unpriced_models->pdata[i]);
+			printf("%s %s", i ? "," : "", model);
+			free(model);
+		}
 		printf("\n");
 	}
 }
@@ -558,8 +565,10 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		print_json(m, &x);
 	else if (m->first_day == INT64_MAX)
 		printf("No usage yet%s.\n", x.o.project || x.o.source != AU_SRC_NONE ? " for this selection" : "");
-	else
+	else {
 		print_summary(m, &x);
+		au_note_price_age(&x.o);
+	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:
 	au_summary_free(m);

@@ -193,6 +193,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 				m->rows->pdata[j] = tmp;
 			}
 		print_details(m, &x);
+		au_note_price_age(&x.o);
 	}
 	code = fflush(stdout) != 0 || x.scan_failed ? AU_EXIT_FAIL : AU_EXIT_OK;
 out:

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "dayarg.h"
 #include "term.h"
+#include "termsafe.h"
 
 /* Tells a user with no logs where we looked, and what to try. */
 static void print_nothing_found(const au_scan_stats *st, bool scanned)
@@ -101,9 +102,12 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		code = AU_EXIT_FAIL;
 	}
 	if (!o.quiet)
-		for (guint i = 0; i < rep->unpriced_models->len; i++)
+		for (guint i = 0; i < rep->unpriced_models->len; i++) {
+			char *model = au_term_text(rep->unpriced_models->pdata[i]); /* from a log */
 			fprintf(stderr, "aiusage: warning: no price known for model '%s': its usage is shown unpriced\n",
-				(char *)rep->unpriced_models->pdata[i]);
+				model);
+			free(model);
+		}
 
 	au_render_opts rend = {.breakdown = o.breakdown};
 	if (o.json) {
@@ -119,6 +123,7 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		rend.color = au_use_color(&o, stdout);
 		rend.width = au_terminal_width();
 		au_render_table(stdout, rep, &rend);
+		au_note_price_age(&o);
 	}
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;

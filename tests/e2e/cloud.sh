@@ -302,7 +302,7 @@ expect_eq "$(rows)" "$want" "cloud_usage after the watcher's poll"
 
 # 6. the reconciliation, exactly
 au cloud --since 2026-11-15 --until 2026-11-17 --csv
-expect_eq "$(cat "$O/$n.out")" "date,provider,billed_input,billed_output,billed_cache_read,billed_cache_write,billed_requests,billed_tokens,billed_cost_usd,local_tokens,local_cost_usd,gap_usd
+expect_eq "$(cat "$O/$n.out")" "date,provider,billedInputTokens,billedOutputTokens,billedCacheReadTokens,billedCacheWriteTokens,billedRequests,billedTotalTokens,billedCostUSD,localTotalTokens,localCostUSD,gapUSD
 2026-11-16,anthropic,1500,3100,100000,500,0,105100,0.08985,104000,0.078,0.01185
 2026-11-16,openai,2100,1010,8000,0,4,11110,0.01378,11000,0.0135,0.00028
 2026-11-17,anthropic,600,550,0,0,0,1150,0.01005,1000,0.009,0.00105" "cloud --csv"

@@ -23,7 +23,7 @@ for cmd in "budget" "insights --as-of 2026-11-20" "sources" "status" "cache" "bl
 	[ "$n" -le 80 ] && ok || bad "'$cmd' at COLUMNS=80 prints a line of $n characters"
 done
 # the capability table comes back when there is room
-env -i PATH="$PATH" HOME="$t/home" TZ=UTC COLUMNS=200 "$AIUSAGE" sources --db "$t/db" >"$t/wide" 2>/dev/null
+env -i PATH="$PATH" HOME="$t/home" TZ=UTC LANG=C.UTF-8 COLUMNS=200 "$AIUSAGE" sources --db "$t/db" >"$t/wide" 2>/dev/null
 grep -q "│ Source   │ Input │" "$t/wide" && ok || bad "sources at COLUMNS=200 lost its capability table"
 echo "narrow: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -18,6 +18,10 @@ set -euo pipefail
 bin=$1 fixtures=$2 check_truth=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# "Now" is the price table's own date unless a command pins another: a
+# report then never says the prices are old, whatever day the suite runs
+# (the note is tested in tests/e2e/report_output.sh).
+as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$fixtures/../pricing/prices.json" | head -n 1)
 fail=0 ran=0
 
 for set in "$fixtures"/rules/* "$fixtures"/demo; do
@@ -55,7 +59,7 @@ for set in "$fixtures"/rules/* "$fixtures"/demo; do
 			# the default XDG dirs, inside the fixture HOME, as the truth
 			# check below sees them (the store itself is --db in $tmp)
 			env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
-				TZ=UTC LANG=C.UTF-8 "${extra[@]}" \
+				TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "${extra[@]}" \
 				"$bin" $args "${dbarg[@]}" >"$tmp/out" 2>"$tmp/err" || true
 			# the home first: a set with a setup.sh has its home under $tmp
 			sed -i "s|$home|<HOME>|g; s|$tmp|<TMP>|g" "$tmp/out" "$tmp/err"

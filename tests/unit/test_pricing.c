@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "model_id.h"
 #include "pricing.h"
 
 static au_tokens tok(int64_t input, int64_t cw5m, int64_t cw1h, int64_t cread, int64_t output)
@@ -287,6 +288,52 @@ static void test_names(au_pricing *p)
 	      au_pricing_lookup(p, "anthropic/claude-sonnet-4.5"));
 }
 
+static void check_id(const char *name, const char *want)
+{
+	char *id = au_model_id(name);
+	CHECK_STR(id, want);
+	free(id);
+}
+
+/* The one id reports group by: every spelling of a model gives the same. */
+static void test_model_id(void)
+{
+	/* Claude Code, Copilot, a proxy, Bedrock and Vertex: one Sonnet 4.5 */
+	check_id("claude-sonnet-4-5-20250929", "claude-sonnet-4-5");
+	check_id("claude-sonnet-4.5", "claude-sonnet-4-5");
+	check_id("anthropic/claude-sonnet-4.5", "claude-sonnet-4-5");
+	check_id("openrouter/anthropic/claude-sonnet-4-5", "claude-sonnet-4-5");
+	check_id("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "claude-sonnet-4-5");
+	check_id("vertex_ai/claude-sonnet-4-5@20250929", "claude-sonnet-4-5");
+	check_id("Claude-Sonnet-4-5", "claude-sonnet-4-5");
+	check_id("claude-opus-4-6[1m]", "claude-opus-4-6");
+	check_id("claude-opus-4-5-20251101-thinking", "claude-opus-4-5");
+	check_id("claude-3.5-sonnet", "claude-3-5-sonnet");
+	check_id("claude-3-7-sonnet-latest", "claude-3-7-sonnet");
+	/* the other vendors keep their dots; dates and prefixes still go */
+	check_id("gpt-5.1-codex", "gpt-5.1-codex");
+	check_id("openai/gpt-5-mini-2025-08-07", "gpt-5-mini");
+	check_id("gemini/gemini-2.5-pro", "gemini-2.5-pro");
+	/* different models stay apart: no version part is ever dropped */
+	check_id("claude-sonnet-4", "claude-sonnet-4");
+	check_id("claude-sonnet-4-20250514", "claude-sonnet-4");
+	check_id("gpt-5-1", "gpt-5-1");
+	check_id("llama-3-70b", "llama-3-70b");
+	/* nothing but decoration, or nothing at all, is left as it was */
+	check_id("-latest", "-latest");
+	check_id("openai/", "openai/");
+	check_id("", "");
+	check_id("<synthetic>", "<synthetic>");
+
+	/* the memo gives the same ids, one string per name */
+	au_model_ids *m = au_model_ids_new();
+	const char *a = au_model_ids_get(m, "claude-haiku-4.5");
+	CHECK_STR(a, "claude-haiku-4-5");
+	CHECK(au_model_ids_get(m, "claude-haiku-4.5") == a);
+	CHECK_STR(au_model_ids_get(m, "claude-haiku-4-5-20251001"), "claude-haiku-4-5");
+	au_model_ids_free(m);
+}
+
 static char *write_temp(const char *text)
 {
 	const char *dir = getenv("TMPDIR");
@@ -354,8 +401,14 @@ static void test_overlay(void)
 		CHECK_INT(nm->base.cache_write_5m, 1000000); /* not Anthropic: plain input */
 	}
 	/* A provider's regional key replaces itself only. */
-	CHECK_INT(au_pricing_lookup(p, "eu.anthropic.claude-haiku-4-5-20251001-v1:0")->base.input,
-		  1100000);
+	const au_model_price *eu = au_pricing_lookup(p, "eu.anthropic.claude-haiku-4-5-20251001-v1:0");
+	CHECK_INT(eu->base.input, 1100000);
+	/* Only input and output given: every cache price follows Anthropic's
+	 * multipliers of input, reads (0.1x) as well as writes (1.25x, 2x);
+	 * reads were once charged the full input price. */
+	CHECK_INT(eu->base.cache_write_5m, 1375000);
+	CHECK_INT(eu->base.cache_write_1h, 2200000);
+	CHECK_INT(eu->base.cache_read, 110000);
 	CHECK_INT(au_pricing_lookup(p, "claude-haiku-4-5-20251001")->base.input, 1000000);
 	CHECK_STR(name_of(p, "us.anthropic.claude-haiku-4-5-20251001-v1:0"), "claude-haiku-4-5-20251001");
 
@@ -464,6 +517,7 @@ int main(void)
 	test_table(p);
 	test_cost(p);
 	test_names(p);
+	test_model_id();
 	test_fingerprint(p);
 	au_pricing_free(p);
 	test_overlay();

@@ -10,6 +10,7 @@
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -387,6 +388,9 @@ static void test_scan(au_store *s)
 
 int main(void)
 {
+	/* Tables draw box characters in a UTF-8 locale only, as main.c sets
+	 * it from the environment; these tests check the UTF-8 form. */
+	setlocale(LC_ALL, "C.UTF-8");
 	home = g_dir_make_tmp("aiusage-toolcost-XXXXXX", NULL);
 	g_setenv("HOME", home, TRUE);
 	g_unsetenv("OPENCODE_DATA_DIR");
