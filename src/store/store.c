@@ -639,7 +639,7 @@ struct au_bulk {
 	GHashTable *staged;	 /* key -> staged* */
 	GHashTable *by_msg;	 /* msg_id -> GPtrArray of staged* (BEST rows) */
 	GPtrArray *order;	 /* staged*, in arrival order (owning) */
-	sqlite3_stmt *ins;	 /* the plain INSERT of a staged row */
+	sqlite3_stmt *ins[2];	 /* plain INSERTs of 1 and INS_ROWS staged rows */
 };
 
 /* One agg row's worth of new rows: key holds its five key columns, each
@@ -677,7 +677,8 @@ static void bulk_free(au_bulk *b)
 	g_hash_table_destroy(b->staged);
 	g_hash_table_destroy(b->by_msg);
 	g_ptr_array_free(b->order, TRUE);
-	sqlite3_finalize(b->ins);
+	sqlite3_finalize(b->ins[0]);
+	sqlite3_finalize(b->ins[1]);
 	free(b);
 }
 
@@ -938,54 +939,96 @@ static int mark_dirty_rows(au_store *s, const char *sql, const char *a1, const c
 	return r;
 }
 
-/* Writes the staged rows, in arrival order. */
+/* Binds staged row x as the row at column offset o of an INSERT. */
+static void bind_staged(sqlite3_stmt *st, int o, const staged *x)
+{
+	sqlite3_bind_text(st, o + 1, x->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, o + 2, au_source_name(x->source), -1, SQLITE_STATIC);
+	bind_text_or_null(st, o + 3, x->msg_id);
+	sqlite3_bind_int(st, o + 4, x->sidechain);
+	sqlite3_bind_int64(st, o + 5, x->ts);
+	sqlite3_bind_text(st, o + 6, x->session, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, o + 7, x->cwd, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, o + 8, x->model, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, o + 9, x->tok.input);
+	sqlite3_bind_int64(st, o + 10, x->tok.cache_create_5m);
+	sqlite3_bind_int64(st, o + 11, x->tok.cache_create_1h);
+	sqlite3_bind_int64(st, o + 12, x->tok.cache_read);
+	sqlite3_bind_int64(st, o + 13, x->tok.output);
+	sqlite3_bind_int64(st, o + 14, x->tok.reasoning);
+	sqlite3_bind_int64(st, o + 15, x->total);
+	if (x->cost == AU_COST_UNPRICED)
+		sqlite3_bind_null(st, o + 16);
+	else
+		sqlite3_bind_int64(st, o + 16, x->cost);
+	sqlite3_bind_int64(st, o + 17, x->file_id);
+	if (x->has_tool_cost)
+		sqlite3_bind_int64(st, o + 18, x->tool_cost);
+	else
+		sqlite3_bind_null(st, o + 18);
+}
+
+#define INS_COLS 18
+#define INS_ROWS 32 /* rows per INSERT: one statement's start and end for many */
+
+/* "INSERT INTO usage(...) VALUES(?,...),(...)" with n rows */
+static char *insert_sql(int n)
+{
+	GString *q = g_string_new("INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"
+				  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost)"
+				  " VALUES");
+	for (int i = 0; i < n; i++) {
+		g_string_append(q, i ? ",(" : "(");
+		for (int c = 0; c < INS_COLS; c++)
+			g_string_append(q, c ? ",?" : "?");
+		g_string_append_c(q, ')');
+	}
+	return g_string_free(q, FALSE);
+}
+
+/* Writes the staged rows, in arrival order (rowids as row by row). */
 static int stage_flush(au_store *s, au_err *err)
 {
 	au_bulk *b = s->bulk;
 	int r = 0;
 	if (b->order->len == 0)
 		return 0;
-	if (!b->ins &&
-	    (r = prepare(s,
-			 "INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model, input, cc5m,"
-			 " cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost)"
-			 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)",
-			 &b->ins, err)) < 0)
-		return r;
-	sqlite3_stmt *st = b->ins;
-	for (guint i = 0; i < b->order->len && r == 0; i++) {
-		staged *x = b->order->pdata[i];
-		if (x->deleted)
+	for (int k = 0; k < 2; k++) {
+		if (b->ins[k])
 			continue;
-		sqlite3_bind_text(st, 1, x->key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, au_source_name(x->source), -1, SQLITE_STATIC);
-		bind_text_or_null(st, 3, x->msg_id);
-		sqlite3_bind_int(st, 4, x->sidechain);
-		sqlite3_bind_int64(st, 5, x->ts);
-		sqlite3_bind_text(st, 6, x->session, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, x->cwd, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, x->model, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 9, x->tok.input);
-		sqlite3_bind_int64(st, 10, x->tok.cache_create_5m);
-		sqlite3_bind_int64(st, 11, x->tok.cache_create_1h);
-		sqlite3_bind_int64(st, 12, x->tok.cache_read);
-		sqlite3_bind_int64(st, 13, x->tok.output);
-		sqlite3_bind_int64(st, 14, x->tok.reasoning);
-		sqlite3_bind_int64(st, 15, x->total);
-		if (x->cost == AU_COST_UNPRICED)
-			sqlite3_bind_null(st, 16);
-		else
-			sqlite3_bind_int64(st, 16, x->cost);
-		sqlite3_bind_int64(st, 17, x->file_id);
-		if (x->has_tool_cost)
-			sqlite3_bind_int64(st, 18, x->tool_cost);
-		else
-			sqlite3_bind_null(st, 18);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			r = au_store_fail(s, err, "recording a response");
-		sqlite3_reset(st);
-		bulk_agg_add(b, x);
-		filter_add(s, FILTER_KEY, x->key);
+		char *sql = insert_sql(k ? INS_ROWS : 1);
+		r = prepare(s, sql, &b->ins[k], err);
+		g_free(sql);
+		if (r < 0)
+			return r;
+	}
+	staged *rows[INS_ROWS];
+	int n = 0;
+	for (guint i = 0; i <= b->order->len && r == 0; i++) {
+		staged *x = i < b->order->len ? b->order->pdata[i] : NULL;
+		if (x && x->deleted)
+			continue;
+		if (x)
+			rows[n++] = x;
+		if (n < INS_ROWS && x)
+			continue;
+		/* a full statement's worth, or the last rows one by one */
+		for (int j = 0; j < n && r == 0;) {
+			int many = n - j >= INS_ROWS;
+			sqlite3_stmt *st = b->ins[many];
+			int m = many ? INS_ROWS : 1;
+			for (int t = 0; t < m; t++)
+				bind_staged(st, t * INS_COLS, rows[j + t]);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				r = au_store_fail(s, err, "recording a response");
+			sqlite3_reset(st);
+			j += m;
+		}
+		for (int j = 0; j < n; j++) {
+			bulk_agg_add(b, rows[j]);
+			filter_add(s, FILTER_KEY, rows[j]->key);
+		}
+		n = 0;
 	}
 	g_hash_table_remove_all(b->staged);
 	g_hash_table_remove_all(b->by_msg);
@@ -1153,6 +1196,8 @@ static int bulk_put(au_store *s, const au_event *ev, const char *key, int64_t to
 			g_hash_table_insert(b->staged, x->key, x);
 			if (moved && ev->dedup == AU_DEDUP_BEST)
 				msg_rows_add(b, x);
+			if (has_id) /* it may have changed chains */
+				filter_add(s, ev->sidechain ? FILTER_SIDE : FILTER_MAIN, ev->msg_id);
 			*ret = AU_PUT_REPLACED;
 		}
 		return 0;
