@@ -6,12 +6,19 @@
  *
  *   gen_home --out DIR [--size-mb N] [--seed S] [--days D] [--start YYYY-MM-DD]
  *            [--sources LIST] [--no-gemini-rewind]
+ *            [--usage-per-mib N] [--copy-share F] [--session-max-mb M]
  *
  * --sources takes a comma list of claude, codex, gemini, opencode, copilot,
  * vscode, or "all"; the default, claude,codex, writes byte for byte what
  * earlier versions wrote, so the benchmark's numbers stay comparable. The
  * other sources are written after those two, each from its own random
  * stream, so adding one changes nothing in the others' files.
+ *
+ * The density knobs (off by default, so the default bytes stay the same):
+ * --usage-per-mib steers the number of usage lines per MiB written (by
+ * shrinking or growing every filler text as it goes), --copy-share the share
+ * of those lines that repeat a record written before (streaming copies),
+ * --session-max-mb the largest session (and with it the number of files).
  *
  * Claude Code: streaming snapshots, resumed copies, sidechain replays,
  * progress copies, records without ids, corrupt lines. Codex CLI: re-emitted
@@ -21,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -415,6 +423,60 @@ static const char *const TRAPS[] = {
 
 static sbuf g_pool;
 
+/*
+ * Density (--usage-per-mib, --copy-share): usage lines are lines that carry
+ * a usage record a parser reads (Claude assistant lines and their progress
+ * copies, Codex token_count events with info); copies are those that repeat
+ * a record written before (a streaming snapshot after the first, a progress
+ * mirror, a /btw replay, a resumed or forked head, a re-emitted Codex
+ * total). Both are steered by feedback as the files are written: filler
+ * text is scaled by g_text_scale, and a Claude response gets several
+ * snapshots only while the copy share is below its target.
+ */
+static bool g_dense;		    /* either knob given */
+static double g_usage_per_mib = 0;  /* 0: leave the density alone */
+static double g_copy_share = -1;    /* <0: leave the snapshots alone */
+static double g_text_scale = 1.0;
+static uint64_t g_usage_lines, g_copy_lines;		/* Claude + Codex */
+static uint64_t g_claude_usage_lines, g_claude_copy_lines; /* Claude only */
+static bool g_emitting_usage;	 /* the line being written carries usage */
+
+static size_t scaled(size_t n)
+{
+	if (!g_dense || g_usage_per_mib <= 0)
+		return n;
+	double v = (double)n * g_text_scale;
+	return v < 2 ? 2 : (size_t)v;
+}
+
+/* one usage line written: is_copy when it repeats an earlier record */
+static void count_usage(bool claude, bool is_copy)
+{
+	g_usage_lines++;
+	g_copy_lines += is_copy;
+	if (claude) {
+		g_claude_usage_lines++;
+		g_claude_copy_lines += is_copy;
+	}
+}
+
+/* After each record: text shrinks while there are too few usage lines per
+ * MiB, and grows while there are too many. */
+static void steer_density(void)
+{
+	if (!g_dense || g_usage_per_mib <= 0)
+		return;
+	double mib = (double)g_bytes / (1024.0 * 1024.0);
+	if (mib < 0.25)
+		return;
+	double d = (double)g_usage_lines / mib;
+	g_text_scale *= d < g_usage_per_mib ? 0.97 : 1.03;
+	if (g_text_scale < 1.0 / 1024)
+		g_text_scale = 1.0 / 1024;
+	if (g_text_scale > 8)
+		g_text_scale = 8;
+}
+
 static void pool_init(void)
 {
 	size_t target = 6 * MIB;
@@ -432,6 +494,7 @@ static void pool_init(void)
 /* Appends about n bytes of escaped text; cuts only at spaces, so never inside an escape. */
 static void sb_text(sbuf *b, size_t n)
 {
+	n = scaled(n);
 	while (n > 0) {
 		size_t chunk = n < g_pool.len / 3 ? n : g_pool.len / 3;
 		size_t start = (size_t)(rnd() % (g_pool.len - chunk - 64));
@@ -457,6 +520,7 @@ static void sb_text(sbuf *b, size_t n)
 static void sb_b64(sbuf *b, size_t n)
 {
 	static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	n = scaled(n);
 	sb_reserve(b, n + 2);
 	for (size_t i = 0; i < n; i++)
 		b->p[b->len++] = A[rnd() & 63];
@@ -628,6 +692,7 @@ typedef struct store {
 	sbuf text;
 	size_t *ends; /* end offset of each line in text */
 	bool *copyable;
+	bool *usage; /* the line carries usage (for the density counts) */
 	xstate *xs;
 	size_t n, cap;
 	int64_t last_ts;
@@ -660,11 +725,13 @@ static void store_add(store *s, const char *p, size_t n, bool copyable, const xs
 		s->cap = s->cap ? s->cap * 2 : 256;
 		s->ends = xrealloc(s->ends, s->cap * sizeof *s->ends);
 		s->copyable = xrealloc(s->copyable, s->cap * sizeof *s->copyable);
+		s->usage = xrealloc(s->usage, s->cap * sizeof *s->usage);
 		s->xs = xrealloc(s->xs, s->cap * sizeof *s->xs);
 	}
 	sb_put(&s->text, p, n);
 	s->ends[s->n] = s->text.len;
 	s->copyable[s->n] = copyable;
+	s->usage[s->n] = g_emitting_usage;
 	if (xs)
 		s->xs[s->n] = *xs;
 	s->n++;
@@ -955,6 +1022,9 @@ static void cl_response(cchain *c, int model, int last_blk, const char *tool, in
 	cusage u = cl_sample_usage();
 
 	int n = rnd_pct(0.2) ? 1 : (int)rnd_range(2, 5);
+	if (g_copy_share >= 0 && g_claude_usage_lines > 0 &&
+	    (double)g_claude_copy_lines >= g_copy_share * (double)g_claude_usage_lines)
+		n = 1; /* enough copies for --copy-share */
 	if (u.out < 12)
 		n = 1;
 	int64_t ts[5], outs[5];
@@ -992,14 +1062,20 @@ static void cl_response(cchain *c, int model, int last_blk, const char *tool, in
 		int blk = i == n - 1 ? last_blk : (i == 0 && rnd_pct(0.6) ? BLK_THINKING : BLK_TEXT);
 		cl_assistant_line(&g_line, c, msgid, has_req ? reqid : NULL, model, &u, outs[i], blk, ts[i],
 				  tool_id, tool, SHAPE_OK);
-		if (mirror != MIRROR_ONLY)
+		g_emitting_usage = true;
+		if (mirror != MIRROR_ONLY) {
 			cl_emit(c, &g_line, true);
+			count_usage(true, i > 0);
+		}
 		if (mirror == MIRROR_ONLY || (mirror == MIRROR_SOME && rnd_pct(0.6))) {
 			cl_progress_line(&g_line2, s, &g_line, c->agent, ts[i] + rnd_range(1, 40));
 			cl_emit_main(s, &g_line2, true);
+			count_usage(true, i > 0 || mirror != MIRROR_ONLY);
 		}
+		g_emitting_usage = false;
 	}
 	truth_add(SRC_CLAUDE, ts[maxpos], model, u.in, u.out, u.cc5 + u.cc1, u.cr, 0);
+	steer_density();
 
 	if (!c->sidechain) {
 		recent *r = &s->rec[s->nrec++ % 8];
@@ -1157,6 +1233,7 @@ static void cl_no_id(csess *s)
 	cl_assistant_line(&g_line, &c, NULL, rnd_pct(0.5) ? req : NULL, s->model, &u, u.out, BLK_TEXT, s->t,
 			  NULL, NULL, SHAPE_OK);
 	cl_emit_main(s, &g_line, false);
+	count_usage(true, false);
 	truth_add(SRC_CLAUDE, s->t, s->model, u.in, u.out, u.cc5 + u.cc1, u.cr, 0);
 }
 
@@ -1256,6 +1333,7 @@ static void cl_aside(csess *s)
 		cl_assistant_line(&g_line, &sub, r->id, r->has_req ? req : NULL, r->model, &u, u.out, BLK_TEXT, s->t,
 				  NULL, NULL, SHAPE_OK);
 		cl_emit(&sub, &g_line, true);
+		count_usage(true, true);
 	}
 	cl_user_prompt(&sub);
 	cl_response(&sub, s->model, BLK_TEXT, NULL, MIRROR_NONE, NULL);
@@ -1322,8 +1400,12 @@ static void claude_session(uint64_t target)
 			size_t end = parent->ends[i];
 			if (parent->copyable[i]) {
 				w_line(&s.w, parent->text.p + off, end - off);
+				g_emitting_usage = parent->usage[i];
+				if (g_emitting_usage)
+					count_usage(true, true);
 				if (s.st)
 					store_add(s.st, parent->text.p + off, end - off, true, NULL);
+				g_emitting_usage = false;
 			}
 			off = end;
 		}
@@ -1480,7 +1562,9 @@ static void cx_token_count(xsess *s, const int64_t last[4])
 	sb_puts(&g_line, ",\"model_context_window\":272000}");
 	sb_rate_limits(&g_line, s);
 	sb_puts(&g_line, "}}");
+	g_emitting_usage = true;
 	cx_emit(s, &g_line);
+	g_emitting_usage = false;
 }
 
 static void cx_info_null(xsess *s)
@@ -1516,10 +1600,14 @@ static void cx_usage_event(xsess *s)
 	}
 	s->nevents++;
 	cx_token_count(s, d);
+	count_usage(false, false);
 	truth_add(SRC_CODEX, s->t, s->model, d[0] - d[1], d[2], 0, d[1], d[3]);
 	int re = rnd_pct(0.2) ? (int)rnd_range(1, 3) : 0;
-	for (int i = 0; i < re; i++)
+	for (int i = 0; i < re; i++) {
 		cx_token_count(s, d); /* unchanged totals, fresh timestamp: adds nothing */
+		count_usage(false, true);
+	}
+	steer_density();
 }
 
 static const char *const SHELL_CMDS[] = {"ls -la", "cat src/main.c", "git status", "make -j2",
@@ -1666,8 +1754,12 @@ static void codex_session(uint64_t target)
 		size_t off = 0;
 		for (size_t i = 0; i < ncopy; i++) {
 			w_line(&s.w, parent->text.p + off, parent->ends[i] - off);
+			g_emitting_usage = parent->usage[i];
+			if (g_emitting_usage)
+				count_usage(false, true);
 			if (s.st)
 				store_add(s.st, parent->text.p + off, parent->ends[i] - off, true, &parent->xs[i]);
+			g_emitting_usage = false;
 			off = parent->ends[i];
 		}
 		const xstate *xs = &parent->xs[ncopy - 1];
@@ -3378,7 +3470,8 @@ static void vscode_session(uint64_t target)
 static void usage(void)
 {
 	fputs("usage: gen_home --out DIR [--size-mb N] [--seed S] [--days D] [--start YYYY-MM-DD]\n"
-	      "                [--sources claude,codex,gemini,opencode,copilot,vscode|all] [--no-gemini-rewind]\n",
+	      "                [--sources claude,codex,gemini,opencode,copilot,vscode|all] [--no-gemini-rewind]\n"
+	      "                [--usage-per-mib N] [--copy-share F] [--session-max-mb M]\n",
 	      stderr);
 	exit(2);
 }
@@ -3387,6 +3480,7 @@ int main(int argc, char **argv)
 {
 	const char *out = NULL;
 	double size_mb = 64;
+	double session_max_mb = 0; /* 0: scales with --size-mb */
 	uint64_t seed = 1;
 	int days = 30;
 	int sy = 2026, sm = 10, sd = 1;
@@ -3411,6 +3505,12 @@ int main(int argc, char **argv)
 			seed = strtoull(v, NULL, 10);
 		else if (!strcmp(a, "--days"))
 			days = atoi(v);
+		else if (!strcmp(a, "--usage-per-mib"))
+			g_usage_per_mib = strtod(v, NULL);
+		else if (!strcmp(a, "--copy-share"))
+			g_copy_share = strtod(v, NULL);
+		else if (!strcmp(a, "--session-max-mb"))
+			session_max_mb = strtod(v, NULL);
 		else if (!strcmp(a, "--start")) {
 			if (sscanf(v, "%d-%d-%d", &sy, &sm, &sd) != 3 || sm < 1 || sm > 12 || sd < 1 || sd > 31)
 				die("bad --start %s (want YYYY-MM-DD)", v);
@@ -3444,6 +3544,9 @@ int main(int argc, char **argv)
 		usage();
 	if (size_mb <= 0 || days < 1)
 		die("--size-mb and --days must be positive");
+	if (g_usage_per_mib < 0 || g_copy_share > 0.95 || session_max_mb < 0)
+		die("--usage-per-mib and --session-max-mb must not be negative, --copy-share must be below 0.95");
+	g_dense = g_usage_per_mib > 0 || g_copy_share >= 0;
 
 	rnd_seed(seed);
 	g_day0 = days_from_civil(sy, sm, sd);
@@ -3465,6 +3568,8 @@ int main(int argc, char **argv)
 		cap = 192 * KIB;
 	if (cap > 24 * MIB)
 		cap = 24 * MIB;
+	if (session_max_mb > 0)
+		cap = (uint64_t)(session_max_mb * MIB) > 48 * KIB ? (uint64_t)(session_max_mb * MIB) : 48 * KIB;
 	g_payload_max = (int64_t)(budget / 512);
 	if (g_payload_max < 16 * KIB)
 		g_payload_max = 16 * KIB;
@@ -3534,5 +3639,12 @@ int main(int argc, char **argv)
 		if (mask >> k & 1)
 			fprintf(stderr, "gen_home: %s: %.1f MiB, %ld records counted\n", SRC_NAMES[k],
 				(double)g_bytes_src[k] / MIB, g_records[k]);
+	if (n_cc)
+		fprintf(stderr,
+			"gen_home: Claude + Codex: %" PRIu64 " usage lines (%.1f per MiB), %.1f%% of them copies"
+			" (Claude: %" PRIu64 " usage lines, %.1f%% copies)\n",
+			g_usage_lines, (double)g_usage_lines / ((double)(g_bytes_src[SRC_CLAUDE] + g_bytes_src[SRC_CODEX]) / MIB),
+			g_usage_lines ? 100.0 * (double)g_copy_lines / (double)g_usage_lines : 0.0, g_claude_usage_lines,
+			g_claude_usage_lines ? 100.0 * (double)g_claude_copy_lines / (double)g_claude_usage_lines : 0.0);
 	return 0;
 }

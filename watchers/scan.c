@@ -48,6 +48,23 @@ void au_scan_stats_release(au_scan_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
+void au_scan_progress_line(const au_scan_stats *st, double elapsed_s, char *buf, size_t n)
+{
+	double mib = (double)st->bytes_read / 1048576.0;
+	double rate = elapsed_s > 0 ? mib / elapsed_s : 0;
+	double left = (double)(st->bytes_todo > st->bytes_read ? st->bytes_todo - st->bytes_read : 0) / 1048576.0;
+	char eta[32] = "-";
+	if (rate > 0) {
+		long secs = (long)(left / rate + 0.5);
+		if (secs < 60)
+			snprintf(eta, sizeof(eta), "%lds", secs);
+		else
+			snprintf(eta, sizeof(eta), "%ldm%02lds", secs / 60, secs % 60);
+	}
+	snprintf(buf, n, "scanning: %" PRId64 "/%" PRId64 " files, %.0f/%.0f MiB, %.0f MiB/s, ETA %s", st->files,
+		 st->files_total, mib, (double)st->bytes_todo / 1048576.0, rate, eta);
+}
+
 static void add_warning(au_scan_stats *st, char *msg)
 {
 	st->warnings_total++;
@@ -293,13 +310,22 @@ static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src
 	/* The common case of a warm run, decided without a thread hop (or
 	 * any allocation). */
 	int64_t dev, ino, size, mtime;
-	if (prev && prev->parser == p && au_file_version(p, path, &dev, &ino, &size, &mtime) && dev == prev->dev &&
-	    ino == prev->ino && size == prev->size && mtime == prev->mtime_ns) {
+	bool known = prev && prev->parser == p && au_file_version(p, path, &dev, &ino, &size, &mtime);
+	if (known && dev == prev->dev && ino == prev->ino && size == prev->size && mtime == prev->mtime_ns) {
 		t.unchanged = true;
 		t.size = size;
 	} else {
 		t.job = au_filejob_new(path, p, prev);
+		/* what is left to read, for the progress line's ETA */
+		struct stat sb;
+		if (known)
+			sc->st->bytes_todo += dev == prev->dev && ino == prev->ino && size >= prev->offset
+						      ? size - prev->offset
+						      : size;
+		else if (stat(path, &sb) == 0)
+			sc->st->bytes_todo += sb.st_size;
 	}
+	sc->st->files_total++;
 	g_array_append_val(tasks, t);
 }
 

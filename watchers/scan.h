@@ -30,6 +30,9 @@ typedef struct au_scan_stats {
 	GArray *roots; /* au_root_info */
 	int64_t files, files_read, files_unchanged, files_reread;
 	int64_t bytes_total, bytes_read;
+	/* known before reading: every file the scan looks at, and the bytes
+	 * of the ones it has to read (new, grown or replaced), for an ETA */
+	int64_t files_total, bytes_todo;
 	int64_t lines, events, responses_new, responses_replaced, copies_kept, replays;
 	int64_t malformed, unreadable, oversized, partial_lines;
 	GPtrArray *warnings;    /* "path:line: text", first AU_MAX_WARNINGS */
@@ -50,6 +53,12 @@ typedef struct au_scan_opts {
 	au_progress_fn progress;
 	void *progress_ud;
 } au_scan_opts;
+
+/* The text of a progress line, elapsed_s into a scan (no carriage return,
+ * no newline): "scanning: 12/20000 files, 1700/10240 MiB, 850 MiB/s,
+ * ETA 10s", files done of all, MiB read of those to read, the rate so far
+ * and the time left at that rate ("-" before anything was read). */
+void au_scan_progress_line(const au_scan_stats *st, double elapsed_s, char *buf, size_t n);
 
 void au_scan_stats_init(au_scan_stats *st);
 void au_scan_stats_release(au_scan_stats *st);

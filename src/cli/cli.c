@@ -69,10 +69,12 @@ typedef struct progress_ctx {
 static void on_progress(void *ud, const au_scan_stats *st)
 {
 	progress_ctx *pc = ud;
-	if (g_get_monotonic_time() - pc->start < 300000)
-		return; /* quick scans stay silent */
-	fprintf(stderr, "\r\033[Kscanning: %" PRId64 " files, %.0f MiB read, %" PRId64 " responses",
-		st->files, st->bytes_read / 1048576.0, st->responses_new);
+	double elapsed = (double)(g_get_monotonic_time() - pc->start) / 1e6;
+	if (elapsed < 1.0)
+		return; /* a scan shorter than a second stays silent */
+	char line[256];
+	au_scan_progress_line(st, elapsed, line, sizeof(line));
+	fprintf(stderr, "\r\033[K%s", line);
 	pc->shown = true;
 }
 

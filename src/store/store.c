@@ -72,6 +72,38 @@
 	"CREATE TRIGGER usage_ad AFTER DELETE ON usage BEGIN" AGG_SUBTRACT_OLD_4 "END;"              \
 	"CREATE TRIGGER usage_au AFTER UPDATE ON usage BEGIN" AGG_SUBTRACT_OLD_4 AGG_ADD_NEW_4 "END;"
 
+/*
+ * The rules between sources, as migration 4 made them (after CREATE
+ * TRIGGER [IF NOT EXISTS]). A bulk load drops them and makes them again:
+ * edit only together with a new migration. Their WHEN clauses hold only
+ * for Cursor's 'cursor:b:' keys, Copilot's 'cpo:' keys and the copilot
+ * and vscode sources (bulk_needs_src_triggers).
+ */
+#define SRC_TRIGGER_CURSOR                                                                        \
+	" cursor_local_yields BEFORE INSERT ON usage"                                            \
+	" WHEN NEW.key GLOB 'cursor:b:*'"                                                       \
+	"  AND NEW.ts >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_from')" \
+	"  AND NEW.ts < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_until')" \
+	" BEGIN SELECT RAISE(IGNORE); END;"
+#define SRC_TRIGGER_COPILOT_SUPERSEDES                                                            \
+	" copilot_otel_supersedes AFTER INSERT ON usage"                                         \
+	" WHEN substr(NEW.key, 1, 4) = 'cpo:' BEGIN"                                             \
+	"  DELETE FROM usage WHERE source IN ('copilot', 'vscode') AND session = NEW.session"     \
+	"    AND substr(key, 1, 4) <> 'cpo:';"                                                  \
+	" END;"
+#define SRC_TRIGGER_COPILOT_COVERS                                                                \
+	" copilot_otel_covers BEFORE INSERT ON usage"                                            \
+	" WHEN NEW.source IN ('copilot', 'vscode') AND substr(NEW.key, 1, 4) <> 'cpo:'"          \
+	"  AND EXISTS(SELECT 1 FROM usage WHERE source IN ('copilot', 'vscode')"                 \
+	"    AND session = NEW.session AND substr(key, 1, 4) = 'cpo:')"                         \
+	" BEGIN SELECT RAISE(IGNORE); END;"
+#define SRC_DROP_TRIGGERS                                                                         \
+	"DROP TRIGGER IF EXISTS cursor_local_yields; DROP TRIGGER IF EXISTS copilot_otel_supersedes;" \
+	" DROP TRIGGER IF EXISTS copilot_otel_covers;"
+#define SRC_TRIGGERS                                                                              \
+	"CREATE TRIGGER" SRC_TRIGGER_CURSOR "CREATE TRIGGER" SRC_TRIGGER_COPILOT_SUPERSEDES              \
+	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_COVERS
+
 /* Schema history: each entry moves user_version from i to i+1. Never edit a
  * shipped entry's SQL; append a new one. */
 static const char *const migrations[] = {
@@ -135,26 +167,14 @@ static const char *const migrations[] = {
 	/* Cursor: local chat-message rows yield to `cursor sync`'s dashboard
 	 * events inside the synced span (bounds in meta), also when a later
 	 * scan reads them again. Made by cmd_cursor.c before migration 4. */
-	"CREATE TRIGGER IF NOT EXISTS cursor_local_yields BEFORE INSERT ON usage"
-	" WHEN NEW.key GLOB 'cursor:b:*'"
-	"  AND NEW.ts >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_from')"
-	"  AND NEW.ts < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'cursor.synced_until')"
-	" BEGIN SELECT RAISE(IGNORE); END;"
+	"CREATE TRIGGER IF NOT EXISTS" SRC_TRIGGER_CURSOR
 	/* Copilot: a session the OpenTelemetry export describes (keys 'cpo:')
 	 * counts from it alone, per request; the session log's shutdown
 	 * totals and VS Code's chat log for that session are set aside, in
 	 * whichever order the two arrive. */
 	"CREATE INDEX usage_copilot_session ON usage(session) WHERE source IN ('copilot', 'vscode');"
-	"CREATE TRIGGER copilot_otel_supersedes AFTER INSERT ON usage"
-	" WHEN substr(NEW.key, 1, 4) = 'cpo:' BEGIN"
-	"  DELETE FROM usage WHERE source IN ('copilot', 'vscode') AND session = NEW.session"
-	"    AND substr(key, 1, 4) <> 'cpo:';"
-	" END;"
-	"CREATE TRIGGER copilot_otel_covers BEFORE INSERT ON usage"
-	" WHEN NEW.source IN ('copilot', 'vscode') AND substr(NEW.key, 1, 4) <> 'cpo:'"
-	"  AND EXISTS(SELECT 1 FROM usage WHERE source IN ('copilot', 'vscode')"
-	"    AND session = NEW.session AND substr(key, 1, 4) = 'cpo:')"
-	" BEGIN SELECT RAISE(IGNORE); END;",
+	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_SUPERSEDES
+	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_COVERS,
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -172,6 +192,9 @@ int au_store_fail(au_store *s, au_err *err, const char *what)
 					    : "";
 	return au_fail(err, code, "%s: %s%s", what, sqlite3_errmsg(s->db), hint);
 }
+
+static void bulk_free(au_bulk *b);
+static void filters_free(au_store *s);
 
 static int exec(au_store *s, const char *sql, au_err *err)
 {
@@ -245,7 +268,8 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 {
 	au_store *s = xcalloc(1, sizeof(*s));
 	s->readonly = readonly;
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* one thread at a time uses a connection: no mutex on every call */
+	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 	int r;
 	if (!readonly) {
 		char *dir = g_path_get_dirname(path);
@@ -342,6 +366,8 @@ void au_store_close(au_store *s)
 	sqlite3_finalize(s->upd_cursor);
 	for (size_t i = 0; i < sizeof(s->named) / sizeof(s->named[0]); i++)
 		sqlite3_finalize(s->named[i]);
+	bulk_free(s->bulk);
+	filters_free(s);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -365,6 +391,9 @@ void au_store_rollback(au_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	/* a bulk load ends with its transaction (its schema changes with it) */
+	bulk_free(s->bulk);
+	s->bulk = NULL;
 }
 
 void au_cursor_free(au_cursor *c)
@@ -467,53 +496,11 @@ static int step_exists(au_store *s, sqlite3_stmt *st, bool *ret, au_err *err)
 	return 0;
 }
 
-int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offset, int64_t cost,
-		 au_put_result *ret, au_err *err)
+/* The one statement that inserts a copy, or replaces the stored one when
+ * the dedup rule says it is better. */
+static int sql_upsert(au_store *s, const au_event *ev, const char *key, int64_t total, int64_t file_id, int64_t cost,
+		      au_put_result *ret, au_err *err)
 {
-	char poskey[64];
-	const char *key = ev->key;
-	if (!*key) {
-		snprintf(poskey, sizeof(poskey), "p:%" PRId64 ":%" PRId64, file_id, offset);
-		key = poskey;
-	}
-	int64_t total = au_tokens_total(&ev->tok);
-	bool has_id = ev->msg_id[0] != '\0';
-	int r;
-
-	if (ev->retract) {
-		sqlite3_bind_text(s->del_key, 1, key, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(s->del_key);
-		sqlite3_reset(s->del_key);
-		if (rc != SQLITE_DONE)
-			return au_store_fail(s, err, "withdrawing a superseded record");
-		*ret = sqlite3_changes(s->db) ? AU_PUT_RETRACTED : AU_PUT_KEPT;
-		return 0;
-	}
-
-	if (ev->dedup == AU_DEDUP_BEST && has_id) {
-		if (ev->sidechain) {
-			/* A sidechain copy of a main-chain response under another
-			 * requestId is a /btw replay. */
-			bool replay = false;
-			sqlite3_bind_text(s->main_has_id, 1, ev->msg_id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(s->main_has_id, 2, key, -1, SQLITE_STATIC);
-			if ((r = step_exists(s, s->main_has_id, &replay, err)) < 0)
-				return r;
-			if (replay) {
-				*ret = AU_PUT_REPLAY;
-				return 0;
-			}
-		} else {
-			/* The main-chain response arrived after its replays. */
-			sqlite3_bind_text(s->del_replays, 1, ev->msg_id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(s->del_replays, 2, key, -1, SQLITE_STATIC);
-			int rc = sqlite3_step(s->del_replays);
-			sqlite3_reset(s->del_replays);
-			if (rc != SQLITE_DONE)
-				return au_store_fail(s, err, "dropping replayed responses");
-		}
-	}
-
 	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN ? s->put_min : ev->dedup == AU_DEDUP_LATEST ? s->put_latest : s->put_best;
 	int rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -553,6 +540,718 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 	return 0;
 }
 
+
+/* The put, all in SQL: the dedup rules in the statements' WHERE clauses. */
+static int sql_put(au_store *s, const au_event *ev, const char *key, int64_t total, int64_t file_id, int64_t cost,
+		   au_put_result *ret, au_err *err)
+{
+	bool has_id = ev->msg_id[0] != '\0';
+	int r;
+
+	if (ev->retract) {
+		sqlite3_bind_text(s->del_key, 1, key, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(s->del_key);
+		sqlite3_reset(s->del_key);
+		if (rc != SQLITE_DONE)
+			return au_store_fail(s, err, "withdrawing a superseded record");
+		*ret = sqlite3_changes(s->db) ? AU_PUT_RETRACTED : AU_PUT_KEPT;
+		return 0;
+	}
+
+	if (ev->dedup == AU_DEDUP_BEST && has_id) {
+		if (ev->sidechain) {
+			/* A sidechain copy of a main-chain response under another
+			 * requestId is a /btw replay. */
+			bool replay = false;
+			sqlite3_bind_text(s->main_has_id, 1, ev->msg_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s->main_has_id, 2, key, -1, SQLITE_STATIC);
+			if ((r = step_exists(s, s->main_has_id, &replay, err)) < 0)
+				return r;
+			if (replay) {
+				*ret = AU_PUT_REPLAY;
+				return 0;
+			}
+		} else {
+			/* The main-chain response arrived after its replays. */
+			sqlite3_bind_text(s->del_replays, 1, ev->msg_id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(s->del_replays, 2, key, -1, SQLITE_STATIC);
+			int rc = sqlite3_step(s->del_replays);
+			sqlite3_reset(s->del_replays);
+			if (rc != SQLITE_DONE)
+				return au_store_fail(s, err, "dropping replayed responses");
+		}
+	}
+
+	return sql_upsert(s, ev, key, total, file_id, cost, ret, err);
+}
+
+/*
+ * ---- bulk loading: a first scan into an empty store ----
+ *
+ * Between au_store_bulk_begin and _end, copies are resolved in memory and
+ * each final row is written once. New rows are staged (in arrival order,
+ * so they get the rowids the row-by-row path would give them) and a later
+ * copy with the same key is compared with the staged row by the same rules
+ * as the statements' WHERE clauses, and so are the /btw replay rule's
+ * lookups. Staged rows are inserted with a plain INSERT when the stage is
+ * full and at the end, and their sums are kept in memory and added to agg
+ * once (agg's triggers are dropped meanwhile). A copy of a row already in
+ * SQLite (a stage flushed earlier) goes through the SQL path; if that
+ * replaces or deletes a row, its sessions' agg rows are summed again from
+ * usage at the end, as is all of agg when the rules between sources had to
+ * be made again (they are dropped too: their WHEN clauses hold only for a
+ * few sources' rows, and the first such row brings them back).
+ *
+ * Filters: a bit per hash of every msg_id stored as a sidechain row and as
+ * a main-chain row, and of every key. A clear bit proves that no such row
+ * is in SQLite, so most lookups can be skipped; a set bit may be a
+ * collision, and then the lookup runs. They are trusted only while the
+ * store holds nothing but what this connection put since it was empty:
+ * another writer's commit (PRAGMA data_version) or a change outside a bulk
+ * load turns them off until the store is empty again.
+ */
+
+#define FILTER_BITS (UINT64_C(1) << 23) /* 1 MiB each */
+#define STAGE_MAX 16384                 /* rows held before a flush (a few MiB) */
+enum { FILTER_SIDE, FILTER_MAIN, FILTER_KEY, N_FILTERS };
+
+struct au_bulk_filters {
+	bool valid;
+	int64_t data_version, total_changes; /* at the end of the last bulk load */
+	uint8_t *bits[N_FILTERS];
+};
+
+/* A row waiting to be inserted: the strings live in one allocation. */
+typedef struct staged {
+	char *key, *msg_id, *session, *model, *cwd;
+	au_source source;
+	bool sidechain, deleted, has_tool_cost;
+	int64_t ts, total, cost, file_id, tool_cost;
+	au_tokens tok;
+} staged;
+
+struct au_bulk {
+	GHashTable *agg; /* group key -> bulk_agg*: new rows' sums */
+	GString *keybuf;
+	bool all_dirty;		 /* agg is summed again from all of usage */
+	bool src_triggers;	 /* the rules between sources are back: no staging */
+	GHashTable *dirty;	 /* sessions whose agg rows are summed again */
+	GHashTable *staged;	 /* key -> staged* */
+	GHashTable *by_msg;	 /* msg_id -> GPtrArray of staged* (BEST rows) */
+	GPtrArray *order;	 /* staged*, in arrival order (owning) */
+	sqlite3_stmt *ins[2];	 /* plain INSERTs of 1 and INS_ROWS staged rows */
+};
+
+/* One agg row's worth of new rows: key holds its five key columns, each
+ * as "<length>:<bytes>" after the bucket. */
+typedef struct bulk_agg {
+	char *key;
+	const char *session; /* inside key */
+	int64_t bucket;
+	int64_t n, input, cc5m, cc1h, cache_read, output, reasoning;
+	int64_t cost, unpriced, first_ts, last_ts, tool_cost, tool_costed;
+} bulk_agg;
+
+static void bulk_agg_free(gpointer p)
+{
+	bulk_agg *a = p;
+	free(a->key);
+	free(a);
+}
+
+static void staged_free(gpointer p)
+{
+	staged *st = p;
+	if (st)
+		free(st->key);
+	free(st);
+}
+
+static void bulk_free(au_bulk *b)
+{
+	if (!b)
+		return;
+	g_hash_table_destroy(b->agg);
+	g_string_free(b->keybuf, TRUE);
+	g_hash_table_destroy(b->dirty);
+	g_hash_table_destroy(b->staged);
+	g_hash_table_destroy(b->by_msg);
+	g_ptr_array_free(b->order, TRUE);
+	sqlite3_finalize(b->ins[0]);
+	sqlite3_finalize(b->ins[1]);
+	free(b);
+}
+
+/* Whether a row could meet one of the source rules' WHEN clauses. */
+static bool bulk_needs_src_triggers(const au_event *ev, const char *key)
+{
+	return ev->source == AU_SRC_COPILOT || ev->source == AU_SRC_VSCODE || strncmp(key, "cursor:b:", 9) == 0 ||
+	       strncmp(key, "cpo:", 4) == 0;
+}
+
+static uint64_t filter_bit(const char *text)
+{
+	return au_hash64(text, strlen(text)) & (FILTER_BITS - 1);
+}
+
+/* false only when SQLite holds no row of that kind with this text */
+static bool filter_may_hold(const au_store *s, int which, const char *text)
+{
+	if (!s->filters || !s->filters->valid)
+		return true;
+	uint64_t bit = filter_bit(text);
+	return s->filters->bits[which][bit >> 3] >> (bit & 7) & 1;
+}
+
+static void filter_add(au_store *s, int which, const char *text)
+{
+	if (!s->filters || !s->filters->valid)
+		return;
+	uint64_t bit = filter_bit(text);
+	s->filters->bits[which][bit >> 3] |= (uint8_t)(1u << (bit & 7));
+}
+
+static int64_t data_version(au_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* At a bulk load's start, inside its write transaction. */
+static void filters_begin(au_store *s)
+{
+	struct au_bulk_filters *f = s->filters;
+	if (f && f->valid && data_version(s) == f->data_version && sqlite3_total_changes64(s->db) == f->total_changes)
+		return; /* the next batch of the same load */
+	if (!au_store_is_empty(s)) {
+		if (f)
+			f->valid = false;
+		return;
+	}
+	if (!f) {
+		f = s->filters = xcalloc(1, sizeof(*f));
+		for (int i = 0; i < N_FILTERS; i++)
+			f->bits[i] = xcalloc(FILTER_BITS / 8, 1);
+	} else {
+		for (int i = 0; i < N_FILTERS; i++)
+			memset(f->bits[i], 0, FILTER_BITS / 8);
+	}
+	f->valid = true;
+}
+
+static void filters_end(au_store *s)
+{
+	if (s->filters) {
+		s->filters->data_version = data_version(s);
+		s->filters->total_changes = sqlite3_total_changes64(s->db);
+	}
+}
+
+static void filters_free(au_store *s)
+{
+	if (!s->filters)
+		return;
+	for (int i = 0; i < N_FILTERS; i++)
+		free(s->filters->bits[i]);
+	free(s->filters);
+	s->filters = NULL;
+}
+
+/* Appends v in decimal (printf is a tenth of a row's cost here). */
+static void put_u64(GString *k, uint64_t v)
+{
+	char d[24];
+	int i = sizeof(d);
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	g_string_append_len(k, d + i, (gssize)sizeof(d) - i);
+}
+
+static void key_part(GString *k, const char *v)
+{
+	size_t n = strlen(v);
+	put_u64(k, n);
+	g_string_append_c(k, ':');
+	g_string_append_len(k, v, (gssize)n);
+}
+
+/* A new row, as agg's insert trigger would have added it. */
+static void bulk_agg_add(au_bulk *b, const staged *r)
+{
+	GString *k = b->keybuf;
+	int64_t bucket = r->ts / AU_BUCKET_MS; /* SQL's ts / 900000: truncated, as C does */
+	g_string_truncate(k, 0);
+	if (bucket < 0)
+		g_string_append_c(k, '-');
+	put_u64(k, bucket < 0 ? -(uint64_t)bucket : (uint64_t)bucket);
+	g_string_append_c(k, '|');
+	key_part(k, au_source_name(r->source));
+	key_part(k, r->model);
+	key_part(k, r->cwd);
+	size_t session_at = k->len;
+	key_part(k, r->session);
+	bulk_agg *a = g_hash_table_lookup(b->agg, k->str);
+	if (!a) {
+		a = xcalloc(1, sizeof(*a));
+		a->key = xstrdup(k->str);
+		a->session = strchr(a->key + session_at, ':') + 1;
+		a->bucket = bucket;
+		a->first_ts = a->last_ts = r->ts;
+		g_hash_table_insert(b->agg, a->key, a);
+	}
+	a->n++;
+	a->input += r->tok.input;
+	a->cc5m += r->tok.cache_create_5m;
+	a->cc1h += r->tok.cache_create_1h;
+	a->cache_read += r->tok.cache_read;
+	a->output += r->tok.output;
+	a->reasoning += r->tok.reasoning;
+	if (r->cost == AU_COST_UNPRICED)
+		a->unpriced++;
+	else
+		a->cost += r->cost;
+	if (r->has_tool_cost) {
+		a->tool_cost += r->tool_cost;
+		a->tool_costed++;
+	}
+	if (r->ts < a->first_ts)
+		a->first_ts = r->ts;
+	if (r->ts > a->last_ts)
+		a->last_ts = r->ts;
+}
+
+/* Reads one "<length>:<bytes>" part of a bulk_agg key; returns the next. */
+static const char *key_next(const char *p, const char **ret_v, int *ret_len)
+{
+	char *end;
+	unsigned long len = strtoul(p, &end, 10);
+	*ret_v = end + 1;
+	*ret_len = (int)len;
+	return end + 1 + len;
+}
+
+/* Adds the new rows' sums to agg, except for the sessions summed again. */
+static int bulk_agg_flush(au_store *s, au_err *err)
+{
+	sqlite3_stmt *st;
+	int r = prepare(s,
+			"INSERT INTO agg VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"
+			" ON CONFLICT DO UPDATE SET n = n + excluded.n, input = input + excluded.input,"
+			" cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"
+			" cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"
+			" reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"
+			" unpriced = unpriced + excluded.unpriced,"
+			" first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts),"
+			" tool_cost = tool_cost + excluded.tool_cost, tool_costed = tool_costed + excluded.tool_costed",
+			&st, err);
+	if (r < 0)
+		return r;
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, s->bulk->agg);
+	while (r == 0 && g_hash_table_iter_next(&it, NULL, &v)) {
+		const bulk_agg *a = v;
+		if (g_hash_table_contains(s->bulk->dirty, a->session))
+			continue;
+		const char *p = strchr(a->key, '|') + 1, *f;
+		int len;
+		sqlite3_bind_int64(st, 1, a->bucket);
+		for (int i = 2; i <= 5; i++) {
+			p = key_next(p, &f, &len);
+			sqlite3_bind_text(st, i, f, len, SQLITE_STATIC);
+		}
+		const int64_t vals[] = {a->n,	   a->input,    a->cc5m,    a->cc1h,	    a->cache_read,
+					a->output, a->reasoning, a->cost,    a->unpriced,  a->first_ts,
+					a->last_ts, a->tool_cost, a->tool_costed};
+		for (int i = 0; i < (int)(sizeof(vals) / sizeof(vals[0])); i++)
+			sqlite3_bind_int64(st, 6 + i, vals[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			r = au_store_fail(s, err, "adding up the stored responses");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The agg rows of the dirty sessions, summed again from usage. */
+static int bulk_agg_resum_dirty(au_store *s, au_err *err)
+{
+	if (g_hash_table_size(s->bulk->dirty) == 0)
+		return 0;
+	int r;
+	if ((r = exec(s, "CREATE TEMP TABLE IF NOT EXISTS au_dirty(session TEXT PRIMARY KEY) WITHOUT ROWID;"
+			 "DELETE FROM temp.au_dirty;",
+		      err)) < 0)
+		return r;
+	sqlite3_stmt *st;
+	if ((r = prepare(s, "INSERT OR IGNORE INTO temp.au_dirty VALUES(?1)", &st, err)) < 0)
+		return r;
+	GHashTableIter it;
+	gpointer k;
+	g_hash_table_iter_init(&it, s->bulk->dirty);
+	while (r == 0 && g_hash_table_iter_next(&it, &k, NULL)) {
+		sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			r = au_store_fail(s, err, "adding up the stored responses");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (r == 0)
+		r = exec(s,
+			 "DELETE FROM agg WHERE session IN (SELECT session FROM temp.au_dirty);"
+			 "INSERT INTO agg SELECT ts / 900000, source, model, project, session, count(*), sum(input),"
+			 " sum(cc5m), sum(cc1h), sum(cache_read), sum(output), sum(reasoning), sum(coalesce(cost, 0)),"
+			 " sum(cost IS NULL), min(ts), max(ts), sum(coalesce(tool_cost, 0)), sum(tool_cost IS NOT NULL)"
+			 " FROM usage WHERE session IN (SELECT session FROM temp.au_dirty) GROUP BY 1, 2, 3, 4, 5;"
+			 "DELETE FROM temp.au_dirty;",
+			 err);
+	return r;
+}
+
+static void mark_dirty(au_bulk *b, const char *session)
+{
+	if (!g_hash_table_contains(b->dirty, session))
+		g_hash_table_add(b->dirty, xstrdup(session));
+}
+
+/* Marks the sessions of the rows a query with ?1 (and ?2) returns. */
+static int mark_dirty_rows(au_store *s, const char *sql, const char *a1, const char *a2, au_err *err)
+{
+	sqlite3_stmt *st;
+	int r = prepare(s, sql, &st, err);
+	if (r < 0)
+		return r;
+	sqlite3_bind_text(st, 1, a1, -1, SQLITE_STATIC);
+	if (a2)
+		sqlite3_bind_text(st, 2, a2, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		mark_dirty(s->bulk, (const char *)sqlite3_column_text(st, 0));
+	if (rc != SQLITE_DONE)
+		r = au_store_fail(s, err, "looking up a response");
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Binds staged row x as the row at column offset o of an INSERT. */
+static void bind_staged(sqlite3_stmt *st, int o, const staged *x)
+{
+	sqlite3_bind_text(st, o + 1, x->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, o + 2, au_source_name(x->source), -1, SQLITE_STATIC);
+	bind_text_or_null(st, o + 3, x->msg_id);
+	sqlite3_bind_int(st, o + 4, x->sidechain);
+	sqlite3_bind_int64(st, o + 5, x->ts);
+	sqlite3_bind_text(st, o + 6, x->session, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, o + 7, x->cwd, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, o + 8, x->model, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, o + 9, x->tok.input);
+	sqlite3_bind_int64(st, o + 10, x->tok.cache_create_5m);
+	sqlite3_bind_int64(st, o + 11, x->tok.cache_create_1h);
+	sqlite3_bind_int64(st, o + 12, x->tok.cache_read);
+	sqlite3_bind_int64(st, o + 13, x->tok.output);
+	sqlite3_bind_int64(st, o + 14, x->tok.reasoning);
+	sqlite3_bind_int64(st, o + 15, x->total);
+	if (x->cost == AU_COST_UNPRICED)
+		sqlite3_bind_null(st, o + 16);
+	else
+		sqlite3_bind_int64(st, o + 16, x->cost);
+	sqlite3_bind_int64(st, o + 17, x->file_id);
+	if (x->has_tool_cost)
+		sqlite3_bind_int64(st, o + 18, x->tool_cost);
+	else
+		sqlite3_bind_null(st, o + 18);
+}
+
+#define INS_COLS 18
+#define INS_ROWS 32 /* rows per INSERT: one statement's start and end for many */
+
+/* "INSERT INTO usage(...) VALUES(?,...),(...)" with n rows */
+static char *insert_sql(int n)
+{
+	GString *q = g_string_new("INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"
+				  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost)"
+				  " VALUES");
+	for (int i = 0; i < n; i++) {
+		g_string_append(q, i ? ",(" : "(");
+		for (int c = 0; c < INS_COLS; c++)
+			g_string_append(q, c ? ",?" : "?");
+		g_string_append_c(q, ')');
+	}
+	return g_string_free(q, FALSE);
+}
+
+/* Writes the staged rows, in arrival order (rowids as row by row). */
+static int stage_flush(au_store *s, au_err *err)
+{
+	au_bulk *b = s->bulk;
+	int r = 0;
+	if (b->order->len == 0)
+		return 0;
+	for (int k = 0; k < 2; k++) {
+		if (b->ins[k])
+			continue;
+		char *sql = insert_sql(k ? INS_ROWS : 1);
+		r = prepare(s, sql, &b->ins[k], err);
+		g_free(sql);
+		if (r < 0)
+			return r;
+	}
+	staged *rows[INS_ROWS];
+	int n = 0;
+	for (guint i = 0; i <= b->order->len && r == 0; i++) {
+		staged *x = i < b->order->len ? b->order->pdata[i] : NULL;
+		if (x && x->deleted)
+			continue;
+		if (x)
+			rows[n++] = x;
+		if (n < INS_ROWS && x)
+			continue;
+		/* a full statement's worth, or the last rows one by one */
+		for (int j = 0; j < n && r == 0;) {
+			int many = n - j >= INS_ROWS;
+			sqlite3_stmt *st = b->ins[many];
+			int m = many ? INS_ROWS : 1;
+			for (int t = 0; t < m; t++)
+				bind_staged(st, t * INS_COLS, rows[j + t]);
+			if (sqlite3_step(st) != SQLITE_DONE)
+				r = au_store_fail(s, err, "recording a response");
+			sqlite3_reset(st);
+			j += m;
+		}
+		for (int j = 0; j < n; j++) {
+			bulk_agg_add(b, rows[j]);
+			filter_add(s, FILTER_KEY, rows[j]->key);
+		}
+		n = 0;
+	}
+	g_hash_table_remove_all(b->staged);
+	g_hash_table_remove_all(b->by_msg);
+	g_ptr_array_set_size(b->order, 0);
+	return r;
+}
+
+/* Fills a staged row from an event; the strings in one allocation. */
+static void stage_fill(staged *x, const au_event *ev, const char *key, int64_t total, int64_t file_id, int64_t cost)
+{
+	size_t lk = strlen(key) + 1, lm = strlen(ev->msg_id) + 1, ls = strlen(ev->session) + 1;
+	size_t lo = strlen(ev->model) + 1, lc = strlen(ev->cwd) + 1;
+	free(x->key);
+	char *p = xmalloc(lk + lm + ls + lo + lc);
+	x->key = memcpy(p, key, lk);
+	x->msg_id = memcpy(p += lk, ev->msg_id, lm);
+	x->session = memcpy(p += lm, ev->session, ls);
+	x->model = memcpy(p += ls, ev->model, lo);
+	x->cwd = memcpy(p + lo, ev->cwd, lc);
+	x->source = ev->source;
+	x->sidechain = ev->sidechain;
+	x->has_tool_cost = ev->has_tool_cost;
+	x->tool_cost = ev->tool_cost;
+	x->ts = ev->ts_ms;
+	x->total = total;
+	x->cost = cost;
+	x->file_id = file_id;
+	x->tok = ev->tok;
+}
+
+static bool same_cost(int64_t a, int64_t b)
+{
+	return a == b; /* AU_COST_UNPRICED stands for NULL: NULL IS NULL */
+}
+
+/* The WHERE of the put statement for ev against a staged row, in C. */
+static bool stage_better(const au_event *ev, int64_t total, int64_t cost, const staged *x)
+{
+	switch (ev->dedup) {
+	case AU_DEDUP_MIN:
+		return total < x->total;
+	case AU_DEDUP_LATEST:
+		return ev->ts_ms != x->ts || strcmp(ev->model, x->model) != 0 || strcmp(ev->session, x->session) != 0 ||
+		       strcmp(ev->cwd, x->cwd) != 0 || ev->tok.input != x->tok.input ||
+		       ev->tok.cache_create_5m != x->tok.cache_create_5m ||
+		       ev->tok.cache_create_1h != x->tok.cache_create_1h || ev->tok.cache_read != x->tok.cache_read ||
+		       ev->tok.output != x->tok.output || ev->tok.reasoning != x->tok.reasoning ||
+		       !same_cost(cost, x->cost) || ev->has_tool_cost != x->has_tool_cost ||
+		       (ev->has_tool_cost && ev->tool_cost != x->tool_cost);
+	default:
+		return (x->sidechain && !ev->sidechain) || (x->sidechain == ev->sidechain && total > x->total);
+	}
+}
+
+static GPtrArray *msg_rows(au_bulk *b, const char *msg_id)
+{
+	return g_hash_table_lookup(b->by_msg, msg_id);
+}
+
+static void msg_rows_add(au_bulk *b, staged *x)
+{
+	if (!x->msg_id[0])
+		return;
+	GPtrArray *a = msg_rows(b, x->msg_id);
+	if (!a) {
+		a = g_ptr_array_new();
+		g_hash_table_insert(b->by_msg, xstrdup(x->msg_id), a);
+	}
+	g_ptr_array_add(a, x);
+}
+
+static void stage_drop(au_bulk *b, staged *x)
+{
+	g_hash_table_remove(b->staged, x->key);
+	x->deleted = true;
+}
+
+/* The put of a bulk load (see above). */
+static int bulk_put(au_store *s, const au_event *ev, const char *key, int64_t total, int64_t file_id, int64_t cost,
+		    au_put_result *ret, au_err *err)
+{
+	au_bulk *b = s->bulk;
+	bool has_id = ev->msg_id[0] != '\0';
+	int r;
+	if (!b->src_triggers && bulk_needs_src_triggers(ev, key)) {
+		/* a row the rules between sources may apply to: they come back,
+		 * after the rows before it, and agg is summed again at the end */
+		if ((r = stage_flush(s, err)) < 0 || (r = exec(s, SRC_TRIGGERS, err)) < 0)
+			return r;
+		b->src_triggers = true;
+		b->all_dirty = true;
+	}
+	if (b->src_triggers) {
+		/* rows put this way set no filter bits */
+		if (s->filters)
+			s->filters->valid = false;
+		return sql_put(s, ev, key, total, file_id, cost, ret, err);
+	}
+
+	staged *x = g_hash_table_lookup(b->staged, key);
+	if (ev->retract) {
+		*ret = AU_PUT_KEPT;
+		if (x) {
+			stage_drop(b, x);
+			*ret = AU_PUT_RETRACTED;
+		} else if (filter_may_hold(s, FILTER_KEY, key)) {
+			if ((r = mark_dirty_rows(s, "SELECT session FROM usage WHERE key = ?1", key, NULL, err)) < 0)
+				return r;
+			return sql_put(s, ev, key, total, file_id, cost, ret, err);
+		}
+		return 0;
+	}
+
+	if (ev->dedup == AU_DEDUP_BEST && has_id) {
+		GPtrArray *same = msg_rows(b, ev->msg_id);
+		if (ev->sidechain) {
+			/* a /btw replay: a main-chain row with this msg_id, other key */
+			bool replay = false;
+			for (guint i = 0; same && i < same->len && !replay; i++) {
+				const staged *y = same->pdata[i];
+				replay = !y->deleted && !y->sidechain && strcmp(y->msg_id, ev->msg_id) == 0 &&
+					 strcmp(y->key, key) != 0;
+			}
+			if (!replay && filter_may_hold(s, FILTER_MAIN, ev->msg_id)) {
+				sqlite3_bind_text(s->main_has_id, 1, ev->msg_id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(s->main_has_id, 2, key, -1, SQLITE_STATIC);
+				if ((r = step_exists(s, s->main_has_id, &replay, err)) < 0)
+					return r;
+			}
+			if (replay) {
+				*ret = AU_PUT_REPLAY;
+				return 0;
+			}
+		} else {
+			/* the main-chain response after its replays: they go */
+			for (guint i = 0; same && i < same->len; i++) {
+				staged *y = same->pdata[i];
+				if (!y->deleted && y->sidechain && strcmp(y->msg_id, ev->msg_id) == 0 &&
+				    strcmp(y->key, key) != 0)
+					stage_drop(b, y);
+			}
+			x = g_hash_table_lookup(b->staged, key);
+			if (filter_may_hold(s, FILTER_SIDE, ev->msg_id)) {
+				if ((r = mark_dirty_rows(s,
+							 "SELECT session FROM usage WHERE msg_id = ?1 AND sidechain = 1"
+							 " AND key <> ?2",
+							 ev->msg_id, key, err)) < 0)
+					return r;
+				sqlite3_bind_text(s->del_replays, 1, ev->msg_id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(s->del_replays, 2, key, -1, SQLITE_STATIC);
+				int rc = sqlite3_step(s->del_replays);
+				sqlite3_reset(s->del_replays);
+				if (rc != SQLITE_DONE)
+					return au_store_fail(s, err, "dropping replayed responses");
+			}
+		}
+	}
+
+	if (x) {
+		*ret = AU_PUT_KEPT;
+		if (stage_better(ev, total, cost, x)) {
+			bool moved = strcmp(x->msg_id, ev->msg_id) != 0;
+			g_hash_table_remove(b->staged, x->key); /* its key is freed next */
+			stage_fill(x, ev, key, total, file_id, cost);
+			g_hash_table_insert(b->staged, x->key, x);
+			if (moved && ev->dedup == AU_DEDUP_BEST)
+				msg_rows_add(b, x);
+			if (has_id) /* it may have changed chains */
+				filter_add(s, ev->sidechain ? FILTER_SIDE : FILTER_MAIN, ev->msg_id);
+			*ret = AU_PUT_REPLACED;
+		}
+		return 0;
+	}
+	if (filter_may_hold(s, FILTER_KEY, key)) {
+		/* maybe in SQLite already: compared there; if that replaces the
+		 * row, its old session and its new one are summed again */
+		sqlite3_stmt *q;
+		if ((r = prepare(s, "SELECT session FROM usage WHERE key = ?1", &q, err)) < 0)
+			return r;
+		sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+		char *old_session = sqlite3_step(q) == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(q, 0)) : NULL;
+		sqlite3_finalize(q);
+		if (old_session) {
+			r = sql_upsert(s, ev, key, total, file_id, cost, ret, err);
+			if (r == 0 && *ret != AU_PUT_KEPT) {
+				mark_dirty(b, old_session);
+				mark_dirty(b, ev->session);
+				if (has_id)
+					filter_add(s, ev->sidechain ? FILTER_SIDE : FILTER_MAIN, ev->msg_id);
+			}
+			free(old_session);
+			return r;
+		}
+	}
+	x = xcalloc(1, sizeof(*x));
+	stage_fill(x, ev, key, total, file_id, cost);
+	g_hash_table_insert(b->staged, x->key, x);
+	g_ptr_array_add(b->order, x);
+	if (ev->dedup == AU_DEDUP_BEST)
+		msg_rows_add(b, x);
+	if (has_id)
+		filter_add(s, ev->sidechain ? FILTER_SIDE : FILTER_MAIN, ev->msg_id);
+	*ret = AU_PUT_NEW;
+	if (b->order->len >= STAGE_MAX)
+		return stage_flush(s, err);
+	return 0;
+}
+
+int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offset, int64_t cost,
+		 au_put_result *ret, au_err *err)
+{
+	char poskey[64];
+	const char *key = ev->key;
+	if (!*key) {
+		snprintf(poskey, sizeof(poskey), "p:%" PRId64 ":%" PRId64, file_id, offset);
+		key = poskey;
+	}
+	int64_t total = au_tokens_total(&ev->tok);
+	if (s->bulk)
+		return bulk_put(s, ev, key, total, file_id, cost, ret, err);
+	return sql_put(s, ev, key, total, file_id, cost, ret, err);
+}
+
 bool au_store_is_empty(au_store *s)
 {
 	sqlite3_stmt *st;
@@ -566,19 +1265,47 @@ bool au_store_is_empty(au_store *s)
 
 int au_store_bulk_begin(au_store *s, au_err *err)
 {
-	return exec(s, AGG_DROP_TRIGGERS, err);
+	int r;
+	if (s->bulk)
+		return au_fail(err, EINVAL, "internal: a bulk load is already under way");
+	filters_begin(s);
+	if ((r = exec(s, AGG_DROP_TRIGGERS SRC_DROP_TRIGGERS, err)) < 0)
+		return r;
+	au_bulk *b = s->bulk = xcalloc(1, sizeof(*s->bulk));
+	b->agg = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, bulk_agg_free);
+	b->keybuf = g_string_sized_new(256);
+	b->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+	b->staged = g_hash_table_new(g_str_hash, g_str_equal);
+	b->by_msg = g_hash_table_new_full(g_str_hash, g_str_equal, free, (GDestroyNotify)g_ptr_array_unref);
+	b->order = g_ptr_array_new_with_free_func(staged_free);
+	return 0;
 }
 
 int au_store_bulk_end(au_store *s, au_err *err)
 {
-	/* what the triggers would have summed, row by row, in one pass */
-	return exec(s,
-		    "DELETE FROM agg;"
-		    "INSERT INTO agg SELECT ts / 900000, source, model, project, session, count(*), sum(input),"
-		    " sum(cc5m), sum(cc1h), sum(cache_read), sum(output), sum(reasoning), sum(coalesce(cost, 0)),"
-		    " sum(cost IS NULL), min(ts), max(ts), sum(coalesce(tool_cost, 0)), sum(tool_cost IS NOT NULL)"
-		    " FROM usage GROUP BY 1, 2, 3, 4, 5;" AGG_TRIGGERS_4,
-		    err);
+	au_bulk *b = s->bulk;
+	if (!b)
+		return au_fail(err, EINVAL, "internal: no bulk load is under way");
+	int r = stage_flush(s, err);
+	if (r == 0 && b->all_dirty)
+		/* the rules between sources may have deleted rows: what the
+		 * triggers would have summed, row by row, in one pass */
+		r = exec(s,
+			 "DELETE FROM agg;"
+			 "INSERT INTO agg SELECT ts / 900000, source, model, project, session, count(*), sum(input),"
+			 " sum(cc5m), sum(cc1h), sum(cache_read), sum(output), sum(reasoning), sum(coalesce(cost, 0)),"
+			 " sum(cost IS NULL), min(ts), max(ts), sum(coalesce(tool_cost, 0)), sum(tool_cost IS NOT NULL)"
+			 " FROM usage GROUP BY 1, 2, 3, 4, 5;",
+			 err);
+	else if (r == 0 && (r = bulk_agg_flush(s, err)) == 0)
+		r = bulk_agg_resum_dirty(s, err);
+	if (r == 0)
+		r = exec(s, b->src_triggers ? AGG_TRIGGERS_4 : AGG_TRIGGERS_4 SRC_TRIGGERS, err);
+	if (r == 0)
+		filters_end(s);
+	bulk_free(b);
+	s->bulk = NULL;
+	return r;
 }
 
 int au_store_meta_get(au_store *s, const char *key, char **ret_value)

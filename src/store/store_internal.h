@@ -11,6 +11,8 @@
 
 #include "store.h"
 
+typedef struct au_bulk au_bulk;
+
 /* The named statements queries.c prepares once and keeps. */
 typedef enum au_named_stmt {
 	AU_NS_CLOUD_TOKENS,
@@ -30,6 +32,8 @@ struct au_store {
 	sqlite3_stmt *ins_cursor, *upd_cursor;
 	sqlite3_stmt *named[AU_NS_MAX];
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
+	au_bulk *bulk;       /* between au_store_bulk_begin and _end, else NULL */
+	struct au_bulk_filters *filters; /* kept from one bulk batch to the next */
 };
 
 /* err from the connection's last error: "WHAT: sqlite's message", with an
