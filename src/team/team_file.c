@@ -76,9 +76,11 @@ int au_team_export(au_store *s, const au_team_section *c, const char *path, au_t
 		au_store_iter_free(it);
 		it = NULL;
 	}
+	/* one writer per line: JSON Lines, not one JSON value */
 	au_jw w;
-	au_jw_init_file(&w, f);
+	int wr = 0;
 	if (r == 0) {
+		au_jw_init_file(&w, f);
 		au_jw_obj_begin(&w);
 		au_jw_kint(&w, "aiusageExport", FILE_VERSION);
 		au_jw_kstr(&w, "machineId", mid);
@@ -101,8 +103,10 @@ int au_team_export(au_store *s, const au_team_section *c, const char *path, au_t
 		}
 		au_jw_arr_end(&w);
 		au_jw_obj_end(&w);
-		au_jw_newline(&w);
-		r = au_store_team_rows_iter(s, -1, 0, &it, err);
+		if ((wr = au_jw_finish(&w)) == 0 && fputc('\n', f) == EOF)
+			wr = -EIO;
+		if (wr == 0)
+			r = au_store_team_rows_iter(s, -1, 0, &it, err);
 	}
 	while (r == 0) {
 		int n = au_store_team_rows_next(it, &row, err);
@@ -120,6 +124,7 @@ int au_team_export(au_store *s, const au_team_section *c, const char *path, au_t
 			key = colon + 1;
 		}
 		char *proj = owner ? xstrdup(row.project) : au_team_project_out(c, row.project);
+		au_jw_init_file(&w, f);
 		au_jw_obj_begin(&w);
 		au_jw_kstr(&w, "machineId", owner ? owner : mid);
 		au_jw_kstr(&w, "key", key);
@@ -146,14 +151,16 @@ int au_team_export(au_store *s, const au_team_section *c, const char *path, au_t
 		else
 			au_jw_null(&w);
 		au_jw_obj_end(&w);
-		au_jw_newline(&w);
 		free(proj);
 		g_free(owner);
+		if ((wr = au_jw_finish(&w)) < 0 || fputc('\n', f) == EOF) {
+			wr = wr < 0 ? wr : -EIO;
+			break;
+		}
 		ret->rows++;
 	}
 	au_store_iter_free(it);
 	g_hash_table_destroy(machines);
-	int wr = au_jw_finish(&w);
 	if (fclose(f) != 0 && wr == 0)
 		wr = -EIO;
 	if (r == 0 && wr < 0)
