@@ -18,10 +18,17 @@ PACKAGES=(
 	libnotify-dev                         # desktop notifications (pulls in GIO)
 	dbus-daemon                           # dbus-run-session for the notification tests
 	clang libclang-rt-14-dev              # libFuzzer and sanitizer runtimes for the tests
+	libpq-dev                             # the team server's client library (src/team)
+)
+# Needed by the tests only (not to build or run aiusage).
+TEST_PACKAGES=(
+	postgresql                            # a real server for tests/e2e/team.sh (run as an unprivileged user)
 )
 
+want=("${PACKAGES[@]}")
+[ "${1:-run}" = test ] && want+=("${TEST_PACKAGES[@]}")
 need=()
-for p in "${PACKAGES[@]}"; do
+for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -3,7 +3,10 @@
  * model, field by field, then per day and in total. Prints every mismatch and
  * exits 1 on any, 0 with a one-line summary when all agree, 2 on bad input.
  *
- *   check_truth [--ccusage-codex] [--quiet] TRUTH.json REPORT.json
+ *   check_truth [--ccusage-codex] [--quiet] TRUTH.json... REPORT.json
+ *
+ * Several truths are summed: the report of two HOMEs merged (the team
+ * tests) must equal the sum of their truths.
  *
  * REPORT is `aiusage daily --json --timezone UTC` output by default; with
  * --ccusage-codex it is `ccusage codex daily --json -z UTC` (v20), whose days
@@ -130,14 +133,14 @@ static const char *day_date(json_t *day, const char *path)
 
 static void usage(void)
 {
-	fputs("usage: check_truth [--ccusage-codex] [--quiet] TRUTH.json REPORT.json\n", stderr);
+	fputs("usage: check_truth [--ccusage-codex] [--quiet] TRUTH.json... REPORT.json\n", stderr);
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	bool ccusage = false, quiet = false;
-	const char *paths[2];
+	const char *paths[16];
 	int np = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--ccusage-codex"))
@@ -146,34 +149,39 @@ int main(int argc, char **argv)
 			quiet = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			usage();
-		else if (np < 2)
+		else if (np < 16)
 			paths[np++] = argv[i];
 		else
 			usage();
 	}
-	if (np != 2)
+	if (np < 2)
 		usage();
 
-	json_t *truth = load(paths[0]), *rep = load(paths[1]);
+	const char *rep_path = paths[np - 1];
+	json_t *rep = load(rep_path);
 	size_t i;
 	json_t *day;
 
 	/* truth: daily[].models{name: fields}; the day rows and totals are sums */
-	json_array_foreach(json_object_get(truth, "daily"), i, day) {
-		const char *date = day_date(day, paths[0]);
-		const char *model;
-		json_t *m;
-		json_object_foreach(json_object_get(day, "models"), model, m) {
-			take(cell_get(date, model), m, FIELDS, true);
-			take(cell_get(date, ""), m, FIELDS, true);
+	for (int t = 0; t < np - 1; t++) {
+		json_t *truth = load(paths[t]);
+		json_array_foreach(json_object_get(truth, "daily"), i, day) {
+			const char *date = day_date(day, paths[t]);
+			const char *model;
+			json_t *m;
+			json_object_foreach(json_object_get(day, "models"), model, m) {
+				take(cell_get(date, model), m, FIELDS, true);
+				take(cell_get(date, ""), m, FIELDS, true);
+			}
 		}
+		take(cell_get("", ""), json_object_get(truth, "totals"), FIELDS, true);
+		json_decref(truth);
 	}
-	take(cell_get("", ""), json_object_get(truth, "totals"), FIELDS, true);
 
 	/* report: per-model rows, the day's own row, the totals */
 	const char *const *names = ccusage ? CCUSAGE_FIELDS : FIELDS;
 	json_array_foreach(json_object_get(rep, "daily"), i, day) {
-		const char *date = day_date(day, paths[1]);
+		const char *date = day_date(day, rep_path);
 		take(cell_get(date, ""), day, names, false);
 		if (ccusage) {
 			const char *model;
@@ -186,7 +194,7 @@ int main(int argc, char **argv)
 			json_array_foreach(json_object_get(day, "modelBreakdowns"), k, m) {
 				const char *model = json_string_value(json_object_get(m, "modelName"));
 				if (!model) {
-					fprintf(stderr, "check_truth: %s: %s: a breakdown without modelName\n", paths[1],
+					fprintf(stderr, "check_truth: %s: %s: a breakdown without modelName\n", rep_path,
 						date);
 					exit(2);
 				}
@@ -196,7 +204,7 @@ int main(int argc, char **argv)
 	}
 	json_t *tot = json_object_get(rep, "totals");
 	if (!json_is_object(tot)) {
-		fprintf(stderr, "check_truth: %s: no \"totals\" object\n", paths[1]);
+		fprintf(stderr, "check_truth: %s: no \"totals\" object\n", rep_path);
 		exit(2);
 	}
 	take(cell_get("", ""), tot, names, false);
@@ -231,14 +239,13 @@ int main(int argc, char **argv)
 	if (unnamed)
 		printf("check_truth: note: %ld fields not compared: the report's rows leave them out\n", unnamed);
 	if (bad) {
-		printf("check_truth: %ld mismatching fields (%s vs %s)\n", bad, paths[1], paths[0]);
+		printf("check_truth: %ld mismatching fields (%s vs %s)\n", bad, rep_path, paths[0]);
 	} else {
 		printf("check_truth: OK: %ld days, %ld day/model rows, totals match (input %lld, output %lld, "
 		       "cache create %lld, cache read %lld, reasoning %lld, total %lld)\n",
 		       days, models, (long long)t->want[F_IN], (long long)t->want[F_OUT], (long long)t->want[F_CC],
 		       (long long)t->want[F_CR], (long long)t->want[F_RS], (long long)t->want[F_TOT]);
 	}
-	json_decref(truth);
 	json_decref(rep);
 	free(cells);
 	return bad ? 1 : 0;

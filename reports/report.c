@@ -193,13 +193,25 @@ static int cmp_rows(gconstpointer a, gconstpointer b, gpointer ud)
 	return o->order_desc ? -c : c;
 }
 
+static int store_agg_next(void *ctx, au_agg_row *ret_row, au_err *err)
+{
+	return au_store_agg_next(ctx, ret_row, err);
+}
+
 int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err)
 {
 	au_store_iter *it;
 	int rc = au_store_agg_iter(s, o->source != AU_SRC_NONE ? au_source_name(o->source) : NULL, &it, err);
 	if (rc < 0)
 		return rc;
+	rc = au_report_build_from(store_agg_next, it, o, ret, err);
+	au_store_iter_free(it);
+	return rc;
+}
 
+int au_report_build_from(au_agg_next_fn next, void *ctx, const au_report_opts *o, au_report **ret, au_err *err)
+{
+	int rc;
 	au_report *r = xcalloc(1, sizeof(*r));
 	r->group = o->group;
 	r->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
@@ -214,7 +226,7 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 	au_model_ids *ids = au_model_ids_new();
 	au_agg_row a;
 
-	while ((rc = au_store_agg_next(it, &a, err)) > 0) {
+	while ((rc = next(ctx, &a, err)) > 0) {
 		const char *source = a.source, *cwd = a.project, *session = a.session;
 		const char *model = au_model_ids_get(ids, a.model);
 		int64_t day = local_day(&tzc, a.bucket * AU_BUCKET_MS);
@@ -321,7 +333,6 @@ int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_er
 		g_ptr_array_sort_with_data(r->rows, cmp_rows, (gpointer)o);
 		g_ptr_array_sort(r->unpriced_models, cmp_str_ptr);
 	}
-	au_store_iter_free(it);
 	au_model_ids_free(ids);
 	g_hash_table_destroy(by_key);
 	g_hash_table_destroy(labels);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "parser.h"
+#include "queries.h"
 #include "store.h"
 
 typedef enum au_group {
@@ -79,6 +80,11 @@ typedef struct au_report {
 } au_report;
 
 int au_report_build(au_store *s, const au_report_opts *o, au_report **ret, au_err *err);
+/* The same from any source of 15-minute aggregate rows (the team server's,
+ * src/team): next fills one row (1), says the end (0) or fails (< 0); rows
+ * of another source than o->source must already be left out. */
+typedef int (*au_agg_next_fn)(void *ctx, au_agg_row *ret_row, au_err *err);
+int au_report_build_from(au_agg_next_fn next, void *ctx, const au_report_opts *o, au_report **ret, au_err *err);
 
 /* Some row carries a tool's own cost (JSON and CSV show it only then). */
 bool au_report_has_tool_cost(const au_report *r);

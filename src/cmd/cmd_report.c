@@ -8,9 +8,45 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "dayarg.h"
+#include "team.h"
 #include "term.h"
 #include "termsafe.h"
+
+/* Reading the team server instead of the local store (src/team). */
+static const au_option opt_team = {"team", 0, NULL,
+				   "read the team server ([team] url) instead of the local store", AU_OWN(0)};
+static const au_option opt_user = {"user", 0, "NAME", "with --team: only this user's machines", AU_OWN(1)};
+static const au_option opt_machine = {"machine", 0, "NAME", "with --team: only this machine", AU_OWN(2)};
+#define REPORT_TEAM AU_OWN_OPT(opt_team), AU_OWN_OPT(opt_user), AU_OWN_OPT(opt_machine)
+
+/* The report from the team server; false after saying why. */
+static bool team_report(const au_opts *o, const au_report_opts *ro, au_report **ret)
+{
+	au_team_section c;
+	au_team *t = NULL;
+	au_err err;
+	*ret = NULL;
+	if (au_config_team_load(o->config_path, &c, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return false;
+	}
+	bool ok = false;
+	if (!c.configured) {
+		fprintf(stderr, "aiusage: --team: no team server is configured ([team] url in config.ini, or "
+				"AIUSAGE_TEAM_URL)\n");
+	} else {
+		au_team_filter f = {.user = au_opt_own(o, 1), .machine = au_opt_own(o, 2)};
+		if (au_team_connect(&c, &t, &err) < 0 || au_team_report_build(t, &f, ro, ret, &err) < 0)
+			fprintf(stderr, "aiusage: %s\n", err.msg);
+		else
+			ok = true;
+	}
+	au_team_free(t);
+	au_team_section_release(&c);
+	return ok;
+}
 
 /* Tells a user with no logs where we looked, and what to try. */
 static void print_nothing_found(const au_scan_stats *st, bool scanned)
@@ -76,28 +112,47 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		goto out_tz_only;
 	}
 
+	bool team = au_opt_own(&o, 0) != NULL;
+	if (!team && (au_opt_own(&o, 1) || au_opt_own(&o, 2))) {
+		code = au_usage_error(cmd, "--user and --machine filter the team server's rows: add --team");
+		goto out_tz_only;
+	}
+	if (team && o.with_cloud) {
+		code = au_usage_error(cmd, "--with-cloud reads this machine's billing records: not with --team");
+		goto out_tz_only;
+	}
 	code = AU_EXIT_FAIL;
-	bool writable;
-	au_pricing *p = au_load_pricing(&o);
-	au_store *s = p ? au_open_store(&o, &writable) : NULL;
+	bool writable = false;
+	au_pricing *p = NULL;
+	au_store *s = NULL;
+	au_scan_stats st = {0};
+	bool scanned = false;
+	au_report *rep;
+	au_err err;
+	if (team) {
+		if (!team_report(&o, &ro, &rep))
+			goto out_tz;
+		code = AU_EXIT_OK;
+		goto render;
+	}
+	p = au_load_pricing(&o);
+	s = p ? au_open_store(&o, &writable) : NULL;
 	if (!s)
 		goto out_tz;
 	code = AU_EXIT_OK;
-	au_scan_stats st;
-	bool scanned = !o.no_scan && writable;
+	scanned = !o.no_scan && writable;
 	if (!au_run_scan(s, p, &o, &st, writable))
 		code = AU_EXIT_FAIL; /* still report what is stored */
 	au_print_scan_warnings(&st, &o);
 
-	au_report *rep;
-	au_err err;
 	if (au_report_build(s, &ro, &rep, &err) < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
 		code = AU_EXIT_FAIL;
 		goto out_store;
 	}
+render:
 	rep->tz_name = o.timezone ? o.timezone : g_time_zone_get_identifier(tz);
-	if (o.with_cloud && au_report_add_billed(s, rep, &ro, &err) < 0) {
+	if (s && o.with_cloud && au_report_add_billed(s, rep, &ro, &err) < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
 		code = AU_EXIT_FAIL;
 	}
@@ -114,6 +169,8 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		au_render_json(stdout, rep, &rend);
 	} else if (o.csv) {
 		au_render_csv(stdout, rep, &rend);
+	} else if (!s && rep->rows->len == 0 && rep->total.responses == 0) {
+		printf("The team server holds no usage that matches.\n");
 	} else if (rep->rows->len == 0 && rep->total.responses == 0 && !o.since && !o.until &&
 		   !o.project && o.source == AU_SRC_NONE) {
 		print_nothing_found(&st, scanned);
@@ -129,7 +186,8 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		code = AU_EXIT_FAIL;
 	au_report_free(rep);
 out_store:
-	au_scan_stats_release(&st);
+	if (s)
+		au_scan_stats_release(&st);
 	au_store_close(s);
 out_tz:
 	au_pricing_free(p);
@@ -144,7 +202,7 @@ out_opts:
 
 /* The options every report takes, around the ones its group uses. */
 #define REPORT_HEAD AU_OPTS_FILTER
-#define REPORT_TAIL AU_O(AU_O_CSV), AU_OPTS_STORE, AU_OPTS_COLOR, AU_OPTS_WARN, AU_OPTS_END
+#define REPORT_TAIL AU_O(AU_O_CSV), REPORT_TEAM, AU_O(AU_O_CONFIG), AU_OPTS_STORE, AU_OPTS_COLOR, AU_OPTS_WARN, AU_OPTS_END
 #define REPORT_JSON AU_OH(AU_O_JSON, "JSON (the shape of ccusage's)")
 #define REPORT_ORDER AU_OH(AU_O_ORDER, "sort order (default asc: oldest first)")
 #define REPORT_BREAKDOWN AU_OH(AU_O_BREAKDOWN, "a row per model under each line (JSON always has them)")

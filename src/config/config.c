@@ -487,11 +487,12 @@ int au_config_parse(const char *text, size_t len, const char *name, au_config **
 			r = c->budgets->len >= AU_CONFIG_MAX_BUDGETS
 				    ? bad(&pc, *g, NULL, "more than %d budgets", AU_CONFIG_MAX_BUDGETS)
 				    : parse_budget(&pc, kf, *g, c);
-		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0)
+		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0 ||
+			 strcmp(*g, "team") == 0)
 			; /* read by the cloud sync (src/cloud.c) and cursor sync */
 		else
 			r = bad(&pc, *g, NULL,
-				"unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor])",
+				"unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [team])",
 				*g);
 	}
 	g_strfreev(groups);

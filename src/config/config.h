@@ -100,6 +100,31 @@ int au_config_cursor_section(const char *text, size_t len, const char *name, au_
  * neither gives one; the URL checked by au_base_url_ok. */
 int au_config_cursor_load(const char *path, const char *default_url, au_cursor_section *ret, au_err *err);
 
+/* ---- [team]: pushing to a PostgreSQL server (src/team) ---- */
+
+typedef enum au_team_projects {
+	AU_TEAM_PROJECTS_PLAIN,  /* the working directory as it is */
+	AU_TEAM_PROJECTS_HASHED, /* a SHA-256 of it: groups, but does not say */
+	AU_TEAM_PROJECTS_NONE,   /* "" */
+} au_team_projects;
+
+typedef struct au_team_section {
+	bool configured;   /* a [team] group or $AIUSAGE_TEAM_URL */
+	char *url;         /* libpq connection URI or key=value string; never holds a password we add */
+	char *user;        /* default: the login name */
+	char *machine;     /* default: the host name */
+	au_team_projects projects;
+	char *key_command; /* run by /bin/sh -c; its stdout is the password; NULL: libpq's own sources */
+	int push_interval_s; /* the watcher pushes at most this often (default 60) */
+} au_team_section;
+
+void au_team_section_release(au_team_section *c);
+int au_config_team_section(const char *text, size_t len, const char *name, au_team_section *ret, au_err *err);
+/* The [team] group of path (NULL: default), $AIUSAGE_TEAM_URL over its url,
+ * the defaults filled in. A URL that carries a password is refused: the
+ * password comes from ~/.pgpass, $PGPASSFILE, $PGPASSWORD or key_command. */
+int au_config_team_load(const char *path, au_team_section *ret, au_err *err);
+
 /*
  * Reads and validates `path` (NULL: the default path). A missing file gives
  * the defaults and returns 0; a bad one returns -EINVAL (-EFBIG when too

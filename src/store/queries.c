@@ -13,11 +13,6 @@
 
 #include "store_internal.h"
 
-struct au_store_iter {
-	au_store *s;
-	sqlite3_stmt *st;
-	const char *what; /* for errors: "reading the store" */
-};
 
 void au_store_iter_free(au_store_iter *it)
 {

@@ -191,4 +191,45 @@ int au_store_alert_sent(au_store *s, const char *budget, const char *period, int
 /* Drops every held (unsent) level of a period. */
 int au_store_alert_drop_held(au_store *s, const char *budget, const char *period, au_err *err);
 
+/* ---- the team push and export/import (queries_team.c) ---- */
+
+/*
+ * Inside a write transaction: makes sure the change log the team push reads
+ * exists (team_changes, one row per insert, update or delete of usage, by
+ * triggers). Made on the first push, not by a migration: a store that is
+ * never pushed pays nothing, and the first push sends every row anyway.
+ */
+int au_store_team_track(au_store *s, au_err *err);
+/* The newest change's number (0: none yet). */
+int au_store_team_last_change(au_store *s, int64_t *ret_seq, au_err *err);
+/* Drops the log up to seq, once the server has everything it names. */
+int au_store_team_forget(au_store *s, int64_t upto_seq, au_err *err);
+
+/* One usage row as it leaves the machine (or a withdrawn key: !present). */
+typedef struct au_team_row {
+	const char *key;
+	bool present; /* false: the store deleted this key */
+	int64_t ts;
+	const char *source, *session, *project, *model;
+	bool sidechain;
+	au_tokens tok;
+	int64_t cost; /* pico-dollars or AU_COST_UNPRICED */
+	bool has_tool_cost;
+	int64_t tool_cost;
+} au_team_row;
+
+/* after_seq < 0: every usage row, by key. Otherwise every key changed in
+ * (after_seq, upto_seq] with its current row, or !present when deleted. */
+int au_store_team_rows_iter(au_store *s, int64_t after_seq, int64_t upto_seq, au_store_iter **ret, au_err *err);
+int au_store_team_rows_next(au_store_iter *it, au_team_row *ret_row, au_err *err);
+
+/* Upserts one imported row under key as given (a replaced copy overwrites
+ * it, the same copy changes nothing), keeping the aggregate in step. */
+int au_store_import_put(au_store *s, const au_team_row *row, au_err *err);
+/* Rows the last write changed (sqlite3_changes). */
+int64_t au_store_changes(au_store *s);
+/* Deletes the rows whose key starts with prefix and is not in keep (a set
+ * of keys: GHashTable char* -> anything): what an import withdrew. */
+int au_store_import_prune(au_store *s, const char *prefix, void *keep, int64_t *ret_removed, au_err *err);
+
 #endif

@@ -40,4 +40,11 @@ struct au_store {
  * errno that says busy, read-only, full or I/O. Returns the negative errno. */
 int au_store_fail(au_store *s, au_err *err, const char *what);
 
+/* A walk of queries.h (queries.c, queries_team.c): one statement. */
+struct au_store_iter {
+	au_store *s;
+	sqlite3_stmt *st;
+	const char *what; /* for errors: "reading the store" */
+};
+
 #endif

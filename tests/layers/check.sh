@@ -14,7 +14,7 @@ set -euo pipefail
 # folder -> rank; equal ranks in different folders are siblings
 layers=(
 	"src/base:0" "parsers:1" "pricing:2" "src/store:3"
-	"watchers:4" "reports:4" "src/config:5" "src/cloud:6"
+	"watchers:4" "reports:4" "src/config:5" "src/cloud:6" "src/team:6"
 	"src/daemon:7" "src/cli:8" "src/cmd:8"
 )
 

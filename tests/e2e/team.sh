@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Teams against a real PostgreSQL (tests/team/pg_server.bash starts one in a
+# temporary folder, as an unprivileged user, on 127.0.0.1, removed at the
+# end). Two generated HOMEs are two machines of two users:
+#   - each pushed twice: per user, per machine and in total the server's
+#     daily report equals the generator's truths exactly;
+#   - bob's logs cut mid-line, pushed, completed by appending, pushed again;
+#   - a hand-written streaming copy replaced by its final copy;
+#   - the server stopped half way through a push (its rows copied, the
+#     transaction open), restarted: the next push is exact;
+#   - a project named x'); DROP TABLE usage; -- arrives verbatim;
+#   - a wrong password: a clear error that does not echo it;
+#   - export/import between two stores, twice.
+# Needs AIUSAGE, AU_GEN_HOME and AU_BUILD (set by tests/tests.cmake).
+set -euo pipefail
+
+: "${AIUSAGE:?AIUSAGE must name the aiusage binary}"
+: "${AU_GEN_HOME:?AU_GEN_HOME must name the gen_home binary}"
+: "${AU_BUILD:?AU_BUILD must name the build directory}"
+CHECK="$AU_BUILD/bench/check_truth"
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../team/pg_server.bash
+source "$here/../team/pg_server.bash"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/aiusage-team.XXXXXX")
+pgdir=$(mktemp -d /tmp/aiusage-pg.XXXXXX)
+holder=
+cleanup() {
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	pg_cleanup
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+pg_start "$pgdir"
+
+fail=0
+bad() { echo "FAIL: $*" >&2; fail=1; }
+
+# a machine: its HOME, store and config under $tmp/NAME
+machine() { # NAME USER
+	mkdir -p "$tmp/$1/config/aiusage"
+	cat >"$tmp/$1/config/aiusage/config.ini" <<-INI
+		[team]
+		url = $PG_URL
+		user = $2
+		machine = $1
+	INI
+}
+au() { # NAME ARGS...: aiusage as that machine
+	local m=$1
+	shift
+	HOME="$tmp/$m/home" XDG_DATA_HOME="$tmp/$m/data" XDG_CONFIG_HOME="$tmp/$m/config" TZ=America/New_York \
+		"$AIUSAGE" "$@"
+}
+check() { # WHAT TRUTH... REPORT
+	local what=$1
+	shift
+	"$CHECK" --quiet "$@" || bad "$what"
+}
+
+"$AU_GEN_HOME" --out "$tmp/gen-a" --size-mb 2 --seed 31 --days 6 --start 2026-10-01 >/dev/null
+"$AU_GEN_HOME" --out "$tmp/gen-b" --size-mb 2 --seed 32 --days 6 --start 2026-10-03 >/dev/null
+machine laptop alice
+machine desktop bob
+cp -a "$tmp/gen-a/home" "$tmp/laptop/home"
+cp -a "$tmp/gen-b/home" "$tmp/desktop/home"
+
+# bob's logs cut at 2/5 of each file (mostly mid-line), the rest kept aside
+n=0
+while IFS= read -r -d '' f; do
+	n=$((n + 1))
+	size=$(stat -c %s "$f")
+	tail -c +$((size * 2 / 5 + 1)) "$f" >"$tmp/rest.$n"
+	truncate -s $((size * 2 / 5)) "$f"
+	printf '%s\n' "$f" >>"$tmp/rest.list"
+done < <(find "$tmp/desktop/home" -type f -name '*.jsonl' -print0 | sort -z)
+
+au laptop team push -q || bad "alice's first push"
+au laptop team push -q || bad "alice's second push"
+au desktop team push -q || bad "bob's push of the cut logs"
+n=0
+while IFS= read -r f; do
+	n=$((n + 1))
+	cat "$tmp/rest.$n" >>"$f"
+done <"$tmp/rest.list"
+au desktop team push -q || bad "bob's push of the appended lines"
+au desktop team push -q || bad "bob's second push"
+
+report() { au "$@" --json --timezone UTC --quiet; }
+report laptop daily --team --user alice >"$tmp/alice.json"
+check "--user alice equals alice's truth" "$tmp/gen-a/truth.json" "$tmp/alice.json"
+report laptop daily --team --machine desktop >"$tmp/desktop.json"
+check "--machine desktop equals bob's truth (appended lines replaced the cut ones)" \
+	"$tmp/gen-b/truth.json" "$tmp/desktop.json"
+report desktop daily --team >"$tmp/all.json"
+check "--team equals the sum of both truths" "$tmp/gen-a/truth.json" "$tmp/gen-b/truth.json" "$tmp/all.json"
+rows=$(pg_psql "SELECT count(*) FROM usage" aiusage)
+local_rows=$(($(report laptop daily | jq .totals.responses) + $(report desktop daily | jq .totals.responses)))
+[ "$rows" = "$local_rows" ] || bad "the server holds $rows rows, the two stores $local_rows"
+au laptop team status --json >"$tmp/status.json"
+[ "$(jq -r '[.machines[] | .user + "/" + .machine] | join(",")' "$tmp/status.json")" = "alice/laptop,bob/desktop" ] ||
+	bad "team status lists $(cat "$tmp/status.json")"
+[ "$(jq .schemaVersion "$tmp/status.json")" = 1 ] || bad "schema version"
+
+# ---- export / import between the two stores, twice ----
+au laptop export "$tmp/laptop.jsonl" -q --no-scan || bad "export"
+for i in 1 2; do
+	au desktop import "$tmp/laptop.jsonl" -q || bad "import $i"
+	report desktop daily --no-scan >"$tmp/merged$i.json"
+	check "import $i: the merged store equals both truths" "$tmp/gen-a/truth.json" "$tmp/gen-b/truth.json" \
+		"$tmp/merged$i.json"
+done
+cmp -s "$tmp/merged1.json" "$tmp/merged2.json" || bad "importing twice changed the report"
+au desktop team push -q || bad "push after import"
+report desktop daily --team >"$tmp/all2.json"
+cmp -s "$tmp/all.json" "$tmp/all2.json" || bad "imported rows were pushed again under bob's machine"
+
+# ---- a streaming copy, then its final copy, in a project named like SQL ----
+evil="x'); DROP TABLE usage; --"
+pdir="$tmp/laptop/home/.claude/projects/-evil"
+mkdir -p "$pdir"
+line() { # OUTPUT_TOKENS
+	printf '{"isSidechain":false,"cwd":"/work/%s","sessionId":"evil-1","type":"assistant","requestId":"req_evil","timestamp":"2026-10-02T10:00:00.000Z","message":{"id":"msg_evil","model":"claude-sonnet-4-5-20250929","role":"assistant","content":[],"usage":{"input_tokens":100,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%d}}}\n' \
+		"$evil" "$1"
+}
+line 7 >"$pdir/s.jsonl"
+au laptop team push -q || bad "push of the streaming copy"
+got=$(pg_psql "SELECT output FROM usage WHERE project = '/work/x''); DROP TABLE usage; --'" aiusage)
+[ "$got" = 7 ] || bad "the streaming copy: server has output '$got', want 7"
+
+# ---- the server stopped half way through a push ----
+line 900 >>"$pdir/s.jsonl"
+# hold a lock on usage: the push copies its rows into its temporary table,
+# then waits at the INSERT with its transaction open
+psql -X -q "postgresql://postgres@127.0.0.1:$PG_PORT/aiusage" \
+	-c "BEGIN; LOCK TABLE usage IN EXCLUSIVE MODE; SELECT pg_sleep(60);" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+au laptop team push -q 2>"$tmp/down.err" &
+pusher=$!
+waiting=0
+for _ in $(seq 1 100); do
+	if [ "$(pg_psql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'aiusage'
+		AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO usage%'" 2>/dev/null)" = 1 ]; then
+		waiting=1
+		break
+	fi
+	sleep 0.2
+done
+[ "$waiting" = 1 ] || bad "the push never reached its INSERT (the half-way stop did not happen)"
+pg_stop
+if wait "$pusher"; then
+	bad "a push whose server went away exited 0"
+fi
+grep -q "team server" "$tmp/down.err" || bad "no clear error when the server went away: $(cat "$tmp/down.err")"
+wait "$holder" 2>/dev/null || true
+holder=
+au laptop team push -q 2>"$tmp/down2.err" && bad "a push to a stopped server exited 0"
+grep -q "cannot connect to the team server" "$tmp/down2.err" || bad "server down: $(cat "$tmp/down2.err")"
+pg_restart
+au laptop team push -q || bad "push after the restart"
+got=$(pg_psql "SELECT output FROM usage WHERE project = '/work/x''); DROP TABLE usage; --'" aiusage)
+[ "$got" = 900 ] || bad "after the restart the final copy: server has output '$got', want 900"
+report laptop daily >"$tmp/laptop-local.json"
+report laptop daily --team --machine laptop >"$tmp/laptop-team.json"
+cmp -s "$tmp/laptop-local.json" "$tmp/laptop-team.json" || bad "the server's laptop report differs from the laptop's own"
+pg_psql "SELECT 1 FROM usage LIMIT 1" aiusage >/dev/null || bad "the usage table is gone"
+
+# ---- a wrong password ----
+wrong="Wr0ng-pw-$RANDOM"
+PGPASSWORD=$wrong PGPASSFILE=/dev/null au laptop team status 2>"$tmp/pw.err" && bad "a wrong password was accepted"
+grep -q "password authentication failed" "$tmp/pw.err" || bad "wrong password: $(cat "$tmp/pw.err")"
+grep -q "$wrong" "$tmp/pw.err" && bad "the error echoes the password"
+cat >>"$tmp/laptop/config/aiusage/config.ini" <<-INI
+	key_command = echo $wrong
+INI
+PGPASSFILE=/dev/null au laptop team push -q 2>"$tmp/pw2.err" && bad "a wrong key_command password was accepted"
+grep -q "password authentication failed" "$tmp/pw2.err" || bad "wrong key_command password: $(cat "$tmp/pw2.err")"
+grep -q "$wrong" "$tmp/pw2.err" && bad "the error echoes key_command's password"
+AIUSAGE_TEAM_URL="postgresql://team:$wrong@127.0.0.1:$PG_PORT/aiusage" au desktop team status 2>"$tmp/pw3.err" &&
+	bad "a URL with a password was accepted"
+grep -q "must not carry a password" "$tmp/pw3.err" || bad "URL password: $(cat "$tmp/pw3.err")"
+grep -q "$wrong" "$tmp/pw3.err" && bad "the error echoes the URL's password"
+
+[ "$fail" = 0 ] || exit 1
+echo "team: pushes, reports, export/import exact against a real PostgreSQL; errors clear and password-free"
