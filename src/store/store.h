@@ -53,6 +53,18 @@ typedef const au_parser_ops *(*au_parser_lookup_fn)(const char *name);
 int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err);
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err);
 
+/*
+ * The stored cursor of one file, read now (*ret NULL when the file has
+ * none; the caller frees it). Two processes may scan at once: a writer
+ * reads its file's cursor again inside its write transaction, and when it
+ * is no longer the one the file was read from (au_cursor_equal), the other
+ * writer got there first and the file must be read again from it.
+ */
+int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn lookup, au_cursor **ret,
+			 au_err *err);
+/* Same file position, identity, fingerprint and parser state (NULLs equal). */
+bool au_cursor_equal(const au_cursor *a, const au_cursor *b);
+
 /* Result of au_store_put. */
 typedef enum au_put_result {
 	AU_PUT_NEW,      /* a response counted for the first time */
