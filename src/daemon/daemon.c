@@ -138,8 +138,9 @@ static gpointer cloud_poll(gpointer data)
 	au_cloud_config *cc = NULL;
 	au_store *s = NULL;
 	au_err err;
-	char *path = au_config_default_path();
-	if (au_cloud_config_load(path, &cc, &err) < 0)
+	/* NULL: the default file, which need not exist (no config is the
+	 * normal case, not worth a line at every start) */
+	if (au_cloud_config_load(NULL, &cc, &err) < 0)
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
 	else if (cc->confs->len > 0 && au_store_open(wr->db, false, &s, &err) < 0)
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
@@ -147,7 +148,6 @@ static gpointer cloud_poll(gpointer data)
 		au_cloud_poll_due(s, cc, g_get_real_time() / 1000, cloud_log, NULL, &wr->cloud_next_ms);
 	au_store_close(s);
 	au_cloud_config_free(cc);
-	free(path);
 	g_idle_add(on_cloud_done, wr);
 	return NULL;
 }

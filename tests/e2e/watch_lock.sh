@@ -3,7 +3,8 @@
 # SIGINT) removes it, so `status` does not then report a stale lock; one
 # left by a crash (kill -9) is taken over by the next watcher with a note
 # naming the dead pid; a second watcher beside a running one is refused
-# and leaves the running one's lock in place.
+# and leaves the running one's lock in place. A missing config.ini (the
+# normal case) is not logged.
 set -uo pipefail
 : "${AIUSAGE:?}"
 t=$(mktemp -d)
@@ -41,6 +42,8 @@ for sig in TERM INT; do
 	grep -q "Watcher:    running (pid $wpid)" "$t/st.out" && ok || bad "status while running: $(cat "$t/st.out")"
 	stop "$sig"
 	[ -e "$LOCK" ] && bad "SIG$sig left $LOCK behind" || ok
+	# no config.ini is the normal case: not worth a line
+	grep -q "cannot read" "$t/watch.log" && bad "the watcher complains about a missing config: $(cat "$t/watch.log")" || ok
 	run status --db "$DB" >"$t/st.out" 2>&1
 	grep -q "stale" "$t/st.out" && bad "status after SIG$sig: $(grep Watcher "$t/st.out")" || ok
 	grep -q "Watcher:    not running" "$t/st.out" && ok || bad "status after SIG$sig: $(cat "$t/st.out")"
