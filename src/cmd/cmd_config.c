@@ -57,6 +57,8 @@ int au_cmd_config(const au_cmd *cmd, int argc, char **argv)
 			return AU_EXIT_USAGE;
 		}
 	}
+	/* a path typed on the command line must exist; the default need not */
+	char *given = path;
 	if (!path)
 		path = au_config_default_path();
 	int code = AU_EXIT_OK;
@@ -67,10 +69,15 @@ int au_cmd_config(const au_cmd *cmd, int argc, char **argv)
 	} else {
 		au_config *c;
 		au_err err;
-		if (au_config_load(path, &c, &err) < 0) {
-			fprintf(stderr, "aiusage: %s\n", err.msg);
+		GPtrArray *errors;
+		if (au_config_load_all(given, &c, &errors, &err) < 0) {
+			for (guint i = 0; i < errors->len; i++)
+				fprintf(stderr, "aiusage: %s\n", (char *)errors->pdata[i]);
+			g_ptr_array_free(errors, TRUE);
 			code = AU_EXIT_FAIL;
 		} else {
+			for (guint i = 0; i < c->warnings->len; i++)
+				fprintf(stderr, "aiusage: warning: %s\n", (char *)c->warnings->pdata[i]);
 			if (c->path)
 				printf("%s: valid, %u budget(s)\n", path, c->budgets->len);
 			else

@@ -82,13 +82,15 @@ static void load_config(watcher *wr)
 	char *path = au_config_default_path();
 	au_config *cfg = NULL;
 	au_err err;
-	if (au_config_load(path, &cfg, &err) < 0) {
+	if (au_config_load(NULL, &cfg, &err) < 0) {
 		fprintf(stderr, "aiusage watch: warning: %s; %s\n", err.msg,
 			wr->cfg ? "keeping the previous config" : "no budgets until it is fixed (SIGHUP reloads)");
 	} else {
 		au_config_free(wr->cfg);
 		wr->cfg = cfg;
 		fprintf(stderr, "aiusage watch: config %s: %u budget(s)\n", path, cfg->budgets->len);
+		for (guint i = 0; i < cfg->warnings->len; i++)
+			fprintf(stderr, "aiusage watch: warning: %s\n", (char *)cfg->warnings->pdata[i]);
 	}
 	free(path);
 }
