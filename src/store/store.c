@@ -9,11 +9,14 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 
 /* The trigger bodies that move a response into or out of its agg row. */
@@ -248,6 +251,24 @@ fail:
 	return r;
 }
 
+/* What other users can see of the store: a folder they may list, or a
+ * store they may read where they can reach it. NULL when private. */
+static char *permission_warning(const char *dir, const char *path)
+{
+	struct stat ds, fs;
+	if (stat(dir, &ds) < 0)
+		return NULL;
+	if (ds.st_mode & 044)
+		return xasprintf("the store's folder %s can be read by other users (mode %04o): "
+				 "'chmod 700 %s' keeps your usage to you",
+				 dir, (unsigned)ds.st_mode & 07777, dir);
+	if (stat(path, &fs) == 0 && (fs.st_mode & 044) && (ds.st_mode & 011))
+		return xasprintf("the store %s can be read by other users (mode %04o): 'chmod 600 %s' keeps "
+				 "your usage to you",
+				 path, (unsigned)fs.st_mode & 07777, path);
+	return NULL;
+}
+
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 {
 	au_store *s = xcalloc(1, sizeof(*s));
@@ -262,6 +283,13 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 			free(s);
 			return r;
 		}
+		/* A new store is made here, 0600, before SQLite would make it
+		 * 0644 (less the umask): its -wal and -shm take its mode. An
+		 * empty file is an empty database. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		s->warning = permission_warning(dir, path);
 		g_free(dir);
 	}
 	int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
@@ -284,6 +312,7 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		r = au_fail(err, readonly ? ENOENT : EIO, "cannot open the database %s: %s", path,
 			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		sqlite3_close(s->db);
+		free(s->warning);
 		free(s);
 		return r;
 	}
@@ -351,12 +380,18 @@ void au_store_close(au_store *s)
 	for (size_t i = 0; i < sizeof(s->named) / sizeof(s->named[0]); i++)
 		sqlite3_finalize(s->named[i]);
 	sqlite3_close(s->db);
+	free(s->warning);
 	free(s);
 }
 
 bool au_store_readonly(const au_store *s)
 {
 	return s->readonly;
+}
+
+const char *au_store_warning(const au_store *s)
+{
+	return s->warning;
 }
 
 int au_store_begin(au_store *s, au_err *err)

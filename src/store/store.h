@@ -39,6 +39,11 @@ void au_cursor_free(au_cursor *c);
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err);
 void au_store_close(au_store *s);
 bool au_store_readonly(const au_store *s);
+/* What au_store_open (read-write) found wrong with the store's privacy: its
+ * folder, or the store where others can reach it, readable by other users.
+ * NULL when there is nothing to say; for the caller to show. A new store
+ * is created 0600 (and so are its -wal and -shm). */
+const char *au_store_warning(const au_store *s);
 
 int au_store_begin(au_store *s, au_err *err);
 int au_store_commit(au_store *s, au_err *err);

@@ -30,6 +30,7 @@ struct au_store {
 	sqlite3_stmt *ins_cursor, *upd_cursor, *get_cursor; /* get_cursor: prepared on first use */
 	sqlite3_stmt *named[AU_NS_MAX];
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
+	char *warning;       /* au_store_warning */
 };
 
 /* err from the connection's last error: "WHAT: sqlite's message", with an
