@@ -132,17 +132,26 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 	int idt = js_get(d, msg, "id");
 	if (js_typeof(d, idt) == JS_STRING && d->toks[idt].end > d->toks[idt].start) {
 		char req[AU_ID_MAX];
-		if (js_str(d, idt, ev->msg_id, sizeof(ev->msg_id)) < 0)
+		int n = js_id(d, idt, ev->msg_id, sizeof(ev->msg_id));
+		if (n == -EILSEQ)
+			return au_fail(err, EINVAL, "message id " AU_ID_NUL_MSG);
+		if (n < 0)
 			return au_fail(err, EINVAL, "message id too long");
-		if (!get_str(d, rec, "requestId", req, sizeof(req)) || !req[0])
+		n = js_get_id(d, rec, "requestId", req, sizeof(req));
+		if (n == -EILSEQ)
+			return au_fail(err, EINVAL, "request id " AU_ID_NUL_MSG);
+		if (n <= 0)
 			strcpy(req, "none");
 		if ((size_t)snprintf(ev->key, sizeof(ev->key), "c:%s\x1f%s", ev->msg_id, req) >= sizeof(ev->key))
 			return au_fail(err, EINVAL, "message id too long");
 	}
 
-	if (!(get_str(d, rec, "sessionId", ev->session, sizeof(ev->session)) ||
-	      get_str(d, root, "sessionId", ev->session, sizeof(ev->session))) ||
-	    !ev->session[0])
+	int sn = js_get_id(d, rec, "sessionId", ev->session, sizeof(ev->session));
+	if (sn == -1)
+		sn = js_get_id(d, root, "sessionId", ev->session, sizeof(ev->session));
+	if (sn == -EILSEQ)
+		return au_fail(err, EINVAL, "session id " AU_ID_NUL_MSG);
+	if (sn <= 0)
 		ju_copy(ev->session, sizeof(ev->session), st->session);
 	if (!get_str(d, rec, "cwd", ev->cwd, sizeof(ev->cwd)) && !get_str(d, root, "cwd", ev->cwd, sizeof(ev->cwd)))
 		ju_copy(ev->cwd, sizeof(ev->cwd), st->project_dir);

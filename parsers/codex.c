@@ -130,8 +130,12 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 
 	if (js_str_eq(d, type, "session_meta")) {
 		int id = js_get(d, payload, "id"), cwd = js_get(d, payload, "cwd");
-		if (js_typeof(d, id) == JS_STRING)
-			js_str(d, id, st->session, sizeof(st->session));
+		char sid[sizeof(st->session)];
+		int n = js_typeof(d, id) == JS_STRING ? js_id(d, id, sid, sizeof(sid)) : -1;
+		if (n == -EILSEQ)
+			return au_fail(err, EINVAL, "session id " AU_ID_NUL_MSG);
+		if (n >= 0)
+			memcpy(st->session, sid, (size_t)n + 1);
 		if (js_typeof(d, cwd) == JS_STRING)
 			js_str(d, cwd, st->cwd, sizeof(st->cwd));
 		return 0;

@@ -91,12 +91,15 @@ static bool shadowed(const js_doc *d, int obj, uint32_t k, const char *name)
 	return false;
 }
 
-static void context_from(const js_doc *d, int data, copilot_state *rp)
+static int context_from(const js_doc *d, int data, copilot_state *rp, au_err *err)
 {
 	/* zeroed: the state is saved and compared byte for byte, so nothing
 	 * after a string's end may be left over from anything */
 	char sid[AU_ID_MAX] = {0};
-	if (js_get_str(d, data, "sessionId", sid, sizeof(sid)) > 0)
+	int n = js_get_id(d, data, "sessionId", sid, sizeof(sid));
+	if (n == -EILSEQ)
+		return au_fail(err, EINVAL, "session id " AU_ID_NUL_MSG);
+	if (n > 0)
 		memcpy(rp->session, sid, sizeof(sid));
 	int ctx = js_get_obj(d, data, "context");
 	char cwd[AU_PATH_MAX] = {0};
@@ -104,6 +107,7 @@ static void context_from(const js_doc *d, int data, copilot_state *rp)
 	 * neither, the cwd an earlier start or resume gave stays */
 	if (js_get_str(d, ctx, "cwd", cwd, sizeof(cwd)) > 0 || js_get_str(d, ctx, "gitRoot", cwd, sizeof(cwd)) > 0)
 		memcpy(rp->cwd, cwd, sizeof(cwd));
+	return 0;
 }
 
 /*
@@ -139,7 +143,10 @@ static int shutdown_line(const js_doc *d, const copilot_state *st, au_emit_fn em
 	if (tsl <= 0 || au_parse_iso8601_ms(ts, (size_t)tsl, &ts_ms) < 0)
 		return au_fail(err, EINVAL, "session.shutdown with a missing or bad timestamp");
 	/* The event id; without one the timestamp stands in for it. */
-	if (js_get_str(d, 0, "id", id, sizeof(id)) <= 0)
+	int idn = js_get_id(d, 0, "id", id, sizeof(id));
+	if (idn == -EILSEQ)
+		return au_fail(err, EINVAL, "session.shutdown id " AU_ID_NUL_MSG);
+	if (idn <= 0)
 		snprintf(id, sizeof(id), "t%s", ts);
 
 	/* Read every model first: a bad one rejects the whole event. */
@@ -208,8 +215,7 @@ static int copilot_parse_line(void *vs, const char *line, size_t len, au_emit_fn
 		return r;
 	int type = js_get(d, 0, "type");
 	if (js_str_eq(d, type, "session.start") || js_str_eq(d, type, "session.resume")) {
-		context_from(d, js_get_obj(d, 0, "data"), st);
-		return 0;
+		return context_from(d, js_get_obj(d, 0, "data"), st, err);
 	}
 	if (js_str_eq(d, type, "session.shutdown"))
 		return shutdown_line(d, st, emit, ctx, err);

@@ -186,19 +186,21 @@ static int attr(const attrs *a, const char *name)
 	return found;
 }
 
-/* String token t into buf: its length as a C string (an escaped NUL ends
- * it), 0 when t is absent, empty or not a string, -1 when longer than
- * cap - 1. */
+/* String token t into buf: its length, 0 when t is absent, empty or not a
+ * string, -1 when longer than cap - 1, NUL_INSIDE when it holds a NUL
+ * (\u0000: an id cut short there would merge with another). */
+#define NUL_INSIDE (-2)
 static int str_tok(const js_doc *d, int t, char *buf, size_t cap)
 {
 	buf[0] = '\0';
 	if (js_typeof(d, t) != JS_STRING)
 		return 0;
-	if (js_str(d, t, buf, cap) < 0) {
+	int n = js_id(d, t, buf, cap);
+	if (n < 0) {
 		buf[0] = '\0';
-		return -1;
+		return n == -EILSEQ ? NUL_INSIDE : -1;
 	}
-	return (int)strlen(buf);
+	return n;
 }
 
 static int attr_str(const attrs *a, const char *name, char *buf, size_t cap)
@@ -449,6 +451,8 @@ static int otel_parse_line_emit(void *vs, const char *line, size_t len, au_emit_
 	if (ls == 0 && (kind == K_CHAT || kind == K_AGENT))
 		ls = ctx_id(d, "id", span, sizeof(span)); /* the console span exporter's name for it */
 	int lr = attr_str(&a, "gen_ai.response.id", resp, sizeof(resp));
+	if (lt == NUL_INSIDE || ls == NUL_INSIDE || lr == NUL_INSIDE)
+		return au_fail(err, EINVAL, "trace, span or response id " AU_ID_NUL_MSG);
 	if (lt < 0 || ls < 0 || lr < 0)
 		return au_fail(err, EINVAL, "trace, span or response id longer than %d bytes", AU_ID_MAX - 1);
 
@@ -462,6 +466,8 @@ static int otel_parse_line_emit(void *vs, const char *line, size_t len, au_emit_
 		else
 			lm = 1;
 	}
+	if (lm == NUL_INSIDE)
+		return au_fail(err, EINVAL, "model name " AU_ID_NUL_MSG);
 	if (lm < 0)
 		return au_fail(err, EINVAL, "model name longer than %d bytes", AU_MODEL_MAX - 1);
 	if (lm == 0) {
@@ -474,6 +480,8 @@ static int otel_parse_line_emit(void *vs, const char *line, size_t len, au_emit_
 	int lsess = 0;
 	for (size_t i = 0; i < sizeof(session_keys) / sizeof(session_keys[0]) && lsess == 0; i++)
 		lsess = attr_str(&a, session_keys[i], ev.session, sizeof(ev.session));
+	if (lsess == NUL_INSIDE)
+		return au_fail(err, EINVAL, "session id " AU_ID_NUL_MSG);
 	if (lsess < 0)
 		return au_fail(err, EINVAL, "session id longer than %d bytes", AU_ID_MAX - 1);
 	if (lsess == 0)

@@ -181,6 +181,10 @@ static int bubble(cursor_state *st, const js_doc *d, int obj, const chat *c, con
 			       (int)bid_len, bid);
 	if (key_len < 0 || (size_t)key_len >= sizeof(ev.key) || c->cid_len >= sizeof(ev.session))
 		return au_fail(err, EINVAL, "chat or message id longer than %d bytes", AU_KEY_MAX / 2);
+	/* ids from the table's key column, where nothing unescapes: a NUL
+	 * there would cut the key and the session short all the same */
+	if (memchr(c->cid, '\0', c->cid_len) || memchr(bid, '\0', bid_len))
+		return au_fail(err, EINVAL, "chat or message id " AU_ID_NUL_MSG);
 	memcpy(ev.session, c->cid, c->cid_len);
 
 	int mi = js_get_obj(d, obj, "modelInfo");
@@ -246,7 +250,9 @@ static int cursor_row(void *vs, int ncols, const char *const *cols, const size_t
 			if (js_typeof(d, t) != JS_OBJECT)
 				continue;
 			char bid[AU_ID_MAX];
-			int n = js_get_str(d, t, "bubbleId", bid, sizeof(bid));
+			int n = js_get_id(d, t, "bubbleId", bid, sizeof(bid));
+			if (n == -EILSEQ)
+				return au_fail(err, EINVAL, "bubbleId " AU_ID_NUL_MSG);
 			if (n <= 0) {
 				/* without an id it cannot be kept apart from the others */
 				st->messages++;

@@ -59,14 +59,20 @@ static void set_field(char *dst, size_t cap, const js_doc *d, int t)
 	memcpy(dst, buf, (size_t)n);
 }
 
-/* Header and $set fields that say where the session ran and who it is. */
-static void take_metadata(gemini_state *st, const js_doc *d, int obj)
+/* Header and $set fields that say where the session ran and who it is;
+ * a session id holding a NUL (\u0000) is an error and changes nothing. */
+static int take_metadata(gemini_state *st, const js_doc *d, int obj, au_err *err)
 {
-	set_field(st->session, sizeof(st->session), d, js_get(d, obj, "sessionId"));
+	char sid[sizeof(st->session)];
+	int t = js_get(d, obj, "sessionId");
+	if (js_typeof(d, t) == JS_STRING && js_id(d, t, sid, sizeof(sid)) == -EILSEQ)
+		return au_fail(err, EINVAL, "sessionId " AU_ID_NUL_MSG);
+	set_field(st->session, sizeof(st->session), d, t);
 	int dirs = js_get(d, obj, "directories");
 	if (js_typeof(d, dirs) == JS_ARRAY && (uint32_t)dirs + 1 < d->toks[dirs].next)
 		set_field(st->cwd, sizeof(st->cwd), d, dirs + 1);
 	set_field(st->model, sizeof(st->model), d, js_get(d, obj, "model"));
+	return 0;
 }
 
 /* A token count: absent or null is 0; anything else must be an integer in range. */
@@ -124,7 +130,10 @@ static int gemini_message(gemini_state *st, const js_doc *d, int msg, int64_t fa
 
 	int idt = js_get(d, msg, "id");
 	if (js_typeof(d, idt) == JS_STRING && d->toks[idt].end > d->toks[idt].start) {
-		if (js_str(d, idt, ev->msg_id, sizeof(ev->msg_id)) < 0)
+		int n = js_id(d, idt, ev->msg_id, sizeof(ev->msg_id));
+		if (n == -EILSEQ)
+			return au_fail(err, EINVAL, "message id " AU_ID_NUL_MSG);
+		if (n < 0)
 			return au_fail(err, EINVAL, "message id longer than %d bytes", AU_ID_MAX - 1);
 		snprintf(ev->key, sizeof(ev->key), "g:%s", ev->msg_id);
 	} else {
@@ -175,7 +184,8 @@ static int gemini_parse_line(void *vs, const char *line, size_t len, au_emit_fn 
 	au_event ev;
 	int set = js_get_obj(d, 0, "$set");
 	if (set >= 0) {
-		take_metadata(st, d, set);
+		if ((r = take_metadata(st, d, set, err)) < 0)
+			return r;
 		/* A checkpoint of the conversation: its messages were each
 		 * appended on their own line before (same ids, same tokens),
 		 * unless this is where they were written first (a session
@@ -198,7 +208,7 @@ static int gemini_parse_line(void *vs, const char *line, size_t len, au_emit_fn 
 		return r < 0 ? r : 0;
 	}
 	if (js_typeof(d, js_get(d, 0, "sessionId")) == JS_STRING)
-		take_metadata(st, d, 0); /* the header line */
+		return take_metadata(st, d, 0, err); /* the header line */
 	return 0;
 }
 
@@ -259,7 +269,8 @@ static int gemini_parse_file(void *vs, const char *data, size_t len, au_emit_fn 
 		return r;
 	if (js_typeof(d, 0) != JS_OBJECT)
 		return au_fail(err, EINVAL, "not a Gemini CLI session (the root is not an object)");
-	take_metadata(st, d, 0);
+	if ((r = take_metadata(st, d, 0, err)) < 0)
+		return r;
 	int msgs = js_get(d, 0, "messages");
 	if (js_typeof(d, msgs) != JS_ARRAY)
 		return 0;

@@ -157,7 +157,10 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 
 	char buf[AU_ID_MAX];
 	if (!id || !*id) {
-		id = js_get_str(d, root, "id", buf, sizeof(buf)) > 0 ? buf : st->id;
+		int n = js_get_id(d, root, "id", buf, sizeof(buf));
+		if (n == -EILSEQ)
+			return au_fail(err, EINVAL, "message id " AU_ID_NUL_MSG);
+		id = n > 0 ? buf : st->id;
 	}
 	if (!*id)
 		return au_fail(err, EINVAL, "message without an id");
@@ -168,8 +171,12 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 
 	if (session && *session) {
 		snprintf(ev->session, sizeof(ev->session), "%s", session);
-	} else if (js_get_str(d, root, "sessionID", ev->session, sizeof(ev->session)) <= 0) {
-		memcpy(ev->session, st->session, sizeof(ev->session));
+	} else {
+		int n = js_get_id(d, root, "sessionID", ev->session, sizeof(ev->session));
+		if (n == -EILSEQ)
+			return au_fail(err, EINVAL, "sessionID " AU_ID_NUL_MSG);
+		if (n <= 0)
+			memcpy(ev->session, st->session, sizeof(ev->session));
 	}
 	int mt = js_get(d, root, "modelID");
 	if (js_typeof(d, mt) == JS_STRING && js_str(d, mt, ev->model, sizeof(ev->model)) < 0)

@@ -141,11 +141,17 @@ static void where_init(void *vw, const char *path)
 
 /* ---- values ------------------------------------------------------------ */
 
-/* String token t, or "" unless it is a string shorter than cap. */
-static void get_str(char buf[AU_PATH_MAX], size_t cap, const js_doc *d, int t)
+/* String token t, or "" unless it is a string shorter than cap. A string
+ * holding a NUL (\u0000) is "" and -EILSEQ: cut short there, ids apart
+ * would become one, so the caller rejects the line. */
+static int get_str(char buf[AU_PATH_MAX], size_t cap, const js_doc *d, int t)
 {
-	if (js_typeof(d, t) != JS_STRING || js_str(d, t, buf, AU_PATH_MAX) < 0 || strlen(buf) >= cap)
+	int n = js_typeof(d, t) == JS_STRING ? js_id(d, t, buf, AU_PATH_MAX) : -1;
+	if (n < 0 || (size_t)n >= cap) {
 		buf[0] = '\0';
+		return n == -EILSEQ ? n : 0;
+	}
+	return 0;
 }
 
 static void set_count(int64_t *dst, const js_doc *d, int t)
@@ -183,15 +189,17 @@ static void meta_fields(vs_fields *f, const js_doc *d, int md)
 	memcpy(f->resolved, buf, strlen(buf) + 1);
 }
 
-/* Request object o (anything else is an empty request). */
-static void fields_load(vs_fields *f, const js_doc *d, int o)
+/* Request object o (anything else is an empty request); -EILSEQ when its
+ * requestId holds a NUL. */
+static int fields_load(vs_fields *f, const js_doc *d, int o)
 {
 	char buf[AU_PATH_MAX];
 	memset(f, 0, sizeof(*f));
 	f->ts = f->prompt = f->completion = f->meta_prompt = f->meta_output = -1;
 	if (js_typeof(d, o) != JS_OBJECT)
-		return;
-	get_str(buf, sizeof(f->id), d, js_get(d, o, "requestId"));
+		return 0;
+	if (get_str(buf, sizeof(f->id), d, js_get(d, o, "requestId")) < 0)
+		return -EILSEQ;
 	memcpy(f->id, buf, strlen(buf) + 1);
 	set_ms(&f->ts, d, js_get(d, o, "timestamp"));
 	get_str(buf, sizeof(f->model), d, js_get(d, o, "modelId"));
@@ -199,6 +207,7 @@ static void fields_load(vs_fields *f, const js_doc *d, int o)
 	set_count(&f->prompt, d, js_get(d, o, "promptTokens"));
 	set_count(&f->completion, d, js_get(d, o, "completionTokens"));
 	meta_fields(f, d, js_get_obj(d, js_get(d, o, "result"), "metadata"));
+	return 0;
 }
 
 /*
@@ -477,10 +486,12 @@ static int extend_to(vscode_state *st, uint64_t n, au_err *err)
 	return 0;
 }
 
-static int set_field(vscode_state *st, vs_str *dst, const js_doc *d, int t, size_t cap, au_err *err)
+static int set_field(vscode_state *st, vs_str *dst, const js_doc *d, int t, size_t cap, const char *what,
+		     au_err *err)
 {
 	char buf[AU_PATH_MAX];
-	get_str(buf, cap, d, t);
+	if (get_str(buf, cap, d, t) < 0)
+		return au_fail(err, EINVAL, "%s " AU_ID_NUL_MSG, what);
 	return intern(st, buf, dst, err);
 }
 
@@ -488,7 +499,8 @@ static int set_field(vscode_state *st, vs_str *dst, const js_doc *d, int t, size
 static int slot_load(vscode_state *st, vs_slot *q, const js_doc *d, int o, au_err *err)
 {
 	vs_fields f;
-	fields_load(&f, d, o);
+	if (fields_load(&f, d, o) < 0)
+		return au_fail(err, EINVAL, "requestId " AU_ID_NUL_MSG);
 	slot_clear(st, q);
 	q->ts = f.ts;
 	q->prompt = f.prompt;
@@ -565,12 +577,12 @@ static int set_request_field(vscode_state *st, vs_slot *q, const js_doc *d, cons
 		else if (js_str_eq(d, el[2], "timestamp"))
 			set_ms(&q->ts, d, v);
 		else if (js_str_eq(d, el[2], "modelId"))
-			r = set_field(st, &q->model, d, v, AU_MODEL_MAX, err);
+			r = set_field(st, &q->model, d, v, AU_MODEL_MAX, "modelId", err);
 		else if (js_str_eq(d, el[2], "requestId")) {
 			/* the request under its old id has left */
 			depart(st, q);
 			vs_str id;
-			if ((r = set_field(st, &id, d, v, AU_ID_MAX, err)) >= 0)
+			if ((r = set_field(st, &id, d, v, AU_ID_MAX, "requestId", err)) >= 0)
 				r = slot_set_id(st, q, id, err);
 		}
 	} else if (js_str_eq(d, el[2], "result") && js_str_eq(d, el[3], "metadata")) {
@@ -581,7 +593,7 @@ static int set_request_field(vscode_state *st, vs_slot *q, const js_doc *d, cons
 		else if (n == 5 && js_str_eq(d, el[4], "outputTokens"))
 			set_count(&q->meta_output, d, v);
 		else if (n == 5 && js_str_eq(d, el[4], "resolvedModel"))
-			r = set_field(st, &q->resolved, d, v, AU_MODEL_MAX, err);
+			r = set_field(st, &q->resolved, d, v, AU_MODEL_MAX, "resolvedModel", err);
 	}
 	slot_touched(st, q);
 	return r;
@@ -624,7 +636,8 @@ static int apply_entry(vscode_state *st, const js_doc *d, au_err *err)
 	int v = js_get(d, 0, "v");
 	if (kind == 0) { /* a whole snapshot: the log starts again */
 		char buf[AU_PATH_MAX];
-		get_str(buf, AU_ID_MAX, d, js_get(d, v, "sessionId"));
+		if (get_str(buf, AU_ID_MAX, d, js_get(d, v, "sessionId")) < 0)
+			return au_fail(err, EINVAL, "sessionId " AU_ID_NUL_MSG);
 		/* before the table goes: what leaves it counts under the new
 		 * session, as a replay of the whole file counts it */
 		int r = intern(st, buf[0] ? buf : st->w.stem, &st->session, err);
@@ -1091,7 +1104,8 @@ static int vscode_json_parse_file(void *vs, const char *data, size_t len, au_emi
 	}
 	if (r >= 0 && js_typeof(&d, arr) == JS_ARRAY) {
 		char session[AU_PATH_MAX];
-		get_str(session, AU_ID_MAX, &d, js_get(&d, 0, "sessionId"));
+		if (get_str(session, AU_ID_MAX, &d, js_get(&d, 0, "sessionId")) < 0)
+			r = au_fail(err, EINVAL, "sessionId " AU_ID_NUL_MSG);
 		if (!session[0])
 			memcpy(session, w->stem, sizeof(w->stem));
 		int64_t created;
@@ -1100,7 +1114,10 @@ static int vscode_json_parse_file(void *vs, const char *data, size_t len, au_emi
 		for (uint32_t t = (uint32_t)arr + 1; t < end && r >= 0; t = d.toks[t].next) {
 			vs_fields f;
 			vs_count c;
-			fields_load(&f, &d, (int)t);
+			if (fields_load(&f, &d, (int)t) < 0) {
+				r = au_fail(err, EINVAL, "requestId " AU_ID_NUL_MSG);
+				break;
+			}
 			if (!count_values(f.id[0] != '\0', f.ts, f.prompt, f.completion, f.meta_prompt, f.meta_output,
 					  created, &c))
 				continue;

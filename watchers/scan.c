@@ -3,6 +3,8 @@
  * reader thread, and store what comes back in file order: records through
  * the dedup rules in store.c, then the file's new cursor, in the same
  * transaction. Only store failures stop a scan; file trouble is a warning.
+ * Another process may be writing too: a file whose cursor moved since we
+ * loaded it is read again under our write lock (reread_if_moved).
  */
 #include "scan.h"
 
@@ -292,6 +294,39 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 	return 0;
 }
 
+/*
+ * Two processes may scan at once (two commands, or one beside the watcher).
+ * The cursors were loaded before our write lock: read this file's cursor
+ * again now, under the lock. When it is no longer the one the job started
+ * from, the other writer stored the file first and the job's records and
+ * cursor are stale (a plain insert of its cursor would even collide). Read
+ * the file again from the stored cursor, here, still holding the lock: what
+ * the other writer stored is kept and nothing is counted twice.
+ */
+static int reread_if_moved(scanner *sc, task *t, au_err *err)
+{
+	au_filejob *j = t->job;
+	if (j->outcome != AU_JOB_READ)
+		return 0;
+	au_cursor *now;
+	int r = au_store_load_cursor(sc->store, j->path, au_tool_parser_by_name, &now, err);
+	if (r < 0)
+		return r;
+	if (au_cursor_equal(now, j->prev)) {
+		au_cursor_free(now);
+		return 0;
+	}
+	au_filejob *fresh = au_filejob_new(j->path, j->parser, now);
+	au_filejob_run(fresh);
+	if (now)
+		g_hash_table_replace(sc->cursors, now->path, now);
+	else
+		g_hash_table_remove(sc->cursors, j->path);
+	au_filejob_free(j);
+	t->job = fresh;
+	return 0;
+}
+
 static void scanner_init(scanner *sc, au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st)
 {
 	static const au_scan_opts defaults = {0};
@@ -382,7 +417,8 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		} else {
 			au_filejob_run(t->job);
 		}
-		r = apply(sc, t->job, ri, err);
+		if ((r = reread_if_moved(sc, t, err)) == 0)
+			r = apply(sc, t->job, ri, err);
 		au_filejob_free(t->job);
 		t->job = NULL;
 		if (r < 0)

@@ -541,6 +541,23 @@ int js_get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
 	return n < 0 ? -1 : n;
 }
 
+int js_id(const js_doc *d, int t, char *buf, size_t cap)
+{
+	int n = js_str(d, t, buf, cap);
+	if (n > 0 && memchr(buf, '\0', (size_t)n)) {
+		buf[0] = '\0';
+		return -EILSEQ;
+	}
+	return n;
+}
+
+int js_get_id(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
+{
+	int t = js_get(d, obj, key);
+	int n = js_typeof(d, t) == JS_STRING ? js_id(d, t, dst, cap) : -1;
+	return n == -EILSEQ ? n : n < 0 ? -1 : n;
+}
+
 int js_get_obj(const js_doc *d, int obj, const char *key)
 {
 	int v = js_get(d, obj, key);

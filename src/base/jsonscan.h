@@ -74,6 +74,16 @@ int js_str(const js_doc *d, int t, char *buf, size_t cap);
 /* Copies string member key of obj into dst (unescaped, NUL-terminated):
  * its length, or -1 when absent, not a string or longer than cap - 1. */
 int js_get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap);
+/*
+ * The same for an id (a session, message or request id). JSON may spell a
+ * NUL (\u0000), which a C string would silently cut short, so that ids
+ * apart would count as one: -EILSEQ then (buf emptied), for the parser to
+ * reject the line, as the scanner rejects a raw control character.
+ */
+int js_id(const js_doc *d, int t, char *buf, size_t cap);
+int js_get_id(const js_doc *d, int obj, const char *key, char *dst, size_t cap);
+/* What a parser says when js_id refuses an id: "<what> " AU_ID_NUL_MSG. */
+#define AU_ID_NUL_MSG "holds a NUL character (\\u0000)"
 /* Whether string token t equals s exactly (after unescaping). */
 bool js_str_eq(const js_doc *d, int t, const char *s);
 

@@ -32,16 +32,23 @@ au_store *au_open_store(const au_opts *o, bool *ret_writable)
 	au_err err;
 	int r = au_store_open(path, false, &s, &err);
 	*ret_writable = r == 0;
+	/* one line: what is wrong, and (unless another aiusage holds it for
+	 * a moment) the way out */
+	const char *hint = r == -EBUSY ? "" : " ('--db PATH' puts the store where you can write)";
 	if (r < 0) {
-		/* Locked, read-only or on a full disk: still report what is stored. */
+		/* Locked, read-only or on a full disk: what is stored can still
+		 * be shown, but the command fails (au_run_scan returns false). */
 		au_err err2;
 		if (access(path, F_OK) == 0 && au_store_open(path, true, &s, &err2) == 0) {
-			fprintf(stderr, "aiusage: warning: %s\naiusage: reporting what is already stored, without scanning\n",
-				err.msg);
+			if (!o->no_scan)
+				fprintf(stderr, "aiusage: cannot write the store, so nothing new was scanned: %s%s\n",
+					err.msg, hint);
 		} else {
-			fprintf(stderr, "aiusage: %s\n", err.msg);
+			fprintf(stderr, "aiusage: %s%s\n", err.msg, hint);
 			s = NULL;
 		}
+	} else if (au_store_warning(s) && !o->quiet) {
+		fprintf(stderr, "aiusage: warning: %s\n", au_store_warning(s));
 	}
 	free(path);
 	return s;
@@ -81,8 +88,10 @@ static void on_progress(void *ud, const au_scan_stats *st)
 bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st, bool writable)
 {
 	au_scan_stats_init(st);
-	if (o->no_scan || !writable)
+	if (o->no_scan)
 		return true;
+	if (!writable)
+		return false; /* au_open_store said why */
 	au_err err;
 	if (au_store_reprice(s, p, &err) < 0) {
 		fprintf(stderr, "aiusage: warning: could not update stored costs: %s\n", err.msg);

@@ -174,14 +174,18 @@ bool au_source_option(const au_cmd *cmd, const char *name, au_source *ret_source
 /* $XDG_DATA_HOME/aiusage/usage.db (malloc'd). */
 char *au_default_db_path(void);
 
-/* Opens the store read-write, falling back to read-only with a warning
- * when it is locked or read-only; NULL (after printing why) on failure. */
+/* Opens the store read-write, falling back to read-only (after one line
+ * saying why, and how to use another store) when it is locked, read-only
+ * or on a full disk; NULL (after printing why) on failure. Prints the
+ * store's permission warning, if any. */
 au_store *au_open_store(const au_opts *o, bool *ret_writable);
 /* Embedded prices plus --pricing; NULL (after printing why) on failure. */
 au_pricing *au_load_pricing(const au_opts *o);
 
-/* Runs the scan (unless --no-scan or read-only), printing warnings and a
- * progress line on a terminal. Returns false only on a store failure. */
+/* Runs the scan (unless --no-scan), printing a progress line on a
+ * terminal. Returns false on a store failure, and for a store that could
+ * only be opened read-only (the command then exits 1: the data it shows
+ * may be out of date). */
 bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st, bool writable);
 void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o);
 

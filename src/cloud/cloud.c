@@ -49,6 +49,7 @@ void au_cloud_config_free(au_cloud_config *c)
 		return;
 	free(c->path);
 	g_ptr_array_free(c->confs, TRUE);
+	free(c->warning);
 	free(c);
 }
 
@@ -110,6 +111,10 @@ int au_cloud_config_load(const char *path, au_cloud_config **ret, au_err *err)
 	} else if ((r = au_cloud_config_parse(f.text, f.len, f.path, f.private_file, &c, err)) == 0) {
 		c->path = f.path;
 		f.path = NULL;
+		if (f.others_can_read && c->confs->len > 0)
+			c->warning = xasprintf("%s configures cloud billing and other users can read it (mode %04o): "
+					       "'chmod 600 %s' keeps it to you",
+					       c->path, f.mode, c->path);
 	}
 	au_config_file_release(&f);
 	if (r == 0)

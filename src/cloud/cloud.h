@@ -138,6 +138,9 @@ typedef struct au_cloud_conf {
 typedef struct au_cloud_config {
 	char *path;          /* the file read, or NULL when there is none */
 	GPtrArray *confs;    /* au_cloud_conf*, in provider-table order */
+	char *warning;       /* the file configures providers and others can read it
+			      * (a literal key in it is refused instead); NULL:
+			      * nothing to say. For the caller to show. */
 } au_cloud_config;
 
 /* The [cloud.NAME] groups of path (NULL: au_config_default_path()), as

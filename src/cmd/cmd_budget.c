@@ -71,10 +71,15 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	GArray *sts = NULL;
 	au_err err;
 	code = AU_EXIT_FAIL;
-	if (au_config_load(config_path, &cfg, &err) < 0) {
-		fprintf(stderr, "aiusage: %s\n", err.msg);
+	GPtrArray *errors;
+	if (au_config_load_all(config_path, &cfg, &errors, &err) < 0) {
+		for (guint i = 0; i < errors->len; i++)
+			fprintf(stderr, "aiusage: %s\n", (char *)errors->pdata[i]);
+		g_ptr_array_free(errors, TRUE);
 		goto out;
 	}
+	for (guint i = 0; i < cfg->warnings->len; i++)
+		fprintf(stderr, "aiusage: warning: %s\n", (char *)cfg->warnings->pdata[i]);
 	if (o.timezone) {
 		GTimeZone *tz = au_cli_zone(cmd, &o, &code);
 		if (!tz)

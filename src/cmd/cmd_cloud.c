@@ -109,6 +109,8 @@ static au_cloud_config *load_config(const cloud_opts *o, bool fatal)
 		fprintf(stderr, "aiusage: %s%s\n", fatal ? "" : "warning: ", err.msg);
 		return NULL;
 	}
+	if (c->warning)
+		fprintf(stderr, "aiusage: warning: %s\n", c->warning);
 	return c;
 }
 

@@ -42,7 +42,9 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	if (!au_parse_options(cmd, argc, argv, &o, &code))
 		return code;
 	bool example = au_opt_own(&o, OPT_EXAMPLE) != NULL, show_path = au_opt_own(&o, OPT_PATH) != NULL;
-	char *path = o.config_path ? xstrdup(o.config_path) : au_config_default_path();
+	/* a path typed on the command line must exist; the default need not */
+	char *given = o.config_path ? xstrdup(o.config_path) : NULL;
+	char *path = given ? xstrdup(given) : au_config_default_path();
 	au_opts_release(&o);
 	code = AU_EXIT_OK;
 	if (example) {
@@ -52,10 +54,15 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	} else {
 		au_config *c;
 		au_err err;
-		if (au_config_load(path, &c, &err) < 0) {
-			fprintf(stderr, "aiusage: %s\n", err.msg);
+		GPtrArray *errors;
+		if (au_config_load_all(given, &c, &errors, &err) < 0) {
+			for (guint i = 0; i < errors->len; i++)
+				fprintf(stderr, "aiusage: %s\n", (char *)errors->pdata[i]);
+			g_ptr_array_free(errors, TRUE);
 			code = AU_EXIT_FAIL;
 		} else {
+			for (guint i = 0; i < c->warnings->len; i++)
+				fprintf(stderr, "aiusage: warning: %s\n", (char *)c->warnings->pdata[i]);
 			if (c->path)
 				printf("%s: valid, %u budget(s)\n", path, c->budgets->len);
 			else
@@ -67,6 +74,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	}
 	if (fflush(stdout) != 0)
 		code = AU_EXIT_FAIL;
+	free(given);
 	free(path);
 	return code;
 }

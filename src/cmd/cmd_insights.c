@@ -501,12 +501,12 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
  * or project of its own), when there is exactly one such; else none. */
 static int64_t config_monthly_budget(const au_insight_run *x)
 {
-	char *path = au_config_default_path();
 	au_config *cfg = NULL;
 	au_err err;
 	int64_t limit = 0;
 	int found = 0;
-	if (au_config_load(path, &cfg, &err) == 0) {
+	/* NULL: the default file, which need not exist */
+	if (au_config_load(NULL, &cfg, &err) == 0) {
 		for (guint i = 0; i < cfg->budgets->len; i++) {
 			const au_budget *b = cfg->budgets->pdata[i];
 			if (b->period == AU_PERIOD_MONTH && b->source == AU_SRC_NONE && !b->project) {
@@ -518,7 +518,6 @@ static int64_t config_monthly_budget(const au_insight_run *x)
 		fprintf(stderr, "aiusage: warning: %s (no budget in the summary)\n", err.msg);
 	}
 	au_config_free(cfg);
-	free(path);
 	return found == 1 ? limit : 0;
 }
 

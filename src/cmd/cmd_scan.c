@@ -88,14 +88,13 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		if (o.verbose && !o.quiet)
 			o.verbose = 2;
 		au_print_scan_warnings(&st, &o);
-		if (o.json)
+		/* a failed scan rolled back: its counts were not kept */
+		if (ok && o.json)
 			print_json(&st);
-		else if (!o.quiet)
+		else if (ok && !o.quiet)
 			print_text(&st);
 		au_scan_stats_release(&st);
 		code = ok ? AU_EXIT_OK : AU_EXIT_FAIL;
-	} else if (s) {
-		fprintf(stderr, "aiusage: cannot scan: the store is not writable\n");
 	}
 	au_store_close(s);
 	au_pricing_free(p);

@@ -249,11 +249,17 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	code = AU_EXIT_OK;
 	au_err err;
 	au_config *cfg = NULL;
-	if (au_config_load(config_path, &cfg, &err) < 0) {
-		fprintf(stderr, "aiusage: %s (status goes on without budgets)\n", err.msg);
+	GPtrArray *errors;
+	if (au_config_load_all(config_path, &cfg, &errors, &err) < 0) {
+		for (guint i = 0; i < errors->len; i++)
+			fprintf(stderr, "aiusage: %s\n", (char *)errors->pdata[i]);
+		fprintf(stderr, "aiusage: status goes on without budgets\n");
+		g_ptr_array_free(errors, TRUE);
 		cfg = au_config_new();
 		code = AU_EXIT_FAIL;
 	}
+	for (guint i = 0; i < cfg->warnings->len; i++)
+		fprintf(stderr, "aiusage: warning: %s\n", (char *)cfg->warnings->pdata[i]);
 	if (o.timezone) {
 		GTimeZone *z = au_cli_zone(cmd, &o, &code);
 		if (!z) {

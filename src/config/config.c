@@ -2,7 +2,9 @@
  * config.ini: read with GLib's key-file parser, then every value checked
  * here so that an au_config is always usable. GKeyFile does not tell which
  * line a value came from, so errors about values find the line themselves
- * (find_line) to point the user at it.
+ * (find_line) to point the user at it. Checking goes on after an error, so
+ * that one run names every problem; a section that appears twice (which
+ * GKeyFile silently merges) is a warning.
  */
 #include "config.h"
 #include "dayarg.h"
@@ -11,6 +13,7 @@
 #include "tools.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +114,7 @@ au_config *au_config_new(void)
 	c->quiet_start_min = c->quiet_end_min = -1;
 	c->cooldown_s = 3600;
 	c->week_start = 1;
+	c->warnings = g_ptr_array_new_with_free_func(g_free);
 	return c;
 }
 
@@ -130,6 +134,8 @@ void au_config_free(au_config *c)
 	for (guint i = 0; i < c->budgets->len; i++)
 		budget_free(c->budgets->pdata[i]);
 	g_ptr_array_free(c->budgets, TRUE);
+	if (c->warnings)
+		g_ptr_array_free(c->warnings, TRUE);
 	free(c->timezone);
 	free(c->path);
 	free(c);
@@ -211,7 +217,8 @@ typedef struct parse_ctx {
 	const char *text;
 	size_t len;
 	const char *name;
-	au_err *err;
+	au_err *err;        /* the first error */
+	GPtrArray *errors;  /* every error (char*), in the order found */
 } parse_ctx;
 
 static int bad(parse_ctx *pc, const char *group, const char *key, const char *fmt, ...)
@@ -227,9 +234,12 @@ static int bad(parse_ctx *pc, const char *group, const char *key, const char *fm
 	int line = find_line(pc->text, pc->len, group, key);
 	if (!line && key)
 		line = find_line(pc->text, pc->len, group, NULL);
-	if (line)
-		return au_fail(pc->err, EINVAL, "%s:%d: %s", pc->name, line, what);
-	return au_fail(pc->err, EINVAL, "%s: [%s]: %s", pc->name, group, what);
+	char *msg = line ? g_strdup_printf("%s:%d: %s", pc->name, line, what)
+			 : g_strdup_printf("%s: [%s]: %s", pc->name, group, what);
+	if (pc->errors->len == 0)
+		au_fail(pc->err, EINVAL, "%s", msg);
+	g_ptr_array_add(pc->errors, msg);
+	return -EINVAL;
 }
 
 /* A value with surrounding blanks removed (GKeyFile keeps trailing ones);
@@ -279,7 +289,7 @@ static int check_keys(parse_ctx *pc, GKeyFile *kf, const char *group, const char
 {
 	gchar **keys = g_key_file_get_keys(kf, group, NULL, NULL);
 	int r = 0;
-	for (gchar **k = keys; k && *k && r == 0; k++) {
+	for (gchar **k = keys; k && *k; k++) {
 		bool ok = false;
 		for (const char *const *q = known; *q; q++)
 			ok = ok || strcmp(*k, *q) == 0;
@@ -295,8 +305,6 @@ static int parse_alerts(parse_ctx *pc, GKeyFile *kf, au_config *c)
 	static const char *const known[] = {"warn_percent", "quiet_hours", "cooldown", NULL};
 	const char *g = "alerts";
 	int r = check_keys(pc, kf, g, known);
-	if (r < 0)
-		return r;
 	char *v;
 	int64_t n;
 	if ((v = get_value(kf, g, "warn_percent"))) {
@@ -305,8 +313,6 @@ static int parse_alerts(parse_ctx *pc, GKeyFile *kf, au_config *c)
 		else
 			c->warn_percent = (int)n;
 		free(v);
-		if (r < 0)
-			return r;
 	}
 	if ((v = get_value(kf, g, "quiet_hours"))) {
 		const char *e;
@@ -322,8 +328,6 @@ static int parse_alerts(parse_ctx *pc, GKeyFile *kf, au_config *c)
 				"quiet_hours must be two different times like 22:00-08:00, or off; not '%s'", v);
 		}
 		free(v);
-		if (r < 0)
-			return r;
 	}
 	if ((v = get_value(kf, g, "cooldown"))) {
 		size_t len = strlen(v);
@@ -347,8 +351,6 @@ static int parse_time(parse_ctx *pc, GKeyFile *kf, au_config *c)
 	static const char *const known[] = {"timezone", "week_start", NULL};
 	const char *g = "time";
 	int r = check_keys(pc, kf, g, known);
-	if (r < 0)
-		return r;
 	char *v;
 	if ((v = get_value(kf, g, "timezone"))) {
 		GTimeZone *tz = NULL;
@@ -360,8 +362,6 @@ static int parse_time(parse_ctx *pc, GKeyFile *kf, au_config *c)
 			c->timezone = xstrdup(v);
 		}
 		free(v);
-		if (r < 0)
-			return r;
 	}
 	if ((v = get_value(kf, g, "week_start"))) {
 		int d = au_weekday_from_name(v);
@@ -387,9 +387,8 @@ static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c
 	for (guint i = 0; i < c->budgets->len; i++)
 		if (strcmp(((au_budget *)c->budgets->pdata[i])->name, name) == 0)
 			return bad(pc, g, NULL, "two budgets are named '%s'", name);
+	/* every setting is checked, each error reported */
 	int r = check_keys(pc, kf, g, known);
-	if (r < 0)
-		return r;
 
 	au_budget *b = xcalloc(1, sizeof(*b));
 	b->name = xstrdup(name);
@@ -406,16 +405,14 @@ static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c
 		r = bad(pc, g, "period", "period must be day, week or month, not '%s'", v);
 	free(v);
 
-	if (r == 0) {
-		v = get_value(kf, g, "limit");
-		if (!v)
-			r = bad(pc, g, NULL, "budget '%s' has no limit (in dollars, like 10.00)", name);
-		else if (!au_parse_usd(v, &b->limit_pico) || b->limit_pico <= 0)
-			r = bad(pc, g, "limit",
-				"limit must be an amount in dollars above 0 and up to 1000000, like 10.00; not '%s'", v);
-		free(v);
-	}
-	if (r == 0 && (v = get_value(kf, g, "source"))) {
+	v = get_value(kf, g, "limit");
+	if (!v)
+		r = bad(pc, g, NULL, "budget '%s' has no limit (in dollars, like 10.00)", name);
+	else if (!au_parse_usd(v, &b->limit_pico) || b->limit_pico <= 0)
+		r = bad(pc, g, "limit", "limit must be an amount in dollars above 0 and up to 1000000, like 10.00; not '%s'",
+			v);
+	free(v);
+	if ((v = get_value(kf, g, "source"))) {
 		b->source = au_source_by_name(v);
 		if (b->source == AU_SRC_NONE && strcmp(v, "all") != 0) {
 			char *names = au_tool_names();
@@ -424,7 +421,7 @@ static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c
 		}
 		free(v);
 	}
-	if (r == 0 && (v = get_value(kf, g, "project"))) {
+	if ((v = get_value(kf, g, "project"))) {
 		if (*v)
 			b->project = v;
 		else
@@ -459,64 +456,171 @@ static int syntax_error_line(const char *text, size_t len, const char *msg)
 	return 0;
 }
 
-int au_config_parse(const char *text, size_t len, const char *name, au_config **ret, au_err *err)
+/*
+ * Sections that appear twice: GKeyFile reads them as one (the later
+ * settings winning), which is rarely what was meant. One warning for each
+ * repeat, naming both lines.
+ */
+static void warn_repeated_sections(const char *text, size_t len, const char *name, GPtrArray *warnings)
 {
-	parse_ctx pc = {text, len, name, err};
-	if (len > AU_CONFIG_MAX_BYTES)
-		return au_fail(err, EFBIG, "%s: larger than %d KiB: not a config file", name,
-			       AU_CONFIG_MAX_BYTES / 1024);
-	GKeyFile *kf = g_key_file_new();
+	GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int line = 0;
+	for (const char *p = text, *end = text + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		line++;
+		const char *q = p;
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		const char *close = q < e && *q == '[' ? memchr(q, ']', (size_t)(e - q)) : NULL;
+		if (close) {
+			char *group = g_strndup(q + 1, (size_t)(close - q - 1));
+			gpointer at = g_hash_table_lookup(first, group);
+			if (at)
+				g_ptr_array_add(warnings,
+						g_strdup_printf("%s:%d: [%s] again (first at line %d): the two are read as "
+								"one section, the later settings winning",
+								name, line, group, GPOINTER_TO_INT(at)));
+			if (!at)
+				g_hash_table_insert(first, group, GINT_TO_POINTER(line));
+			else
+				g_free(group);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	g_hash_table_destroy(first);
+}
+
+/* "NAME:LINE: ..." by LINE; messages without a line go last */
+static gint by_line(gconstpointer a, gconstpointer b, gpointer name)
+{
+	size_t n = strlen(name);
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	long lx = x[n] == ':' ? strtol(x + n + 1, NULL, 10) : 0, ly = y[n] == ':' ? strtol(y + n + 1, NULL, 10) : 0;
+	if (lx <= 0)
+		lx = LONG_MAX;
+	if (ly <= 0)
+		ly = LONG_MAX;
+	return lx < ly ? -1 : lx > ly;
+}
+
+int au_config_parse_all(const char *text, size_t len, const char *name, au_config **ret, GPtrArray **ret_errors,
+			au_err *err)
+{
+	parse_ctx pc = {text, len, name, err, g_ptr_array_new_with_free_func(g_free)};
+	*ret = NULL;
+	int r = 0;
+	GKeyFile *kf = NULL;
+	au_config *c = NULL;
+	if (len > AU_CONFIG_MAX_BYTES) {
+		r = au_fail(err, EFBIG, "%s: larger than %d KiB: not a config file", name, AU_CONFIG_MAX_BYTES / 1024);
+		g_ptr_array_add(pc.errors, g_strdup(err ? err->msg : "too big"));
+		goto out;
+	}
+	kf = g_key_file_new();
 	GError *gerr = NULL;
 	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &gerr)) {
 		int line = syntax_error_line(text, len, gerr->message);
-		int r = line ? au_fail(err, EINVAL, "%s:%d: %s", name, line, gerr->message)
-			     : au_fail(err, EINVAL, "%s: %s", name, gerr->message);
+		if (line)
+			g_ptr_array_add(pc.errors, g_strdup_printf("%s:%d: %s", name, line, gerr->message));
+		else
+			g_ptr_array_add(pc.errors, g_strdup_printf("%s: %s", name, gerr->message));
+		r = au_fail(err, EINVAL, "%s", (char *)pc.errors->pdata[0]);
 		g_error_free(gerr);
-		g_key_file_free(kf);
-		return r;
+		goto out;
 	}
-	au_config *c = au_config_new();
-	int r = 0;
+	c = au_config_new();
 	gchar **groups = g_key_file_get_groups(kf, NULL);
-	for (gchar **g = groups; *g && r == 0; g++) {
+	for (gchar **g = groups; *g; g++) {
+		int gr = 0;
 		if (strcmp(*g, "alerts") == 0)
-			r = parse_alerts(&pc, kf, c);
+			gr = parse_alerts(&pc, kf, c);
 		else if (strcmp(*g, "time") == 0)
-			r = parse_time(&pc, kf, c);
+			gr = parse_time(&pc, kf, c);
 		else if (strncmp(*g, "budget", 6) == 0 && ((*g)[6] == ' ' || (*g)[6] == '\t' || (*g)[6] == '\0'))
-			r = c->budgets->len >= AU_CONFIG_MAX_BUDGETS
-				    ? bad(&pc, *g, NULL, "more than %d budgets", AU_CONFIG_MAX_BUDGETS)
-				    : parse_budget(&pc, kf, *g, c);
+			gr = c->budgets->len >= AU_CONFIG_MAX_BUDGETS
+				     ? bad(&pc, *g, NULL, "more than %d budgets", AU_CONFIG_MAX_BUDGETS)
+				     : parse_budget(&pc, kf, *g, c);
 		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0 ||
 			 strcmp(*g, "team") == 0)
 			; /* read by the cloud sync (src/cloud.c) and cursor sync */
 		else
-			r = bad(&pc, *g, NULL,
-				"unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [team])",
-				*g);
+			gr = bad(&pc, *g, NULL,
+				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [team])",
+				 *g);
+		if (gr < 0)
+			r = gr;
 	}
 	g_strfreev(groups);
-	g_key_file_free(kf);
+	/* in file order (groups are checked in order, but a group's unknown
+	 * keys before its values) */
+	g_ptr_array_sort_with_data(pc.errors, by_line, (gpointer)name);
+	if (r < 0 && pc.errors->len > 0 && err)
+		au_fail(err, EINVAL, "%s", (char *)pc.errors->pdata[0]);
+	if (r < 0 && pc.errors->len > 1 && err) {
+		/* the first, and how many more the caller can list */
+		char more[64];
+		snprintf(more, sizeof(more), " (and %u more error%s)", pc.errors->len - 1,
+			 pc.errors->len > 2 ? "s" : "");
+		if (strlen(err->msg) + strlen(more) < sizeof(err->msg))
+			strcat(err->msg, more);
+	}
+	if (r == 0)
+		warn_repeated_sections(text, len, name, c->warnings);
+out:
+	if (kf)
+		g_key_file_free(kf);
 	if (r < 0) {
 		au_config_free(c);
+		if (ret_errors)
+			*ret_errors = pc.errors;
+		else
+			g_ptr_array_free(pc.errors, TRUE);
 		return r;
 	}
+	g_ptr_array_free(pc.errors, TRUE);
+	if (ret_errors)
+		*ret_errors = NULL;
 	*ret = c;
 	return 0;
 }
 
-int au_config_load(const char *path, au_config **ret, au_err *err)
+int au_config_parse(const char *text, size_t len, const char *name, au_config **ret, au_err *err)
+{
+	return au_config_parse_all(text, len, name, ret, NULL, err);
+}
+
+int au_config_load_all(const char *path, au_config **ret, GPtrArray **ret_errors, au_err *err)
 {
 	au_config_file f;
-	int r = au_config_file_read(path, false, &f, err);
-	if (r < 0)
+	*ret = NULL;
+	if (ret_errors)
+		*ret_errors = NULL;
+	/* a file the user named must exist; the default one may not */
+	int r = au_config_file_read(path, path != NULL, &f, err);
+	if (r < 0) {
+		if (ret_errors) {
+			*ret_errors = g_ptr_array_new_with_free_func(g_free);
+			g_ptr_array_add(*ret_errors, g_strdup(err ? err->msg : "cannot read the config file"));
+		}
 		return r;
+	}
 	if (!f.exists) {
 		*ret = au_config_new();
-	} else if ((r = au_config_parse(f.text, f.len, f.path, ret, err)) == 0) {
+	} else if ((r = au_config_parse_all(f.text, f.len, f.path, ret, ret_errors, err)) == 0) {
 		(*ret)->path = f.path;
 		f.path = NULL;
+		if (f.others_can_read)
+			g_ptr_array_insert((*ret)->warnings, 0,
+					   g_strdup_printf("%s: other users can read it (mode %04o); "
+							   "'chmod 600 %s' keeps it to you",
+							   (*ret)->path, f.mode & 07777, (*ret)->path));
 	}
 	au_config_file_release(&f);
 	return r;
+}
+
+int au_config_load(const char *path, au_config **ret, au_err *err)
+{
+	return au_config_load_all(path, ret, NULL, err);
 }

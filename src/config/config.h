@@ -28,6 +28,8 @@ typedef struct au_config {
 	char *timezone;      /* IANA name, NULL = local */
 	int week_start;      /* 0 = Sunday ... 6 = Saturday; default 1 */
 	char *path;          /* the file it was read from; NULL when it did not exist */
+	GPtrArray *warnings; /* char*, "PATH[:LINE]: what": a section given twice, a file
+			      * others can read; the caller shows them (owned) */
 } au_config;
 
 /* $XDG_CONFIG_HOME/aiusage/config.ini, default ~/.config/...; malloc'd.
@@ -42,6 +44,8 @@ typedef struct au_config_file {
 	size_t len;
 	bool exists;
 	bool private_file; /* no group or other permission: may hold a literal key */
+	bool others_can_read; /* group or world may read it */
+	unsigned mode;     /* its permission bits */
 } au_config_file;
 
 /*
@@ -126,14 +130,22 @@ int au_config_team_section(const char *text, size_t len, const char *name, au_te
 int au_config_team_load(const char *path, au_team_section *ret, au_err *err);
 
 /*
- * Reads and validates `path` (NULL: the default path). A missing file gives
- * the defaults and returns 0; a bad one returns -EINVAL (-EFBIG when too
- * big, another -errno when unreadable) with "PATH:LINE: what is wrong" in
- * err. *ret is owned by the caller (au_config_free).
+ * Reads and validates `path` (NULL: the default path). A missing default
+ * file gives the defaults and returns 0; a path the caller names must
+ * exist (-ENOENT). A bad file returns -EINVAL (-EFBIG when too big,
+ * another -errno when unreadable) with "PATH:LINE: what is wrong" in err:
+ * the first error, and how many more there are. *ret is owned by the
+ * caller (au_config_free); its warnings are for the caller to show.
  */
 int au_config_load(const char *path, au_config **ret, au_err *err);
+/* The same, and on failure every error in *ret_errors (char*, each
+ * "PATH:LINE: what", in the order found; the caller frees the array with
+ * g_ptr_array_free(a, TRUE)); NULL on success. */
+int au_config_load_all(const char *path, au_config **ret, GPtrArray **ret_errors, au_err *err);
 /* Same, from text in memory; `name` is used in messages. */
 int au_config_parse(const char *text, size_t len, const char *name, au_config **ret, au_err *err);
+int au_config_parse_all(const char *text, size_t len, const char *name, au_config **ret, GPtrArray **ret_errors,
+			au_err *err);
 /* The defaults, no budgets. */
 au_config *au_config_new(void);
 void au_config_free(au_config *c);

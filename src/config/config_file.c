@@ -93,6 +93,8 @@ int au_config_file_read(const char *path, bool must_exist, au_config_file *ret, 
 	ret->exists = true;
 	/* "refused unless mode 0600": no group or other permission at all */
 	ret->private_file = (st.st_mode & 077) == 0;
+	ret->others_can_read = (st.st_mode & 044) != 0;
+	ret->mode = (unsigned)st.st_mode & 07777;
 	return 0;
 }
 

@@ -5,7 +5,8 @@
  * sleeps, and budgets are checked after each commit (and when held alerts
  * fall due). Cloud billing is polled on a thread of its own. A lock file
  * next to the store keeps a second watcher out (and tells `aiusage status`
- * the pid). SIGHUP reloads the config; SIGTERM and SIGINT flush and return.
+ * the pid); every clean stop removes it, and one left by a crash is taken
+ * over. SIGHUP reloads the config; SIGTERM and SIGINT flush and return.
  * Its callbacks are the top level of a long-running process: they log to
  * stderr themselves.
  */
@@ -16,8 +17,10 @@
 #include <glib-unix.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alerts.h"
@@ -79,13 +82,15 @@ static void load_config(watcher *wr)
 	char *path = au_config_default_path();
 	au_config *cfg = NULL;
 	au_err err;
-	if (au_config_load(path, &cfg, &err) < 0) {
+	if (au_config_load(NULL, &cfg, &err) < 0) {
 		fprintf(stderr, "aiusage watch: warning: %s; %s\n", err.msg,
 			wr->cfg ? "keeping the previous config" : "no budgets until it is fixed (SIGHUP reloads)");
 	} else {
 		au_config_free(wr->cfg);
 		wr->cfg = cfg;
 		fprintf(stderr, "aiusage watch: config %s: %u budget(s)\n", path, cfg->budgets->len);
+		for (guint i = 0; i < cfg->warnings->len; i++)
+			fprintf(stderr, "aiusage watch: warning: %s\n", (char *)cfg->warnings->pdata[i]);
 	}
 	free(path);
 }
@@ -135,8 +140,9 @@ static gpointer cloud_poll(gpointer data)
 	au_cloud_config *cc = NULL;
 	au_store *s = NULL;
 	au_err err;
-	char *path = au_config_default_path();
-	if (au_cloud_config_load(path, &cc, &err) < 0)
+	/* NULL: the default file, which need not exist (no config is the
+	 * normal case, not worth a line at every start) */
+	if (au_cloud_config_load(NULL, &cc, &err) < 0)
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
 	else if (cc->confs->len > 0 && au_store_open(wr->db, false, &s, &err) < 0)
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
@@ -144,7 +150,6 @@ static gpointer cloud_poll(gpointer data)
 		au_cloud_poll_due(s, cc, g_get_real_time() / 1000, cloud_log, NULL, &wr->cloud_next_ms);
 	au_store_close(s);
 	au_cloud_config_free(cc);
-	free(path);
 	g_idle_add(on_cloud_done, wr);
 	return NULL;
 }
@@ -205,45 +210,85 @@ static gboolean on_degraded_rescan(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* Takes <db>.watch.lock; -EBUSY (err saying who holds it) if another
- * watcher does. The fd stays open (and locked) until the daemon stops. */
-static int take_lock(const char *db, int *ret_fd, au_err *err)
+/*
+ * Takes <db>.watch.lock; -EBUSY (err saying who holds it) if another
+ * watcher does. The fd stays open (and locked) until release_lock. A file
+ * left by a watcher that crashed (kill -9, a power cut) is not locked any
+ * more, since the kernel drops a flock with its holder: it is taken over,
+ * with a note naming the pid it held.
+ */
+static int take_lock(const char *db, int *ret_fd, char **ret_path, au_err *err)
 {
 	char *path = xasprintf("%s.watch.lock", db);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		int r = au_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
-		free(path);
-		return r;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	for (int attempt = 0;; attempt++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			int r = au_fail(err, errno, "cannot open %s: %s", path, strerror(errno));
+			free(path);
+			return r;
+		}
 		char pid[32] = "";
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
+			if (n > 0)
+				pid[strcspn(pid, "\n")] = '\0';
+			int r = au_fail(err, EBUSY,
+					"another watcher is already running on this store (pid %s, lock %s); "
+					"stop it first or use another --db",
+					n > 0 ? pid : "unknown", path);
+			close(fd);
+			free(path);
+			return r;
+		}
+		/* A watcher stopping unlinks its file while it holds the lock:
+		 * the file we locked may be that one, no longer at the path. */
+		struct stat fs, ps;
+		if (fstat(fd, &fs) < 0 || stat(path, &ps) < 0 || fs.st_dev != ps.st_dev || fs.st_ino != ps.st_ino) {
+			close(fd);
+			if (attempt < 10)
+				continue;
+			int r = au_fail(err, EBUSY, "cannot take the lock %s: it keeps being replaced", path);
+			free(path);
+			return r;
+		}
 		ssize_t n = pread(fd, pid, sizeof(pid) - 1, 0);
-		if (n > 0)
+		if (n > 0) {
+			pid[n] = '\0';
 			pid[strcspn(pid, "\n")] = '\0';
-		int r = au_fail(err, EBUSY,
-				"another watcher is already running on this store (pid %s, lock %s); "
-				"stop it first or use another --db",
-				n > 0 ? pid : "unknown", path);
-		close(fd);
-		free(path);
-		return r;
+			long old = strtol(pid, NULL, 10);
+			bool gone = old > 0 && kill((pid_t)old, 0) < 0 && errno == ESRCH;
+			fprintf(stderr,
+				"aiusage watch: note: taking over the stale lock %s left by pid %s%s\n", path,
+				pid, gone ? ", which is no longer running" : ", which no longer holds it");
+		}
+		char mine[32];
+		int len = snprintf(mine, sizeof(mine), "%ld\n", (long)getpid());
+		if (ftruncate(fd, 0) < 0 || pwrite(fd, mine, (size_t)len, 0) != len)
+			fprintf(stderr, "aiusage watch: warning: cannot write the pid to %s\n", path);
+		*ret_fd = fd;
+		*ret_path = path;
+		return 0;
 	}
-	char pid[32];
-	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)len, 0) != len)
-		fprintf(stderr, "aiusage watch: warning: cannot write the pid to %s\n", path);
+}
+
+/* Every clean stop removes the lock file (before letting go of the lock,
+ * so no one can lock it in between and then lose it), so that `status`
+ * does not find a stale one. */
+static void release_lock(int fd, char *path)
+{
+	if (unlink(path) < 0 && errno != ENOENT)
+		fprintf(stderr, "aiusage watch: warning: cannot remove %s: %s\n", path, strerror(errno));
+	close(fd);
 	free(path);
-	*ret_fd = fd;
-	return 0;
 }
 
 int au_daemon_run(const au_daemon_opts *o, au_err *err)
 {
 	watcher wr = {.store = o->store, .db = o->db_path, .verbose = o->verbose > 0};
 	int lock_fd = -1;
+	char *lock_path = NULL;
 	/* the lock needs the store's directory, which opening the store created */
-	int r = take_lock(o->db_path, &lock_fd, err);
+	int r = take_lock(o->db_path, &lock_fd, &lock_path, err);
 	if (r < 0)
 		return r;
 	au_err e;
@@ -304,6 +349,6 @@ out:
 	au_notifier_free(wr.notifier);
 	au_config_free(wr.cfg);
 	au_watch_free(wr.w);
-	close(lock_fd);
+	release_lock(lock_fd, lock_path);
 	return r;
 }

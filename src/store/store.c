@@ -9,11 +9,14 @@
 #include "store_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 
 /* The trigger bodies that move a response into or out of its agg row. */
@@ -250,6 +253,13 @@ static int migrate(au_store *s, au_err *err)
 		return au_fail(err, EROFS, "the database needs a schema upgrade but is opened read-only");
 	if ((r = exec(s, "BEGIN IMMEDIATE", err)) < 0)
 		return r;
+	/* Another process may have created or upgraded the store between our
+	 * look and our write lock: read the version again under the lock. */
+	if ((r = prepare(s, "PRAGMA user_version", &st, err)) < 0)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
 	for (size_t i = (size_t)version; i < N_MIGRATIONS; i++) {
 		if ((r = exec(s, migrations[i], err)) < 0)
 			goto fail;
@@ -262,6 +272,24 @@ static int migrate(au_store *s, au_err *err)
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
+}
+
+/* What other users can see of the store: a folder they may list, or a
+ * store they may read where they can reach it. NULL when private. */
+static char *permission_warning(const char *dir, const char *path)
+{
+	struct stat ds, fs;
+	if (stat(dir, &ds) < 0)
+		return NULL;
+	if (ds.st_mode & 044)
+		return xasprintf("the store's folder %s can be read by other users (mode %04o): "
+				 "'chmod 700 %s' keeps your usage to you",
+				 dir, (unsigned)ds.st_mode & 07777, dir);
+	if (stat(path, &fs) == 0 && (fs.st_mode & 044) && (ds.st_mode & 011))
+		return xasprintf("the store %s can be read by other users (mode %04o): 'chmod 600 %s' keeps "
+				 "your usage to you",
+				 path, (unsigned)fs.st_mode & 07777, path);
+	return NULL;
 }
 
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
@@ -279,6 +307,13 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 			free(s);
 			return r;
 		}
+		/* A new store is made here, 0600, before SQLite would make it
+		 * 0644 (less the umask): its -wal and -shm take its mode. An
+		 * empty file is an empty database. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		s->warning = permission_warning(dir, path);
 		g_free(dir);
 	}
 	int rc = sqlite3_open_v2(path, &s->db, flags, NULL);
@@ -301,6 +336,7 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		r = au_fail(err, readonly ? ENOENT : EIO, "cannot open the database %s: %s", path,
 			    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		sqlite3_close(s->db);
+		free(s->warning);
 		free(s);
 		return r;
 	}
@@ -364,17 +400,24 @@ void au_store_close(au_store *s)
 	sqlite3_finalize(s->del_key);
 	sqlite3_finalize(s->ins_cursor);
 	sqlite3_finalize(s->upd_cursor);
+	sqlite3_finalize(s->get_cursor);
 	for (size_t i = 0; i < sizeof(s->named) / sizeof(s->named[0]); i++)
 		sqlite3_finalize(s->named[i]);
 	bulk_free(s->bulk);
 	filters_free(s);
 	sqlite3_close(s->db);
+	free(s->warning);
 	free(s);
 }
 
 bool au_store_readonly(const au_store *s)
 {
 	return s->readonly;
+}
+
+const char *au_store_warning(const au_store *s)
+{
+	return s->warning;
 }
 
 int au_store_begin(au_store *s, au_err *err)
@@ -411,32 +454,37 @@ static char *col_strdup(sqlite3_stmt *st, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+#define CURSOR_COLUMNS "id, path, source, dev, ino, size, mtime_ns, offset, line, fp_len, fp, state"
+
+static au_cursor *cursor_from_row(sqlite3_stmt *st, au_parser_lookup_fn lookup)
+{
+	au_cursor *c = xcalloc(1, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	c->path = col_strdup(st, 1);
+	/* files.source holds the name of the parser that reads the file */
+	c->parser = lookup((const char *)sqlite3_column_text(st, 2));
+	c->dev = sqlite3_column_int64(st, 3);
+	c->ino = sqlite3_column_int64(st, 4);
+	c->size = sqlite3_column_int64(st, 5);
+	c->mtime_ns = sqlite3_column_int64(st, 6);
+	c->offset = sqlite3_column_int64(st, 7);
+	c->line = sqlite3_column_int64(st, 8);
+	c->fp_len = sqlite3_column_int64(st, 9);
+	c->fp = (uint64_t)sqlite3_column_int64(st, 10);
+	c->state = col_strdup(st, 11);
+	return c;
+}
+
 int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err)
 {
 	sqlite3_stmt *st;
-	int r = prepare(s,
-			"SELECT id, path, source, dev, ino, size, mtime_ns, offset, line, fp_len, fp,"
-			" state FROM files",
-			&st, err);
+	int r = prepare(s, "SELECT " CURSOR_COLUMNS " FROM files", &st, err);
 	if (r < 0)
 		return r;
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		au_cursor *c = xcalloc(1, sizeof(*c));
-		c->id = sqlite3_column_int64(st, 0);
-		c->path = col_strdup(st, 1);
-		/* files.source holds the name of the parser that reads the file */
-		c->parser = lookup((const char *)sqlite3_column_text(st, 2));
-		c->dev = sqlite3_column_int64(st, 3);
-		c->ino = sqlite3_column_int64(st, 4);
-		c->size = sqlite3_column_int64(st, 5);
-		c->mtime_ns = sqlite3_column_int64(st, 6);
-		c->offset = sqlite3_column_int64(st, 7);
-		c->line = sqlite3_column_int64(st, 8);
-		c->fp_len = sqlite3_column_int64(st, 9);
-		c->fp = (uint64_t)sqlite3_column_int64(st, 10);
-		c->state = col_strdup(st, 11);
+		au_cursor *c = cursor_from_row(st, lookup);
 		g_hash_table_replace(t, c->path, c);
 	}
 	if (rc != SQLITE_DONE) {
@@ -448,6 +496,41 @@ int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_ta
 	sqlite3_finalize(st);
 	*ret_table = t;
 	return 0;
+}
+
+int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn lookup, au_cursor **ret,
+			 au_err *err)
+{
+	*ret = NULL;
+	if (!s->get_cursor) {
+		int r = prepare(s, "SELECT " CURSOR_COLUMNS " FROM files WHERE path = ?1", &s->get_cursor, err);
+		if (r < 0)
+			return r;
+	}
+	sqlite3_stmt *st = s->get_cursor;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = cursor_from_row(st, lookup);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return au_store_fail(s, err, "reading a file cursor");
+	return 0;
+}
+
+static bool str_equal0(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool au_cursor_equal(const au_cursor *a, const au_cursor *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->id == b->id && a->parser == b->parser && a->dev == b->dev && a->ino == b->ino &&
+	       a->size == b->size && a->mtime_ns == b->mtime_ns && a->offset == b->offset &&
+	       a->line == b->line && a->fp_len == b->fp_len && a->fp == b->fp && str_equal0(a->state, b->state);
 }
 
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)

@@ -39,6 +39,11 @@ void au_cursor_free(au_cursor *c);
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err);
 void au_store_close(au_store *s);
 bool au_store_readonly(const au_store *s);
+/* What au_store_open (read-write) found wrong with the store's privacy: its
+ * folder, or the store where others can reach it, readable by other users.
+ * NULL when there is nothing to say; for the caller to show. A new store
+ * is created 0600 (and so are its -wal and -shm). */
+const char *au_store_warning(const au_store *s);
 
 int au_store_begin(au_store *s, au_err *err);
 int au_store_commit(au_store *s, au_err *err);
@@ -52,6 +57,18 @@ typedef const au_parser_ops *(*au_parser_lookup_fn)(const char *name);
 /* All cursors keyed by path (GHashTable of char* -> au_cursor*, owning). */
 int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err);
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err);
+
+/*
+ * The stored cursor of one file, read now (*ret NULL when the file has
+ * none; the caller frees it). Two processes may scan at once: a writer
+ * reads its file's cursor again inside its write transaction, and when it
+ * is no longer the one the file was read from (au_cursor_equal), the other
+ * writer got there first and the file must be read again from it.
+ */
+int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn lookup, au_cursor **ret,
+			 au_err *err);
+/* Same file position, identity, fingerprint and parser state (NULLs equal). */
+bool au_cursor_equal(const au_cursor *a, const au_cursor *b);
 
 /* Result of au_store_put. */
 typedef enum au_put_result {

@@ -29,11 +29,12 @@ struct au_store {
 	sqlite3 *db;
 	bool readonly;
 	sqlite3_stmt *put_best, *put_min, *put_latest, *main_has_id, *del_replays, *del_key;
-	sqlite3_stmt *ins_cursor, *upd_cursor;
+	sqlite3_stmt *ins_cursor, *upd_cursor, *get_cursor; /* get_cursor: prepared on first use */
 	sqlite3_stmt *named[AU_NS_MAX];
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */
 	au_bulk *bulk;       /* between au_store_bulk_begin and _end, else NULL */
 	struct au_bulk_filters *filters; /* kept from one bulk batch to the next */
+	char *warning;       /* au_store_warning */
 };
 
 /* err from the connection's last error: "WHAT: sqlite's message", with an

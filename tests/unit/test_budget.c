@@ -8,6 +8,7 @@
  * reopened store, escalation, cooldown hold and release, quiet hours hold
  * and release into the next period, and dropping a stale held alert.
  */
+#include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -150,12 +151,19 @@ static void test_config(void)
 		au_config_free(x);
 	}
 
-	/* a file: missing means defaults; too big is refused */
+	/* a file: the default one missing means defaults; a named one must
+	 * exist; too big is refused */
 	char *path = g_build_filename(dir, "config.ini", NULL);
 	au_err err;
-	CHECK_INT(au_config_load(path, &c, &err), 0);
+	CHECK_INT(au_config_load(path, &c, &err), -ENOENT);
+	CHECK(c == NULL);
+	CHECK(strstr(err.msg, path) != NULL);
+	g_setenv("XDG_CONFIG_HOME", dir, TRUE);
+	CHECK_INT(au_config_load(NULL, &c, &err), 0);
 	CHECK(c->path == NULL);
+	CHECK_INT(c->warnings->len, 0);
 	au_config_free(c);
+	g_unsetenv("XDG_CONFIG_HOME");
 	char *big = g_strnfill(AU_CONFIG_MAX_BYTES + 1, '#');
 	g_file_set_contents(path, big, -1, NULL);
 	CHECK_INT(au_config_load(path, &c, &err), -EFBIG);
@@ -167,6 +175,23 @@ static void test_config(void)
 	au_config_free(c);
 	g_unlink(path);
 	g_free(path);
+
+	/* others may read it: a warning the caller shows, the file still used */
+	g_file_set_contents(path, "[budget d]\nperiod = day\nlimit = 2.5\n", -1, NULL);
+	g_chmod(path, 0644);
+	CHECK_INT(au_config_load(path, &c, &err), 0);
+	CHECK_INT(c->warnings->len, 1);
+	if (c->warnings->len == 1) {
+		char *want = g_strdup_printf("%s: other users can read it (mode 0644)", path);
+		CHECK(strncmp(c->warnings->pdata[0], want, strlen(want)) == 0);
+		g_free(want);
+	}
+	au_config_free(c);
+	g_chmod(path, 0600);
+	CHECK_INT(au_config_load(path, &c, &err), 0);
+	CHECK_INT(c->warnings->len, 0);
+	au_config_free(c);
+	g_unlink(path);
 
 	g_setenv("XDG_CONFIG_HOME", "/x/cfg", TRUE);
 	char *dp = au_config_default_path();
@@ -195,6 +220,63 @@ static void check_bounds(const char *zone, au_period p, int week_start, const ch
 	CHECK_INT(e, T(end));
 	free(k);
 	g_time_zone_unref(tz);
+}
+
+/* Every error is reported, each with its line, in file order; a section
+ * given twice is a warning (GKeyFile merges the two). */
+static void test_config_all_errors(void)
+{
+	const char *text = "[alerts]\n"		  /* 1 */
+			   "bogus = 1\n"		  /* 2 */
+			   "warn_percent = 0\n"	  /* 3 */
+			   "[budget a]\n"		  /* 4 */
+			   "period = yearly\n"	  /* 5 */
+			   "limit = -1\n"		  /* 6 */
+			   "[budget b]\n"		  /* 7 */
+			   "limit = 3\n"		  /* 8 */
+			   "[time]\n"		  /* 9 */
+			   "week_start = someday\n"; /* 10 */
+	static const char *const want[] = {
+		"test.ini:2: unknown setting 'bogus' in [alerts]",
+		"test.ini:3: warn_percent must be a whole number from 1 to 100, not '0'",
+		"test.ini:5: period must be day, week or month, not 'yearly'",
+		"test.ini:6: limit must be an amount in dollars above 0",
+		"test.ini:7: budget 'b' has no period",
+		"test.ini:10: week_start takes a day name like monday, not 'someday'",
+	};
+	au_config *c = NULL;
+	GPtrArray *errors = NULL;
+	au_err err = {{0}};
+	CHECK_INT(au_config_parse_all(text, strlen(text), "test.ini", &c, &errors, &err), -EINVAL);
+	CHECK(c == NULL);
+	CHECK(errors != NULL);
+	if (errors) {
+		CHECK_INT(errors->len, sizeof(want) / sizeof(want[0]));
+		for (guint i = 0; i < errors->len && i < sizeof(want) / sizeof(want[0]); i++) {
+			if (strncmp(errors->pdata[i], want[i], strlen(want[i])) != 0)
+				fprintf(stderr, "error %u: got \"%s\", want \"%s...\"\n", i, (char *)errors->pdata[i], want[i]);
+			CHECK(strncmp(errors->pdata[i], want[i], strlen(want[i])) == 0);
+		}
+		g_ptr_array_free(errors, TRUE);
+	}
+	/* err: the first, and how many more */
+	CHECK(strncmp(err.msg, want[0], strlen(want[0])) == 0);
+	CHECK(strstr(err.msg, "(and 5 more errors)") != NULL);
+
+	/* a duplicate budget: valid (one budget, the later limit), warned about */
+	const char *dup = "[budget a]\nperiod = day\nlimit = 1\n\n[budget a]\nlimit = 2\n[alerts]\n[alerts]\n";
+	CHECK_INT(au_config_parse_all(dup, strlen(dup), "test.ini", &c, &errors, &err), 0);
+	CHECK(errors == NULL);
+	CHECK(c && c->budgets->len == 1);
+	if (c && c->budgets->len == 1)
+		CHECK_INT(((au_budget *)c->budgets->pdata[0])->limit_pico, USD(2));
+	CHECK(c && c->warnings->len == 2);
+	if (c && c->warnings->len == 2) {
+		CHECK_STR(c->warnings->pdata[0], "test.ini:5: [budget a] again (first at line 1): the two are read as "
+						 "one section, the later settings winning");
+		CHECK(strncmp(c->warnings->pdata[1], "test.ini:8: [alerts] again (first at line 7)", 44) == 0);
+	}
+	au_config_free(c);
 }
 
 static void test_periods(void)
@@ -610,6 +692,7 @@ int main(void)
 	g_setenv("XDG_RUNTIME_DIR", dir, TRUE);
 
 	test_config();
+	test_config_all_errors();
 	test_periods();
 	test_evaluate();
 	au_notifier *n = au_notifier_new();
