@@ -307,6 +307,14 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
 				  " usage.reasoning, usage.cost, usage.tool_cost)",
 			  &s->put_latest, err)) < 0 ||
+	     /* a stand-in replaces only its own earlier read */
+	     (r = prepare(s,
+			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
+				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
+				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
+				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
+				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
+			  &s->put_fallback, err)) < 0 ||
 	     (r = prepare(s,
 			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
 			  &s->main_has_id, err)) < 0 ||
@@ -335,6 +343,7 @@ void au_store_close(au_store *s)
 	sqlite3_finalize(s->put_best);
 	sqlite3_finalize(s->put_min);
 	sqlite3_finalize(s->put_latest);
+	sqlite3_finalize(s->put_fallback);
 	sqlite3_finalize(s->main_has_id);
 	sqlite3_finalize(s->del_replays);
 	sqlite3_finalize(s->del_key);
@@ -514,7 +523,10 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		}
 	}
 
-	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN ? s->put_min : ev->dedup == AU_DEDUP_LATEST ? s->put_latest : s->put_best;
+	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN	   ? s->put_min
+			   : ev->dedup == AU_DEDUP_LATEST   ? s->put_latest
+			   : ev->dedup == AU_DEDUP_FALLBACK ? s->put_fallback
+							    : s->put_best;
 	int rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, au_source_name(ev->source), -1, SQLITE_STATIC);
