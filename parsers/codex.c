@@ -2,9 +2,12 @@
  * Codex CLI rollouts ($CODEX_HOME/sessions/YYYY/MM/DD/rollout-*.jsonl).
  * token_count events carry cumulative per-file counters: an event's usage
  * is how far the total advanced since the previous one in the same file.
- * The model comes from the latest turn_context line, so the per-file state
- * (model, last totals, session, cwd) is saved with the file's cursor.
- * Counting rules: shared/docs/formats.md, "Codex CLI".
+ * The model is the latest one named (turn_context, or the event itself),
+ * so the per-file state (model, last totals, session, cwd, and where the
+ * file stands in a replayed prefix) is saved with the file's cursor.
+ * A sub-agent or forked rollout starts by replaying its parent's history,
+ * re-stamped at its own creation: only each rollout's own events count.
+ * Counting rules: shared/docs/formats.md, "Codex CLI", and the README's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +22,16 @@
 /* The fallback for early builds that never named the model (as ccusage). */
 #define CODEX_FALLBACK_MODEL "gpt-5"
 
+/*
+ * A child rollout's replayed prefix is one write burst: Codex's recorder
+ * (codex-rs/rollout/src/recorder.rs, JsonlWriter::write_rollout_item)
+ * stamps every line with the time it writes it, and a fork or sub-agent
+ * writes its parent's whole history in one loop when it is created. Its
+ * own first token_count comes a model round trip later. A line this much
+ * later than the line before it is past the burst.
+ */
+#define CODEX_REPLAY_GAP_MS 1000
+
 typedef struct codex_counts {
 	int64_t input, cached, output, reasoning;
 } codex_counts;
@@ -30,12 +43,29 @@ typedef struct codex_state {
 	bool have_total, have_last;
 	codex_counts total; /* last cumulative total seen in this file */
 	codex_counts last;  /* last last_token_usage seen */
+	/* The file's own session_meta (the first one) was read; later ones
+	 * are its parent's, copied by the replay. */
+	bool have_meta;
+	/* In the replayed prefix of a child rollout (its own session_meta
+	 * names a parent): token_counts there are the parent's, not counted,
+	 * but they are the baseline a fork's own counter carries on from. */
+	bool replay;
+	int64_t last_ms; /* timestamp of the last line read, -1 if none */
+	/*
+	 * The total went down (dropped): either the counter restarted or the
+	 * snapshot was a stale or zeroed one. high is the total before the
+	 * drop; pending the last_token_usage of a drop that is a restart only
+	 * if the next event continues from it (has_pending).
+	 */
+	bool dropped, has_pending;
+	codex_counts high, pending;
 } codex_state;
 
 static void codex_init(void *vs, const char *path)
 {
 	codex_state *st = vs;
 	memset(st, 0, sizeof(*st));
+	st->last_ms = -1;
 	if (!path)
 		return;
 	/* rollout-2025-10-01T12-00-00-<uuid>.jsonl: the uuid is the session. */
@@ -109,10 +139,123 @@ static bool counts_went_down(const codex_counts *now, const codex_counts *prev)
 	       now->reasoning < prev->reasoning;
 }
 
+static bool counts_zero(const codex_counts *c)
+{
+	return c->input == 0 && c->cached == 0 && c->output == 0 && c->reasoning == 0;
+}
+
+/* a - b; the caller knows a did not go down from b. */
+static codex_counts counts_sub(const codex_counts *a, const codex_counts *b)
+{
+	return (codex_counts){a->input - b->input, a->cached - b->cached, a->output - b->output,
+			      a->reasoning - b->reasoning};
+}
+
+static codex_counts counts_min(const codex_counts *a, const codex_counts *b)
+{
+	return (codex_counts){a->input < b->input ? a->input : b->input,
+			      a->cached < b->cached ? a->cached : b->cached,
+			      a->output < b->output ? a->output : b->output,
+			      a->reasoning < b->reasoning ? a->reasoning : b->reasoning};
+}
+
 /* A non-empty string member copied into dst: false otherwise. */
 static bool get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
 {
 	return js_get_str(d, obj, key, dst, cap) > 0;
+}
+
+/* A model named by obj: its "model", or "model_info": {"slug"}, or
+ * "metadata": {"model"} (where the builds that name it on an event put it). */
+static bool named_model(const js_doc *d, int obj, char *dst, size_t cap)
+{
+	return get_str(d, obj, "model", dst, cap) || get_str(d, obj, "model_name", dst, cap) ||
+	       get_str(d, js_get_obj(d, obj, "model_info"), "slug", dst, cap) ||
+	       get_str(d, js_get_obj(d, obj, "metadata"), "model", dst, cap);
+}
+
+/* Whether a session_meta payload names a parent whose history the rollout
+ * starts by replaying: SessionMeta's forked_from_id (a fork) or
+ * parent_thread_id, or its source {"subagent":{"thread_spawn":
+ * {"parent_thread_id"}}} (SessionSource::SubAgent(ThreadSpawn), a
+ * sub-agent): codex-rs/protocol/src/protocol.rs. */
+static bool names_parent(const js_doc *d, int meta)
+{
+	char id[AU_ID_MAX];
+	int spawn = js_get_obj(d, js_get_obj(d, js_get_obj(d, meta, "source"), "subagent"), "thread_spawn");
+	return get_str(d, meta, "forked_from_id", id, sizeof(id)) ||
+	       get_str(d, meta, "parent_thread_id", id, sizeof(id)) ||
+	       get_str(d, spawn, "parent_thread_id", id, sizeof(id));
+}
+
+/*
+ * How far a cumulative total advanced: the usage of its event, into
+ * *delta; false when the event adds nothing (a re-emit, a snapshot below
+ * what was counted). The rule that never counts usage twice:
+ *  - the first total in a file counts its last_token_usage when it has
+ *    one: a counter that did not start in this file (a resumed or forked
+ *    session) was counted where it did start;
+ *  - a total below the previous one is a drop. Codex's counter only ever
+ *    adds last_token_usage to the total (TokenUsageInfo::append_last_usage,
+ *    codex-rs/protocol/src/protocol.rs) except when a context-window
+ *    error zeroes it (fill_to_context_window): a drop is a restart, a
+ *    zeroed snapshot or a stale one, and only the next event tells which.
+ *    A drop whose total equals its own last is a counter starting from
+ *    nothing: its last counts at once. Otherwise its last waits (pending);
+ *  - after a drop, the next event whose advance over the total before the
+ *    drop equals its last resumed the old counter (the drop was stale or
+ *    zeroed: the pending last is dropped); one whose advance over the
+ *    dropped total equals its last continued a restarted counter (the
+ *    pending last counts too). When neither matches, the smaller advance
+ *    counts and the pending last does not.
+ */
+static bool advance(codex_state *st, const codex_counts *total, const codex_counts *last, bool has_last,
+		    codex_counts *delta)
+{
+	if (!st->have_total) {
+		*delta = has_last ? *last : *total;
+		return true;
+	}
+	if (counts_eq(total, &st->total))
+		return false; /* re-emitted event: the total did not move */
+	if (counts_went_down(total, &st->total)) {
+		if (!st->dropped)
+			st->high = st->total;
+		st->dropped = true;
+		st->has_pending = false;
+		if (has_last && counts_eq(total, last)) {
+			*delta = *last;
+			return true;
+		}
+		if (has_last && !counts_zero(last)) {
+			st->pending = *last;
+			st->has_pending = true;
+		}
+		return false;
+	}
+	codex_counts d_new = counts_sub(total, &st->total);
+	if (!st->dropped) {
+		*delta = d_new;
+		return true;
+	}
+	bool old_ok = !counts_went_down(total, &st->high);
+	codex_counts d_old = old_ok ? counts_sub(total, &st->high) : d_new;
+	if (has_last && old_ok && counts_eq(&d_old, last)) {
+		*delta = d_old;
+	} else if (has_last && counts_eq(&d_new, last)) {
+		*delta = d_new;
+		if (st->has_pending) {
+			delta->input += st->pending.input;
+			delta->cached += st->pending.cached;
+			delta->output += st->pending.output;
+			delta->reasoning += st->pending.reasoning;
+		}
+	} else {
+		*delta = old_ok ? counts_min(&d_old, &d_new) : d_new;
+	}
+	st->dropped = false;
+	st->has_pending = false;
+	return true;
 }
 
 static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
@@ -128,7 +271,25 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 	if (payload < 0)
 		return 0;
 
+	char ts[64];
+	int64_t ts_ms = -1;
+	int tst = js_get(d, 0, "timestamp");
+	int tslen = js_typeof(d, tst) == JS_STRING ? js_str(d, tst, ts, sizeof(ts)) : -1;
+	if (tslen < 0 || au_parse_iso8601_ms(ts, (size_t)tslen, &ts_ms) < 0)
+		ts_ms = -1;
+	/* how long after the line before this one it was written */
+	int64_t gap = ts_ms >= 0 && st->last_ms >= 0 ? ts_ms - st->last_ms : 0;
+	if (ts_ms >= 0)
+		st->last_ms = ts_ms;
+
 	if (js_str_eq(d, type, "session_meta")) {
+		/* The first session_meta is the rollout's own; a replay copies
+		 * its parent's after it (codex-rs/rollout/src/recorder.rs,
+		 * load_rollout_items: "Later SessionMeta lines can be copied
+		 * from fork history"). */
+		if (st->have_meta)
+			return 0;
+		st->have_meta = true;
 		int id = js_get(d, payload, "id"), cwd = js_get(d, payload, "cwd");
 		char sid[sizeof(st->session)];
 		int n = js_typeof(d, id) == JS_STRING ? js_id(d, id, sid, sizeof(sid)) : -1;
@@ -138,11 +299,12 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 			memcpy(st->session, sid, (size_t)n + 1);
 		if (js_typeof(d, cwd) == JS_STRING)
 			js_str(d, cwd, st->cwd, sizeof(st->cwd));
+		st->replay = names_parent(d, payload);
 		return 0;
 	}
 	if (js_str_eq(d, type, "turn_context")) {
 		int cwd = js_get(d, payload, "cwd");
-		get_str(d, payload, "model", st->model, sizeof(st->model));
+		named_model(d, payload, st->model, sizeof(st->model));
 		if (js_typeof(d, cwd) == JS_STRING)
 			js_str(d, cwd, st->cwd, sizeof(st->cwd));
 		return 0;
@@ -159,58 +321,69 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 	if (rt < 0 || rl < 0)
 		return au_fail(err, EINVAL, "token count out of range");
 	bool has_total = rt > 0, has_last = rl > 0;
-	char shape; /* which counter the dedup key is built from */
-	if (has_total) {
-		if (st->have_total && counts_eq(&total, &st->total)) {
-			/* re-emitted event: the total did not move */
+	if (!has_total && !has_last)
+		return 0;
+	/* A model named on the event holds for the events after it too, until
+	 * another is named. */
+	char model[AU_MODEL_MAX];
+	if (named_model(d, payload, model, sizeof(model)) || named_model(d, info, model, sizeof(model)))
+		memcpy(st->model, model, sizeof(st->model));
+
+	if (st->replay) {
+		/* The replayed prefix ends with the first event written well
+		 * after the burst, or with the first one below the replayed
+		 * total: a sub-agent's own counter starting from its own
+		 * baseline. Until then the parent's totals are only the base a
+		 * fork's own counter carries on from. */
+		bool restarted = has_total && st->have_total && counts_went_down(&total, &st->total);
+		if (gap <= CODEX_REPLAY_GAP_MS && !restarted) {
+			if (has_total) {
+				st->total = total;
+				st->have_total = true;
+			}
 			if (has_last) {
 				st->last = last;
 				st->have_last = true;
 			}
 			return 0;
 		}
-		if (st->have_total && counts_went_down(&total, &st->total))
-			delta = has_last ? last : total; /* the counter restarted */
-		else if (st->have_total)
-			delta = (codex_counts){total.input - st->total.input, total.cached - st->total.cached,
-					       total.output - st->total.output,
-					       total.reasoning - st->total.reasoning};
-		else
-			delta = total;
+		st->replay = false;
+		if (restarted)
+			st->have_total = false; /* its own counter: the first event rule */
+	}
+
+	char shape; /* which counter the dedup key is built from */
+	if (has_total) {
+		bool counts = advance(st, &total, &last, has_last, &delta);
 		st->total = total;
 		st->have_total = true;
+		if (has_last) {
+			st->last = last;
+			st->have_last = true;
+		}
+		if (!counts)
+			return 0;
 		shape = 'T';
-	} else if (has_last) {
+	} else {
 		if (st->have_last && counts_eq(&last, &st->last))
 			return 0;
 		delta = last;
-		shape = 'L';
-	} else {
-		return 0;
-	}
-	if (has_last) {
 		st->last = last;
 		st->have_last = true;
+		shape = 'L';
 	}
-	if (delta.input == 0 && delta.cached == 0 && delta.output == 0 && delta.reasoning == 0)
+	if (counts_zero(&delta))
 		return 0;
 
 	memset(ev, 0, sizeof(*ev));
-	char ts[64];
-	int tst = js_get(d, 0, "timestamp");
-	int tslen = js_typeof(d, tst) == JS_STRING ? js_str(d, tst, ts, sizeof(ts)) : -1;
-	if (tslen < 0 || au_parse_iso8601_ms(ts, (size_t)tslen, &ev->ts_ms) < 0)
+	if (ts_ms < 0)
 		return au_fail(err, EINVAL, "token_count event with a missing or bad timestamp");
-	/* Some builds name the model on the event itself. */
-	if (!get_str(d, payload, "model", ev->model, sizeof(ev->model)) &&
-	    !get_str(d, info, "model", ev->model, sizeof(ev->model)) &&
-	    !get_str(d, info, "model_name", ev->model, sizeof(ev->model))) {
-		if (st->model[0]) {
-			memcpy(ev->model, st->model, sizeof(ev->model));
-		} else {
-			strcpy(ev->model, CODEX_FALLBACK_MODEL);
-			ev->model_fallback = true;
-		}
+	ev->ts_ms = ts_ms;
+	if (st->model[0]) {
+		memcpy(ev->model, st->model, sizeof(ev->model));
+	} else {
+		strcpy(ev->model, CODEX_FALLBACK_MODEL);
+		ev->model_fallback = true;
 	}
 
 	ev->source = AU_SRC_CODEX;
@@ -222,7 +395,7 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 	ev->tok.output = delta.output < 0 ? 0 : delta.output;
 	ev->tok.reasoning = delta.reasoning < 0 ? 0 : delta.reasoning;
 
-	/* A forked rollout repeats its parent's events verbatim: same
+	/* A copied rollout repeats its parent's events verbatim: same
 	 * timestamp, same counters, so the same key. */
 	const codex_counts *k = shape == 'T' ? &total : &last;
 	snprintf(ev->key, sizeof(ev->key), "x:%.40s|%c%lld,%lld,%lld,%lld|%.120s", ts, shape,
@@ -242,9 +415,12 @@ static json_t *counts_json(const codex_counts *c)
 static char *codex_save(const void *vs)
 {
 	const codex_state *st = vs;
-	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:o,s:o}", "model", st->model, "session", st->session,
-			      "cwd", st->cwd, "ht", st->have_total, "hl", st->have_last, "total",
-			      counts_json(&st->total), "last", counts_json(&st->last));
+	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:o,s:o,s:b,s:b,s:I,s:b,s:b,s:o,s:o}", "model", st->model,
+			      "session", st->session, "cwd", st->cwd, "ht", st->have_total, "hl", st->have_last,
+			      "total", counts_json(&st->total), "last", counts_json(&st->last), "meta",
+			      st->have_meta, "replay", st->replay, "at", (json_int_t)st->last_ms, "dropped",
+			      st->dropped, "hp", st->has_pending, "high", counts_json(&st->high), "pending",
+			      counts_json(&st->pending));
 	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;
@@ -266,17 +442,30 @@ static int codex_load(void *vs, const char *text, au_err *err)
 	json_t *o = json_loads(text, 0, &jerr);
 	const char *model, *session, *cwd;
 	int ht, hl;
-	json_t *t, *l;
-	if (!o || json_unpack(o, "{s:s,s:s,s:s,s:b,s:b,s:o,s:o}", "model", &model, "session", &session,
-			      "cwd", &cwd, "ht", &ht, "hl", &hl, "total", &t, "last", &l) != 0 ||
+	/* the fields after "last" came with the replay rule: a state saved
+	 * before it has none (a file that was never a replay then) */
+	int meta = 1, replay = 0, dropped = 0, hp = 0;
+	json_int_t at = -1;
+	json_t *t, *l, *high = NULL, *pending = NULL;
+	if (!o ||
+	    json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:b,s:b,s:o,s:o,s?b,s?b,s?I,s?b,s?b,s?o,s?o}", "model",
+			   &model, "session", &session, "cwd", &cwd, "ht", &ht, "hl", &hl, "total", &t, "last", &l,
+			   "meta", &meta, "replay", &replay, "at", &at, "dropped", &dropped, "hp", &hp, "high",
+			   &high, "pending", &pending) != 0 ||
 	    !load_counts(t, &st->total) || !load_counts(l, &st->last) ||
-	    !ju_copy(st->model, sizeof(st->model), model) ||
+	    (high && !load_counts(high, &st->high)) || (pending && !load_counts(pending, &st->pending)) ||
+	    at < -1 || !ju_copy(st->model, sizeof(st->model), model) ||
 	    !ju_copy(st->session, sizeof(st->session), session) || !ju_copy(st->cwd, sizeof(st->cwd), cwd)) {
 		json_decref(o);
 		return au_fail(err, EINVAL, "unreadable saved codex state");
 	}
 	st->have_total = ht;
 	st->have_last = hl;
+	st->have_meta = meta;
+	st->replay = replay;
+	st->last_ms = (int64_t)at;
+	st->dropped = dropped;
+	st->has_pending = hp;
 	json_decref(o);
 	return 0;
 }

@@ -4,8 +4,8 @@
  * message per line, the same message id appended again on every update,
  * {"$set":...} metadata and {"$rewindTo":id} records) and the legacy JSON
  * document rewritten whole on every update. Every response is keyed by its
- * message id, in both shapes, so a re-appended id, a rewritten document and
- * a legacy file with its migrated .jsonl copy all count it once.
+ * session and message id, in both shapes, so a re-appended id, a rewritten
+ * document and a legacy file with its migrated .jsonl copy all count it once.
  * Counting rules: shared/docs/formats.md, "Gemini CLI".
  */
 #include <errno.h>
@@ -135,7 +135,11 @@ static int gemini_message(gemini_state *st, const js_doc *d, int msg, int64_t fa
 			return au_fail(err, EINVAL, "message id " AU_ID_NUL_MSG);
 		if (n < 0)
 			return au_fail(err, EINVAL, "message id longer than %d bytes", AU_ID_MAX - 1);
-		snprintf(ev->key, sizeof(ev->key), "g:%s", ev->msg_id);
+		/* Ids are random UUIDs, but two sessions that share one are two
+		 * responses: the session is part of the key. A legacy .json
+		 * and its migrated .jsonl copy name the same sessionId, so
+		 * they still count once. */
+		snprintf(ev->key, sizeof(ev->key), "g:%.50s|%s", st->session, ev->msg_id);
 	} else {
 		/* no id to match: the session and the message's time are as
 		 * stable as it gets across rewrites and the migrated copy */

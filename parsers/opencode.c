@@ -132,7 +132,12 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 {
 	if (js_typeof(d, root) != JS_OBJECT)
 		return au_fail(err, EINVAL, "a message that is not a JSON object");
-	if (!js_str_eq(d, js_get(d, root, "role"), "assistant"))
+	int role = js_get(d, root, "role");
+	if (role < 0) {
+		au_fail(err, 0, "a message without a role");
+		return AU_PARSE_SKIPPED;
+	}
+	if (!js_str_eq(d, role, "assistant"))
 		return 0; /* user messages carry no usage */
 	int tokens = js_get_obj(d, root, "tokens");
 	if (tokens < 0)
@@ -226,8 +231,11 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 #define OPENCODE_RECENT_MS INT64_C(3600000)
 
 #define OPENCODE_COLUMNS "SELECT id, session_id, data, rowid, time_created FROM message WHERE "
-#define OPENCODE_QUERY OPENCODE_COLUMNS "data LIKE '%assistant%'"
-#define OPENCODE_QUERY_SINCE OPENCODE_COLUMNS "(rowid > ?1 OR time_created >= ?2) AND data LIKE '%assistant%'"
+/* ...and the rows that name no role at all, which the parser counts as
+ * skipped (scan -v says how many) instead of leaving them out unseen */
+#define OPENCODE_WANTED "(data LIKE '%assistant%' OR data NOT LIKE '%\"role\"%')"
+#define OPENCODE_QUERY OPENCODE_COLUMNS OPENCODE_WANTED
+#define OPENCODE_QUERY_SINCE OPENCODE_COLUMNS "(rowid > ?1 OR time_created >= ?2) AND " OPENCODE_WANTED
 
 static bool opencode_since(const void *vs, int64_t ret[2])
 {
@@ -312,6 +320,10 @@ static int opencode_parse_row(void *vs, int ncols, const char *const *cols, cons
 		opencode_mark(st, cols[3], cols[4], open);
 	if (r < 0) /* the row number alone would not find it: name the message */
 		return au_fail(err, -r, "message %s: %s", id, merr.msg);
+	if (r == AU_PARSE_SKIPPED) {
+		au_fail(err, 0, "%s", merr.msg);
+		return AU_PARSE_SKIPPED;
+	}
 	if (r == 1 && (r = emit(ctx, &ev)) < 0)
 		return au_fail(err, -r, "stopped by the caller");
 	return 0;
@@ -332,6 +344,12 @@ static int opencode_parse_file(void *vs, const char *data, size_t len, au_emit_f
 		return r;
 	au_event ev;
 	r = opencode_message(vs, d, 0, NULL, NULL, &ev, err);
+	if (r == AU_PARSE_SKIPPED)
+		return r;
+	/* The database is authoritative (formats.md): a file the migration
+	 * left behind only stands in for its row, whatever order they are
+	 * read in; the row, updated later, must not lose to a stale file. */
+	ev.dedup = AU_DEDUP_FALLBACK;
 	if (r == 1 && (r = emit(ctx, &ev)) < 0)
 		return au_fail(err, -r, "stopped by the caller");
 	return r < 0 ? r : 0;

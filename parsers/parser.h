@@ -101,6 +101,13 @@ typedef enum au_dedup {
 	 * response streams): the copy read last replaces the stored one.
 	 */
 	AU_DEDUP_LATEST = 2,
+	/*
+	 * A stand-in for the authoritative record (OpenCode's legacy message
+	 * file beside the database row the migration copied it into): kept
+	 * when its key is new, replaced by any other copy, and replacing only
+	 * an earlier read of its own file (as AU_DEDUP_LATEST does).
+	 */
+	AU_DEDUP_FALLBACK = 3,
 } au_dedup;
 
 #define AU_KEY_MAX 256
@@ -140,6 +147,14 @@ typedef struct au_event {
 	int64_t tool_cost;
 	au_tokens tok;
 } au_event;
+
+/*
+ * What parse_file and parse_row return (instead of 0) for a record that
+ * holds no usage because it lacks what would say so, with err->msg saying
+ * what: not an error, but `scan -v` counts and names such records, so that
+ * nothing is left out silently (OpenCode messages without a role).
+ */
+#define AU_PARSE_SKIPPED 2
 
 /* Hands one event to the caller (AU_STORAGE_FILE / _SQLITE parsers, which
  * find many per call). A negative return stops the parser with that error. */

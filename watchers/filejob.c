@@ -54,6 +54,16 @@ static void warn(au_filejob *j, int64_t line, const char *fmt, ...)
 	g_ptr_array_add(j->warnings, msg);
 }
 
+/* A record the parser left out as AU_PARSE_SKIPPED: counted, and the
+ * file's note (for -v) says how many and why. */
+static void skipped_record(au_filejob *j, const char *why)
+{
+	j->skipped_recs++;
+	g_free(j->note);
+	j->note = g_strdup_printf("%s: %" PRId64 " record(s) skipped: %s", j->path, j->skipped_recs,
+				  why && *why ? why : "no usage");
+}
+
 au_filejob *au_filejob_new(const char *path, const au_parser_ops *parser, const au_cursor *prev)
 {
 	au_filejob *j = xcalloc(1, sizeof(*j));
@@ -167,8 +177,8 @@ static bool better_copy(const au_event *ev, const au_event *held)
 	int64_t a = au_tokens_total(&ev->tok), b = au_tokens_total(&held->tok);
 	if (ev->dedup == AU_DEDUP_MIN)
 		return a < b;
-	if (ev->dedup == AU_DEDUP_LATEST)
-		return true;
+	if (ev->dedup == AU_DEDUP_LATEST || ev->dedup == AU_DEDUP_FALLBACK)
+		return true; /* one file: a later copy is its later read */
 	return (held->sidechain && !ev->sidechain) || (held->sidechain == ev->sidechain && a > b);
 }
 
@@ -394,7 +404,10 @@ static void read_document(reader *rd, int fd)
 	}
 	rd->c->offset = (int64_t)b->len;
 	au_err perr = {{0}};
-	if (rd->p->parse_file(rd->state, b->data, b->len, emit_event, rd, &perr) < 0) {
+	int pr = rd->p->parse_file(rd->state, b->data, b->len, emit_event, rd, &perr);
+	if (pr == AU_PARSE_SKIPPED)
+		skipped_record(j, perr.msg);
+	if (pr < 0) {
 		/* a tool caught mid-rewrite looks like this too: nothing is kept,
 		 * and the next change reads it again */
 		j->malformed++;
@@ -446,7 +459,10 @@ static void read_database(reader *rd, bool incremental)
 		}
 		au_err perr = {{0}};
 		rd->c->line = row;
-		if (p->parse_row(rd->state, ncols, cols, lens, emit_event, rd, &perr) < 0) {
+		int pr = p->parse_row(rd->state, ncols, cols, lens, emit_event, rd, &perr);
+		if (pr == AU_PARSE_SKIPPED) {
+			skipped_record(j, perr.msg);
+		} else if (pr < 0) {
 			j->malformed++;
 			warn(j, 0, "row %" PRId64 " skipped: %s", row, perr.msg);
 		}

@@ -52,7 +52,10 @@ typedef struct au_filejob {
 	int64_t bytes_total, bytes_read, events, merged;
 	int64_t malformed, oversized, partial, unreadable;
 	GPtrArray *warnings; /* "path:line: text", at most AU_MAX_WARNINGS */
-	char *note;          /* AU_JOB_SKIPPED: "path: why", shown under -v */
+	/* AU_JOB_SKIPPED: "path: why"; or, for a file read, how many of its
+	 * records the parser skipped as AU_PARSE_SKIPPED and why: shown under -v */
+	char *note;
+	int64_t skipped_recs;
 	int64_t warnings_total;
 } au_filejob;
 

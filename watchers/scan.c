@@ -88,7 +88,8 @@ static void add_note(au_scan_stats *st, char *msg)
 /*
  * Collects log files under dir (not following symlinked directories). A
  * directory that cannot be read is a warning, as an unreadable file is; a
- * log-named path that is not a regular file is a note for -v.
+ * log-named path that is not a regular file, or a file the tool names as
+ * looking like a log it does not read, is a note for -v.
  */
 static void walk(au_scan_stats *st, const char *root, const char *dir, au_source src, GPtrArray *out, int depth)
 {
@@ -122,6 +123,11 @@ static void walk(au_scan_stats *st, const char *root, const char *dir, au_source
 		} else if (type == DT_REG && au_file_parser(src, path)) {
 			g_ptr_array_add(out, path);
 			path = NULL;
+		} else if (type == DT_REG) {
+			char *why = au_file_skip_note(src, path);
+			if (why)
+				add_note(st, g_strdup_printf("%s: skipped: %s", path, why));
+			free(why);
 		}
 		g_free(path);
 	}

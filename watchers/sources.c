@@ -105,6 +105,15 @@ const au_parser_ops *au_file_parser(au_source src, const char *path)
 	return t->file(path, name ? name + 1 : path);
 }
 
+char *au_file_skip_note(au_source src, const char *path)
+{
+	const au_tool *t = au_tool_for(src);
+	if (!t || !t->skip_note)
+		return NULL;
+	const char *name = strrchr(path, '/');
+	return t->skip_note(path, name ? name + 1 : path);
+}
+
 char *au_source_project(au_source src, const char *cwd)
 {
 	const au_tool *t = au_tool_for(src);

@@ -27,6 +27,9 @@ void au_roots_free(au_root *roots);
 /* The parser that reads the file at path (under a root of src), or NULL
  * when the file is not one of the tool's logs. */
 const au_parser_ops *au_file_parser(au_source src, const char *path);
+/* For a file au_file_parser refuses: why it looks like a log of src that
+ * is not read (malloc'd, for scan -v), or NULL. */
+char *au_file_skip_note(au_source src, const char *path);
 
 /* The real project folder for an event's cwd, for tools whose logs carry a
  * stand-in (VS Code's workspace storage dir); malloc'd, or NULL to keep cwd.

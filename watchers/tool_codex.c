@@ -29,6 +29,18 @@ static const au_parser_ops *codex_file(const char *path, const char *name)
 	return strncmp(name, "rollout-", 8) == 0 && au_ends_with(name, ".jsonl") ? &au_parser_codex : NULL;
 }
 
+/* A JSONL file in the sessions tree that is not named as Codex names its
+ * rollouts (codex-rs/rollout/src/recorder.rs: rollout-<time>-<uuid>.jsonl)
+ * is not read: say so rather than leave it out unseen. */
+static char *codex_skip_note(const char *path, const char *name)
+{
+	(void)path;
+	if (!strstr(name, ".jsonl"))
+		return NULL;
+	return xstrdup(strncmp(name, "rollout-", 8) == 0 ? "a rollout that is not plain .jsonl is not read"
+							: "not named rollout-*.jsonl, as Codex names its rollouts");
+}
+
 static const au_parser_ops *const codex_parsers[] = {&au_parser_codex, NULL};
 
 const au_tool au_tool_codex = {
@@ -40,6 +52,7 @@ const au_tool au_tool_codex = {
 	.parsers = codex_parsers,
 	.roots = codex_roots,
 	.file = codex_file,
+	.skip_note = codex_skip_note,
 	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
 		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
 		 [AU_FIELD_CACHE_READ] = AU_CAP_EXACT,

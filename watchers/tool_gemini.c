@@ -67,6 +67,27 @@ static const au_parser_ops *gemini_file(const char *path, const char *name)
 }
 
 /*
+ * A .json or .jsonl file in a chats/ folder that is not named as Gemini
+ * CLI names its chats (chatRecordingService.ts: session-<time>-<id8>.json
+ * and .jsonl; a subagent's <parent session>/<id>.jsonl) is not read; a
+ * file such as chats/session.json (what some other trackers' fixtures use)
+ * is named under -v. Half-written temporaries and /chat save checkpoints
+ * (checkpoint-<tag>.json) are not chats and pass in silence.
+ */
+static char *gemini_skip_note(const char *path, const char *name)
+{
+	if (name == path || strstr(name, ".tmp-") || strstr(name, ".unreadable-") ||
+	    strncmp(name, "checkpoint-", 11) == 0)
+		return NULL;
+	if (!au_ends_with(name, ".json") && !au_ends_with(name, ".jsonl"))
+		return NULL;
+	if (!parent_is(path, name, 1, "chats") && !parent_is(path, name, 2, "chats"))
+		return NULL;
+	return xstrdup("not a chat file name Gemini CLI writes (session-*.json, session-*.jsonl, "
+		       "<session>/<id>.jsonl)");
+}
+
+/*
  * The folder a Gemini project directory stands for (the parser's cwd when
  * the session named no workspace directory). A real folder, without a
  * chats/ directory in it, is left alone.
@@ -111,6 +132,7 @@ const au_tool au_tool_gemini = {
 	.parsers = gemini_parsers,
 	.roots = gemini_roots,
 	.file = gemini_file,
+	.skip_note = gemini_skip_note,
 	.project = gemini_project,
 	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
 		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,

@@ -76,6 +76,10 @@ typedef struct au_tool {
 	 * or NULL when the file is not one of the tool's logs. NULL for a
 	 * tool that is only detected. */
 	const au_parser_ops *(*file)(const char *path, const char *name);
+	/* Optional: for a file `file` refused, why it looks like one of the
+	 * tool's logs but is not read (malloc'd, "not named ..."), or NULL:
+	 * `scan -v` names such files, so none is left out unseen. */
+	char *(*skip_note)(const char *path, const char *name);
 	/* Optional: whether dir (under root) may hold logs, i.e. is worth
 	 * walking and watching; NULL walks everything below a root. */
 	bool (*walks_dir)(const char *root, const char *dir);

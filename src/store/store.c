@@ -341,6 +341,19 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		return r;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
+	/*
+	 * Switching a new store to WAL needs it alone, and SQLite does not
+	 * wait on the busy handler for that: two processes creating the same
+	 * store at once (two scans, a report beside a starting watcher) would
+	 * see "database is locked". The switch is retried for as long as the
+	 * busy timeout would have waited.
+	 */
+	for (int tries = 0; !readonly; tries++) {
+		int jr = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (jr == SQLITE_OK || (jr != SQLITE_BUSY && jr != SQLITE_LOCKED) || tries >= 500)
+			break;
+		g_usleep(10000);
+	}
 	if ((r = exec(s, readonly ? "PRAGMA query_only = 1"
 				  : "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 				    /* 16 MiB of page cache: a cold scan's writes stay in
@@ -367,6 +380,14 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
 				  " usage.reasoning, usage.cost, usage.tool_cost)",
 			  &s->put_latest, err)) < 0 ||
+	     /* a stand-in replaces only its own earlier read */
+	     (r = prepare(s,
+			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
+				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
+				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
+				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
+				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
+			  &s->put_fallback, err)) < 0 ||
 	     (r = prepare(s,
 			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
 			  &s->main_has_id, err)) < 0 ||
@@ -395,6 +416,7 @@ void au_store_close(au_store *s)
 	sqlite3_finalize(s->put_best);
 	sqlite3_finalize(s->put_min);
 	sqlite3_finalize(s->put_latest);
+	sqlite3_finalize(s->put_fallback);
 	sqlite3_finalize(s->main_has_id);
 	sqlite3_finalize(s->del_replays);
 	sqlite3_finalize(s->del_key);
@@ -584,7 +606,10 @@ static int step_exists(au_store *s, sqlite3_stmt *st, bool *ret, au_err *err)
 static int sql_upsert(au_store *s, const au_event *ev, const char *key, int64_t total, int64_t file_id, int64_t cost,
 		      au_put_result *ret, au_err *err)
 {
-	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN ? s->put_min : ev->dedup == AU_DEDUP_LATEST ? s->put_latest : s->put_best;
+	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN	   ? s->put_min
+			   : ev->dedup == AU_DEDUP_LATEST   ? s->put_latest
+			   : ev->dedup == AU_DEDUP_FALLBACK ? s->put_fallback
+							    : s->put_best;
 	int rc;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, au_source_name(ev->source), -1, SQLITE_STATIC);
@@ -1148,11 +1173,16 @@ static bool same_cost(int64_t a, int64_t b)
 }
 
 /* The WHERE of the put statement for ev against a staged row, in C. */
-static bool stage_better(const au_event *ev, int64_t total, int64_t cost, const staged *x)
+static bool stage_better(const au_event *ev, int64_t total, int64_t cost, int64_t file_id, const staged *x)
 {
 	switch (ev->dedup) {
 	case AU_DEDUP_MIN:
 		return total < x->total;
+	case AU_DEDUP_FALLBACK:
+		/* as LATEST, but only over its own file's earlier read (put_fallback) */
+		if (file_id != x->file_id)
+			return false;
+		/* fall through */
 	case AU_DEDUP_LATEST:
 		return ev->ts_ms != x->ts || strcmp(ev->model, x->model) != 0 || strcmp(ev->session, x->session) != 0 ||
 		       strcmp(ev->cwd, x->cwd) != 0 || ev->tok.input != x->tok.input ||
@@ -1272,7 +1302,7 @@ static int bulk_put(au_store *s, const au_event *ev, const char *key, int64_t to
 
 	if (x) {
 		*ret = AU_PUT_KEPT;
-		if (stage_better(ev, total, cost, x)) {
+		if (stage_better(ev, total, cost, file_id, x)) {
 			bool moved = strcmp(x->msg_id, ev->msg_id) != 0;
 			g_hash_table_remove(b->staged, x->key); /* its key is freed next */
 			stage_fill(x, ev, key, total, file_id, cost);

@@ -28,7 +28,7 @@ typedef enum au_named_stmt {
 struct au_store {
 	sqlite3 *db;
 	bool readonly;
-	sqlite3_stmt *put_best, *put_min, *put_latest, *main_has_id, *del_replays, *del_key;
+	sqlite3_stmt *put_best, *put_min, *put_latest, *put_fallback, *main_has_id, *del_replays, *del_key;
 	sqlite3_stmt *ins_cursor, *upd_cursor, *get_cursor; /* get_cursor: prepared on first use */
 	sqlite3_stmt *named[AU_NS_MAX];
 	au_pricing *pricing; /* for the au_cost() SQL function during reprice */

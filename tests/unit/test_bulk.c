@@ -64,6 +64,12 @@ static void make_event(au_event *ev, int i, bool copilot)
 		ev->source = AU_SRC_CODEX;
 		ev->dedup = AU_DEDUP_MIN;
 		snprintf(ev->key, sizeof(ev->key), "x:%d", m % 20);
+	} else if (pick(2)) {
+		/* a fallback record (OpenCode's legacy JSON): replaces only its
+		 * own file's earlier read; files change every 300 events */
+		ev->source = AU_SRC_OPENCODE;
+		ev->dedup = AU_DEDUP_FALLBACK;
+		snprintf(ev->key, sizeof(ev->key), "o:%d", m % 15);
 	} else {
 		ev->source = AU_SRC_GEMINI;
 		ev->dedup = AU_DEDUP_LATEST;

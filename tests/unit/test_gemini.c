@@ -120,7 +120,7 @@ static void test_jsonl_lines(void)
 	CHECK_INT(x.r, 1);
 	CHECK_INT(x.ev.source, AU_SRC_GEMINI);
 	CHECK_INT(x.ev.dedup, AU_DEDUP_LATEST);
-	CHECK_STR(x.ev.key, "g:m1");
+	CHECK_STR(x.ev.key, "g:3f2a9c1e-1111-4a4a-9b9b-000000000001|m1");
 	CHECK_STR(x.ev.msg_id, "m1");
 	CHECK_STR(x.ev.session, "3f2a9c1e-1111-4a4a-9b9b-000000000001");
 	CHECK_STR(x.ev.model, "gemini-2.5-pro");
@@ -131,7 +131,7 @@ static void test_jsonl_lines(void)
 	/* the same id appended again (a tool call's status changed): same key */
 	x = line(st, MSG("m1", "2025-11-20T09:00:12.000Z", PRO, TOK(12000, 300, 8000, 150, 0)));
 	CHECK_INT(x.r, 1);
-	CHECK_STR(x.ev.key, "g:m1");
+	CHECK_STR(x.ev.key, "g:3f2a9c1e-1111-4a4a-9b9b-000000000001|m1");
 
 	/* the tool-use prompt is input: (15000 - 12000 + 200, 12000, 500, 0) */
 	x = line(st, MSG("m2", "2025-11-20T09:05:30.000Z", PRO, TOK(15000, 500, 12000, 0, 200)));
@@ -151,7 +151,7 @@ static void test_jsonl_lines(void)
 		     "\"lastUpdated\":\"2025-11-20T09:07:30.000Z\"}}");
 	CHECK_INT(x.r, 1);
 	CHECK_INT(x.n, 2);
-	CHECK_STR(x.ev.key, "g:m9");
+	CHECK_STR(x.ev.key, "g:3f2a9c1e-1111-4a4a-9b9b-000000000001|m9");
 	TOKENS(&x.ev, 100, 0, 10, 0);
 	CHECK(memcmp(before, st, P->state_size) == 0);
 	free(before);
@@ -299,7 +299,7 @@ static void test_legacy(void)
 		"    7\n  ]\n}\n";
 	CHECK_INT(doc(LEGACY, text, &c), 0);
 	CHECK_INT(c.n, 3);
-	CHECK_STR(c.ev[0].key, "g:g1");
+	CHECK_STR(c.ev[0].key, "g:3bacc8a0-5c1e|g1");
 	CHECK_STR(c.ev[0].model, "gemini-2.5-pro");
 	CHECK_STR(c.ev[0].session, "3bacc8a0-5c1e");
 	CHECK_STR(c.ev[0].cwd, "/home/u/.gemini/tmp/myapp");
@@ -307,10 +307,10 @@ static void test_legacy(void)
 	TOKENS(&c.ev[0], 7173, 0, 18, 17);
 	/* messages without a model after one that named it keep naming it
 	 * (the root's model only until a message names one) */
-	CHECK_STR(c.ev[1].key, "g:g3");
+	CHECK_STR(c.ev[1].key, "g:3bacc8a0-5c1e|g3");
 	CHECK_STR(c.ev[1].model, "gemini-2.5-pro");
 	TOKENS(&c.ev[1], 2100, 1000, 200, 0);
-	CHECK_STR(c.ev[2].key, "g:g4");
+	CHECK_STR(c.ev[2].key, "g:3bacc8a0-5c1e|g4");
 	CHECK_INT(c.ev[2].ts_ms, 1759248300000); /* lastUpdated 2025-09-30T16:05:00Z */
 	TOKENS(&c.ev[2], 4000, 0, 100, 0);
 

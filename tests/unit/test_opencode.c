@@ -249,6 +249,19 @@ static void test_files(void)
 	x = file(LEGACY_DIR "msg_f5.json", "{\"id\":\"msg_f5\",\"role\":\"assistant\",\"tokens\":{");
 	CHECK(x.r < 0);
 	CHECK_INT(x.c.n, 0);
+	/* a file only stands in for its database row (issue 18) */
+	x = file(LEGACY_DIR "msg_f6.json", "{\"role\":\"assistant\",\"time\":{\"created\":1},\"tokens\":{\"input\":1,\"output\":2}}");
+	CHECK_INT(x.c.n, 1);
+	CHECK_INT(x.c.ev[0].dedup, AU_DEDUP_FALLBACK);
+	/* a message without a role: skipped, and said so (scan -v) */
+	x = file(LEGACY_DIR "msg_f7.json", "{\"id\":\"msg_f7\",\"time\":{\"created\":1},\"tokens\":{\"input\":1,\"output\":2}}");
+	CHECK_INT(x.r, AU_PARSE_SKIPPED);
+	CHECK_INT(x.c.n, 0);
+	CHECK(strstr(x.err.msg, "role") != NULL);
+	y = row("msg_r1", "ses_1", "{\"time\":{\"created\":1},\"tokens\":{\"input\":1,\"output\":2}}");
+	CHECK_INT(y.r, AU_PARSE_SKIPPED);
+	CHECK_INT(y.c.n, 0);
+	CHECK(strstr(y.err.msg, "role") != NULL);
 }
 
 static const au_parser_ops *rule(const char *path)
@@ -422,6 +435,34 @@ static void test_scan_streaming(au_store *s)
 	CHECK_INT(st.responses_new, 0);
 	CHECK_INT(st.responses_replaced, 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE source='opencode'"), 2);
+	au_scan_stats_release(&st);
+
+	/* The row moves on; the leftover file, read after it in every scan,
+	 * still says what it said at the migration, and is rewritten once
+	 * more: the database row stays what counts (issue 18). */
+	exec(oc, FILL("msg_s2", TOK(, 40, 80, 0, 0, 0)));
+	st = scan(s);
+	CHECK_INT(st.responses_replaced, 1);
+	au_scan_stats_release(&st);
+	CHECK(g_file_set_contents(legacy,
+				  "{\"id\":\"msg_s2\",\"sessionID\":\"ses_1\","
+				  "\"role\":\"assistant\",\"time\":{\"created\":1767348001000,\"completed\":1767348009000},"
+				  "\"modelID\":\"claude-sonnet-4-5\",\"providerID\":\"anthropic\","
+				  "\"path\":{\"cwd\":\"/home/u/webapp\"},\"cost\":0.0123,\"tokens\":" TOK(, 10, 20, 0, 0, 0) "}",
+				  -1, NULL));
+	st = scan(s);
+	CHECK_INT(st.responses_replaced, 0);
+	CHECK_INT(q(s, "SELECT input FROM usage WHERE msg_id='msg_s2'"), 40);
+	CHECK_INT(q(s, "SELECT sum(input) FROM usage WHERE source='opencode'"), 240);
+	au_scan_stats_release(&st);
+
+	/* a row that names no role is read, skipped and named under -v */
+	exec(oc, "INSERT INTO message VALUES('msg_nr','ses_1',1767348001000,1767348001000,"
+		 "'{\"time\":{\"created\":1767348001000},\"tokens\":{\"input\":5,\"output\":5}}');");
+	st = scan(s);
+	CHECK_INT(st.skipped, 1);
+	CHECK(st.notes->len == 1 && strstr(st.notes->pdata[0], "1 record(s) skipped: a message without a role"));
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE msg_id='msg_nr'"), 0);
 	au_scan_stats_release(&st);
 
 	/* a writer holding a transaction does not stop a WAL reader: it reads

@@ -428,29 +428,34 @@ static void test_codex_cumulative(void)
 	CHECK_INT(x.r, 1);
 	CHECK_STR(x.ev.model, "gpt-5.1-codex");
 	TOKENS(&x.ev, 100, 0, 0, 400, 50, 0);
-	/* ...as does info.model; turn_context's model is back afterwards. */
+	/* ...as does info.model, and the latest model named holds for the
+	 * events after it until another is named (issue 18). */
 	x = run(p, st, CX_TC("2025-10-08T10:01:20.000Z", "\"model\":\"o3\"," CX_TOTAL(3600, 2900, 360, 100)));
 	CHECK_INT(x.r, 1);
 	CHECK_STR(x.ev.model, "o3");
 	TOKENS(&x.ev, 100, 0, 0, 0, 10, 0);
 	x = run(p, st, CX_TC("2025-10-08T10:01:30.000Z", CX_TOTAL(3700, 2900, 370, 100)));
 	CHECK_INT(x.r, 1);
-	CHECK_STR(x.ev.model, "gpt-5-codex");
+	CHECK_STR(x.ev.model, "o3");
+	CHECK_INT(run(p, st, CX_TURN("gpt-5-codex")).r, 0);
 
-	/* The counter restarted (total went down): last_token_usage is the
-	 * usage, not the new total. last (250, 50, 30, 5) -> input 200. */
-	x = run(p, st, CX_TC("2025-10-08T10:02:00.000Z", CX_TOTAL(600, 100, 70, 10) "," CX_LAST(250, 50, 30, 5)));
+	/* The counter restarted from nothing (its total is its own last):
+	 * that usage counts at once. */
+	x = run(p, st, CX_TC("2025-10-08T10:02:00.000Z", CX_TOTAL(600, 100, 70, 10) "," CX_LAST(600, 100, 70, 10)));
 	CHECK_INT(x.r, 1);
-	TOKENS(&x.ev, 200, 0, 0, 50, 30, 5);
+	CHECK_STR(x.ev.model, "gpt-5-codex");
+	TOKENS(&x.ev, 500, 0, 0, 100, 70, 10);
 	CHECK_STR(x.ev.key, "x:2025-10-08T10:02:00.000Z|T600,100,70,10|gpt-5-codex");
 	/* ...and the new total is the base for the next delta: (300, 0, 20, 0). */
 	x = run(p, st, CX_TC("2025-10-08T10:03:00.000Z", CX_TOTAL(900, 100, 90, 10) "," CX_LAST(300, 0, 20, 0)));
 	CHECK_INT(x.r, 1);
 	TOKENS(&x.ev, 300, 0, 0, 0, 20, 0);
-	/* A restart without a last counter takes the whole new total. */
-	x = run(p, st, CX_TC("2025-10-08T10:04:00.000Z", CX_TOTAL(50, 10, 5, 1)));
+	/* A drop without a last counter cannot say whether it restarted:
+	 * nothing now, and the next event counts its smallest advance. */
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:04:00.000Z", CX_TOTAL(50, 10, 5, 1))).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T10:04:30.000Z", CX_TOTAL(80, 10, 8, 1)));
 	CHECK_INT(x.r, 1);
-	TOKENS(&x.ev, 40, 0, 0, 10, 5, 1);
+	TOKENS(&x.ev, 30, 0, 0, 0, 3, 0);
 
 	/* Other lines carry nothing. */
 	CHECK_INT(run(p, st,
@@ -555,7 +560,7 @@ static void test_codex_save_load(void)
 	saved = p->save(b);
 	void *c = codex_new();
 	CHECK_INT(p->load(c, saved, &err), 0);
-	x = run(p, c, CX_TC("2025-10-08T10:09:00.000Z", CX_TOTAL(10, 0, 1, 0) "," CX_LAST(7, 0, 1, 0)));
+	x = run(p, c, CX_TC("2025-10-08T10:09:00.000Z", CX_TOTAL(7, 0, 1, 0) "," CX_LAST(7, 0, 1, 0)));
 	CHECK_INT(x.r, 1);
 	TOKENS(&x.ev, 7, 0, 0, 0, 1, 0);
 	free(saved);
@@ -604,6 +609,166 @@ static void test_codex_save_load(void)
 	}
 }
 
+/* Totals that go down in the middle of a file (issue 18): whatever the
+ * drop was, nothing before it counts twice. */
+static void test_codex_drops(void)
+{
+	const au_parser_ops *p = &au_parser_codex;
+	parsed x;
+	int64_t in = 0;
+
+	/* A zeroed snapshot (a context-window error: TokenUsageInfo::
+	 * fill_to_context_window), then the old counter goes on: 500 more. */
+	void *st = codex_new();
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:01.000Z", CX_TOTAL(3000, 0, 300, 0) "," CX_LAST(3000, 0, 300, 0))).r, 1);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:02.000Z", CX_TOTAL(0, 0, 0, 0) "," CX_LAST(0, 0, 0, 0))).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T10:00:03.000Z", CX_TOTAL(3500, 0, 350, 0) "," CX_LAST(500, 0, 50, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 500, 0, 0, 0, 50, 0);
+	free(st);
+
+	/* A zeroed snapshot after which the counter really starts from 0. */
+	st = codex_new();
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:01.000Z", CX_TOTAL(3000, 0, 300, 0) "," CX_LAST(3000, 0, 300, 0))).r, 1);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:02.000Z", CX_TOTAL(0, 0, 0, 0))).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T10:00:03.000Z", CX_TOTAL(400, 0, 40, 0) "," CX_LAST(400, 0, 40, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 400, 0, 0, 0, 40, 0);
+	free(st);
+
+	/* A stale snapshot out of order: 2000 again after 3000; its last
+	 * was counted when it first came. */
+	st = codex_new();
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:01.000Z", CX_TOTAL(1200, 0, 100, 0) "," CX_LAST(1200, 0, 100, 0))).r, 1);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:02.000Z", CX_TOTAL(2000, 0, 200, 0) "," CX_LAST(800, 0, 100, 0))).r, 1);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:03.000Z", CX_TOTAL(3000, 0, 300, 0) "," CX_LAST(1000, 0, 100, 0))).r, 1);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:04.000Z", CX_TOTAL(2000, 0, 200, 0) "," CX_LAST(800, 0, 100, 0))).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T10:00:05.000Z", CX_TOTAL(3600, 0, 360, 0) "," CX_LAST(600, 0, 60, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 600, 0, 0, 0, 60, 0);
+	free(st);
+
+	/* A counter that restarted mid-way through (a total that is not its
+	 * own last): its last counts once the next event continues it. */
+	st = codex_new();
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:01.000Z", CX_TOTAL(3000, 0, 300, 0) "," CX_LAST(3000, 0, 300, 0))).r, 1);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T10:00:02.000Z", CX_TOTAL(700, 100, 70, 0) "," CX_LAST(250, 50, 30, 0))).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T10:00:03.000Z", CX_TOTAL(1000, 100, 90, 0) "," CX_LAST(300, 0, 20, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 500, 0, 0, 50, 50, 0); /* (300 + 250) input, 50 of it cached */
+	in += x.ev.tok.input;
+	free(st);
+	CHECK_INT(in, 500);
+
+	/* The first total in a file whose counter started elsewhere (a
+	 * resumed or forked session): its last, not its total. */
+	st = codex_new();
+	x = run(p, st, CX_TC("2025-10-08T10:00:01.000Z", CX_TOTAL(4500, 0, 10, 0) "," CX_LAST(15, 0, 5, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 15, 0, 0, 0, 5, 0);
+	free(st);
+}
+
+/* Session metadata of a child rollout, then the replay of its parent. */
+#define CX_CHILD_META(ts, id, extra)                                                               \
+	"{\"timestamp\":\"" ts "\",\"type\":\"session_meta\",\"payload\":{\"id\":\"" id "\","  \
+	"\"cwd\":\"/home/u/child\"," extra "}}"
+#define CX_SPAWN "\"source\":{\"subagent\":{\"thread_spawn\":{\"parent_thread_id\":\"parent-1\",\"depth\":1}}}"
+
+/* Sub-agent and fork rollouts replay their parent's history, re-stamped:
+ * only their own events count (issue 18). */
+static void test_codex_replay(void)
+{
+	const au_parser_ops *p = &au_parser_codex;
+	au_err err = {{0}};
+	parsed x;
+
+	/* A sub-agent: the replay (the parent's session_meta, turn_context,
+	 * token_counts, all stamped within the burst), then its own counter
+	 * from its own baseline. */
+	void *st = codex_new();
+	CHECK_INT(run(p, st, CX_CHILD_META("2025-10-08T11:00:00.000Z", "child-1", CX_SPAWN)).r, 0);
+	CHECK_INT(run(p, st, "{\"timestamp\":\"2025-10-08T11:00:00.010Z\",\"type\":\"session_meta\",\"payload\":{"
+			     "\"id\":\"parent-1\",\"cwd\":\"/home/u/parent\"}}")
+			  .r,
+		  0);
+	CHECK_INT(run(p, st, "{\"timestamp\":\"2025-10-08T11:00:00.011Z\",\"type\":\"turn_context\",\"payload\":{"
+			     "\"cwd\":\"/home/u/parent\",\"model\":\"gpt-5\"}}")
+			  .r,
+		  0);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T11:00:00.020Z", CX_TOTAL(1000, 0, 100, 0) "," CX_LAST(1000, 0, 100, 0))).r, 0);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T11:00:00.030Z", CX_TOTAL(3000, 0, 300, 0) "," CX_LAST(2000, 0, 200, 0))).r, 0);
+	/* stop mid-way: the saved state knows it is in the replay */
+	char *saved = p->save(st);
+	void *b = codex_new();
+	CHECK_INT(p->load(b, saved, &err), 0);
+	free(saved);
+	CHECK_INT(run(p, b, "{\"timestamp\":\"2025-10-08T11:00:00.500Z\",\"type\":\"turn_context\",\"payload\":{"
+			    "\"cwd\":\"/home/u/child\",\"model_info\":{\"slug\":\"gpt-5-codex-mini\"}}}")
+			  .r,
+		  0);
+	/* ...its own first event, soon after the burst, restarts the counter */
+	x = run(p, b, CX_TC("2025-10-08T11:00:00.900Z", CX_TOTAL(400, 0, 40, 0) "," CX_LAST(400, 0, 40, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 400, 0, 0, 0, 40, 0);
+	CHECK_STR(x.ev.session, "child-1"); /* not the parent's, copied after it */
+	CHECK_STR(x.ev.model, "gpt-5-codex-mini");
+	x = run(p, b, CX_TC("2025-10-08T11:00:09.000Z", CX_TOTAL(700, 0, 60, 0) "," CX_LAST(300, 0, 20, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 300, 0, 0, 0, 20, 0);
+	free(st);
+	free(b);
+
+	/* A fork: its counter carries on from the parent's last total
+	 * (InitialHistory::Forked seeds it), its own events come after a gap. */
+	st = codex_new();
+	CHECK_INT(run(p, st, CX_CHILD_META("2025-10-08T12:00:00.000Z", "fork-1", "\"forked_from_id\":\"parent-1\"")).r, 0);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T12:00:00.002Z", CX_TOTAL(1000, 0, 100, 0) "," CX_LAST(1000, 0, 100, 0))).r, 0);
+	CHECK_INT(run(p, st, CX_TC("2025-10-08T12:00:00.004Z", CX_TOTAL(3000, 0, 300, 0) "," CX_LAST(2000, 0, 200, 0))).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T12:00:30.000Z", CX_TOTAL(3250, 0, 325, 0) "," CX_LAST(250, 0, 25, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 250, 0, 0, 0, 25, 0);
+	CHECK(x.ev.model_fallback); /* no model named anywhere */
+	free(st);
+
+	/* A rollout without a parent is not a replay, however fast. */
+	st = codex_new();
+	CHECK_INT(run(p, st, CX_CHILD_META("2025-10-08T13:00:00.000Z", "plain-1", "\"source\":\"cli\"")).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T13:00:00.002Z", CX_TOTAL(10, 0, 1, 0) "," CX_LAST(10, 0, 1, 0)));
+	CHECK_INT(x.r, 1);
+	free(st);
+
+	/* A state saved before the replay rule loads (as not replaying). */
+	st = codex_new();
+	CHECK_INT(p->load(st,
+			  "{\"model\":\"m\",\"session\":\"s\",\"cwd\":\"/\",\"ht\":true,\"hl\":true,"
+			  "\"total\":[10,0,1,0],\"last\":[10,0,1,0]}",
+			  &err),
+		  0);
+	x = run(p, st, CX_TC("2025-10-08T13:00:00.002Z", CX_TOTAL(20, 0, 2, 0) "," CX_LAST(10, 0, 1, 0)));
+	CHECK_INT(x.r, 1);
+	TOKENS(&x.ev, 10, 0, 0, 0, 1, 0);
+	free(st);
+}
+
+/* Models named on the event: info.model, model_info.slug, metadata.model. */
+static void test_codex_event_models(void)
+{
+	const au_parser_ops *p = &au_parser_codex;
+	void *st = codex_new();
+	parsed x;
+	x = run(p, st, CX_TC("2025-10-08T10:00:01.000Z", "\"model_info\":{\"slug\":\"gpt-5.2\"}," CX_TOTAL(10, 0, 1, 0)));
+	CHECK_STR(x.ev.model, "gpt-5.2");
+	x = run(p, st, CX_TC("2025-10-08T10:00:02.000Z", CX_TOTAL(20, 0, 2, 0)));
+	CHECK_STR(x.ev.model, "gpt-5.2");
+	CHECK(!x.ev.model_fallback);
+	x = run(p, st, CX_TC("2025-10-08T10:00:03.000Z", "\"metadata\":{\"model\":\"o4-mini\"}," CX_TOTAL(30, 0, 3, 0)));
+	CHECK_STR(x.ev.model, "o4-mini");
+	x = run(p, st, CX_TC("2025-10-08T10:00:04.000Z", CX_TOTAL(40, 0, 4, 0)));
+	CHECK_STR(x.ev.model, "o4-mini");
+	free(st);
+}
+
 int main(void)
 {
 	CHECK(au_parser_claude.save == NULL && au_parser_claude.load == NULL);
@@ -618,5 +783,8 @@ int main(void)
 	test_codex_cumulative();
 	test_codex_last_only();
 	test_codex_save_load();
+	test_codex_drops();
+	test_codex_replay();
+	test_codex_event_models();
 	return check_done("test_parsers");
 }
