@@ -30,6 +30,7 @@ int au_store_team_track(au_store *s, au_err *err)
 		   "CREATE TRIGGER IF NOT EXISTS team_usage_ai AFTER INSERT ON usage BEGIN"
 		   " INSERT INTO team_changes(key) VALUES(NEW.key); END;"
 		   "CREATE TRIGGER IF NOT EXISTS team_usage_au AFTER UPDATE ON usage BEGIN"
+		   " INSERT INTO team_changes(key) SELECT OLD.key WHERE OLD.key <> NEW.key;"
 		   " INSERT INTO team_changes(key) VALUES(NEW.key); END;"
 		   "CREATE TRIGGER IF NOT EXISTS team_usage_ad AFTER DELETE ON usage BEGIN"
 		   " INSERT INTO team_changes(key) VALUES(OLD.key); END;",

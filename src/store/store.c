@@ -178,6 +178,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX usage_copilot_session ON usage(session) WHERE source IN ('copilot', 'vscode');"
 	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_SUPERSEDES
 	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_COVERS,
+	/* 5: Gemini responses are keyed by session and message id ("g:<session
+	 * (50 bytes)>|<id>"), no longer by the id alone: rows stored before keep
+	 * counting once when their logs are read again. Position-keyed rows
+	 * ("...@<ms>") were already per session. */
+	"UPDATE OR IGNORE usage SET key = 'g:' || substr(session, 1, 50) || '|' || substr(key, 3)"
+	" WHERE source = 'gemini' AND key LIKE 'g:%' AND instr(key, '@') = 0 AND instr(key, '|') = 0;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

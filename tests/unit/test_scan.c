@@ -6,6 +6,7 @@
  * aggregate always equal to the sum of the counted responses.
  */
 #include <glib.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,8 +226,32 @@ int main(void)
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 4);
+	CHECK_INT(q(s, "PRAGMA user_version"), 5);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
+	au_store_close(s);
+
+	/* migration 5: a Gemini row stored under the old per-id key is keyed
+	 * by session and id, as the parser now keys it; a position key stays */
+	sqlite3 *raw;
+	CHECK_INT(sqlite3_open(db, &raw), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(raw,
+			       "INSERT INTO usage(key, source, ts, session, model, project, input, cc5m, cc1h,"
+			       " cache_read, output, reasoning, total, file_id, sidechain, msg_id)"
+			       " SELECT 'g:msg-1', 'gemini', 1, 'sess-1', 'gemini-2.5-pro', '/w', 1, 0, 0, 0, 2, 0, 3,"
+			       " 0, 0, '';"
+			       "INSERT INTO usage(key, source, ts, session, model, project, input, cc5m, cc1h,"
+			       " cache_read, output, reasoning, total, file_id, sidechain, msg_id)"
+			       " SELECT 'g:sess-2@5', 'gemini', 5, 'sess-2', 'gemini-2.5-pro', '/w', 1, 0, 0, 0, 2, 0, 3,"
+			       " 0, 0, '';"
+			       "PRAGMA user_version = 4;",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	sqlite3_close(raw);
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	CHECK_INT(q(s, "PRAGMA user_version"), 5);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);
 	au_store_close(s);
 
 	au_pricing_free(prices);
