@@ -21,6 +21,10 @@
 #include "cli.h"
 #include "jsonw.h"
 
+#ifndef AU_DEMO_FROM_BIN
+#define AU_DEMO_FROM_BIN "../share/aiusage/demo"
+#endif
+
 static char *find_demo_dir(void)
 {
 	const char *env = getenv("AIUSAGE_DEMO_DIR");
@@ -29,8 +33,9 @@ static char *find_demo_dir(void)
 	char *exe = g_file_read_link("/proc/self/exe", NULL);
 	if (exe) {
 		char *bindir = g_path_get_dirname(exe);
-		/* build/aiusage -> ../fixtures/demo; installed: ../share/aiusage/demo */
-		const char *rel[] = {"../fixtures/demo", "../share/aiusage/demo", NULL};
+		/* build/aiusage -> ../fixtures/demo; installed: bin/aiusage ->
+		 * ../share/aiusage/demo (CMake says where cmake --install puts it) */
+		const char *rel[] = {"../fixtures/demo", AU_DEMO_FROM_BIN, NULL};
 		for (int i = 0; rel[i]; i++) {
 			char *d = g_build_filename(bindir, rel[i], NULL);
 			if (g_file_test(d, G_FILE_TEST_IS_DIR)) {
