@@ -212,27 +212,35 @@ static int show(const char *demo, const char *tmp, const au_opts *o)
  * to the child, and end this process the same way once the copy is gone.
  * (SIGKILL cannot be caught; SIGQUIT keeps its core dump.) */
 static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t child_pid, got_signal;
 
 static void pass_on(int sig)
 {
+	got_signal = sig; /* one that comes once the child is gone ends us after the cleanup */
 	if (child_pid > 0)
 		kill((pid_t)child_pid, sig);
 }
 
-/* Runs show() in a child and waits for it: a report killed by a signal
- * (a reader that went away, ^C, a TERM) takes only the child, and the
- * copy is removed here whatever happened. A signal the caller ignored
- * stays ignored (a background job's SIGINT), in both processes. */
-static int show_guarded(const char *demo, const char *tmp, const au_opts *o)
+/* Blocks the fatal signals from before the copy is made until each side
+ * of the fork is ready, so none is lost or ends us with the copy made. */
+static void block_fatal(sigset_t *ret_saved_mask)
 {
-	struct sigaction old[G_N_ELEMENTS(fatal_signals)];
-	sigset_t block, saved_mask;
+	sigset_t block;
 	sigemptyset(&block);
 	for (size_t i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
 		sigaddset(&block, fatal_signals[i]);
-	/* blocked across fork, so none is lost before each side is ready */
-	sigprocmask(SIG_BLOCK, &block, &saved_mask);
+	sigprocmask(SIG_BLOCK, &block, ret_saved_mask);
+}
+
+/* Runs show() in a child and waits for it, the fatal signals blocked on
+ * entry (block_fatal; saved_mask: the mask before): a report killed by a
+ * signal (a reader that went away, ^C, a TERM) takes only the child, and
+ * the copy is removed here whatever happened. A signal the caller ignored
+ * stays ignored (a background job's SIGINT), in both processes. */
+static int show_guarded(const char *demo, const char *tmp, const au_opts *o, const sigset_t *saved)
+{
+	struct sigaction old[G_N_ELEMENTS(fatal_signals)];
+	const sigset_t saved_mask = *saved;
 	for (size_t i = 0; i < G_N_ELEMENTS(fatal_signals); i++) {
 		sigaction(fatal_signals[i], NULL, &old[i]);
 		if (old[i].sa_handler != SIG_IGN) {
@@ -268,6 +276,8 @@ static int show_guarded(const char *demo, const char *tmp, const au_opts *o)
 	au_remove_tree(tmp);
 	for (size_t i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
 		sigaction(fatal_signals[i], &old[i], NULL);
+	if (!sig && got_signal)
+		sig = got_signal;
 	if (sig) { /* end as the child did, so the shell sees the signal */
 		signal(sig, SIG_DFL);
 		sigset_t one;
@@ -293,6 +303,8 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		au_opts_release(&o);
 		return AU_EXIT_FAIL;
 	}
+	sigset_t saved_mask;
+	block_fatal(&saved_mask);
 	char *tmp = g_dir_make_tmp("aiusage-demo-XXXXXX", NULL);
 	if (!tmp || !copy_tree(demo, tmp)) {
 		fprintf(stderr, "aiusage: cannot prepare a temporary HOME: %s\n", strerror(errno));
@@ -300,8 +312,9 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 			au_remove_tree(tmp);
 		code = AU_EXIT_FAIL;
 	} else {
-		code = show_guarded(demo, tmp, &o);
+		code = show_guarded(demo, tmp, &o, &saved_mask);
 	}
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 	g_free(tmp);
 	free(demo);
 	au_opts_release(&o);

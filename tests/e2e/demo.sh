@@ -76,7 +76,7 @@ for sig in INT TERM HUP; do
 	"${small_pipe[@]}" "${au[@]}" demo >"$t/fifo" 2>"$t/err" 3<&- &
 	pid=$!
 	# wait until it has made its store, then a little for it to block
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		compgen -G "$t/tmp/aiusage-demo-*/usage.db" >/dev/null && break
 		sleep 0.1
 	done
