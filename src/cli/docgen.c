@@ -330,12 +330,12 @@ static void sq(FILE *f, const char *s, bool fish)
 	fputc('\'', f);
 }
 
-/* The first line of an option's help, which is what a completion menu
- * has room for (malloc'd). */
-static char *first_line(const char *help)
+/* An option's help on one line, for a completion menu (malloc'd). */
+static char *one_line(const char *help)
 {
-	const char *nl = strchr(help, '\n');
-	return nl ? g_strndup(help, (size_t)(nl - help)) : g_strdup(help);
+	char *s = g_strdup(help);
+	g_strdelimit(s, "\n", ' ');
+	return s;
 }
 
 /* "--since --until ..." for a path's options, long names only. */
@@ -554,7 +554,7 @@ static void zsh_fn_name(FILE *f, const au_cmd *cmd)
 /* One _arguments spec: '(-s --since)'{-s+,--since=}'[first day]:DATE: ' */
 static void zsh_spec(FILE *f, const au_option *o, const char *help)
 {
-	char *desc = first_line(help);
+	char *desc = one_line(help);
 	const char *v = o->arg ? "=" : "";
 	fputs(" \\\n\t\t", f);
 	if (o->id == AU_O_HELP)
@@ -667,7 +667,7 @@ int au_gen_zsh(FILE *f)
 	      "\t_arguments -C",
 	      f);
 	for (const au_option *o = au_top_options; o->name; o++) {
-		char *desc = first_line(o->help);
+		char *desc = one_line(o->help);
 		fprintf(f, " \\\n\t\t'(- *)'{-%c,--%s}'[", o->letter, o->name);
 		zsh_desc(f, desc);
 		fputs("]'", f);
@@ -692,7 +692,7 @@ int au_gen_zsh(FILE *f)
 
 static void fish_opt(FILE *f, const char *cond, const au_option *o, const char *help)
 {
-	char *desc = first_line(help);
+	char *desc = one_line(help);
 	fputs("complete -c aiusage -n ", f);
 	sq(f, cond, true);
 	if (o->letter)
@@ -720,7 +720,7 @@ static void fish_opt(FILE *f, const char *cond, const au_option *o, const char *
 
 static void fish_word(FILE *f, const char *cond, const char *word, const char *summary)
 {
-	char *desc = first_line(summary);
+	char *desc = one_line(summary);
 	fputs("complete -c aiusage -n ", f);
 	sq(f, cond, true);
 	fputs(" -a ", f);
