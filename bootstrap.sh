@@ -2,33 +2,39 @@
 # One entry point for a fresh Debian machine (run as root, or with the
 # packages already installed):
 #
-#   ./bootstrap.sh run [aiusage args]   install what is missing, build, run `aiusage daily`
-#   ./bootstrap.sh test                 install what is missing, build, run every test
+#   ./bootstrap.sh run [aiusage args]   install what building and running need, build, run `aiusage daily`
+#   ./bootstrap.sh test [ctest args]    install that and what only the tests need, build, run every test
 #
-# The package list below is the whole set of build and test dependencies:
-# CI runs `./bootstrap.sh test` on a clean clone, so anything missing here fails there.
+# The two package lists below are the whole set of dependencies: `run`
+# installs only RUN_PACKAGES; `test` adds TEST_PACKAGES. CI runs
+# `./bootstrap.sh test` on a clean clone, so anything missing here fails there.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(
+RUN_PACKAGES=(
 	build-essential cmake pkg-config      # toolchain
 	libsqlite3-dev libpcre2-dev libjansson-dev libglib2.0-dev   # core libraries
-	sqlite3                               # the e2e tests hold a lock with the CLI
 	libcurl4-openssl-dev                  # cloud billing: HTTPS to the providers' APIs
 	libnotify-dev                         # desktop notifications (pulls in GIO)
+	libpq-dev                             # the team server's client library (src/team)
+	tzdata                                # time zones by name (--timezone Europe/Paris)
+)
+TEST_PACKAGES=(
+	sqlite3                               # the e2e tests hold a lock with the CLI
 	dbus-daemon                           # dbus-run-session for the notification tests
 	clang libclang-rt-14-dev              # libFuzzer and sanitizer runtimes for the tests
-	libpq-dev                             # the team server's client library (src/team)
-)
-# Needed by the tests only (not to build or run aiusage).
-TEST_PACKAGES=(
+	groff-base man-db                     # the man page is checked with groff -ww and man -l
+	zsh fish                              # the zsh and fish completions are loaded and run
 	postgresql                            # a real server for tests/e2e/team.sh (run as an unprivileged user)
 )
 
-want=("${PACKAGES[@]}")
-[ "${1:-run}" = test ] && want+=("${TEST_PACKAGES[@]}")
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+PACKAGES=("${RUN_PACKAGES[@]}")
+[ "$mode" = test ] && PACKAGES+=("${TEST_PACKAGES[@]}")
+
 need=()
-for p in "${want[@]}"; do
+for p in "${PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -47,8 +53,6 @@ jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 
-mode=${1:-run}
-[ $# -gt 0 ] && shift
 case $mode in
 run)
 	exec ./build/aiusage daily "$@"

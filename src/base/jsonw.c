@@ -103,6 +103,14 @@ void au_jw_obj_end(au_jw *w)
 	close_(w, '}');
 }
 
+void au_jw_raw(au_jw *w, const char *json, size_t n)
+{
+	while (n && (json[n - 1] == '\n' || json[n - 1] == ' ' || json[n - 1] == '\t' || json[n - 1] == '\r'))
+		n--;
+	item(w);
+	put(w, json, n);
+}
+
 void au_jw_arr_begin(au_jw *w)
 {
 	open_(w, '[');

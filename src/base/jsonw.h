@@ -55,6 +55,11 @@ void au_jw_strn(au_jw *w, const char *s, size_t n);
 void au_jw_int(au_jw *w, int64_t v);
 void au_jw_bool(au_jw *w, bool v);
 void au_jw_null(au_jw *w);
+/* One value that is already JSON (another writer's whole output), written
+ * as is, its trailing whitespace dropped: how one document holds several
+ * reports each rendered on its own. The caller vouches that it is exactly
+ * one valid JSON value; the writer does not parse it. */
+void au_jw_raw(au_jw *w, const char *json, size_t n);
 /* v / 10^scale written exactly, trailing zeros trimmed ("1.5", "0",
  * "-0.000001"); scale at most 18. */
 void au_jw_decimal(au_jw *w, int64_t v, int scale);

@@ -189,10 +189,34 @@ au_pricing *au_load_pricing(const au_opts *o);
 bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st, bool writable);
 void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o);
 
+/* "aiusage cloud [report|sync|check] [OPTIONS]": the usage line of cmd's
+ * help (g_free it). */
+char *au_cmd_synopsis(const au_cmd *cmd);
+/* The options cmd's help lists, in its order, -h/--help last, each with
+ * the wording cmd gives it (the arrays hold n; 64 is plenty). Returns
+ * how many. The man page and the completions list the same. */
+size_t au_cmd_help_options(const au_cmd *cmd, const au_option **ret_opts, const char **ret_helps, size_t n);
 /* The help of a command or subcommand, made from its entry. */
 void au_print_help(const au_cmd *cmd, FILE *f);
 /* The top-level help: the commands of the table. */
 void au_print_main_help(FILE *f);
+/* A name and what it is: a line of the top help's Files, Environment or
+ * Exit status, which the man page's sections are made from too. */
+typedef struct au_help_item {
+	const char *name;
+	const char *help;
+} au_help_item;
+/* The top help's text besides the command table (help.c): the one-line
+ * description, the paragraph under the usage line, the note on the
+ * default command, -h and -V (ended by a NULL name), and the NULL-ended
+ * Files, Environment (besides the tools' variables) and Exit status. */
+extern const char au_help_tagline[];
+extern const char au_help_intro[];
+extern const char au_help_default_cmd[];
+extern const au_option au_top_options[];
+extern const au_help_item au_help_files[];
+extern const au_help_item au_help_env[];
+extern const au_help_item au_help_exit[];
 /* The tool lines of the top help's Environment section. */
 void au_help_tool_env(FILE *f);
 bool au_use_color(const au_opts *o, FILE *f);

@@ -106,13 +106,27 @@ static void print_option(FILE *f, const au_option *opt, const char *help)
 	g_free(choices);
 }
 
+size_t au_cmd_help_options(const au_cmd *cmd, const au_option **ret_opts, const char **ret_helps, size_t n)
+{
+	size_t k = 0;
+	for (const au_cmd_opt *r = cmd->options; r && r->opt && k + 1 < n; r++)
+		if (!r->refused && r->opt->id != AU_O_HELP) {
+			ret_opts[k] = r->opt;
+			ret_helps[k++] = r->help ? r->help : r->opt->help;
+		}
+	ret_opts[k] = &au_options[AU_O_HELP];
+	ret_helps[k++] = au_options[AU_O_HELP].help;
+	return k;
+}
+
 /* The options cmd takes, -h/--help last. */
 static void print_options(FILE *f, const au_cmd *cmd)
 {
-	for (const au_cmd_opt *r = cmd->options; r && r->opt; r++)
-		if (!r->refused && r->opt->id != AU_O_HELP)
-			print_option(f, r->opt, r->help ? r->help : r->opt->help);
-	print_option(f, &au_options[AU_O_HELP], au_options[AU_O_HELP].help);
+	const au_option *opts[64];
+	const char *helps[64];
+	size_t n = au_cmd_help_options(cmd, opts, helps, G_N_ELEMENTS(opts));
+	for (size_t i = 0; i < n; i++)
+		print_option(f, opts[i], helps[i]);
 }
 
 static void print_examples(FILE *f, const char *examples)
@@ -122,20 +136,30 @@ static void print_examples(FILE *f, const char *examples)
 	put_indented(f, examples, 2);
 }
 
+char *au_cmd_synopsis(const au_cmd *cmd)
+{
+	char title[64];
+	GString *s = g_string_new("aiusage ");
+	g_string_append(s, au_cmd_title(cmd, title, sizeof(title)));
+	if (cmd->subcommands) {
+		g_string_append(s, cmd->default_sub ? " [" : " ");
+		for (size_t i = 0; cmd->subcommands[i]; i++)
+			g_string_append_printf(s, "%s%s", i ? "|" : "", cmd->subcommands[i]->name);
+		g_string_append(s, cmd->default_sub ? "]" : "");
+	}
+	if (cmd->args)
+		g_string_append_printf(s, " %s", cmd->args);
+	g_string_append(s, " [OPTIONS]");
+	return g_string_free(s, FALSE);
+}
+
 void au_print_help(const au_cmd *cmd, FILE *f)
 {
 	char title[64];
 	au_cmd_title(cmd, title, sizeof(title));
-	fprintf(f, "Usage: aiusage %s", title);
-	if (cmd->subcommands) {
-		fputs(cmd->default_sub ? " [" : " ", f);
-		for (size_t i = 0; cmd->subcommands[i]; i++)
-			fprintf(f, "%s%s", i ? "|" : "", cmd->subcommands[i]->name);
-		fputs(cmd->default_sub ? "]" : "", f);
-	}
-	if (cmd->args)
-		fprintf(f, " %s", cmd->args);
-	fprintf(f, " [OPTIONS]\n%s.\n", cmd->summary);
+	char *synopsis = au_cmd_synopsis(cmd);
+	fprintf(f, "Usage: %s\n%s.\n", synopsis, cmd->summary);
+	g_free(synopsis);
 	if (cmd->description)
 		fprintf(f, "\n%s", cmd->description);
 	if (cmd->subcommands) {
@@ -172,32 +196,65 @@ void au_help_tool_env(FILE *f)
 	free(env);
 }
 
+/* What the top help says besides the command table; the man page
+ * (docgen.c) makes its NAME, DESCRIPTION, FILES, ENVIRONMENT and EXIT
+ * STATUS from the same text. */
+const char au_help_tagline[] = "what your AI coding tools cost you";
+const char au_help_intro[] = "Reads the local logs of your AI coding tools, counts every response once,\n"
+			     "prices it, keeps it in a SQLite store (history survives the tools deleting\n"
+			     "old logs) and reports it.";
+const char au_help_default_cmd[] = "With no command, 'daily' runs ('aiusage --json' is 'aiusage daily --json').\n"
+				   "'aiusage help COMMAND [SUBCOMMAND]' or 'aiusage COMMAND --help' explains each,\n"
+				   "with exactly the options it takes.";
+const au_option au_top_options[] = {
+	{"help", 'h', NULL, "this help", AU_O_HELP},
+	{"version", 'V', NULL, "the version and the date of the price table", -1},
+	{NULL, 0, NULL, NULL, -1},
+};
+const au_help_item au_help_files[] = {
+	{"$XDG_DATA_HOME/aiusage/usage.db", "the store (default ~/.local/share/aiusage)"},
+	{"$XDG_CONFIG_HOME/aiusage/config.ini", "the config (default ~/.config/aiusage)"},
+	{NULL, NULL},
+};
+const au_help_item au_help_env[] = {
+	{"TZ", "the local time zone"},
+	{"NO_COLOR", "disables colour"},
+	{NULL, NULL},
+};
+const au_help_item au_help_exit[] = {
+	{"0", "success"},
+	{"1", "failure (store or input)"},
+	{"2", "usage error"},
+	{NULL, NULL},
+};
+
 void au_print_main_help(FILE *f)
 {
 	char *tools = au_tools_help(); /* the registry's tools and their places */
 	fprintf(f,
-		"aiusage - what your AI coding tools cost you\n\n"
+		"aiusage - %s\n\n"
 		"Usage: aiusage [COMMAND] [OPTIONS]\n\n"
-		"Reads the local logs of your AI coding tools, counts every response once,\n"
-		"prices it, keeps it in a SQLite store (history survives the tools deleting\n"
-		"old logs) and reports it. The tools (--source NAME) and where they log:\n"
+		"%s The tools (--source NAME) and where they log:\n"
 		"%s\nCommands:\n",
-		tools);
+		au_help_tagline, au_help_intro, tools);
 	free(tools);
 	for (size_t i = 0; au_commands[i]; i++)
 		fprintf(f, "  %-10s %s\n", au_commands[i]->name, au_commands[i]->summary);
-	fputs("\nWith no command, 'daily' runs ('aiusage --json' is 'aiusage daily --json').\n"
-	      "'aiusage help COMMAND [SUBCOMMAND]' or 'aiusage COMMAND --help' explains each,\n"
-	      "with exactly the options it takes.\n\n"
-	      "Options:\n"
-	      "  -h, --help          this help\n"
-	      "  -V, --version       the version and the date of the price table\n\n"
-	      "Files:\n"
-	      "  $XDG_DATA_HOME/aiusage/usage.db   the store (default ~/.local/share/aiusage)\n\n"
-	      "Environment (a tool's variable replaces its default places):\n",
-	      f);
+	fprintf(f, "\n%s\n\nOptions:\n", au_help_default_cmd);
+	for (const au_option *o = au_top_options; o->name; o++) {
+		char head[32];
+		snprintf(head, sizeof(head), "-%c, --%s", o->letter, o->name);
+		fprintf(f, "  %-19s %s\n", head, o->help);
+	}
+	fputs("\nFiles:\n", f);
+	for (const au_help_item *i = au_help_files; i->name; i++)
+		fprintf(f, "  %-36s %s\n", i->name, i->help);
+	fputs("\nEnvironment (a tool's variable replaces its default places):\n", f);
 	au_help_tool_env(f);
-	fputs("  TZ                  the local time zone; NO_COLOR disables colour\n\n"
-	      "Exit status: 0 success, 1 failure (store or input), 2 usage error.\n",
-	      f);
+	for (const au_help_item *i = au_help_env; i->name; i++)
+		fprintf(f, "  %-19s %s\n", i->name, i->help);
+	fputs("\nExit status:", f);
+	for (const au_help_item *i = au_help_exit; i->name; i++)
+		fprintf(f, "%s %s %s", i == au_help_exit ? "" : ",", i->name, i->help);
+	fputs(".\n", f);
 }

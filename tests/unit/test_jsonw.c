@@ -195,5 +195,23 @@ int main(void)
 		CHECK_STR(mem, "[\"\xc3\xa9\",true]");
 		free(mem);
 	}
+	/* values already JSON (each report's own document) as items of one
+	 * object: commas and keys as for any value, trailing newlines dropped */
+	{
+		au_buf b;
+		au_buf_init(&b, 0);
+		au_jw w;
+		au_jw_init_buf(&w, &b);
+		au_jw_obj_begin(&w);
+		au_jw_key(&w, "daily");
+		au_jw_raw(&w, "{\"daily\":[]}\n", 13);
+		au_jw_newline(&w);
+		au_jw_key(&w, "models");
+		au_jw_raw(&w, "[1,\n2]\n\n", 8);
+		au_jw_obj_end(&w);
+		CHECK_INT(au_jw_finish(&w), 0);
+		CHECK_STR(b.data, "{\"daily\":{\"daily\":[]},\n\"models\":[1,\n2]}");
+		au_buf_release(&b);
+	}
 	return check_done("test_jsonw");
 }
