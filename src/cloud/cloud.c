@@ -33,13 +33,7 @@ static void conf_free(gpointer p)
 	au_cloud_conf *c = p;
 	if (!c)
 		return;
-	free(c->base_url);
-	free(c->key_env);
-	free(c->key_command);
-	if (c->key) {
-		explicit_bzero(c->key, strlen(c->key));
-		free(c->key);
-	}
+	au_cloud_section_free(c->sec); /* wipes a literal key */
 	free(c);
 }
 
@@ -81,15 +75,10 @@ int au_cloud_config_parse(const char *text, size_t len, const char *name, bool p
 		const au_cloud_provider *p = au_cloud_provider_by_name(sec->name); /* one of order */
 		au_cloud_conf *cc = xcalloc(1, sizeof(*cc));
 		cc->provider = p;
-		cc->base_url = sec->base_url ? sec->base_url : xstrdup(p->base_url);
-		cc->key_env = sec->key_env;
-		cc->key_command = sec->key_command;
-		cc->key = sec->key; /* moved: conf_free wipes it */
-		sec->base_url = sec->key_env = sec->key_command = sec->key = NULL;
-		cc->interval_s = sec->interval_s;
-		cc->timeout_s = sec->timeout_s;
-		cc->retries = sec->retries;
-		cc->days = sec->days;
+		if (!sec->base_url)
+			sec->base_url = xstrdup(p->base_url);
+		cc->sec = sec; /* moved: conf_free frees it */
+		sections->pdata[i] = NULL;
 		g_ptr_array_add(c->confs, cc);
 	}
 	g_ptr_array_free(sections, TRUE);
@@ -222,7 +211,7 @@ int au_cloud_key_get(const au_cloud_conf *c, char **ret_key, char **ret_from, au
 	if (ret_from)
 		*ret_from = NULL;
 	/* An explicit key_command or key replaces the default variable. */
-	const char *var = c->key_env ? c->key_env : (!c->key_command && !c->key) ? c->provider->key_env : NULL;
+	const char *var = c->sec->key_env ? c->sec->key_env : (!c->sec->key_command && !c->sec->key) ? c->provider->key_env : NULL;
 	const char *v = var ? getenv(var) : NULL;
 	char *key = NULL, *from = NULL;
 	int r;
@@ -230,11 +219,11 @@ int au_cloud_key_get(const au_cloud_conf *c, char **ret_key, char **ret_from, au
 		key = xstrdup(v);
 		from = xasprintf("$%s", var);
 		r = key_clean(key, err, from);
-	} else if (c->key_command) {
+	} else if (c->sec->key_command) {
 		from = xstrdup("key_command");
-		r = run_key_command(c->key_command, &key, err);
-	} else if (c->key) {
-		key = xstrdup(c->key);
+		r = run_key_command(c->sec->key_command, &key, err);
+	} else if (c->sec->key) {
+		key = xstrdup(c->sec->key);
 		from = xstrdup("the config file");
 		r = key_clean(key, err, from);
 	} else {
@@ -403,9 +392,9 @@ int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, cons
 	if (lr < 0)
 		return lr;
 	curl_init_once();
-	char *url = query && *query ? xasprintf("%s%s?%s", c->base_url, path, query) : xasprintf("%s%s", c->base_url, path);
+	char *url = query && *query ? xasprintf("%s%s?%s", c->sec->base_url, path, query) : xasprintf("%s%s", c->sec->base_url, path);
 	gchar *host = NULL;
-	g_uri_split(c->base_url, G_URI_FLAGS_NONE, NULL, NULL, &host, NULL, NULL, NULL, NULL, NULL);
+	g_uri_split(c->sec->base_url, G_URI_FLAGS_NONE, NULL, NULL, &host, NULL, NULL, NULL, NULL, NULL);
 	bool local = au_loopback_host(host);
 	g_free(host);
 
@@ -421,7 +410,7 @@ int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, cons
 
 	int r = 0;
 	char errbuf[CURL_ERROR_SIZE];
-	int attempts = 1 + c->retries;
+	int attempts = 1 + c->sec->retries;
 	for (int attempt = 1; attempt <= attempts; attempt++) {
 		au_buf_release(&ret->body);
 		au_buf_init(&ret->body, AU_CLOUD_MAX_BODY);
@@ -442,8 +431,8 @@ int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, cons
 		curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* a redirect could carry the key elsewhere */
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->timeout_s < 10 ? c->timeout_s : 10) * 1000L);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->timeout_s * 1000L);
+		curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->sec->timeout_s < 10 ? c->sec->timeout_s : 10) * 1000L);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)c->sec->timeout_s * 1000L);
 		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AU_CLOUD_MAX_BODY);
@@ -520,7 +509,7 @@ int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, cons
 				r = au_fail(err, EACCES, "GET %s: HTTP %ld: the key was rejected (%s takes %s)%s", path, st,
 					    c->provider->title, c->provider->key_kind, detail);
 			else if (st == 404)
-				r = au_fail(err, ENOENT, "GET %s: HTTP 404: no such endpoint at %s%s", path, c->base_url,
+				r = au_fail(err, ENOENT, "GET %s: HTTP 404: no such endpoint at %s%s", path, c->sec->base_url,
 					    detail);
 			else if (st == 429)
 				r = au_fail(err, EAGAIN, "GET %s: HTTP 429: rate limited%s%s", path,
@@ -731,7 +720,7 @@ int au_cloud_sync(au_store *s, const au_cloud_conf *c, int64_t now_ms, int64_t s
 	if (r < 0)
 		return r;
 	int64_t today_ms = floor_ms(now_ms, AU_CLOUD_DAY_MS), today = today_ms / AU_CLOUD_DAY_MS;
-	int64_t first = today - (c->days - 1);
+	int64_t first = today - (c->sec->days - 1);
 	char *mk = xasprintf("cloud.%s.last_sync", p->name), *mv = NULL;
 	int64_t last;
 	if (since_day != INT64_MIN)
@@ -871,7 +860,7 @@ int au_cloud_poll_due(au_store *s, const au_cloud_config *c, int64_t now_ms,
 		if (au_store_meta_get(s, mk, &mv) == 0 && !au_parse_int64(mv, &last))
 			last = INT64_MIN;
 		free(mv);
-		due = last == INT64_MIN ? now_ms : last + (int64_t)cc->interval_s * 1000;
+		due = last == INT64_MIN ? now_ms : last + (int64_t)cc->sec->interval_s * 1000;
 		if (due > now_ms) {
 			next = due < next ? due : next;
 			free(mk);
@@ -903,7 +892,7 @@ int au_cloud_poll_due(au_store *s, const au_cloud_config *c, int64_t now_ms,
 			}
 		}
 		au_cloud_sync_stats_release(&st);
-		int64_t nd = now_ms + (int64_t)cc->interval_s * 1000;
+		int64_t nd = now_ms + (int64_t)cc->sec->interval_s * 1000;
 		next = nd < next ? nd : next;
 	}
 	*ret_next_ms = next;

@@ -125,14 +125,9 @@ bool au_cloud_decimal(const char *s, size_t n, int scale, int64_t *ret);
 
 typedef struct au_cloud_conf {
 	const au_cloud_provider *provider;
-	char *base_url;    /* no trailing slash */
-	char *key_env;     /* NULL: the provider's default, unless key_command or key */
-	char *key_command; /* run by /bin/sh -c; its stdout is the key */
-	char *key;         /* a literal key: only from a file no one else can read */
-	int interval_s;    /* watcher polling interval (default 900) */
-	int timeout_s;     /* whole-request timeout (default 30; connect: min(10, it)) */
-	int retries;       /* extra attempts on 429, 5xx and network errors (default 3) */
-	int days;          /* history fetched by the first sync (default 30) */
+	/* the [cloud.NAME] group as src/config parsed it (owned), with the
+	 * provider's base_url filled in when the group names none */
+	au_cloud_section *sec;
 } au_cloud_conf;
 
 typedef struct au_cloud_config {

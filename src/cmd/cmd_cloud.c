@@ -246,7 +246,7 @@ static int run_check(cloud_opts *o)
 			printf("%-10s no key: %s\n", p->name,
 			       g_str_has_prefix(err.msg, "no key: ") ? err.msg + 8 : err.msg);
 		} else if (state == AU_CHECK_VALID) {
-			printf("%-10s key from %s: valid (%s accepted it at %s)\n", p->name, from, p->title, cc->base_url);
+			printf("%-10s key from %s: valid (%s accepted it at %s)\n", p->name, from, p->title, cc->sec->base_url);
 		} else {
 			printf("%-10s key from %s: %s: %s\n", p->name, from, word, err.msg);
 		}

@@ -270,13 +270,14 @@ static int run_sync(const au_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "aiusage: cursor: %s\n", err.msg);
 		goto out;
 	}
-	au_cloud_conf cc = {
-		.provider = &cursor_provider,
+	/* the [cursor] settings in the shape the HTTP client takes (borrowed) */
+	au_cloud_section sec = {
 		.base_url = sc.base_url,
 		.timeout_s = sc.timeout_s,
 		.retries = sc.retries,
 		.days = sc.days,
 	};
+	au_cloud_conf cc = {.provider = &cursor_provider, .sec = &sec};
 	int requests = 0;
 	int r = fetch_all(&cc, cookie, jwt, from, until, &f, &requests, &err);
 	au_cloud_key_free(cookie);

@@ -459,17 +459,17 @@ static void test_config(void)
 		const au_cloud_conf *o = au_cloud_config_get(c, "openai");
 		CHECK(a && o && c->confs->pdata[0] == a); /* table order, not file order */
 		if (a && o) {
-			CHECK_STR(a->base_url, "http://127.0.0.1:8080");
-			CHECK_INT(a->interval_s, 300);
-			CHECK_INT(a->timeout_s, 7);
-			CHECK_INT(a->retries, 0);
-			CHECK_INT(a->days, 3);
-			CHECK_STR(o->base_url, "https://api.openai.com");
-			CHECK_STR(o->key_env, "MY_OPENAI");
-			CHECK_INT(o->interval_s, 900);
-			CHECK_INT(o->timeout_s, 30);
-			CHECK_INT(o->retries, 3);
-			CHECK_INT(o->days, 30);
+			CHECK_STR(a->sec->base_url, "http://127.0.0.1:8080");
+			CHECK_INT(a->sec->interval_s, 300);
+			CHECK_INT(a->sec->timeout_s, 7);
+			CHECK_INT(a->sec->retries, 0);
+			CHECK_INT(a->sec->days, 3);
+			CHECK_STR(o->sec->base_url, "https://api.openai.com");
+			CHECK_STR(o->sec->key_env, "MY_OPENAI");
+			CHECK_INT(o->sec->interval_s, 900);
+			CHECK_INT(o->sec->timeout_s, 30);
+			CHECK_INT(o->sec->retries, 3);
+			CHECK_INT(o->sec->days, 30);
 		}
 		CHECK(au_cloud_config_get(c, "deepseek") == NULL);
 		au_cloud_config_free(c);
@@ -487,7 +487,7 @@ static void test_config(void)
 	c = conf("[cloud.openai]\nkey = sk-admin-SECRET\n", false, -EACCES, "chmod 600 cfg.ini");
 	c = conf("[cloud.openai]\nkey = sk-admin-SECRET\n", true, 0, NULL);
 	if (c) {
-		CHECK_STR(au_cloud_config_get(c, "openai")->key, "sk-admin-SECRET");
+		CHECK_STR(au_cloud_config_get(c, "openai")->sec->key, "sk-admin-SECRET");
 		au_cloud_config_free(c);
 	}
 	/* a broken line is named by number, never quoted */
