@@ -35,11 +35,13 @@ static void check_event(const au_event *ev)
 	REQUIRE(ev->tok.reasoning <= ev->tok.output);
 	REQUIRE(ev->tok.input <= 2 * AU_TOKENS_MAX && ev->tok.output <= 2 * AU_TOKENS_MAX);
 	REQUIRE(ev->tok.input || ev->tok.cache_read || ev->tok.output);
-	/* keyed by the message id, or by session and time when it has none */
+	/* keyed by session and message id, or by session and time when it has none */
 	REQUIRE(strncmp(ev->key, "g:", 2) == 0);
-	if (ev->msg_id[0])
-		REQUIRE(strcmp(ev->key + 2, ev->msg_id) == 0);
-	else
+	if (ev->msg_id[0]) {
+		char want[AU_KEY_MAX];
+		snprintf(want, sizeof(want), "g:%.50s|%s", ev->session, ev->msg_id);
+		REQUIRE(strcmp(ev->key, want) == 0);
+	} else
 		REQUIRE(strchr(ev->key, '@') != NULL);
 }
 
