@@ -213,6 +213,7 @@ for t in "${targets[@]}"; do
 	fuzz_jsonw) seed_jsonw "$dir" ;;
 	fuzz_vscode_json) seed_docs "$dir" '*/.config/Code/*' ;;
 	fuzz_gemini) seed_logs "$dir" '*/.gemini/*'; seed_docs "$dir" '*/.gemini/*' ;;
+	fuzz_cline) seed_docs "$dir" '*/globalStorage/*/tasks/*' ;;
 	*) seed_logs "$dir" '*' ;; # a new target: every log is a fair start
 	esac
 	nseeds=$(find "$dir" -type f | wc -l)
