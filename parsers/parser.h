@@ -31,7 +31,13 @@
 	X(COPILOT, "copilot")      \
 	X(VSCODE, "vscode")        \
 	X(CURSOR, "cursor")        \
-	X(WINDSURF, "windsurf")
+	X(WINDSURF, "windsurf")    \
+	X(CLINE, "cline")          \
+	X(ROO, "roo")              \
+	X(KILO, "kilo")            \
+	X(QWEN, "qwen")            \
+	X(KIMI, "kimi")            \
+	X(DROID, "droid")
 
 #define AU_SOURCE_ENUM_(id, name) AU_SRC_##id,
 typedef enum au_source {

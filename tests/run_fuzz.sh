@@ -213,6 +213,10 @@ for t in "${targets[@]}"; do
 	fuzz_jsonw) seed_jsonw "$dir" ;;
 	fuzz_vscode_json) seed_docs "$dir" '*/.config/Code/*' ;;
 	fuzz_gemini) seed_logs "$dir" '*/.gemini/*'; seed_docs "$dir" '*/.gemini/*' ;;
+	fuzz_cline) seed_docs "$dir" '*/globalStorage/*/tasks/*' ;;
+	fuzz_qwen) seed_logs "$dir" '*/.qwen/*' ;;
+	fuzz_kimi) seed_logs "$dir" '*/.kimi/*' ;;
+	fuzz_droid) seed_docs "$dir" '*/.factory/*' ;;
 	*) seed_logs "$dir" '*' ;; # a new target: every log is a fair start
 	esac
 	nseeds=$(find "$dir" -type f | wc -l)

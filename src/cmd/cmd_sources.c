@@ -269,6 +269,12 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 			/* a root made for one file is that file to the user */
 			char *p = tilde(r->file ? r->file : r->dir);
 			char *line = xasprintf("  %-9s %s%s", k == 0 ? name : "", p, si->exists[k] ? "" : " (missing)");
+			/* a long path (an extension's global storage) keeps the
+			 * marker on a line of its own rather than run past the width */
+			if (!si->exists[k] && width > 0 && g_utf8_strlen(line, -1) > width) {
+				free(line);
+				line = xasprintf("  %-9s %s\n            (missing)", k == 0 ? name : "", p);
+			}
 			if (k == 0 && si->c->env[0].name) {
 				char *var = xasprintf("[$%s%s]", si->c->env[0].name, r->origin[0] == '$' ? " is set" : "");
 				/* the variable on a line of its own when both do not fit */
