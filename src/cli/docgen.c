@@ -148,6 +148,8 @@ static void m_text(man *m, const char *s)
 			fputs("\\e", m->f);
 		else if (c == '-')
 			fputs("\\-", m->f);
+		else if (c == '/')
+			fputs("/\\:", m->f); /* a long path may break after a slash */
 		else
 			fputc(c, m->f);
 		p++;

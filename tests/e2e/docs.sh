@@ -85,7 +85,9 @@ offers bash "" aiusage scan --b
 offers bash "asc desc" aiusage daily --order ""
 offers bash "desc" aiusage monthly -o d
 offers bash "desc" aiusage daily --order = d
-offers bash "all claude codex copilot cursor gemini opencode vscode windsurf" aiusage daily --source ""
+# every tool the registry knows (the --source error lists them), sorted as bash offers them
+tools=$("$AIUSAGE" daily --source nosuch 2>&1 | sed -n 's/.*known: \(.*\))$/\1/p' | tr -d ',' | tr ' ' '\n' | sort | tr '\n' ' ')
+offers bash "${tools% }" aiusage daily --source ""
 offers bash "day model project" aiusage cache --by ""
 offers bash "thursday tuesday" aiusage weekly --start-of-week t
 offers bash "check report sync" aiusage cloud ""
