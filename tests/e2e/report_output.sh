@@ -19,7 +19,7 @@ $2"; fi
 demo=$AU_SRC/fixtures/demo
 # now pinned to the price table's date: no "prices are old" note unless a
 # check asks for one
-as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/prices.json" | head -n 1)
+as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/catalog.json" | head -n 1)
 run() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$@" --db "$t/demo.db"; }
 au() { run "$AIUSAGE" "$@"; }
 au_cols() { # columns args...

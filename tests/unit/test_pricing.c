@@ -32,7 +32,7 @@ static const char *name_of(au_pricing *p, const char *model)
 
 static void test_table(au_pricing *p)
 {
-	CHECK_STR(au_pricing_as_of(), "2026-07-24");
+	CHECK_STR(au_pricing_as_of(), "2026-09-23");
 
 	/* Sonnet 4.5 (A1): 3 / 15 / 3.75 / 6 / 0.30, >200k 6 / 22.5 / 7.5 / 12 / 0.6. */
 	const au_model_price *s45 = au_pricing_lookup(p, "claude-sonnet-4-5");
@@ -277,7 +277,8 @@ static void test_names(au_pricing *p)
 	CHECK(au_pricing_lookup(p, "totally-unknown-model") == NULL);
 	CHECK(au_pricing_lookup(p, "gpt-9") == NULL);
 	CHECK(au_pricing_lookup(p, "gpt-5.9") == NULL);
-	CHECK(au_pricing_lookup(p, "gpt-5-pro") == NULL);
+	/* gpt-5-pro is its own model (the catalog lists it), never gpt-5 */
+	CHECK_STR(name_of(p, "gpt-5-pro"), "gpt-5-pro");
 	CHECK(au_pricing_lookup(p, "claude-sonnet-4-7") == NULL);
 	CHECK(au_pricing_lookup(p, "<synthetic>") == NULL);
 	CHECK(au_pricing_lookup(p, "") == NULL);
