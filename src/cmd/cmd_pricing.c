@@ -2,11 +2,14 @@
  * aiusage pricing [MODEL]: the effective price table in $/MTok with its
  * "prices as of" date, or which entry a model name resolves to.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "jsonw.h"
+#include "model_id.h"
 
 static void per_mtok(int64_t pico_per_token, char *buf, size_t n)
 {
@@ -47,6 +50,22 @@ static void print_entry_json(au_jw *w, const au_model_price *mp)
 		json_per_mtok(w, "tierInput", mp->tier.input);
 		json_per_mtok(w, "tierOutput", mp->tier.output);
 	}
+	if (mp->fast_permille) {
+		au_jw_key(w, "fastMultiplier");
+		au_jw_decimal(w, mp->fast_permille, 3);
+	}
+	if (mp->geo_us_permille) {
+		au_jw_key(w, "usOnlyMultiplier");
+		au_jw_decimal(w, mp->geo_us_permille, 3);
+	}
+	if (mp->priority.input) {
+		json_per_mtok(w, "priorityInput", mp->priority.input);
+		json_per_mtok(w, "priorityOutput", mp->priority.output);
+	}
+	if (mp->flex.input) {
+		json_per_mtok(w, "flexInput", mp->flex.input);
+		json_per_mtok(w, "flexOutput", mp->flex.output);
+	}
 	au_jw_obj_end(w);
 }
 
@@ -68,6 +87,28 @@ static void print_entry(const au_model_price *mp)
 	printf("\n");
 }
 
+/* The priced modes of one entry, one line each. */
+static void print_modes(const au_model_price *mp)
+{
+	char a[32], b[32];
+	if (mp->fast_permille)
+		printf("  fast mode: x%" PRId64 ".%03" PRId64 "\n", mp->fast_permille / 1000,
+		       mp->fast_permille % 1000);
+	if (mp->geo_us_permille)
+		printf("  US-only inference: x%" PRId64 ".%03" PRId64 "\n", mp->geo_us_permille / 1000,
+		       mp->geo_us_permille % 1000);
+	if (mp->priority.input) {
+		per_mtok(mp->priority.input, a, sizeof(a));
+		per_mtok(mp->priority.output, b, sizeof(b));
+		printf("  priority tier: %s in, %s out\n", a, b);
+	}
+	if (mp->flex.input) {
+		per_mtok(mp->flex.input, a, sizeof(a));
+		per_mtok(mp->flex.output, b, sizeof(b));
+		printf("  flex tier: %s in, %s out\n", a, b);
+	}
+}
+
 static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
@@ -87,15 +128,26 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 			fprintf(stderr, "aiusage: no price known for '%s'\n", model);
 			code = AU_EXIT_FAIL;
 		} else if (o.json) {
+			/* the entry's fields, then the name as asked and its id */
+			char *id = au_model_id(model);
 			au_jw w;
 			au_jw_init_file(&w, stdout);
+			au_jw_obj_begin(&w);
+			au_jw_kstr(&w, "asked", model);
+			au_jw_kstr(&w, "canonical", id);
+			au_jw_key(&w, "entry");
 			print_entry_json(&w, mp);
+			au_jw_obj_end(&w);
 			au_jw_newline(&w);
 			au_jw_finish(&w);
+			free(id);
 		} else {
-			printf("%s -> %s ($ per million tokens)\n", model, mp->name);
+			char *id = au_model_id(model);
+			printf("%s: model %s, priced by entry %s ($ per million tokens)\n", model, id, mp->name);
 			printf("%-36s %8s %8s %8s %8s %8s\n", "model", "input", "output", "write5m", "write1h", "read");
 			print_entry(mp);
+			print_modes(mp);
+			free(id);
 		}
 	} else if (o.json) {
 		au_jw w;
