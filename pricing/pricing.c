@@ -277,7 +277,36 @@ static int read_file(const char *path, au_buf *b, au_err *err)
 	return r;
 }
 
+static int load_file(au_pricing *p, const char *path, size_t *ret_count, au_err *err);
+
 int au_pricing_load_file(au_pricing *p, const char *path, au_err *err)
+{
+	return load_file(p, path, NULL, err);
+}
+
+int au_pricing_load_catalog(au_pricing *p, const char *path, size_t *ret_count, au_err *err)
+{
+	int r = load_file(p, path, ret_count, err);
+	if (r < 0)
+		return r;
+	GPtrArray *pins = g_ptr_array_new();
+	for (size_t i = 0; i < au_price_table_len; i++) {
+		const au_model_price *mp = &au_price_table[i];
+		if (!mp->pinned)
+			continue;
+		size_t n = strlen(mp->name) + 1;
+		owned_row *o = xcalloc(1, sizeof(*o) + n);
+		memcpy(o->name, mp->name, n);
+		o->mp = *mp;
+		o->mp.name = o->name;
+		g_ptr_array_add(pins, o);
+	}
+	apply_rows(p, pins);
+	g_ptr_array_free(pins, TRUE); /* the rows now belong to p->owned */
+	return 0;
+}
+
+static int load_file(au_pricing *p, const char *path, size_t *ret_count, au_err *err)
 {
 	au_buf b;
 	au_buf_init(&b, AU_PRICING_FILE_MAX);
@@ -320,6 +349,8 @@ int au_pricing_load_file(au_pricing *p, const char *path, au_err *err)
 		g_ptr_array_free(fresh, TRUE);
 		return r;
 	}
+	if (ret_count)
+		*ret_count = fresh->len;
 	apply_rows(p, fresh);
 	g_ptr_array_free(fresh, TRUE); /* the rows now belong to p->owned */
 	return 0;

@@ -52,6 +52,14 @@ void au_pricing_free(au_pricing *p);
 int au_pricing_load_file(au_pricing *p, const char *path, au_err *err);
 
 /*
+ * Overlays a downloaded catalog (`aiusage pricing update`, LiteLLM's
+ * format) over the embedded one, then puts the embedded hand-checked
+ * (pinned) rows back on top: they are there because catalogs get those
+ * models wrong. *ret_count (optional) is the catalog's priced rows.
+ */
+int au_pricing_load_catalog(au_pricing *p, const char *path, size_t *ret_count, au_err *err);
+
+/*
  * Resolves a model name as the logs spell it ("claude-sonnet-4-5-20250929",
  * "anthropic/claude-sonnet-4.5", "gpt-5-codex") to a price, or NULL when
  * unknown (the caller reports it as unpriced, never as $0). Results are

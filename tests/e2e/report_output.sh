@@ -103,7 +103,7 @@ au_at() { # day args...
 }
 old=$(date -u -d "$as_of + 130 days" +%F)
 edge=$(date -u -d "$as_of + 90 days" +%F)
-note="aiusage: note: prices as of $as_of (130 days old); --pricing FILE updates them"
+note='aiusage: note: prices as of '"$as_of"' (130 days old); `aiusage pricing update` or --pricing FILE updates them'
 au daily -z UTC >"$t/fresh" 2>/dev/null
 for cmd in daily session projects models "models --details" blocks "compare --to gpt-5-mini" cache insights; do
 	# shellcheck disable=SC2086
