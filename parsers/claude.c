@@ -128,6 +128,13 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 	ev->tok.cache_create_1h = cc1h;
 	ev->tok.cache_create_5m = cc - cc1h;
 	ev->sidechain = js_typeof(d, js_get(d, rec, "isSidechain")) == JS_TRUE;
+	/* Priced modes (pricing.h au_cost_pico_mode): Claude Code writes the
+	 * API's usage.speed ("fast" for fast mode) and usage.inference_geo
+	 * ("us" for US-only inference; "global" or absent is standard). */
+	if (js_str_eq(d, js_get(d, usage, "speed"), "fast"))
+		ev->price_mode |= AU_MODE_FAST;
+	if (js_str_eq(d, js_get(d, usage, "inference_geo"), "us"))
+		ev->price_mode |= AU_MODE_GEO_US;
 
 	int idt = js_get(d, msg, "id");
 	if (js_typeof(d, idt) == JS_STRING && d->toks[idt].end > d->toks[idt].start) {

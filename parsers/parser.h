@@ -152,7 +152,18 @@ typedef struct au_event {
 	bool has_tool_cost;
 	int64_t tool_cost;
 	au_tokens tok;
+	/* AU_MODE_* bits: the request ran in a mode priced apart from the
+	 * standard rate (pricing.h au_cost_pico_mode). 0: standard. */
+	unsigned price_mode;
 } au_event;
+
+/* Claude Code `usage.speed == "fast"` */
+#define AU_MODE_FAST 1u
+/* Claude Code `usage.inference_geo == "us"` (US-only inference) */
+#define AU_MODE_GEO_US 2u
+/* OpenAI service_tier "priority" / "flex" */
+#define AU_MODE_PRIORITY 4u
+#define AU_MODE_FLEX 8u
 
 /*
  * What parse_file and parse_row return (instead of 0) for a record that

@@ -144,6 +144,63 @@ static int cache_rates(const char *key, const json_t *entry, const char *tier_su
 	return 0;
 }
 
+/* A multiplier of provider_specific_entry in thousandths; 0 when absent. */
+static int get_mult(const char *key, const json_t *pse, const char *field, int64_t *ret, char *errbuf,
+		    size_t errsz)
+{
+	const json_t *v = json_object_get(pse, field);
+	*ret = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	double m = json_is_number(v) ? json_number_value(v) : -1;
+	/* isfinite via comparisons: the generator does not link libm */
+	if (!(m >= 1.0 && m <= 100.0))
+		return fail(errbuf, errsz, "\"%s\": provider_specific_entry.%s is not a multiplier from 1 to 100",
+			    key, field);
+	*ret = (int64_t)(m * 1000 + 0.5);
+	return 1;
+}
+
+/* One service tier's rates from "<field>_<tier>"; input 0 when absent. */
+static int tier_rates(const char *key, const json_t *entry, const char *tier, au_litellm_rates *r,
+		      char *errbuf, size_t errsz)
+{
+	char f[128];
+	int n;
+	memset(r, 0, sizeof(*r));
+	snprintf(f, sizeof(f), "input_cost_per_token_%s", tier);
+	if ((n = get_price(key, entry, f, &r->input, errbuf, errsz)) <= 0)
+		return n;
+	snprintf(f, sizeof(f), "output_cost_per_token_%s", tier);
+	if ((n = get_price(key, entry, f, &r->output, errbuf, errsz)) < 0)
+		return n;
+	if (n == 0)
+		return fail(errbuf, errsz, "\"%s\": %s has no output price", key, tier);
+	snprintf(f, sizeof(f), "cache_read_input_token_cost_%s", tier);
+	if ((n = get_price(key, entry, f, &r->cache_read, errbuf, errsz)) < 0)
+		return n;
+	if (n == 0)
+		r->cache_read = r->input;
+	/* OpenAI has no cache writes: written tokens are input */
+	r->cache_write_5m = r->cache_write_1h = r->input;
+	return 0;
+}
+
+static int modes(const char *key, const json_t *entry, au_litellm_price *p, char *errbuf, size_t errsz)
+{
+	int n;
+	const json_t *pse = json_object_get(entry, "provider_specific_entry");
+	if (json_is_object(pse)) {
+		if ((n = get_mult(key, pse, "fast", &p->fast_permille, errbuf, errsz)) < 0)
+			return n;
+		if ((n = get_mult(key, pse, "us", &p->geo_us_permille, errbuf, errsz)) < 0)
+			return n;
+	}
+	if ((n = tier_rates(key, entry, "priority", &p->priority, errbuf, errsz)) < 0)
+		return n;
+	return tier_rates(key, entry, "flex", &p->flex, errbuf, errsz);
+}
+
 int au_litellm_convert(const char *key, const json_t *entry, au_litellm_price *ret,
 		       char *errbuf, size_t errsz)
 {
@@ -173,6 +230,12 @@ int au_litellm_convert(const char *key, const json_t *entry, au_litellm_price *r
 	n = cache_rates(key, entry, "", &p.base, false, anthropic, errbuf, errsz);
 	if (n < 0)
 		return n;
+
+	n = modes(key, entry, &p, errbuf, errsz);
+	if (n < 0)
+		return n;
+	const json_t *pin = json_object_get(entry, "aiusage_pinned");
+	p.pinned = json_is_true(pin);
 
 	char suffix[64];
 	p.tier_threshold = find_tier(entry, suffix, sizeof(suffix));

@@ -30,6 +30,18 @@ typedef struct au_litellm_price {
 	au_litellm_rates base;
 	int64_t tier_threshold; /* prompt tokens; 0: no tier */
 	au_litellm_rates tier;
+	/* Priced modes, 0 where the entry gives none: Anthropic's fast mode
+	 * and US-only inference as multipliers in thousandths
+	 * (provider_specific_entry.fast / .us), OpenAI's Priority and Flex
+	 * service tiers as their own rates (the *_priority / *_flex fields;
+	 * input 0: none). */
+	int64_t fast_permille;
+	int64_t geo_us_permille;
+	au_litellm_rates priority;
+	au_litellm_rates flex;
+	/* "aiusage_pinned": a hand-checked row that a downloaded catalog must
+	 * not replace (pricing/convert_catalog.mjs). */
+	int pinned;
 } au_litellm_price;
 
 /* Largest accepted price: $1000 per token keeps every product in range. */

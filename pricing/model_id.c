@@ -23,7 +23,8 @@ enum {
 	 * "us.anthropic.", "eu.anthropic.", "global.anthropic.". */
 	RE_VENDOR,
 	/* One decoration at the end: Bedrock "-v1:0", Vertex "@20250929",
-	 * "-thinking", Claude Code's "[1m]", "-latest", and release dates
+	 * "-thinking", Claude Code's "[1m]", "-latest", a preview mark
+	 * ("-preview", Copilot's "(Preview)"), and release dates
 	 * "-20250929" / "-2025-08-07". Only these: a fallback that dropped any
 	 * trailing "-<digits>" would turn gpt-5-1 into gpt-5 and
 	 * claude-sonnet-4-5 into claude-sonnet-4, which are different models. */
@@ -37,8 +38,8 @@ static const char *const re_source[RE_COUNT] = {
 	[RE_PROVIDER] = "^.*/",
 	[RE_VENDOR] = "^(?:(?:us|eu|apac|au|ca|jp|us-gov|global)\\.)?(?:anthropic|openai)\\.",
 	/* one pattern over two lines (parenthesized: not two array elements) */
-	[RE_SUFFIX] = ("(?:-v\\d+:\\d+|@[^@]*|[-:]thinking|\\[[^\\]]*\\]|-latest"
-		       "|-20\\d\\d(?:[01]\\d[0-3]\\d|-[01]\\d-[0-3]\\d))$"),
+	[RE_SUFFIX] = ("(?:-v\\d+:\\d+|@[^@]*|[-:]thinking|\\[[^\\]]*\\]|-latest|-preview"
+		       "|-?\\((?:preview|thinking)\\)|-20\\d\\d(?:[01]\\d[0-3]\\d|-[01]\\d-[0-3]\\d))$"),
 	[RE_VERSION_DOT] = "(?<=\\d)\\.(?=\\d)",
 };
 
@@ -86,12 +87,17 @@ static bool re_find(int which, const char *s, size_t *ret_start, size_t *ret_end
 	return found;
 }
 
-/* ASCII only: model ids are ASCII and tolower() would consult the locale. */
+/* ASCII only: model ids are ASCII and tolower() would consult the locale.
+ * A display name's blanks become the dashes of an id: Copilot's "Claude
+ * Sonnet 4.5" and "claude-sonnet-4.5" are one model. */
 void au_model_lower(char *s)
 {
-	for (; *s; s++)
+	for (; *s; s++) {
 		if (*s >= 'A' && *s <= 'Z')
 			*s = (char)(*s - 'A' + 'a');
+		else if (*s == ' ')
+			*s = '-';
+	}
 }
 
 size_t au_model_prefix_len(const char *s)

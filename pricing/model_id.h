@@ -15,9 +15,10 @@
 /*
  * The id reports group by (malloc'd): ASCII-lowercased; provider paths
  * ("openai/", "openrouter/anthropic/") and Bedrock vendor prefixes
- * ("anthropic.", "us.anthropic.") removed; trailing decorations removed
- * (a release date "-20250929" or "-2025-08-07", Vertex "@...", Bedrock
- * "-v1:0", "-thinking", "[1m]", "-latest"); and version numbers written
+ * ("anthropic.", "us.anthropic.") removed; blanks made dashes; trailing
+ * decorations removed (a release date "-20250929" or "-2025-08-07",
+ * Vertex "@...", Bedrock "-v1:0", "-thinking", "[1m]", "-latest",
+ * "-preview", " (Preview)"); and version numbers written
  * as the vendor writes them: Anthropic's ids use dashes ("claude-sonnet-
  * 4.5" -> "claude-sonnet-4-5"), the others keep their dots ("gpt-5.1",
  * "gemini-2.5-pro"). Dashes are never made dots: "llama-3-70b" is not a

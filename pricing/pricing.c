@@ -205,6 +205,11 @@ static owned_row *new_row(const char *name, const au_litellm_price *lp)
 	copy_rates(&o->mp.base, &lp->base);
 	o->mp.tier_threshold = lp->tier_threshold;
 	copy_rates(&o->mp.tier, &lp->tier);
+	o->mp.fast_permille = lp->fast_permille;
+	o->mp.geo_us_permille = lp->geo_us_permille;
+	copy_rates(&o->mp.priority, &lp->priority);
+	copy_rates(&o->mp.flex, &lp->flex);
+	o->mp.pinned = lp->pinned;
 	return o;
 }
 
@@ -272,7 +277,36 @@ static int read_file(const char *path, au_buf *b, au_err *err)
 	return r;
 }
 
+static int load_file(au_pricing *p, const char *path, size_t *ret_count, au_err *err);
+
 int au_pricing_load_file(au_pricing *p, const char *path, au_err *err)
+{
+	return load_file(p, path, NULL, err);
+}
+
+int au_pricing_load_catalog(au_pricing *p, const char *path, size_t *ret_count, au_err *err)
+{
+	int r = load_file(p, path, ret_count, err);
+	if (r < 0)
+		return r;
+	GPtrArray *pins = g_ptr_array_new();
+	for (size_t i = 0; i < au_price_table_len; i++) {
+		const au_model_price *mp = &au_price_table[i];
+		if (!mp->pinned)
+			continue;
+		size_t n = strlen(mp->name) + 1;
+		owned_row *o = xcalloc(1, sizeof(*o) + n);
+		memcpy(o->name, mp->name, n);
+		o->mp = *mp;
+		o->mp.name = o->name;
+		g_ptr_array_add(pins, o);
+	}
+	apply_rows(p, pins);
+	g_ptr_array_free(pins, TRUE); /* the rows now belong to p->owned */
+	return 0;
+}
+
+static int load_file(au_pricing *p, const char *path, size_t *ret_count, au_err *err)
 {
 	au_buf b;
 	au_buf_init(&b, AU_PRICING_FILE_MAX);
@@ -315,6 +349,8 @@ int au_pricing_load_file(au_pricing *p, const char *path, au_err *err)
 		g_ptr_array_free(fresh, TRUE);
 		return r;
 	}
+	if (ret_count)
+		*ret_count = fresh->len;
 	apply_rows(p, fresh);
 	g_ptr_array_free(fresh, TRUE); /* the rows now belong to p->owned */
 	return 0;
@@ -363,7 +399,42 @@ static __int128 clamp64(__int128 v)
 	return v;
 }
 
+static int64_t cost_at(const au_model_price *mp, const au_tokens *t, const au_rates *service);
+
 int64_t au_cost_pico(const au_model_price *mp, const au_tokens *t)
+{
+	return cost_at(mp, t, NULL);
+}
+
+/* x * permille / 1000, rounded half up, clamped to int64. */
+static int64_t times_permille(int64_t x, int64_t permille)
+{
+	__int128 v = ((__int128)x * permille + 500) / 1000;
+	return (int64_t)clamp64(v);
+}
+
+int64_t au_cost_pico_mode(const au_model_price *mp, const au_tokens *t, unsigned mode)
+{
+	if (!mp || !t)
+		return 0;
+	/* A service tier has its own rates (and no long-context tier of its
+	 * own in any catalog: the tier table then still decides nothing). */
+	const au_rates *service = NULL;
+	if ((mode & AU_MODE_PRIORITY) && mp->priority.input > 0)
+		service = &mp->priority;
+	else if ((mode & AU_MODE_FLEX) && mp->flex.input > 0)
+		service = &mp->flex;
+	int64_t c = cost_at(mp, t, service);
+	/* Anthropic states both as multipliers of the whole request's price,
+	 * long-context tier included, and they stack. */
+	if ((mode & AU_MODE_FAST) && mp->fast_permille > 0)
+		c = times_permille(c, mp->fast_permille);
+	if ((mode & AU_MODE_GEO_US) && mp->geo_us_permille > 0)
+		c = times_permille(c, mp->geo_us_permille);
+	return c;
+}
+
+static int64_t cost_at(const au_model_price *mp, const au_tokens *t, const au_rates *service)
 {
 	if (!mp || !t)
 		return 0;
@@ -372,6 +443,8 @@ int64_t au_cost_pico(const au_model_price *mp, const au_tokens *t)
 	 * output included, moves to the tier's rates. */
 	__int128 prompt = (__int128)t->input + t->cache_create_5m + t->cache_create_1h + t->cache_read;
 	const au_rates *r = mp->tier_threshold > 0 && prompt > mp->tier_threshold ? &mp->tier : &mp->base;
+	if (service)
+		r = service;
 
 	/* Reasoning is not a bucket: it is already inside output. */
 	__int128 sum = 0;
@@ -427,6 +500,10 @@ uint64_t au_pricing_fingerprint(const au_pricing *p)
 		put_rates(&b, &mp->base);
 		put_le64(&b, mp->tier_threshold);
 		put_rates(&b, &mp->tier);
+		put_le64(&b, mp->fast_permille);
+		put_le64(&b, mp->geo_us_permille);
+		put_rates(&b, &mp->priority);
+		put_rates(&b, &mp->flex);
 	}
 	uint64_t h = au_hash64(b.data, b.len);
 	au_buf_release(&b);

@@ -33,6 +33,13 @@ typedef struct au_model_price {
 	 * cache read) exceeds tier_threshold, every bucket uses `tier`. */
 	int64_t tier_threshold; /* 0: no tier */
 	au_rates tier;
+	/* Priced modes from the entry's own figures (litellm.h): multipliers
+	 * in thousandths, 0 = the mode is not priced for this model. */
+	int64_t fast_permille;
+	int64_t geo_us_permille;
+	au_rates priority; /* OpenAI service tiers; input 0 = none */
+	au_rates flex;
+	bool pinned; /* hand-checked: a downloaded catalog does not replace it */
 } au_model_price;
 
 typedef struct au_pricing au_pricing;
@@ -45,6 +52,14 @@ void au_pricing_free(au_pricing *p);
 int au_pricing_load_file(au_pricing *p, const char *path, au_err *err);
 
 /*
+ * Overlays a downloaded catalog (`aiusage pricing update`, LiteLLM's
+ * format) over the embedded one, then puts the embedded hand-checked
+ * (pinned) rows back on top: they are there because catalogs get those
+ * models wrong. *ret_count (optional) is the catalog's priced rows.
+ */
+int au_pricing_load_catalog(au_pricing *p, const char *path, size_t *ret_count, au_err *err);
+
+/*
  * Resolves a model name as the logs spell it ("claude-sonnet-4-5-20250929",
  * "anthropic/claude-sonnet-4.5", "gpt-5-codex") to a price, or NULL when
  * unknown (the caller reports it as unpriced, never as $0). Results are
@@ -54,6 +69,15 @@ const au_model_price *au_pricing_lookup(au_pricing *p, const char *model);
 
 /* Cost of one request in pico-dollars; the tier is decided per request. */
 int64_t au_cost_pico(const au_model_price *mp, const au_tokens *t);
+/*
+ * The same for a request made in a priced mode (AU_MODE_* bits, see
+ * parser.h): fast mode and US-only inference multiply the request's cost
+ * by the model's own multipliers; a Priority or Flex request uses the
+ * model's tier rates. A mode the model has no figure for costs as
+ * standard (the log's tokens are still counted; `aiusage pricing MODEL`
+ * shows which modes a model prices).
+ */
+int64_t au_cost_pico_mode(const au_model_price *mp, const au_tokens *t, unsigned mode);
 
 /* "prices as of" date of the embedded table, e.g. "2026-07-24". */
 const char *au_pricing_as_of(void);

@@ -133,6 +133,7 @@ static void record(reader *rd, const au_event *ev, int64_t offset)
 		.model_fallback = ev->model_fallback,
 		.retract = ev->retract,
 		.has_tool_cost = ev->has_tool_cost,
+		.price_mode = ev->price_mode,
 		.tool_cost = ev->tool_cost,
 		.ts_ms = ev->ts_ms,
 		.offset = offset,
@@ -154,6 +155,7 @@ void au_rec_to_event(const au_rec *r, au_event *ev)
 	ev->model_fallback = r->model_fallback;
 	ev->retract = r->retract;
 	ev->has_tool_cost = r->has_tool_cost;
+	ev->price_mode = r->price_mode;
 	ev->tool_cost = r->tool_cost;
 	ev->ts_ms = r->ts_ms;
 	ev->tok = r->tok;

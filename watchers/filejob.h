@@ -29,6 +29,7 @@ typedef struct au_rec {
 	int64_t offset; /* of its line, for records keyed by position */
 	au_tokens tok;
 	const char *key, *msg_id, *session, *model, *cwd;
+	unsigned price_mode; /* au_event's AU_MODE_* bits */
 } au_rec;
 
 typedef enum au_job_outcome {

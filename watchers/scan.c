@@ -206,7 +206,7 @@ static int store_record(scanner *sc, const au_rec *r, int64_t file_id, au_err *e
 	int64_t cost = AU_COST_UNPRICED;
 	const au_model_price *mp = au_pricing_lookup(sc->pricing, ev->model);
 	if (mp)
-		cost = au_cost_pico(mp, &ev->tok);
+		cost = au_cost_pico_mode(mp, &ev->tok, ev->price_mode);
 	au_put_result res;
 	int rc = au_store_put(sc->store, ev, file_id, r->offset, cost, &res, err);
 	if (rc < 0)

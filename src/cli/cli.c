@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <jansson.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,9 +56,72 @@ au_store *au_open_store(const au_opts *o, bool *ret_writable)
 	return s;
 }
 
+char *au_default_prices_path(void)
+{
+	char *db = au_default_db_path();
+	char *slash = strrchr(db, '/');
+	*slash = '\0';
+	char *path = xasprintf("%s/prices.json", db);
+	free(db);
+	return path;
+}
+
+/* The date of the prices in use: the embedded table's, or a downloaded
+ * catalog's once au_load_pricing has read one. */
+static char prices_as_of[16];
+static char prices_source[512];
+
+const char *au_prices_as_of(void)
+{
+	return prices_as_of[0] ? prices_as_of : au_pricing_as_of();
+}
+
+const char *au_prices_source(void)
+{
+	return prices_source[0] ? prices_source : NULL;
+}
+
+int au_catalog_meta(const char *path, char *ret_as_of, size_t as_of_sz, char *ret_source, size_t source_sz)
+{
+	json_error_t jerr;
+	json_t *root = json_load_file(path, 0, &jerr);
+	if (!root)
+		return -EINVAL;
+	json_t *meta = json_object_get(root, "_aiusage");
+	const char *d = json_string_value(json_object_get(meta, "as_of"));
+	const char *src = json_string_value(json_object_get(meta, "source"));
+	int64_t day;
+	int r = d && au_parse_day(d, &day) ? 0 : -EINVAL;
+	if (r == 0) {
+		g_strlcpy(ret_as_of, d, as_of_sz);
+		g_strlcpy(ret_source, src ? src : path, source_sz);
+	}
+	json_decref(root);
+	return r;
+}
+
 au_pricing *au_load_pricing(const au_opts *o)
 {
 	au_pricing *p = au_pricing_new();
+	/* Precedence, lowest first: the embedded table, a catalog saved by
+	 * `aiusage pricing update`, --pricing FILE. */
+	char *cat = au_default_prices_path();
+	if (access(cat, F_OK) == 0) {
+		au_err err;
+		char as_of[16], src[512];
+		if (au_catalog_meta(cat, as_of, sizeof(as_of), src, sizeof(src)) < 0 ||
+		    au_pricing_load_catalog(p, cat, NULL, &err) < 0) {
+			/* a broken download must not stop reports: say so, use the embedded table */
+			fprintf(stderr, "aiusage: %s: not a usable price catalog, using the built-in prices "
+					"(run `aiusage pricing update` again)\n", cat);
+			au_pricing_free(p);
+			p = au_pricing_new();
+		} else {
+			g_strlcpy(prices_as_of, as_of, sizeof(prices_as_of));
+			g_strlcpy(prices_source, src, sizeof(prices_source));
+		}
+	}
+	free(cat);
 	if (o->pricing_file) {
 		au_err err;
 		if (au_pricing_load_file(p, o->pricing_file, &err) < 0) {

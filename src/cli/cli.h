@@ -179,8 +179,18 @@ char *au_default_db_path(void);
  * or on a full disk; NULL (after printing why) on failure. Prints the
  * store's permission warning, if any. */
 au_store *au_open_store(const au_opts *o, bool *ret_writable);
-/* Embedded prices plus --pricing; NULL (after printing why) on failure. */
+/* Embedded prices, then a catalog `aiusage pricing update` saved, then
+ * --pricing; NULL (after printing why) on failure. */
 au_pricing *au_load_pricing(const au_opts *o);
+/* $XDG_DATA_HOME/aiusage/prices.json, where `pricing update` keeps the
+ * downloaded catalog (malloc'd). */
+char *au_default_prices_path(void);
+/* The "prices as of" date in use (the saved catalog's once loaded) and
+ * where it came from (NULL: the embedded table). */
+const char *au_prices_as_of(void);
+const char *au_prices_source(void);
+/* A saved catalog's "_aiusage" date and source; -EINVAL when it has none. */
+int au_catalog_meta(const char *path, char *ret_as_of, size_t as_of_sz, char *ret_source, size_t source_sz);
 
 /* Runs the scan (unless --no-scan), printing a progress line on a
  * terminal. Returns false on a store failure, and for a store that could

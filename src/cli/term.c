@@ -63,11 +63,15 @@ void au_note_price_age(const struct au_opts *o)
 	int64_t now;
 	if (o->quiet || o->pricing_file || au_now_pinned(&now, NULL) < 0)
 		return;
-	int64_t age = au_pricing_age_days(now);
+	/* the date of the prices in use: a saved catalog's, else the table's */
+	int64_t day = 0;
+	if (!au_parse_day(au_prices_as_of(), &day))
+		return;
+	int64_t age = au_floor_div(now, 86400000) - day;
 	if (age <= AU_PRICING_STALE_DAYS)
 		return;
 	fflush(stdout);
 	fprintf(stderr,
-		"aiusage: note: prices as of %s (%" PRId64 " days old); --pricing FILE updates them\n",
-		au_pricing_as_of(), age);
+		"aiusage: note: prices as of %s (%" PRId64 " days old); `aiusage pricing update` or --pricing FILE updates them\n",
+		au_prices_as_of(), age);
 }

@@ -400,10 +400,12 @@ int au_cloud_get(const au_cloud_conf *c, const char *key, const char *path, cons
 
 	/* The key goes in a header built in memory; every copy is wiped. */
 	struct curl_slist *hdrs = NULL;
-	char *auth = xasprintf("%s%s", c->provider->auth_prefix, key);
-	hdrs = curl_slist_append(hdrs, auth);
-	explicit_bzero(auth, strlen(auth));
-	free(auth);
+	if (c->provider->auth_prefix) { /* NULL: a public file, no key (pricing update) */
+		char *auth = xasprintf("%s%s", c->provider->auth_prefix, key);
+		hdrs = curl_slist_append(hdrs, auth);
+		explicit_bzero(auth, strlen(auth));
+		free(auth);
+	}
 	hdrs = curl_slist_append(hdrs, "Accept: application/json");
 	for (const char *const *h = c->provider->headers; h && *h; h++)
 		hdrs = curl_slist_append(hdrs, *h);

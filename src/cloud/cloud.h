@@ -101,7 +101,7 @@ typedef struct au_cloud_provider {
 	const char *base_url;    /* default, no trailing slash */
 	const char *key_env;     /* default environment variable for the key */
 	const char *key_kind;    /* what key it takes, for messages and check */
-	const char *auth_prefix; /* the header the key goes in: "x-api-key: " */
+	const char *auth_prefix; /* the header the key goes in: "x-api-key: "; NULL: none */
 	const char *const *headers; /* other fixed request headers, NULL-ended */
 	const char *local_source;   /* usage.source estimating the same bill, or NULL */
 	const au_cloud_endpoint *endpoints;

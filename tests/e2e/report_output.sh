@@ -19,7 +19,7 @@ $2"; fi
 demo=$AU_SRC/fixtures/demo
 # now pinned to the price table's date: no "prices are old" note unless a
 # check asks for one
-as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/prices.json" | head -n 1)
+as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/catalog.json" | head -n 1)
 run() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$@" --db "$t/demo.db"; }
 au() { run "$AIUSAGE" "$@"; }
 au_cols() { # columns args...
@@ -103,7 +103,7 @@ au_at() { # day args...
 }
 old=$(date -u -d "$as_of + 130 days" +%F)
 edge=$(date -u -d "$as_of + 90 days" +%F)
-note="aiusage: note: prices as of $as_of (130 days old); --pricing FILE updates them"
+note='aiusage: note: prices as of '"$as_of"' (130 days old); `aiusage pricing update` or --pricing FILE updates them'
 au daily -z UTC >"$t/fresh" 2>/dev/null
 for cmd in daily session projects models "models --details" blocks "compare --to gpt-5-mini" cache insights; do
 	# shellcheck disable=SC2086

@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 # "Now" is the price table's own date unless a command pins another: a
 # report then never says the prices are old, whatever day the suite runs
 # (the note is tested in tests/e2e/report_output.sh).
-as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$fixtures/../pricing/prices.json" | head -n 1)
+as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$fixtures/../pricing/catalog.json" | head -n 1)
 fail=0 ran=0
 
 for set in "$fixtures"/rules/* "$fixtures"/demo; do

@@ -32,7 +32,7 @@ static const char *name_of(au_pricing *p, const char *model)
 
 static void test_table(au_pricing *p)
 {
-	CHECK_STR(au_pricing_as_of(), "2026-07-24");
+	CHECK_STR(au_pricing_as_of(), "2026-09-23");
 
 	/* Sonnet 4.5 (A1): 3 / 15 / 3.75 / 6 / 0.30, >200k 6 / 22.5 / 7.5 / 12 / 0.6. */
 	const au_model_price *s45 = au_pricing_lookup(p, "claude-sonnet-4-5");
@@ -277,7 +277,8 @@ static void test_names(au_pricing *p)
 	CHECK(au_pricing_lookup(p, "totally-unknown-model") == NULL);
 	CHECK(au_pricing_lookup(p, "gpt-9") == NULL);
 	CHECK(au_pricing_lookup(p, "gpt-5.9") == NULL);
-	CHECK(au_pricing_lookup(p, "gpt-5-pro") == NULL);
+	/* gpt-5-pro is its own model (the catalog lists it), never gpt-5 */
+	CHECK_STR(name_of(p, "gpt-5-pro"), "gpt-5-pro");
 	CHECK(au_pricing_lookup(p, "claude-sonnet-4-7") == NULL);
 	CHECK(au_pricing_lookup(p, "<synthetic>") == NULL);
 	CHECK(au_pricing_lookup(p, "") == NULL);
@@ -286,6 +287,112 @@ static void test_names(au_pricing *p)
 	CHECK(au_pricing_lookup(p, "gpt-9") == NULL);
 	CHECK(au_pricing_lookup(p, "anthropic/claude-sonnet-4.5") ==
 	      au_pricing_lookup(p, "anthropic/claude-sonnet-4.5"));
+}
+
+/*
+ * Spot checks of the embedded catalog against the providers' published
+ * list prices, $ per million tokens, as of 2026-09 (Anthropic, OpenAI and
+ * Google pricing pages as quoted in docs/pricing.md A1/A3 of 2026-07/11;
+ * xAI, DeepSeek, Z.ai and Moonshot API pricing pages). Columns: input,
+ * output, cache read, and for Anthropic 5-minute and 1-hour writes (-1:
+ * not checked). Whatever row a name resolves to, it must bill these.
+ */
+static void test_catalog_spot(au_pricing *p)
+{
+	static const struct {
+		const char *model;
+		double in, out, read, w5m, w1h;
+	} list[] = {
+		{"claude-opus-4-6", 5, 25, 0.5, 6.25, 10},
+		{"claude-opus-4-7", 5, 25, 0.5, 6.25, 10},
+		{"claude-opus-4-1-20250805", 15, 75, 1.5, 18.75, 30},
+		{"claude-sonnet-4-5-20250929", 3, 15, 0.3, 3.75, 6},
+		{"claude-sonnet-4", 3, 15, 0.3, 3.75, 6},
+		{"claude-haiku-4-5-20251001", 1, 5, 0.1, 1.25, 2},
+		{"claude-3-5-haiku-20241022", 0.8, 4, 0.08, 1, 1.6},
+		{"claude-3-opus-20240229", 15, 75, 1.5, 18.75, 30},
+		{"gpt-5", 1.25, 10, 0.125, -1, -1},
+		{"gpt-5-mini", 0.25, 2, 0.025, -1, -1},
+		{"gpt-5-nano", 0.05, 0.4, 0.005, -1, -1},
+		{"gpt-5.2", 1.75, 14, 0.175, -1, -1},
+		{"gpt-4.1", 2, 8, 0.5, -1, -1},
+		{"o4-mini", 1.1, 4.4, 0.275, -1, -1},
+		{"gemini-2.5-pro", 1.25, 10, 0.125, -1, -1},
+		{"gemini-2.5-flash", 0.3, 2.5, 0.03, -1, -1},
+		{"gemini-3-flash", 0.5, 3, 0.05, -1, -1},
+		{"grok-code-fast-1", 0.2, 1.5, 0.02, -1, -1},
+		{"deepseek-chat", 0.28, 0.42, 0.028, -1, -1},
+		{"glm-4.6", 0.6, 2.2, 0.11, -1, -1},
+		{"kimi-k2", 0.6, 2.5, 0.15, -1, -1},
+	};
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++) {
+		const au_model_price *mp = au_pricing_lookup(p, list[i].model);
+		if (!mp) {
+			fprintf(stderr, "no price for %s\n", list[i].model);
+			CHECK(mp != NULL);
+			continue;
+		}
+		/* $/MTok x 1e6 = pico-dollars per token */
+#define PICO(x) ((int64_t)((x) * 1e6 + 0.5))
+		CHECK_INT(mp->base.input, PICO(list[i].in));
+		CHECK_INT(mp->base.output, PICO(list[i].out));
+		CHECK_INT(mp->base.cache_read, PICO(list[i].read));
+		if (list[i].w5m >= 0) {
+			CHECK_INT(mp->base.cache_write_5m, PICO(list[i].w5m));
+			CHECK_INT(mp->base.cache_write_1h, PICO(list[i].w1h));
+		}
+#undef PICO
+	}
+	/* The hand-checked rules beat the catalog: Opus 4.6 has no long-context
+	 * tier (the catalog gives it one), Sonnet 4.5 keeps its 200k tier. */
+	CHECK_INT(au_pricing_lookup(p, "claude-opus-4-6")->tier_threshold, 0);
+	CHECK_INT(au_pricing_lookup(p, "claude-sonnet-4-5")->tier_threshold, 200000);
+	CHECK(au_pricing_lookup(p, "claude-opus-4-6")->pinned);
+	/* Every model the issue names is priced. */
+	static const char *const named[] = {"gemini-3-flash", "kimi-k2", "glm-4.6", "qwen3-coder",
+					    "deepseek-chat", "grok-code-fast-1"};
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		CHECK(au_pricing_lookup(p, named[i]) != NULL);
+}
+
+/*
+ * Priced modes, each from the model's own figures. One Opus 4.6 request:
+ * 1000 input x $5 + 2000 5m writes x $6.25 + 1000 1h writes x $10 +
+ * 10000 reads x $0.50 + 500 output x $25 (per MTok) = 0.005 + 0.0125 +
+ * 0.01 + 0.005 + 0.0125 = $0.045 = 45,000,000,000 pico-dollars.
+ */
+static void test_modes(au_pricing *p)
+{
+	const au_model_price *o46 = au_pricing_lookup(p, "claude-opus-4-6-20260205");
+	au_tokens t = tok(1000, 2000, 1000, 10000, 500);
+	CHECK_INT(o46->fast_permille, 6000); /* the catalog's fast row: 30 / 5 */
+	CHECK_INT(o46->geo_us_permille, 1100);
+	CHECK_INT(au_cost_pico_mode(o46, &t, 0), INT64_C(45000000000));
+	CHECK_INT(au_cost_pico(o46, &t), INT64_C(45000000000));
+	/* fast: 6 x $0.045 = $0.27 */
+	CHECK_INT(au_cost_pico_mode(o46, &t, AU_MODE_FAST), INT64_C(270000000000));
+	/* US-only: 1.1 x $0.045 = $0.0495 */
+	CHECK_INT(au_cost_pico_mode(o46, &t, AU_MODE_GEO_US), INT64_C(49500000000));
+	/* both stack: 6 x 1.1 x $0.045 = $0.297 */
+	CHECK_INT(au_cost_pico_mode(o46, &t, AU_MODE_FAST | AU_MODE_GEO_US), INT64_C(297000000000));
+	/* Sonnet 4.5 has no fast figure: a fast request costs the standard
+	 * 1000 x 3 + 2000 x 3.75 + 1000 x 6 + 10000 x 0.3 + 500 x 15 = $0.027 */
+	const au_model_price *s45 = au_pricing_lookup(p, "claude-sonnet-4-5");
+	CHECK_INT(au_cost_pico_mode(s45, &t, AU_MODE_FAST), INT64_C(27000000000));
+
+	/* gpt-5, 10000 uncached input, 5000 cached, 2000 output:
+	 * standard 10000 x 1.25 + 5000 x 0.125 + 2000 x 10 = $0.033125;
+	 * priority 10000 x 2.5 + 5000 x 0.25 + 2000 x 20 = $0.06625;
+	 * flex 10000 x 0.625 + 5000 x 0.0625 + 2000 x 5 = $0.0165625. */
+	const au_model_price *g5 = au_pricing_lookup(p, "gpt-5");
+	au_tokens u = tok(10000, 0, 0, 5000, 2000);
+	CHECK_INT(au_cost_pico_mode(g5, &u, 0), INT64_C(33125000000));
+	CHECK_INT(au_cost_pico_mode(g5, &u, AU_MODE_PRIORITY), INT64_C(66250000000));
+	CHECK_INT(au_cost_pico_mode(g5, &u, AU_MODE_FLEX), INT64_C(16562500000));
+	/* gpt-4.1 lists no priority price: standard 10000 x 2 + 5000 x 0.5 +
+	 * 2000 x 8 = $0.0385 */
+	const au_model_price *g41 = au_pricing_lookup(p, "gpt-4.1");
+	CHECK_INT(au_cost_pico_mode(g41, &u, AU_MODE_PRIORITY), INT64_C(38500000000));
 }
 
 static void check_id(const char *name, const char *want)
@@ -298,6 +405,15 @@ static void check_id(const char *name, const char *want)
 /* The one id reports group by: every spelling of a model gives the same. */
 static void test_model_id(void)
 {
+	/* Issue 17's spellings: Copilot's display names and preview marks,
+	 * Gemini CLI's -preview ids, and the Claude Code / Copilot pair. */
+	check_id("Gemini 3 Flash (Preview)", "gemini-3-flash");
+	check_id("gemini-3-flash-preview", "gemini-3-flash");
+	check_id("google/gemini-3-flash-preview", "gemini-3-flash");
+	check_id("Claude Sonnet 4.5", "claude-sonnet-4-5");
+	check_id("claude-sonnet-4.5", "claude-sonnet-4-5");
+	check_id("claude-sonnet-4-5-20250929", "claude-sonnet-4-5");
+	check_id("claude-opus-4.6 (thinking)", "claude-opus-4-6");
 	/* Claude Code, Copilot, a proxy, Bedrock and Vertex: one Sonnet 4.5 */
 	check_id("claude-sonnet-4-5-20250929", "claude-sonnet-4-5");
 	check_id("claude-sonnet-4.5", "claude-sonnet-4-5");
@@ -518,6 +634,8 @@ int main(void)
 	test_cost(p);
 	test_names(p);
 	test_model_id();
+	test_catalog_spot(p);
+	test_modes(p);
 	test_fingerprint(p);
 	au_pricing_free(p);
 	test_overlay();
