@@ -67,12 +67,8 @@ static int validate(json_t *root, const char *url, size_t *ret_rows, au_err *err
 
 static int update(const char *url, int64_t now_ms)
 {
-	au_cloud_conf conf = {
-		.provider = &catalog_provider,
-		.base_url = (char *)url,
-		.timeout_s = 60,
-		.retries = 2,
-	};
+	au_cloud_section sec = {.base_url = (char *)url, .timeout_s = 60, .retries = 2}; /* borrowed */
+	au_cloud_conf conf = {.provider = &catalog_provider, .sec = &sec};
 	au_cloud_response resp;
 	au_err err = {{0}};
 	au_cloud_response_init(&resp);
