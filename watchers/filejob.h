@@ -48,6 +48,8 @@ typedef struct au_filejob {
 	bool reread;      /* truncated, replaced or rewritten: read from 0 */
 	au_cursor next;   /* identity, offset, line, fingerprint, state */
 	GArray *recs;     /* au_rec */
+	GArray *limits;   /* au_limit: rate-limit observations (parse_limits) */
+	int64_t lines_seen; /* non-empty lines read (JSONL), for source health */
 	GStringChunk *strings;
 	int64_t bytes_total, bytes_read, events, merged;
 	int64_t malformed, oversized, partial, unreadable;
