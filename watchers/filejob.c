@@ -207,12 +207,15 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 	au_err perr = {{0}};
 	int r;
 	rd->line_offset = offset;
+	int64_t events0 = rd->j->events;
+	guint limits0 = rd->j->limits->len;
 	if (rd->p->parse_line_emit) /* its events come through emit_event */
 		r = rd->p->parse_line_emit(rd->state, line, len, emit_event, rd, &perr);
 	else
 		r = rd->p->parse_line(rd->state, line, len, ev, &perr);
 	if (r < 0) {
 		rd->j->malformed++;
+		rd->j->lines_quiet++;
 		warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
 		return;
 	}
@@ -222,6 +225,8 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 		rd->j->malformed++;
 		warn(rd->j, rd->c->line, "rate limits skipped: %s", perr.msg);
 	}
+	if (rd->j->events == events0 && rd->j->limits->len == limits0)
+		rd->j->lines_quiet++;
 }
 
 /* emit callback of whole-document, database and several-per-line parsers */

@@ -254,7 +254,7 @@ static int note_health(scanner *sc, const au_filejob *j, const au_cursor *c)
 	au_err herr = {{0}};
 	/* health is advice: a failure to note it never fails the scan */
 	(void)au_store_health_note(sc->store, c->id, j->parser->source, c->mtime_ns / 1000000, sc->now_ms, lines,
-				   j->malformed, rows, &herr);
+				   j->malformed, rows, j->lines_quiet, &herr);
 	return 0;
 }
 

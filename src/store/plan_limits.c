@@ -148,7 +148,7 @@ int au_store_limit_window_start(au_store *s, const au_limit *latest, au_limit *r
 }
 
 int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t write_ms, int64_t now_ms,
-			 int64_t lines, int64_t malformed, int64_t rows, au_err *err)
+			 int64_t lines, int64_t malformed, int64_t rows, int64_t quiet, au_err *err)
 {
 	if (lines <= 0 && rows <= 0)
 		return 0;
@@ -184,7 +184,7 @@ int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t wr
 	sqlite3_bind_int64(st, 3, now_ms);
 	sqlite3_bind_int64(st, 4, write_ms);
 	sqlite3_bind_int64(st, 5, rows);
-	sqlite3_bind_int64(st, 6, lines);
+	sqlite3_bind_int64(st, 6, quiet);
 	return step_done(s, st, err);
 }
 

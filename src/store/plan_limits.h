@@ -40,11 +40,13 @@ int au_store_limit_window_start(au_store *s, const au_limit *latest, au_limit *r
 /*
  * After a file was read: lines is how many non-empty lines it had that were
  * new, malformed how many of them failed to parse, rows how many usage
- * records and limit observations came out. write_ms is the file's mtime,
- * now_ms the scan's clock. A read with no new lines changes nothing.
+ * records and limit observations came out, quiet how many lines looked
+ * like usage to the parser's cheap test and gave nothing. write_ms is the
+ * file's mtime, now_ms the scan's clock. A read with no new lines changes
+ * nothing.
  */
 int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t write_ms, int64_t now_ms,
-			 int64_t lines, int64_t malformed, int64_t rows, au_err *err);
+			 int64_t lines, int64_t malformed, int64_t rows, int64_t quiet, au_err *err);
 
 typedef struct au_source_health {
 	int64_t last_write_ms;    /* newest write of a file seen by a scan; -1 none */
@@ -61,9 +63,10 @@ int au_store_source_health(au_store *s, int64_t now_ms, au_source_health ret[AU_
 
 /*
  * Whether the tool looks silent: at least AU_SILENT_FILES files written
- * (AU_SILENT_LINES lines in all) since its last row, and nothing out of
- * them. One long file growing without usage (a session waiting on the
- * model, Codex's non-usage events) is not enough.
+ * since its last row, with AU_SILENT_LINES lines in all that looked like
+ * usage to the parser and gave none. Lines a tool writes without usage on
+ * purpose (Codex's response items and messages) never pass the parser's
+ * test, and one long file growing without usage is not enough.
  */
 #define AU_SILENT_FILES 3
 #define AU_SILENT_LINES 20
