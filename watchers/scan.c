@@ -247,14 +247,17 @@ static int note_health(scanner *sc, const au_filejob *j, const au_cursor *c)
 		if (au_now_pinned(&sc->now_ms, &nerr) < 0)
 			sc->now_ms = g_get_real_time() / 1000;
 	}
-	int64_t lines = j->lines_seen;
-	if (j->parser->storage == AU_STORAGE_FILE)
-		lines = j->bytes_read > 0; /* one document */
+	/* Error rates are per log line: a rewritten document or a database is
+	 * read again whole, and counting it each time would count it twice.
+	 * Those note only that rows came out. */
+	bool lines_file = j->parser->storage == AU_STORAGE_JSONL;
+	int64_t lines = lines_file ? j->lines_seen : 0;
+	int64_t bad = lines_file ? j->malformed : 0;
 	int64_t rows = (int64_t)j->recs->len + (int64_t)j->limits->len;
 	au_err herr = {{0}};
 	/* health is advice: a failure to note it never fails the scan */
-	(void)au_store_health_note(sc->store, c->id, j->parser->source, c->mtime_ns / 1000000, sc->now_ms, lines,
-				   j->malformed, rows, j->lines_quiet, &herr);
+	(void)au_store_health_note(sc->store, c->id, j->parser->source, c->mtime_ns / 1000000, sc->now_ms, lines, bad,
+				   rows, lines_file ? j->lines_quiet : 0, &herr);
 	return 0;
 }
 

@@ -289,7 +289,7 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 	for (size_t i = 0; i < N_TOOLS && !any; i++)
 		any = infos[i].health.last_write_ms > 0;
 	if (any)
-		printf("\nHealth (last file write; last row out; parse errors per 1,000 lines, day / week):\n");
+		printf("\nHealth (last write seen; last row; parse errors per 1,000 lines, day / week):\n");
 	for (size_t i = 0; any && i < N_TOOLS; i++) {
 		const au_source_health *h = &infos[i].health;
 		if (h->last_write_ms <= 0)

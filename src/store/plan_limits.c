@@ -195,7 +195,7 @@ int au_store_source_health(au_store *s, int64_t now_ms, au_source_health ret[AU_
 	sqlite3_stmt *st;
 	int64_t today = now_ms / DAY_MS;
 	/* per source: its files' newest write and row, then the errors by day */
-	if (sqlite3_prepare_v2(s->db, "SELECT source, max(write_at), max(produced_at) FROM file_health GROUP BY source",
+	if (sqlite3_prepare_v2(s->db, "SELECT source, max(grew_at), max(produced_at) FROM file_health GROUP BY source",
 			       -1, &st, NULL) != SQLITE_OK)
 		return au_store_fail(s, err, "reading the store");
 	int rc;

@@ -49,7 +49,7 @@ int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t wr
 			 int64_t lines, int64_t malformed, int64_t rows, int64_t quiet, au_err *err);
 
 typedef struct au_source_health {
-	int64_t last_write_ms;    /* newest write of a file seen by a scan; -1 none */
+	int64_t last_write_ms;    /* when a scan last found a file of it grown; -1 none */
 	int64_t last_produced_ms; /* when a scan last got a row from it; -1 never */
 	int64_t lines_day, malformed_day;   /* the last 24 hours (by scan day) */
 	int64_t lines_week, malformed_week; /* the last 7 days */
