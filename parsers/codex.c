@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 #include "fastfind.h"
 #include "json_util.h"
 #include "jsonscan.h"
@@ -406,6 +408,76 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 	return 1;
 }
 
+/* A JSON number token as a double, locale-independently; false otherwise. */
+static bool num_value(const js_doc *d, int t, double *ret)
+{
+	js_type ty = js_typeof(d, t);
+	if (ty != JS_INTEGER && ty != JS_REAL)
+		return false;
+	char buf[64];
+	size_t n = d->toks[t].end - d->toks[t].start;
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, d->src + d->toks[t].start, n);
+	buf[n] = '\0';
+	char *end;
+	*ret = g_ascii_strtod(buf, &end);
+	return end == buf + n && *ret == *ret;
+}
+
+/*
+ * payload.rate_limits of a token_count event (also on info:null events,
+ * which carry nothing else): {"primary":{"used_percent","window_minutes",
+ * "resets_at" (epoch seconds) or, in older builds, "resets_in_seconds"},
+ * "secondary":{...}, "plan_type"}. A window that is null or lacks
+ * used_percent says nothing and is left out; the rest of the line stands.
+ */
+static int codex_parse_limits(const void *vs, const char *line, size_t len, au_limit_fn emit, void *ctx,
+			      au_err *err)
+{
+	(void)vs; /* the line says all: its own timestamp, its own plan */
+	if (!au_memmem(line, len, "\"rate_limits\"", 13))
+		return 0;
+	js_doc *d = js_thread_doc();
+	if (js_parse(d, line, len, err) < 0)
+		return 0; /* parse_line already counted the line as malformed */
+	int payload = js_get_obj(d, 0, "payload");
+	if (!js_str_eq(d, js_get(d, 0, "type"), "event_msg") ||
+	    !js_str_eq(d, js_get(d, payload, "type"), "token_count"))
+		return 0;
+	int rl = js_get_obj(d, payload, "rate_limits");
+	if (rl < 0)
+		return 0;
+	char ts[64];
+	int64_t ts_ms;
+	int tst = js_get(d, 0, "timestamp");
+	int tslen = js_typeof(d, tst) == JS_STRING ? js_str(d, tst, ts, sizeof(ts)) : -1;
+	if (tslen < 0 || au_parse_iso8601_ms(ts, (size_t)tslen, &ts_ms) < 0)
+		return 0; /* an observation without a time says nothing usable */
+	static const char *const names[] = {"primary", "secondary"};
+	for (size_t i = 0; i < 2; i++) {
+		int w = js_get_obj(d, rl, names[i]);
+		au_limit lim = {.source = AU_SRC_CODEX, .resets_at_ms = -1, .observed_ms = ts_ms};
+		if (w < 0 || !num_value(d, js_get(d, w, "used_percent"), &lim.used_percent))
+			continue;
+		if (lim.used_percent < 0 || lim.used_percent > 1000)
+			return au_fail(err, EINVAL, "rate limit used_percent out of range");
+		strcpy(lim.window, names[i]);
+		double v;
+		if (num_value(d, js_get(d, w, "window_minutes"), &v) && v >= 1 && v <= 1e6)
+			lim.window_minutes = (int32_t)v;
+		if (num_value(d, js_get(d, w, "resets_at"), &v) && v > 0 && v < 1e11)
+			lim.resets_at_ms = (int64_t)(v * 1000);
+		else if (num_value(d, js_get(d, w, "resets_in_seconds"), &v) && v >= 0 && v < 1e8)
+			lim.resets_at_ms = ts_ms + (int64_t)(v * 1000);
+		js_get_str(d, rl, "plan_type", lim.plan, sizeof(lim.plan));
+		int r = emit(ctx, &lim);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static json_t *counts_json(const codex_counts *c)
 {
 	return json_pack("[IIII]", (json_int_t)c->input, (json_int_t)c->cached, (json_int_t)c->output,
@@ -479,4 +551,5 @@ const au_parser_ops au_parser_codex = {
 	.parse_line = codex_parse,
 	.save = codex_save,
 	.load = codex_load,
+	.parse_limits = codex_parse_limits,
 };

@@ -177,6 +177,27 @@ typedef struct au_event {
  * find many per call). A negative return stops the parser with that error. */
 typedef int (*au_emit_fn)(void *ctx, const au_event *ev);
 
+/*
+ * One observation of a plan's rate-limit window as a tool reported it
+ * (Codex's token_count rate_limits, Claude Code's statusline input): the
+ * tool's own figure, not an estimate. Windows are named as the tool names
+ * them: "primary"/"secondary" (Codex), "five_hour"/"seven_day" (Claude).
+ */
+#define AU_WINDOW_MAX 32
+#define AU_PLAN_MAX 32
+typedef struct au_limit {
+	au_source source;
+	char window[AU_WINDOW_MAX];
+	int32_t window_minutes; /* 0 when the record does not say */
+	double used_percent;
+	int64_t resets_at_ms; /* -1 when the record does not say */
+	int64_t observed_ms;  /* when the tool wrote it */
+	char plan[AU_PLAN_MAX]; /* "" when the record does not say */
+} au_limit;
+
+/* Hands one rate-limit observation to the caller; negative stops the parser. */
+typedef int (*au_limit_fn)(void *ctx, const au_limit *lim);
+
 typedef struct au_parser_ops {
 	const char *name; /* unique: "claude", "gemini-json"; stored with each file's cursor */
 	au_source source;
@@ -228,6 +249,15 @@ typedef struct au_parser_ops {
 	bool (*since)(const void *state, int64_t ret[2]);
 	int (*parse_row)(void *state, int ncols, const char *const *cols, const size_t *lens, au_emit_fn emit,
 			 void *ctx, au_err *err);
+	/*
+	 * Optional, AU_STORAGE_JSONL: the rate-limit observations a candidate
+	 * line holds, each to emit; called after parse_line on the same line
+	 * (so state is the line's own) and free to return at once (memmem)
+	 * for lines without any. Usage and limits are separate records: a line
+	 * may carry either, both or neither. 0, or a negative errno.
+	 */
+	int (*parse_limits)(const void *state, const char *line, size_t len, au_limit_fn emit, void *ctx,
+			    au_err *err);
 } au_parser_ops;
 
 extern const au_parser_ops au_parser_claude;

@@ -76,6 +76,7 @@ au_filejob *au_filejob_new(const char *path, const au_parser_ops *parser, const 
 		j->prev->state = prev->state ? xstrdup(prev->state) : NULL;
 	}
 	j->recs = g_array_new(FALSE, FALSE, sizeof(au_rec));
+	j->limits = g_array_new(FALSE, FALSE, sizeof(au_limit));
 	j->strings = g_string_chunk_new(4096);
 	j->warnings = g_ptr_array_new_with_free_func(g_free);
 	return j;
@@ -89,6 +90,7 @@ void au_filejob_free(au_filejob *j)
 	au_cursor_free(j->prev);
 	free(j->next.state);
 	g_array_free(j->recs, TRUE);
+	g_array_free(j->limits, TRUE);
 	g_string_chunk_free(j->strings);
 	g_ptr_array_free(j->warnings, TRUE);
 	g_free(j->note);
@@ -187,25 +189,46 @@ static bool better_copy(const au_event *ev, const au_event *held)
 static void take_event(reader *rd, const au_event *ev, int64_t offset);
 static int emit_event(void *ctx, const au_event *ev);
 
+/* limit callback: observations are kept as they come (the store ignores
+ * one it has: a re-read file gives the same ones again) */
+static int take_limit(void *ctx, const au_limit *lim)
+{
+	au_filejob *j = ctx;
+	g_array_append_val(j->limits, *lim);
+	return 0;
+}
+
 static void handle_line(reader *rd, const char *line, size_t len, int64_t offset)
 {
-	if (len == 0 || !rd->p->candidate(line, len))
+	if (len == 0)
+		return;
+	rd->j->lines_seen++;
+	if (!rd->p->candidate(line, len))
 		return;
 	au_event *ev = &rd->scratch;
 	au_err perr = {{0}};
 	int r;
 	rd->line_offset = offset;
+	int64_t events0 = rd->j->events;
+	guint limits0 = rd->j->limits->len;
 	if (rd->p->parse_line_emit) /* its events come through emit_event */
 		r = rd->p->parse_line_emit(rd->state, line, len, emit_event, rd, &perr);
 	else
 		r = rd->p->parse_line(rd->state, line, len, ev, &perr);
 	if (r < 0) {
 		rd->j->malformed++;
+		rd->j->lines_quiet++;
 		warn(rd->j, rd->c->line, "skipped: %s", perr.msg);
 		return;
 	}
 	if (r == 1)
 		take_event(rd, ev, offset);
+	if (rd->p->parse_limits && rd->p->parse_limits(rd->state, line, len, take_limit, rd->j, &perr) < 0) {
+		rd->j->malformed++;
+		warn(rd->j, rd->c->line, "rate limits skipped: %s", perr.msg);
+	}
+	if (rd->j->events == events0 && rd->j->limits->len == limits0)
+		rd->j->lines_quiet++;
 }
 
 /* emit callback of whole-document, database and several-per-line parsers */

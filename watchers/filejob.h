@@ -49,6 +49,12 @@ typedef struct au_filejob {
 	bool reread;      /* truncated, replaced or rewritten: read from 0 */
 	au_cursor next;   /* identity, offset, line, fingerprint, state */
 	GArray *recs;     /* au_rec */
+	GArray *limits;   /* au_limit: rate-limit observations (parse_limits) */
+	int64_t lines_seen; /* non-empty lines read (JSONL), for source health */
+	/* candidate lines (the parser's cheap test passed) that gave no usage
+	 * record and no limit: many of these and nothing else is a tool whose
+	 * format may have changed (source health) */
+	int64_t lines_quiet;
 	GStringChunk *strings;
 	int64_t bytes_total, bytes_read, events, merged;
 	int64_t malformed, oversized, partial, unreadable;

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dayarg.h"
+#include "plan_limits.h"
 #include "sources.h"
 #include "tools.h"
 
@@ -159,6 +161,7 @@ typedef struct scanner {
 	GCond cond;
 	au_event ev;
 	GHashTable *projects; /* stand-in cwd -> real project folder ("" if none) */
+	int64_t now_ms;       /* the scan's clock for source health; 0 until read */
 } scanner;
 
 static void reader_thread(gpointer data, gpointer user)
@@ -236,6 +239,28 @@ static int store_record(scanner *sc, const au_rec *r, int64_t file_id, au_err *e
 	return 0;
 }
 
+/* What the read of one file tells of its tool's health (plan_limits.h). */
+static int note_health(scanner *sc, const au_filejob *j, const au_cursor *c)
+{
+	if (!sc->now_ms) {
+		au_err nerr = {{0}};
+		if (au_now_pinned(&sc->now_ms, &nerr) < 0)
+			sc->now_ms = g_get_real_time() / 1000;
+	}
+	/* Error rates are per log line: a rewritten document or a database is
+	 * read again whole, and counting it each time would count it twice.
+	 * Those note only that rows came out. */
+	bool lines_file = j->parser->storage == AU_STORAGE_JSONL;
+	int64_t lines = lines_file ? j->lines_seen : 0;
+	int64_t bad = lines_file ? j->malformed : 0;
+	int64_t rows = (int64_t)j->recs->len + (int64_t)j->limits->len;
+	au_err herr = {{0}};
+	/* health is advice: a failure to note it never fails the scan */
+	(void)au_store_health_note(sc->store, c->id, j->parser->source, c->mtime_ns / 1000000, sc->now_ms, lines, bad,
+				   rows, lines_file ? j->lines_quiet : 0, &herr);
+	return 0;
+}
+
 /* Stores one finished file: its warnings, records and new cursor. */
 static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 {
@@ -294,6 +319,11 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 	for (guint i = 0; i < j->recs->len; i++)
 		if ((r = store_record(sc, &g_array_index(j->recs, au_rec, i), c->id, err)) < 0)
 			return r;
+	for (guint i = 0; i < j->limits->len; i++)
+		if ((r = au_store_limit_put(sc->store, &g_array_index(j->limits, au_limit, i), "log", err)) < 0)
+			return r;
+	if ((r = note_health(sc, j, c)) < 0)
+		return r;
 	if ((r = au_store_save_cursor(sc->store, c, err)) < 0)
 		return r;
 	sc->batch_bytes += j->bytes_read;

@@ -13,6 +13,7 @@ extern const au_cmd au_cmd_daily_entry, au_cmd_weekly_entry, au_cmd_monthly_entr
 	au_cmd_pricing_entry, au_cmd_budget_entry, au_cmd_config_entry, au_cmd_service_entry,
 	au_cmd_status_entry, au_cmd_cloud_entry, au_cmd_sources_entry, au_cmd_cursor_entry;
 extern const au_cmd au_cmd_team_entry, au_cmd_export_entry, au_cmd_import_entry;
+extern const au_cmd au_cmd_limits_entry, au_cmd_statusline_entry;
 
 /* In the order the top-level help lists them. */
 const au_cmd *const au_commands[] = {
@@ -40,6 +41,8 @@ const au_cmd *const au_commands[] = {
 	&au_cmd_team_entry,
 	&au_cmd_export_entry,
 	&au_cmd_import_entry,
+	&au_cmd_limits_entry,
+	&au_cmd_statusline_entry,
 	NULL,
 };
 

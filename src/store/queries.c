@@ -96,6 +96,23 @@ int au_store_agg_iter(au_store *s, const char *source, au_store_iter **ret, au_e
 	return r;
 }
 
+int au_store_agg_since_iter(au_store *s, int64_t from_ms, const char *source, const char *session,
+			    au_store_iter **ret, au_err *err)
+{
+	int r = iter_new(s,
+			 "SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read,"
+			 " output, reasoning, cost, unpriced, first_ts, last_ts, tool_cost, tool_costed FROM agg"
+			 " WHERE bucket >= ?1 AND (?2 IS NULL OR source = ?2) AND (?3 IS NULL OR session = ?3)"
+			 " ORDER BY bucket, first_ts",
+			 "reading the store", ret, err);
+	if (r == 0) {
+		sqlite3_bind_int64((*ret)->st, 1, from_ms / AU_BUCKET_MS);
+		bind_opt_text((*ret)->st, 2, source);
+		bind_opt_text((*ret)->st, 3, session);
+	}
+	return r;
+}
+
 int au_store_agg_next(au_store_iter *it, au_agg_row *ret_row, au_err *err)
 {
 	int r = iter_step(it, err);

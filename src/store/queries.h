@@ -39,6 +39,10 @@ typedef struct au_agg_row {
 /* Every agg row of source (NULL: all), in bucket order. */
 int au_store_agg_iter(au_store *s, const char *source, au_store_iter **ret, au_err *err);
 int au_store_agg_next(au_store_iter *it, au_agg_row *ret_row, au_err *err);
+/* The same rows from the bucket holding from_ms on, for source and session
+ * when given (NULL: all): a seek on agg's key, for the statusline. */
+int au_store_agg_since_iter(au_store *s, int64_t from_ms, const char *source, const char *session,
+			    au_store_iter **ret, au_err *err);
 
 /* Cost per working directory over agg buckets [from, until) of source
  * (NULL: all): what a budget period spent. */

@@ -184,6 +184,25 @@ static const char *const migrations[] = {
 	 * ("...@<ms>") were already per session. */
 	"UPDATE OR IGNORE usage SET key = 'g:' || substr(session, 1, 50) || '|' || substr(key, 3)"
 	" WHERE source = 'gemini' AND key LIKE 'g:%' AND instr(key, '@') = 0 AND instr(key, '|') = 0;",
+	/* 6: plan limits and source health (src/store/plan_limits.c). Every
+	 * rate-limit observation a tool reported (one per source, window and
+	 * time: a re-read adds nothing); per tool and UTC day the lines read,
+	 * malformed and turned into rows; per file when it last grew and last
+	 * gave a row; the unknown usage fields already named once. */
+	"CREATE TABLE rate_limit("
+	"  source TEXT NOT NULL, win TEXT NOT NULL, observed_at INTEGER NOT NULL,"
+	"  used_percent REAL NOT NULL, window_minutes INTEGER, resets_at INTEGER, plan_type TEXT,"
+	"  origin TEXT NOT NULL,"
+	"  PRIMARY KEY(source, win, observed_at)) WITHOUT ROWID;"
+	"CREATE TABLE source_health("
+	"  source TEXT NOT NULL, day INTEGER NOT NULL, lines INTEGER NOT NULL, malformed INTEGER NOT NULL,"
+	"  rows INTEGER NOT NULL, PRIMARY KEY(source, day)) WITHOUT ROWID;"
+	"CREATE TABLE file_health("
+	"  file_id INTEGER PRIMARY KEY, source TEXT NOT NULL, grew_at INTEGER NOT NULL,"
+	"  write_at INTEGER, produced_at INTEGER, quiet_lines INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE unknown_field("
+	"  source TEXT NOT NULL, name TEXT NOT NULL, first_at INTEGER NOT NULL,"
+	"  PRIMARY KEY(source, name)) WITHOUT ROWID;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

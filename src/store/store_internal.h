@@ -22,6 +22,9 @@ typedef enum au_named_stmt {
 	AU_NS_ALERT_SENT,
 	AU_NS_ALERT_ANSWERED,
 	AU_NS_ALERT_DROP_HELD,
+	AU_NS_LIMIT_PUT,   /* plan_limits.c */
+	AU_NS_HEALTH_DAY,  /* plan_limits.c */
+	AU_NS_HEALTH_FILE, /* plan_limits.c */
 	AU_NS_MAX,
 } au_named_stmt;
 

@@ -226,7 +226,7 @@ int main(void)
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 5);
+	CHECK_INT(q(s, "PRAGMA user_version"), 6);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
 	au_store_close(s);
 
@@ -243,12 +243,15 @@ int main(void)
 			       " cache_read, output, reasoning, total, file_id, sidechain, msg_id)"
 			       " SELECT 'g:sess-2@5', 'gemini', 5, 'sess-2', 'gemini-2.5-pro', '/w', 1, 0, 0, 0, 2, 0, 3,"
 			       " 0, 0, '';"
+			       /* a store of version 4 had none of migration 6's tables */
+			       "DROP TABLE rate_limit; DROP TABLE source_health; DROP TABLE file_health;"
+			       " DROP TABLE unknown_field;"
 			       "PRAGMA user_version = 4;",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(raw);
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 5);
+	CHECK_INT(q(s, "PRAGMA user_version"), 6);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);

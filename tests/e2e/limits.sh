@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Plan limits, the statusline and source health (issue 16), with the clock
+# pinned (AIUSAGE_NOW) and the outputs compared with fixtures/*/expected/:
+#   limits      Codex rate_limits present, null, missing, out of order and
+#               across a reset (fixtures/limits): `limits --json` and the table
+#   statusline  real-shaped, missing-field, garbage and empty stdin: one line,
+#               exit 0; the windows it was given are recorded for `limits`;
+#               --format, and colour only with --color and never with NO_COLOR
+#   health      a tool whose new lines all fail to parse warns; a tool writing
+#               lines without usage on purpose (Codex's events) does not
+# Needs AIUSAGE and AU_SRC (set by tests/tests.cmake).
+set -euo pipefail
+: "${AIUSAGE:?AIUSAGE must name the aiusage binary}"
+: "${AU_SRC:?AU_SRC must name the source directory}"
+t=$(mktemp -d "${TMPDIR:-/tmp}/aiusage-limits.XXXXXX")
+trap 'rm -rf "$t"' EXIT
+fail=0
+NOW=2026-12-01T16:30:00Z
+
+au() { # HOME DB ARGS...
+	local home=$1 db=$2
+	shift 2
+	env -i PATH="$PATH" HOME="$home" TZ=UTC AIUSAGE_NOW="$NOW" "$AIUSAGE" "$@" --db "$db"
+}
+same() { # NAME EXPECTED ACTUAL (AU_BLESS=1 writes ACTUAL as the expected file)
+	[ -z "${AU_BLESS:-}" ] || cp "$3" "$2"
+	if ! diff -u "$2" "$3"; then
+		echo "FAIL: $1" >&2
+		fail=1
+	fi
+}
+
+# ---- limits over Codex logs ----
+cp -a "$AU_SRC/fixtures/limits/home" "$t/lh"
+au "$t/lh" "$t/l.db" limits --json >"$t/limits.json"
+same "limits --json" "$AU_SRC/fixtures/limits/expected/limits.json" "$t/limits.json"
+au "$t/lh" "$t/l.db" limits --no-scan >"$t/limits.txt"
+same "limits table" "$AU_SRC/fixtures/limits/expected/limits.txt" "$t/limits.txt"
+# a second scan of the same logs adds no observation
+n1=$(sqlite3 "$t/l.db" 'SELECT count(*) FROM rate_limit')
+touch "$t/lh/.codex/sessions/2026/12/01/"*.jsonl
+au "$t/lh" "$t/l.db" scan -q
+n2=$(sqlite3 "$t/l.db" 'SELECT count(*) FROM rate_limit')
+[ "$n1" = 11 ] && [ "$n2" = 11 ] || { echo "FAIL: rate_limit rows $n1 then $n2, expected 11" >&2; fail=1; }
+
+# ---- statusline ----
+cp -a "$AU_SRC/fixtures/statusline/home" "$t/sh"
+tr="$t/sh/.claude/projects/-home-u-proj/5f0c0a3e-1111-4000-8000-000000000001.jsonl"
+: >"$t/statusline.txt"
+for c in real missing garbage empty; do
+	rc=0
+	sed "s#TRANSCRIPT#$tr#" "$AU_SRC/fixtures/statusline/$c.json" |
+		au "$t/sh" "$t/s.db" statusline >>"$t/statusline.txt" 2>"$t/err" || rc=$?
+	[ "$rc" = 0 ] && [ ! -s "$t/err" ] || { echo "FAIL: statusline $c: exit $rc, stderr: $(cat "$t/err")" >&2; fail=1; }
+done
+sed "s#TRANSCRIPT#$tr#" "$AU_SRC/fixtures/statusline/real.json" |
+	au "$t/sh" "$t/s.db" statusline --format '{model} {{x}} 5h={five_hour} resets in {five_hour_reset} {bogus}' >>"$t/statusline.txt"
+sed "s#TRANSCRIPT#$tr#" "$AU_SRC/fixtures/statusline/real.json" |
+	au "$t/sh" "$t/s.db" statusline --color --format '{five_hour}|{seven_day}' | od -An -c | tr -s ' ' >>"$t/statusline.txt"
+sed "s#TRANSCRIPT#$tr#" "$AU_SRC/fixtures/statusline/real.json" |
+	env -i PATH="$PATH" HOME="$t/sh" TZ=UTC AIUSAGE_NOW="$NOW" NO_COLOR=1 "$AIUSAGE" statusline --db "$t/s.db" \
+		--color --format '{five_hour}|{seven_day}' >>"$t/statusline.txt"
+same "statusline" "$AU_SRC/fixtures/statusline/expected/statusline.txt" "$t/statusline.txt"
+au "$t/sh" "$t/s.db" limits --json --no-scan >"$t/claude-limits.json"
+same "statusline limits" "$AU_SRC/fixtures/statusline/expected/limits.json" "$t/claude-limits.json"
+
+# ---- source health ----
+health() { # CASE: the warning stderr and sources --json give
+	cp -a "$AU_SRC/fixtures/health/$1" "$t/$1"
+	au "$t/$1" "$t/$1.db" sources --json >"$t/$1.json" 2>"$t/$1.err"
+	python3 -c 'import json,sys
+for s in json.load(open(sys.argv[1]))["sources"]:
+    if s["health"]["warning"]: print(s["health"]["warning"])' "$t/$1.json"
+}
+want='claude: 3 files written since 2026-12-01, no usage found in them: the log format may have changed; please report it with `aiusage sources --json`'
+got=$(health broken)
+[ "$got" = "$want" ] || { echo "FAIL: health broken: got '$got'" >&2; fail=1; }
+grep -qF "aiusage: warning: $want" "$t/broken.err" || { echo "FAIL: health warning not on stderr" >&2; fail=1; }
+got=$(health quiet)
+[ -z "$got" ] || { echo "FAIL: false alarm for Codex's non-usage events: '$got'" >&2; fail=1; }
+grep -q 'no usage found' "$t/quiet.err" && { echo "FAIL: false alarm on stderr" >&2; fail=1; }
+
+exit $fail
