@@ -174,7 +174,6 @@ static void test_config(void)
 	CHECK_INT(((au_budget *)c->budgets->pdata[0])->limit_pico, USD(2.5));
 	au_config_free(c);
 	g_unlink(path);
-	g_free(path);
 
 	/* others may read it: a warning the caller shows, the file still used */
 	g_file_set_contents(path, "[budget d]\nperiod = day\nlimit = 2.5\n", -1, NULL);
@@ -192,6 +191,7 @@ static void test_config(void)
 	CHECK_INT(c->warnings->len, 0);
 	au_config_free(c);
 	g_unlink(path);
+	g_free(path);
 
 	g_setenv("XDG_CONFIG_HOME", "/x/cfg", TRUE);
 	char *dp = au_config_default_path();
