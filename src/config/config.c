@@ -489,9 +489,11 @@ int au_config_parse(const char *text, size_t len, const char *name, au_config **
 				    : parse_budget(&pc, kf, *g, c);
 		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0)
 			; /* read by the cloud sync (src/cloud.c) and cursor sync */
+		else if (strcmp(*g, "serve") == 0)
+			; /* read by the dashboard server (config_serve.c) */
 		else
 			r = bad(&pc, *g, NULL,
-				"unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor])",
+				"unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [serve])",
 				*g);
 	}
 	g_strfreev(groups);
