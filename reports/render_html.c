@@ -486,7 +486,7 @@ static void section_calendar(FILE *f, const au_dash *d)
 	const double cell = 13, x0 = 30, y0 = 18;
 	fprintf(f, "<section id=\"calendar\"><h2>Calendar</h2><div class=\"chart\"><svg class=\"cal\" viewBox=\"0 0 %.0f %.0f\" "
 		   "width=\"%.0f\" role=\"img\" aria-label=\"Daily cost calendar\">",
-		x0 + cell * (double)weeks + 4, y0 + cell * 7 + 4, x0 + cell * (double)weeks + 4);
+		MAX(x0 + cell * (double)weeks + 4, 60), y0 + cell * 7 + 4, 1.5 * MAX(x0 + cell * (double)weeks + 4, 60));
 	static const char *const wd[] = {"Mon", "", "Wed", "", "Fri", "", ""};
 	for (int i = 0; i < 7; i++)
 		if (*wd[i])

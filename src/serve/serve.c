@@ -563,7 +563,10 @@ static void on_request(SoupServer *soup, SoupServerMessage *msg, const char *pat
 	au_server *s = data;
 	const char *method = soup_server_message_get_method(msg);
 	if (s->log && s->log_requests) {
-		fprintf(s->log, "%s: %s %s\n", s->prefix, method, path);
+		/* the host too: the browser tests route other hosts' requests here */
+		GUri *u = soup_server_message_get_uri(msg);
+		const char *host = u ? g_uri_get_host(u) : NULL;
+		fprintf(s->log, "%s: %s %s %s\n", s->prefix, method, host ? host : "-", path);
 		fflush(s->log);
 	}
 	if (!token_ok(s, msg)) {
