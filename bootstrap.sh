@@ -16,9 +16,17 @@ PACKAGES=(
 	sqlite3                               # the e2e tests hold a lock with the CLI
 	libcurl4-openssl-dev                  # cloud billing: HTTPS to the providers' APIs
 	libnotify-dev                         # desktop notifications (pulls in GIO)
+	libsoup-3.0-dev                       # the dashboard's HTTP server (aiusage serve)
 	dbus-daemon                           # dbus-run-session for the notification tests
 	clang libclang-rt-14-dev              # libFuzzer and sanitizer runtimes for the tests
 )
+
+# Only the tests need these (`./bootstrap.sh test`): a browser and promtool.
+TEST_PACKAGES=(
+	chromium                              # e2e/html: opens the HTML report and the live page
+	prometheus curl                       # e2e/serve: promtool check metrics, HTTP requests
+)
+[ "${1:-run}" = test ] && PACKAGES+=("${TEST_PACKAGES[@]}")
 
 need=()
 for p in "${PACKAGES[@]}"; do
