@@ -18,6 +18,7 @@ RUN_PACKAGES=(
 	libnotify-dev                         # desktop notifications (pulls in GIO)
 	libpq-dev                             # the team server's client library (src/team)
 	tzdata                                # time zones by name (--timezone Europe/Paris)
+	libsoup-3.0-dev                       # the dashboard's HTTP server (aiusage serve)
 )
 TEST_PACKAGES=(
 	sqlite3                               # the e2e tests hold a lock with the CLI
@@ -26,6 +27,8 @@ TEST_PACKAGES=(
 	groff-base man-db                     # the man page is checked with groff -ww and man -l
 	zsh fish                              # the zsh and fish completions are loaded and run
 	postgresql                            # a real server for tests/e2e/team.sh (run as an unprivileged user)
+	chromium                              # e2e/html: opens the HTML report and the live page
+	prometheus curl                       # e2e/serve: promtool check metrics, HTTP requests
 )
 
 mode=${1:-run}

@@ -276,6 +276,9 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 	st->oversized += j->oversized;
 	st->partial_lines += j->partial;
 	st->unreadable += j->unreadable;
+	au_source src = j->parser ? j->parser->source : ri->source;
+	if (src < AU_SRC_MAX)
+		st->errors_by_source[src] += j->malformed + j->oversized + j->unreadable;
 	for (guint i = 0; i < j->warnings->len; i++)
 		if (st->warnings->len < AU_MAX_WARNINGS)
 			g_ptr_array_add(st->warnings, g_strdup(j->warnings->pdata[i]));

@@ -43,6 +43,8 @@ typedef struct au_scan_stats {
 	int64_t warnings_total;
 	GHashTable *unpriced;   /* model -> number of responses (GINT_TO_POINTER) */
 	GHashTable *fallback;   /* models substituted for missing ones -> count */
+	/* malformed + oversized + unreadable, per source (for /metrics) */
+	int64_t errors_by_source[AU_SRC_MAX];
 } au_scan_stats;
 
 typedef void (*au_progress_fn)(void *ud, const au_scan_stats *st);

@@ -39,6 +39,7 @@ struct au_watch {
 	long test_overflow_every; /* AIUSAGE_TEST_OVERFLOW_EVERY: pretend overflows */
 	long reads;
 	GHashTable *noted;   /* skipped non-regular paths already logged */
+	int64_t errors[AU_SRC_MAX]; /* scan errors per source, since start */
 };
 
 static void logf_(au_watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,6 +62,8 @@ static void logf_(au_watch *w, const char *fmt, ...)
 /* Logs what a scan said: its warnings, and under -v each skipped path once. */
 static void log_scan(au_watch *w, const au_scan_stats *st)
 {
+	for (int i = 0; i < AU_SRC_MAX; i++)
+		w->errors[i] += st->errors_by_source[i];
 	for (guint i = 0; i < st->warnings->len; i++)
 		logf_(w, "warning: %s", (char *)st->warnings->pdata[i]);
 	if (!w->o.verbose)
@@ -419,4 +422,9 @@ int au_watch_flush(au_watch *w, int64_t *ret_stored, au_err *err)
 	free(paths);
 	free(srcs);
 	return r;
+}
+
+void au_watch_scan_errors(const au_watch *w, int64_t ret_errors[AU_SRC_MAX])
+{
+	memcpy(ret_errors, w->errors, sizeof(w->errors));
 }

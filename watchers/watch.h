@@ -43,5 +43,8 @@ int au_watch_rescan(au_watch *w, au_err *err);
  * caller should rescan periodically until a restart. */
 bool au_watch_degraded(const au_watch *w);
 size_t au_watch_count(const au_watch *w);
+/* Malformed, oversized and unreadable input per source, summed over every
+ * scan this watcher ran (for the dashboard's /metrics). */
+void au_watch_scan_errors(const au_watch *w, int64_t ret_errors[AU_SRC_MAX]);
 
 #endif

@@ -14,6 +14,7 @@ extern const au_cmd au_cmd_daily_entry, au_cmd_weekly_entry, au_cmd_monthly_entr
 	au_cmd_status_entry, au_cmd_cloud_entry, au_cmd_sources_entry, au_cmd_cursor_entry;
 extern const au_cmd au_cmd_team_entry, au_cmd_export_entry, au_cmd_import_entry;
 extern const au_cmd au_cmd_limits_entry, au_cmd_statusline_entry;
+extern const au_cmd au_cmd_html_entry, au_cmd_serve_entry;
 
 /* In the order the top-level help lists them. */
 const au_cmd *const au_commands[] = {
@@ -27,6 +28,8 @@ const au_cmd *const au_commands[] = {
 	&au_cmd_cache_entry,
 	&au_cmd_blocks_entry,
 	&au_cmd_insights_entry,
+	&au_cmd_html_entry,
+	&au_cmd_serve_entry,
 	&au_cmd_scan_entry,
 	&au_cmd_watch_entry,
 	&au_cmd_demo_entry,

@@ -370,14 +370,6 @@ static char *command_words(void)
 	return g_string_free(s, FALSE);
 }
 
-/* "--since|-s": an option's words as a case pattern. */
-static void case_pattern(FILE *f, const au_option *o)
-{
-	fprintf(f, "--%s", o->name);
-	if (o->letter)
-		fprintf(f, "|-%c", o->letter);
-}
-
 /* ---- bash ------------------------------------------------------------------------ */
 
 static void bash_opts_row(FILE *f, const au_cmd *cmd)
@@ -393,6 +385,39 @@ static void bash_opts_row(FILE *f, const au_cmd *cmd)
 	g_free(names);
 }
 
+/* Whether two different options of the table use this short letter. */
+static bool letter_shared(const au_option *const *all, size_t n, char letter)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += all[i]->letter == letter;
+	return k > 1;
+}
+
+/* The rest of a case arm saying what an option takes (see _aiusage_values). */
+static void bash_value_arm(FILE *f, const au_option *o)
+{
+	if (!o->arg) {
+		fputs("return 2 ;;\n", f);
+		return;
+	}
+	if (au_option_is_path(o)) {
+		fputs("return 1 ;;\n", f);
+		return;
+	}
+	char **values = au_option_values(o);
+	if (values) {
+		char *w = g_strjoinv(" ", values);
+		fputs("REPLY=", f);
+		sq(f, w, false);
+		fputs("; return 0 ;;\n", f);
+		g_free(w);
+		g_strfreev(values);
+	} else {
+		fputs("return 0 ;;\n", f);
+	}
+}
+
 int au_gen_bash(FILE *f)
 {
 	fputs("# bash completion for aiusage: written by gen_docs from the command table, as\n"
@@ -401,18 +426,35 @@ int au_gen_bash(FILE *f)
 	      f);
 
 	/* option -> values: 0 with the words in REPLY, 1 for a file, 2 for a flag */
-	fputs("# The values an option takes: 0 with the words in REPLY (none: a free value),\n"
-	      "# 1 when it names a file, 2 when it takes no value.\n"
-	      "_aiusage_values() {\n\tREPLY=\n\tcase $1 in\n",
+	fputs("# The values an option takes ($1) in a command ($2): 0 with the words in REPLY\n"
+	      "# (none: a free value), 1 when it names a file, 2 when it takes no value.\n"
+	      "_aiusage_values() {\n\tREPLY=\n\tcase $2:$1 in\n",
 	      f);
 	const au_option *all[256];
 	size_t n = all_options(all, G_N_ELEMENTS(all));
+	/* a letter two options share (html's -o FILE, the reports' -o ORDER)
+	 * means what the command at hand takes: one arm per command */
+	for (size_t i = 0; au_commands[i]; i++) {
+		const au_option *opts[MAX_OPTS];
+		const char *helps[MAX_OPTS];
+		size_t m = au_cmd_help_options(au_commands[i], opts, helps, MAX_OPTS);
+		for (size_t a = 0; a < m; a++) {
+			const au_option *o = opts[a];
+			if (!o->letter || !letter_shared(all, n, o->letter))
+				continue;
+			fprintf(f, "\t%s:-%c) ", au_commands[i]->name, o->letter);
+			bash_value_arm(f, o);
+		}
+	}
+	fputs("\tesac\n\tcase $1 in\n", f);
 	for (size_t i = 0; i < n; i++) {
 		const au_option *o = all[i];
 		if (!o->arg)
 			continue;
 		fputs("\t", f);
-		case_pattern(f, o);
+		fprintf(f, "--%s", o->name);
+		if (o->letter && !letter_shared(all, n, o->letter))
+			fprintf(f, "|-%c", o->letter);
 		if (au_option_is_path(o)) {
 			fputs(") return 1 ;;\n", f);
 			continue;
@@ -460,14 +502,6 @@ int au_gen_bash(FILE *f)
 	      "\telif [ \"$prev\" = = ] && [ \"$COMP_CWORD\" -gt 1 ]; then\n"
 	      "\t\tprev=${COMP_WORDS[COMP_CWORD - 2]}\n"
 	      "\tfi\n"
-	      "\t# the value of an option\n"
-	      "\tif [[ $prev == -* ]]; then\n"
-	      "\t\t_aiusage_values \"$prev\"\n"
-	      "\t\tcase $? in\n"
-	      "\t\t0) COMPREPLY=($(compgen -W \"$REPLY\" -- \"$cur\")); return 0 ;;\n"
-	      "\t\t1) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); return 0 ;;\n"
-	      "\t\tesac\n"
-	      "\tfi\n"
 	      "\t# the words typed so far, without options and their values; an\n"
 	      "\t# option first means 'daily', as 'aiusage --json' does\n"
 	      "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
@@ -477,12 +511,20 @@ int au_gen_bash(FILE *f)
 	      "\t\tcase $w in\n"
 	      "\t\t-*)\n"
 	      "\t\t\t[ ${#pos[@]} = 0 ] && pos=(daily)\n"
-	      "\t\t\t_aiusage_values \"$w\"\n"
+	      "\t\t\t_aiusage_values \"$w\" \"${pos[0]}\"\n"
 	      "\t\t\t[ $? -lt 2 ] && skip=1\n"
 	      "\t\t\t;;\n"
 	      "\t\t*) pos+=(\"$w\") ;;\n"
 	      "\t\tesac\n"
 	      "\tdone\n"
+	      "\t# the value of an option, as the command at hand reads it\n"
+	      "\tif [[ $prev == -* ]]; then\n"
+	      "\t\t_aiusage_values \"$prev\" \"${pos[0]:-daily}\"\n"
+	      "\t\tcase $? in\n"
+	      "\t\t0) COMPREPLY=($(compgen -W \"$REPLY\" -- \"$cur\")); return 0 ;;\n"
+	      "\t\t1) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); return 0 ;;\n"
+	      "\t\tesac\n"
+	      "\tfi\n"
 	      "\tlocal words=\n"
 	      "\tif [ ${#pos[@]} = 0 ]; then\n"
 	      "\t\tif [[ $cur == -* ]]; then words='--help --version'; else words=",

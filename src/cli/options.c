@@ -316,6 +316,13 @@ bool au_parse_options(const au_cmd *cmd, int argc, char **argv, au_opts *o, int 
 		if (key >= 0x10000) {
 			opt = k.opt[key - 0x10000];
 		} else {
+			/* a letter the command's own option shares with a catalogue
+			 * one it does not take (html's -o FILE, --order's -o) is its own */
+			for (size_t i = 0; i < k.n && !opt; i++) {
+				const au_cmd_opt *r = k.opt[i]->letter == key ? cmd_row(cmd, k.opt[i]) : NULL;
+				if (r && !r->refused)
+					opt = k.opt[i];
+			}
 			for (size_t i = 0; i < k.n && !opt; i++)
 				if (k.opt[i]->letter == key)
 					opt = k.opt[i];

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "config.h"
 #include "daemon.h"
+
+enum { OPT_SERVE };
 
 static int run(const au_cmd *cmd, int argc, char **argv)
 {
@@ -29,7 +32,21 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	}
 	au_daemon_opts d = {.store = s, .pricing = p, .db_path = db, .verbose = o.verbose};
 	au_err err;
-	if (au_daemon_run(&d, &err) < 0)
+	/* --serve ADDR: the dashboard on the watcher's own loop */
+	au_serve_section sec = {0};
+	au_server_opts so = {.listen = au_opt_own(&o, OPT_SERVE), .log = stderr,
+			     .log_requests = o.verbose > 0, .log_prefix = "aiusage watch"};
+	if (so.listen) {
+		if (au_config_serve_load(NULL, &sec, &err) < 0) {
+			fprintf(stderr, "aiusage watch: %s\n", err.msg);
+			goto out;
+		}
+		so.token = sec.token;
+		d.serve = &so;
+	}
+	int dr = au_daemon_run(&d, &err);
+	au_serve_section_release(&sec);
+	if (dr < 0)
 		fprintf(stderr, "aiusage watch: %s\n", err.msg);
 	else
 		code = AU_EXIT_OK;
@@ -41,7 +58,12 @@ out:
 	return code;
 }
 
+static const au_option opt_serve = {"serve", 0, "ADDR",
+				    "also serve the live dashboard there, as 'aiusage serve --listen ADDR'",
+				    AU_OWN(OPT_SERVE)};
+
 static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_serve),
 	AU_O(AU_O_DB),
 	AU_O(AU_O_PRICING),
 	AU_OH(AU_O_VERBOSE, "a line per stored batch"),
@@ -59,6 +81,6 @@ const au_cmd au_cmd_watch_entry = {
 		       "the same store refuses to start. 'aiusage service install' runs it as a\n"
 		       "systemd user service.\n",
 	.options = options,
-	.examples = "aiusage watch &\naiusage watch -v --db /tmp/usage.db\n",
+	.examples = "aiusage watch &\naiusage watch -v --db /tmp/usage.db\naiusage watch --serve 127.0.0.1:8787\n",
 	.run = run,
 };

@@ -544,9 +544,11 @@ int au_config_parse_all(const char *text, size_t len, const char *name, au_confi
 		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0 ||
 			 strcmp(*g, "team") == 0)
 			; /* read by the cloud sync (src/cloud.c) and cursor sync */
+		else if (strcmp(*g, "serve") == 0)
+			; /* read by the dashboard server (config_serve.c) */
 		else
 			gr = bad(&pc, *g, NULL,
-				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [team])",
+				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [team], [serve])",
 				 *g);
 		if (gr < 0)
 			r = gr;

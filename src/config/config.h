@@ -129,6 +129,18 @@ int au_config_team_section(const char *text, size_t len, const char *name, au_te
  * password comes from ~/.pgpass, $PGPASSFILE, $PGPASSWORD or key_command. */
 int au_config_team_load(const char *path, au_team_section *ret, au_err *err);
 
+/* ---- [serve]: `aiusage serve` and `watch --serve` (config_serve.c) ---- */
+#define AU_SERVE_TOKEN_MIN 16 /* a bearer token shorter than this is refused */
+typedef struct au_serve_section {
+	char *token; /* the bearer token HTTP clients must send, or NULL */
+} au_serve_section;
+void au_serve_section_release(au_serve_section *s);
+/* The [serve] group of path (NULL: default; a missing file or group: no
+ * token). token = ... only in a file no one else can read (-EACCES);
+ * token_env = VAR reads it from the environment. Too short or malformed:
+ * -EINVAL naming the file and setting, never the token. */
+int au_config_serve_load(const char *path, au_serve_section *ret, au_err *err);
+
 /*
  * Reads and validates `path` (NULL: the default path). A missing default
  * file gives the defaults and returns 0; a path the caller names must

@@ -46,6 +46,7 @@ typedef struct watcher {
 	au_notifier *notifier;
 	guint idle_id, alert_timer;
 	bool verbose;
+	au_server *server; /* watch --serve */
 } watcher;
 
 static gboolean on_alert_timer(gpointer data);
@@ -110,6 +111,13 @@ static gboolean on_flush(gpointer data)
 	}
 	if (stored > 0)
 		check_alerts(wr);
+	if (wr->server) {
+		int64_t errors[AU_SRC_MAX];
+		au_watch_scan_errors(wr->w, errors);
+		au_server_set_scan_errors(wr->server, errors);
+		if (stored > 0)
+			au_server_committed(wr->server);
+	}
 	return G_SOURCE_REMOVE;
 }
 
@@ -297,6 +305,17 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 	au_watch_opts wo = {.store = wr.store, .pricing = o->pricing, .log = stderr, .verbose = o->verbose};
 	if ((r = au_watch_new(&wo, &wr.w, err)) < 0)
 		goto out;
+	if (o->serve) {
+		au_server_opts so = *o->serve;
+		so.store = wr.store;
+		so.pricing = o->pricing;
+		if ((r = au_server_new(&so, &wr.server, err)) < 0)
+			goto out;
+		int64_t errors[AU_SRC_MAX];
+		au_watch_scan_errors(wr.w, errors);
+		au_server_set_scan_errors(wr.server, errors);
+		fprintf(stderr, "aiusage watch: serving the dashboard on %s\n", au_server_url(wr.server));
+	}
 	wr.loop = g_main_loop_new(NULL, FALSE);
 	guint io = g_unix_fd_add(au_watch_fd(wr.w), G_IO_IN, on_inotify, &wr);
 	guint s1 = g_unix_signal_add(SIGTERM, on_quit, &wr);
@@ -346,6 +365,7 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 out:
 	/* lets queued notifications go out for a moment (AU_NOTIFY_GRACE_S),
 	 * then leaves a stuck one behind */
+	au_server_free(wr.server);
 	au_notifier_free(wr.notifier);
 	au_config_free(wr.cfg);
 	au_watch_free(wr.w);

@@ -6,6 +6,7 @@
 #define AU_DAEMON_H
 
 #include "pricing.h"
+#include "serve.h"
 #include "store.h"
 #include "util.h"
 
@@ -15,6 +16,9 @@ typedef struct au_daemon_opts {
 	const char *db_path; /* the store's file: its lock sits beside it, and
 			      * the cloud thread opens its own connection to it */
 	int verbose;
+	/* `watch --serve`: the dashboard server on the watcher's loop, told of
+	 * each commit (its store and pricing are the daemon's); NULL: none */
+	const au_server_opts *serve;
 } au_daemon_opts;
 
 /*

@@ -15,7 +15,7 @@ set -euo pipefail
 layers=(
 	"src/base:0" "parsers:1" "pricing:2" "src/store:3"
 	"watchers:4" "reports:4" "src/config:5" "src/cloud:6" "src/team:6"
-	"src/daemon:7" "src/cli:8" "src/cmd:8"
+	"src/serve:7" "src/daemon:8" "src/cli:9" "src/cmd:9"
 )
 
 rank_of() {
