@@ -70,7 +70,9 @@ static int qwen_parse_line(void *vs, const char *line, size_t len, au_event *ev,
 	    !count(d, u, "cachedContentTokenCount", &cached) || !count(d, u, "thoughtsTokenCount", &thoughts) ||
 	    !count(d, u, "totalTokenCount", &total))
 		return au_fail(err, EINVAL, "token count not a whole number in range");
-	if (prompt == 0 && cand == 0 && thoughts == 0 && cached == 0)
+	/* nothing billed: cached counts only inside the prompt (the fuzzer
+	 * found a record with a cached count and no prompt) */
+	if (prompt == 0 && cand == 0 && thoughts == 0)
 		return 0;
 	memset(ev, 0, sizeof(*ev));
 	char ts[64];

@@ -769,8 +769,27 @@ static void test_codex_event_models(void)
 	free(st);
 }
 
+extern const au_parser_ops au_parser_qwen;
+
+/* Qwen Code: a cached count with no prompt, output or thoughts bills
+ * nothing and is no event (the fuzzer found one that was, all zeros). */
+static void test_qwen_cached_only(void)
+{
+	const char *line = "{\"sessionId\":\"s1\",\"type\":\"assistant\",\"uuid\":\"u1\","
+			   "\"timestamp\":\"2025-11-04T08:00:15.500Z\",\"model\":\"qwen3-coder-plus\","
+			   "\"usageMetadata\":{\"cachedContentTokenCount\":17980,\"totalTokenCount\":15800}}";
+	char state[4096] = {0};
+	CHECK(au_parser_qwen.state_size <= sizeof(state));
+	if (au_parser_qwen.init)
+		au_parser_qwen.init(state, "/h/.qwen/projects/p/chats/s1.jsonl");
+	au_event ev;
+	au_err err;
+	CHECK_INT(au_parser_qwen.parse_line(state, line, strlen(line), &ev, &err), 0);
+}
+
 int main(void)
 {
+	test_qwen_cached_only();
 	CHECK(au_parser_claude.save == NULL && au_parser_claude.load == NULL);
 	CHECK(au_parser_codex.save != NULL && au_parser_codex.load != NULL);
 
