@@ -7,7 +7,8 @@
 #               exit 0; the windows it was given are recorded for `limits`;
 #               --format, and colour only with --color and never with NO_COLOR
 #   health      a tool whose new lines all fail to parse warns; a tool writing
-#               lines without usage on purpose (Codex's events) does not
+#               lines without usage on purpose (Codex's events) does not;
+#               `status` shows the same figures and warning
 # Needs AIUSAGE and AU_SRC (set by tests/tests.cmake).
 set -euo pipefail
 : "${AIUSAGE:?AIUSAGE must name the aiusage binary}"
@@ -79,5 +80,16 @@ grep -qF "aiusage: warning: $want" "$t/broken.err" || { echo "FAIL: health warni
 got=$(health quiet)
 [ -z "$got" ] || { echo "FAIL: false alarm for Codex's non-usage events: '$got'" >&2; fail=1; }
 grep -q 'no usage found' "$t/quiet.err" && { echo "FAIL: false alarm on stderr" >&2; fail=1; }
+# status says the same (no scan: it reads what sources stored)
+au "$t/broken" "$t/broken.db" status >"$t/st.txt" 2>"$t/st.err"
+grep -qF "  $want" "$t/st.txt" || { echo "FAIL: status text lacks the health warning: $(cat "$t/st.txt")" >&2; fail=1; }
+grep -qE '^            claude +2026-12-01 16:30; never; 1000\.0 / 1000\.0$' "$t/st.txt" ||
+	{ echo "FAIL: status health figures: $(cat "$t/st.txt")" >&2; fail=1; }
+grep -qF "aiusage: warning: $want" "$t/st.err" || { echo "FAIL: status: no warning on stderr" >&2; fail=1; }
+au "$t/broken" "$t/broken.db" status --json 2>/dev/null >"$t/st.json"
+got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["health"]["claude"]["warning"])' "$t/st.json")
+[ "$got" = "$want" ] || { echo "FAIL: status --json health: '$got'" >&2; fail=1; }
+au "$t/quiet" "$t/quiet.db" status >"$t/st.txt" 2>"$t/st.err"
+grep -q 'no usage found' "$t/st.txt" "$t/st.err" && { echo "FAIL: status: false alarm" >&2; fail=1; }
 
 exit $fail
