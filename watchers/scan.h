@@ -43,6 +43,9 @@ typedef struct au_scan_stats {
 	int64_t warnings_total;
 	GHashTable *unpriced;   /* model -> number of responses (GINT_TO_POINTER) */
 	GHashTable *fallback;   /* models substituted for missing ones -> count */
+	/* "claude: usage.NAME": a member of a usage object the parser did not
+	 * know, seen for the first time ever (the store remembers): to log once */
+	GPtrArray *unknown;
 } au_scan_stats;
 
 typedef void (*au_progress_fn)(void *ud, const au_scan_stats *st);
