@@ -60,7 +60,7 @@ static gboolean on_alert_timer(gpointer data);
  * alerts fall due (the only timer an idle watcher may have). */
 static void check_alerts(watcher *wr)
 {
-	if (!wr->cfg || wr->cfg->budgets->len == 0)
+	if (!wr->cfg || (wr->cfg->budgets->len == 0 && wr->cfg->limits->len == 0))
 		return;
 	au_err err;
 	int64_t now = g_get_real_time() / 1000, next = 0;
