@@ -120,6 +120,11 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 		if (cc1h > cc)
 			cc1h = cc;
 	}
+	/* what Claude Code's usage objects hold today; anything else is news */
+	static const char *const known[] = {"input_tokens", "output_tokens", "cache_creation_input_tokens",
+					    "cache_read_input_tokens", "cache_creation", "service_tier",
+					    "server_tool_use", "speed", "inference_geo", NULL};
+	js_unknown_key(d, usage, known, ev->unknown, sizeof(ev->unknown));
 	ev->source = AU_SRC_CLAUDE;
 	ev->dedup = AU_DEDUP_BEST;
 	ev->tok.input = in;

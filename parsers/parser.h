@@ -119,6 +119,7 @@ typedef enum au_dedup {
 #define AU_KEY_MAX 256
 #define AU_ID_MAX 200
 #define AU_MODEL_MAX 200
+#define AU_FIELD_MAX 48
 #define AU_PATH_MAX 4096
 
 typedef struct au_event {
@@ -155,6 +156,10 @@ typedef struct au_event {
 	/* AU_MODE_* bits: the request ran in a mode priced apart from the
 	 * standard rate (pricing.h au_cost_pico_mode). 0: standard. */
 	unsigned price_mode;
+	/* The first member of the record's usage object this parser does not
+	 * know ("" when it knows them all): the scan logs each name once
+	 * (plan_limits.h au_store_unknown_field), so a format change shows. */
+	char unknown[AU_FIELD_MAX];
 } au_event;
 
 /* Claude Code `usage.speed == "fast"` */

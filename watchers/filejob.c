@@ -77,6 +77,7 @@ au_filejob *au_filejob_new(const char *path, const au_parser_ops *parser, const 
 	}
 	j->recs = g_array_new(FALSE, FALSE, sizeof(au_rec));
 	j->limits = g_array_new(FALSE, FALSE, sizeof(au_limit));
+	j->unknown = g_ptr_array_new_with_free_func(g_free);
 	j->strings = g_string_chunk_new(4096);
 	j->warnings = g_ptr_array_new_with_free_func(g_free);
 	return j;
@@ -91,6 +92,7 @@ void au_filejob_free(au_filejob *j)
 	free(j->next.state);
 	g_array_free(j->recs, TRUE);
 	g_array_free(j->limits, TRUE);
+	g_ptr_array_free(j->unknown, TRUE);
 	g_string_chunk_free(j->strings);
 	g_ptr_array_free(j->warnings, TRUE);
 	g_free(j->note);
@@ -239,6 +241,17 @@ static int emit_event(void *ctx, const au_event *ev)
 	return 0;
 }
 
+/* A usage-object member the parser did not know: kept once per file for
+ * the scan to log once per tool (plan_limits.h au_store_unknown_field). */
+static void note_unknown(au_filejob *j, const char *name)
+{
+	for (guint i = 0; i < j->unknown->len; i++)
+		if (strcmp(j->unknown->pdata[i], name) == 0)
+			return;
+	if (j->unknown->len < AU_MAX_UNKNOWN)
+		g_ptr_array_add(j->unknown, g_strdup(name));
+}
+
 /* Keeps the best of a run of same-key copies; records the others. */
 static void take_event(reader *rd, const au_event *ev, int64_t offset)
 {
@@ -250,6 +263,8 @@ static void take_event(reader *rd, const au_event *ev, int64_t offset)
 		return;
 	}
 	rd->j->events++;
+	if (ev->unknown[0] && memchr(ev->unknown, '\0', sizeof(ev->unknown)))
+		note_unknown(rd->j, ev->unknown);
 	if (rd->have_pending && ev->key[0] && strcmp(ev->key, rd->pending.key) == 0) {
 		rd->j->merged++;
 		if (better_copy(ev, &rd->pending)) {

@@ -50,6 +50,9 @@ typedef struct au_filejob {
 	au_cursor next;   /* identity, offset, line, fingerprint, state */
 	GArray *recs;     /* au_rec */
 	GArray *limits;   /* au_limit: rate-limit observations (parse_limits) */
+	/* char*: names the parser found in usage objects and does not know
+	 * (au_event.unknown), each once, at most AU_MAX_UNKNOWN */
+	GPtrArray *unknown;
 	int64_t lines_seen; /* non-empty lines read (JSONL), for source health */
 	/* candidate lines (the parser's cheap test passed) that gave no usage
 	 * record and no limit: many of these and nothing else is a tool whose
@@ -66,6 +69,7 @@ typedef struct au_filejob {
 	int64_t warnings_total;
 } au_filejob;
 
+#define AU_MAX_UNKNOWN 8
 #define AU_FILE_CAP (64u << 20) /* largest whole document or database we read */
 
 au_filejob *au_filejob_new(const char *path, const au_parser_ops *parser, const au_cursor *prev);

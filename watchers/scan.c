@@ -30,6 +30,7 @@ void au_scan_stats_init(au_scan_stats *st)
 	st->roots = g_array_new(FALSE, TRUE, sizeof(au_root_info));
 	st->warnings = g_ptr_array_new_with_free_func(g_free);
 	st->notes = g_ptr_array_new_with_free_func(g_free);
+	st->unknown = g_ptr_array_new_with_free_func(g_free);
 	st->unpriced = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	st->fallback = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
@@ -45,6 +46,8 @@ void au_scan_stats_release(au_scan_stats *st)
 		g_ptr_array_free(st->warnings, TRUE);
 	if (st->notes)
 		g_ptr_array_free(st->notes, TRUE);
+	if (st->unknown)
+		g_ptr_array_free(st->unknown, TRUE);
 	if (st->unpriced)
 		g_hash_table_destroy(st->unpriced);
 	if (st->fallback)
@@ -258,6 +261,13 @@ static int note_health(scanner *sc, const au_filejob *j, const au_cursor *c)
 	/* health is advice: a failure to note it never fails the scan */
 	(void)au_store_health_note(sc->store, c->id, j->parser->source, c->mtime_ns / 1000000, sc->now_ms, lines, bad,
 				   rows, lines_file ? j->lines_quiet : 0, &herr);
+	for (guint i = 0; i < j->unknown->len; i++) {
+		bool fresh = false;
+		if (au_store_unknown_field(sc->store, j->parser->source, j->unknown->pdata[i], sc->now_ms, &fresh,
+					   &herr) == 0 && fresh)
+			g_ptr_array_add(sc->st->unknown, g_strdup_printf("%s: usage.%s", au_source_name(j->parser->source),
+									 (char *)j->unknown->pdata[i]));
+	}
 	return 0;
 }
 

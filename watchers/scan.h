@@ -45,6 +45,9 @@ typedef struct au_scan_stats {
 	GHashTable *fallback;   /* models substituted for missing ones -> count */
 	/* malformed + oversized + unreadable, per source (for /metrics) */
 	int64_t errors_by_source[AU_SRC_MAX];
+	/* "claude: usage.NAME": a member of a usage object the parser did not
+	 * know, seen for the first time ever (the store remembers): to log once */
+	GPtrArray *unknown;
 } au_scan_stats;
 
 typedef void (*au_progress_fn)(void *ud, const au_scan_stats *st);

@@ -534,6 +534,29 @@ int js_get(const js_doc *d, int obj, const char *key)
 	return found;
 }
 
+bool js_unknown_key(const js_doc *d, int obj, const char *const *known, char *buf, size_t cap)
+{
+	if (js_typeof(d, obj) != JS_OBJECT || cap == 0)
+		return false;
+	uint32_t end = d->toks[obj].next;
+	for (uint32_t k = (uint32_t)obj + 1; k < end; k = d->toks[k + 1].next) {
+		bool hit = false;
+		for (const char *const *n = known; *n && !hit; n++)
+			hit = js_str_eq(d, (int)k, *n);
+		if (hit)
+			continue;
+		/* js_str fails only when the name does not fit: cut it */
+		const js_tok *kt = &d->toks[k];
+		if (js_str(d, (int)k, buf, cap) < 0) {
+			size_t n = MIN((size_t)(kt->end - kt->start), cap - 1);
+			memcpy(buf, d->src + kt->start, n);
+			buf[n] = '\0';
+		}
+		return true;
+	}
+	return false;
+}
+
 int js_get_str(const js_doc *d, int obj, const char *key, char *dst, size_t cap)
 {
 	int t = js_get(d, obj, key);

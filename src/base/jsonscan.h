@@ -55,6 +55,9 @@ int js_parse(js_doc *d, const char *src, size_t len, au_err *err);
 
 /* Value token of the last member named key in object obj, or -1. */
 int js_get(const js_doc *d, int obj, const char *key);
+/* The first member name of object obj that is not in known (NULL-ended)
+ * into buf (cut to cap - 1 bytes); false when obj has none or is no object. */
+bool js_unknown_key(const js_doc *d, int obj, const char *const *known, char *buf, size_t cap);
 /* Object member lookups that also check the type; -1 if absent/other. */
 int js_get_obj(const js_doc *d, int obj, const char *key);
 

@@ -88,7 +88,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		free(cfg->timezone);
 		cfg->timezone = xstrdup(o.timezone);
 	}
-	if (cfg->budgets->len == 0) {
+	if (cfg->budgets->len == 0 && !(check && cfg->limits->len > 0)) {
 		char *path = config_path ? xstrdup(config_path) : au_config_default_path();
 		if (!check)
 			print_no_budgets(cfg, path, o.json);

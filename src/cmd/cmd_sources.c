@@ -18,6 +18,7 @@
 #include "queries.h"
 #include "render.h"
 #include "dayarg.h"
+#include "health_view.h"
 #include "plan_limits.h"
 #include "sources.h"
 #include "term.h"
@@ -300,18 +301,9 @@ static void print_text(source_info *infos, GTimeZone *tz, bool color, int width)
 		const au_source_health *h = &infos[i].health;
 		if (h->last_write_ms <= 0)
 			continue;
-		char *wr = local_time(tz, h->last_write_ms);
-		char *pr = h->last_produced_ms > 0 ? local_time(tz, h->last_produced_ms) : xstrdup("never");
-		double d = au_health_error_rate(h->malformed_day, h->lines_day);
-		double wk = au_health_error_rate(h->malformed_week, h->lines_week);
-		char ds[32] = "-", ws[32] = "-";
-		if (d >= 0)
-			snprintf(ds, sizeof(ds), "%.1f", d);
-		if (wk >= 0)
-			snprintf(ws, sizeof(ws), "%.1f", wk);
-		printf("  %-9s %s; %s; %s / %s\n", infos[i].c->name, wr, pr, ds, ws);
-		free(wr);
-		free(pr);
+		char *fig = au_source_health_figures(h, tz);
+		printf("  %-9s %s\n", infos[i].c->name, fig);
+		free(fig);
 		if (au_source_health_silent(h)) {
 			char msg[512];
 			au_source_health_warning(infos[i].c->source, h, msg, sizeof(msg));
@@ -342,44 +334,6 @@ static void json_ts(au_jw *w, int64_t ms)
 	free(t);
 	g_free(s);
 	g_date_time_unref(dt);
-}
-
-/* A rate per 1,000 lines, or null when no lines were read. */
-static void json_rate(au_jw *w, const char *key, int64_t bad, int64_t lines)
-{
-	au_jw_key(w, key);
-	double r = au_health_error_rate(bad, lines);
-	if (r < 0)
-		au_jw_null(w);
-	else
-		au_jw_fixed(w, r, 1);
-}
-
-static void health_json(au_jw *w, const source_info *si)
-{
-	const au_source_health *h = &si->health;
-	au_jw_key(w, "health");
-	au_jw_obj_begin(w);
-	au_jw_key(w, "lastFileWrite");
-	json_ts(w, h->last_write_ms > 0 ? h->last_write_ms : 0);
-	au_jw_key(w, "lastRowProduced");
-	json_ts(w, h->last_produced_ms > 0 ? h->last_produced_ms : 0);
-	au_jw_kint(w, "linesDay", h->lines_day);
-	au_jw_kint(w, "parseErrorsDay", h->malformed_day);
-	json_rate(w, "parseErrorsPer1000LinesDay", h->malformed_day, h->lines_day);
-	au_jw_kint(w, "linesWeek", h->lines_week);
-	au_jw_kint(w, "parseErrorsWeek", h->malformed_week);
-	json_rate(w, "parseErrorsPer1000LinesWeek", h->malformed_week, h->lines_week);
-	au_jw_kint(w, "filesWithoutUsage", h->silent_files);
-	au_jw_key(w, "warning");
-	if (au_source_health_silent(h)) {
-		char msg[512];
-		au_source_health_warning(si->c->source, h, msg, sizeof(msg));
-		au_jw_str(w, msg);
-	} else {
-		au_jw_null(w);
-	}
-	au_jw_obj_end(w);
 }
 
 static void print_json(source_info *infos)
@@ -413,7 +367,8 @@ static void print_json(source_info *infos)
 		au_jw_kint(w, "rows", si->rows);
 		au_jw_key(w, "lastEvent");
 		json_ts(w, si->last_ts);
-		health_json(w, si);
+		au_jw_key(w, "health");
+		au_source_health_json(w, si->c->source, &si->health);
 		au_jw_key(w, "capabilities");
 		au_jw_obj_begin(w);
 		for (int f = 0; f < AU_FIELD_N; f++)

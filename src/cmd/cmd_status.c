@@ -1,7 +1,8 @@
 /*
  * aiusage status: whether the watcher runs (its lock file, the pid in it
  * and whether the lock is actually held), how many files the store tracks,
- * the latest usage per source, the store's path and size, and today's
+ * the latest usage per source, the store's path and size, each tool's
+ * source health (plan_limits.h), and today's
  * spending against each daily budget. Reads the store as it is: no scan,
  * no writes, so it is safe while the watcher runs.
  */
@@ -22,6 +23,9 @@
 #include "queries.h"
 #include "render.h"
 #include "config.h"
+#include "dayarg.h"
+#include "health_view.h"
+#include "plan_limits.h"
 #include "jsonw.h"
 
 typedef struct watcher_info {
@@ -79,14 +83,35 @@ typedef struct store_info {
 	int64_t bytes; /* the database file and its WAL */
 	int64_t files;
 	int64_t last_ts[AU_SRC_MAX]; /* 0: never */
+	bool have_health;
+	au_source_health health[AU_SRC_MAX]; /* plan_limits.h, as `sources` shows it */
 	char *error;
 } store_info;
 
 static void probe_store(au_store *s, store_info *si)
 {
 	au_err err;
-	if (au_store_file_count(s, &si->files, &err) < 0 || au_store_last_ts_by_source(s, false, si->last_ts, &err) < 0)
+	if (au_store_file_count(s, &si->files, &err) < 0 || au_store_last_ts_by_source(s, false, si->last_ts, &err) < 0) {
 		si->error = xstrdup(err.msg);
+		return;
+	}
+	/* health is advice: a store too old to have it only leaves it out */
+	int64_t now;
+	if (au_now_pinned(&now, &err) == 0 && au_store_source_health(s, now, si->health, &err) == 0)
+		si->have_health = true;
+}
+
+/* The tools whose files keep growing with no usage coming out, on stderr
+ * as `sources` says it (the text output repeats it under Health). */
+static void warn_silent(const store_info *si)
+{
+	for (int src = 1; si->have_health && src < AU_SRC_MAX; src++) {
+		if (!au_source_health_silent(&si->health[src]))
+			continue;
+		char msg[512];
+		au_source_health_warning((au_source)src, &si->health[src], msg, sizeof(msg));
+		fprintf(stderr, "aiusage: warning: %s\n", msg);
+	}
 }
 
 /* "2026-11-16 14:05" in tz (malloc'd) */
@@ -163,6 +188,22 @@ static void print_text(const watcher_info *w, const char *db_path, const store_i
 		}
 		if (!shown)
 			printf("Last usage: none yet\n");
+		shown = 0;
+		for (int src = 1; si->have_health && src < AU_SRC_MAX; src++) {
+			const au_source_health *h = &si->health[src];
+			if (h->last_write_ms <= 0)
+				continue;
+			if (!shown++)
+				printf("Health:     last write seen; last row; parse errors per 1,000 lines, day / week\n");
+			char *fig = au_source_health_figures(h, tz);
+			printf("            %-8s %s\n", au_source_name((au_source)src), fig);
+			free(fig);
+			if (au_source_health_silent(h)) {
+				char msg[512];
+				au_source_health_warning((au_source)src, h, msg, sizeof(msg));
+				au_print_wrapped(stdout, "              ", "              ", msg, au_terminal_width());
+			}
+		}
 		char spent[48];
 		au_format_usd(today_spent, 2, spent, sizeof(spent));
 		printf("Today:      $%s (%s, %s)\n", spent, today, tz_name);
@@ -215,6 +256,16 @@ static void print_json(const watcher_info *w, const char *db_path, const store_i
 	au_jw_obj_begin(j);
 	for (int src = 1; src < AU_SRC_MAX; src++)
 		json_ts(j, au_source_name((au_source)src), si->last_ts[src]);
+	au_jw_obj_end(j);
+	au_jw_newline(j);
+	au_jw_key(j, "health");
+	au_jw_obj_begin(j);
+	for (int src = 1; si->have_health && src < AU_SRC_MAX; src++) {
+		if (si->health[src].last_write_ms <= 0)
+			continue;
+		au_jw_key(j, au_source_name((au_source)src));
+		au_source_health_json(j, (au_source)src, &si->health[src]);
+	}
 	au_jw_obj_end(j);
 	au_jw_newline(j);
 	au_jw_key(j, "today");
@@ -315,6 +366,8 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		fprintf(stderr, "aiusage: %s\n", si.error);
 		code = AU_EXIT_FAIL;
 	}
+	if (!o.quiet)
+		warn_silent(&si);
 	if (o.json)
 		print_json(&w, db_path, &si, cfg, cfg_path, tz_name, today, today_spent, sts);
 	else
@@ -347,8 +400,9 @@ const au_cmd au_cmd_status_entry = {
 	.summary = "whether the watcher runs, the store, and today's spending vs budgets",
 	.description = "Says whether the watcher runs (its lock file <db>.watch.lock), how many log\n"
 		       "files the store tracks, the latest usage per source, the store's path and\n"
-		       "size, and today's spending against each daily budget. Reads the store as it\n"
-		       "is, without scanning.\n",
+		       "size, each tool's source health (last write seen, last row, parse errors;\n"
+		       "a warning when its files grow with no usage in them), and today's spending\n"
+		       "against each daily budget. Reads the store as it is, without scanning.\n",
 	.options = options,
 	.examples = "aiusage status\naiusage status --json\n",
 	.run = run,

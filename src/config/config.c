@@ -110,6 +110,7 @@ au_config *au_config_new(void)
 {
 	au_config *c = xcalloc(1, sizeof(*c));
 	c->budgets = g_ptr_array_new();
+	c->limits = g_ptr_array_new();
 	c->warn_percent = 80;
 	c->quiet_start_min = c->quiet_end_min = -1;
 	c->cooldown_s = 3600;
@@ -134,6 +135,12 @@ void au_config_free(au_config *c)
 	for (guint i = 0; i < c->budgets->len; i++)
 		budget_free(c->budgets->pdata[i]);
 	g_ptr_array_free(c->budgets, TRUE);
+	for (guint i = 0; i < c->limits->len; i++) {
+		au_limit_budget *l = c->limits->pdata[i];
+		free(l->name);
+		free(l);
+	}
+	g_ptr_array_free(c->limits, TRUE);
 	if (c->warnings)
 		g_ptr_array_free(c->warnings, TRUE);
 	free(c->timezone);
@@ -374,6 +381,42 @@ static int parse_time(parse_ctx *pc, GKeyFile *kf, au_config *c)
 	return r;
 }
 
+/* [limit SOURCE.WINDOW] warn_percent = N (default [alerts] warn_percent,
+ * filled in after every section is read) */
+static int parse_limit(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
+{
+	static const char *const known[] = {"warn_percent", NULL};
+	const char *name = g + strlen("limit");
+	while (*name == ' ' || *name == '\t')
+		name++;
+	const char *dot = strchr(name, '.');
+	char src[32] = "";
+	if (dot && (size_t)(dot - name) < sizeof(src))
+		memcpy(src, name, (size_t)(dot - name));
+	au_source s = au_source_by_name(src);
+	if (!dot || s == AU_SRC_NONE || !valid_name(dot + 1) || strlen(dot + 1) >= sizeof(((au_limit_budget *)0)->window))
+		return bad(pc, g, NULL,
+			   "a limit names a tool and one of its windows: [limit codex.primary], [limit codex.secondary],"
+			   " [limit claude.five_hour] or [limit claude.seven_day]");
+	for (guint i = 0; i < c->limits->len; i++)
+		if (strcmp(((au_limit_budget *)c->limits->pdata[i])->name, name) == 0)
+			return bad(pc, g, NULL, "two limits are named '%s'", name);
+	int r = check_keys(pc, kf, g, known);
+	au_limit_budget *l = xcalloc(1, sizeof(*l));
+	l->name = xstrdup(name);
+	l->source = s;
+	g_strlcpy(l->window, dot + 1, sizeof(l->window));
+	char *v = get_value(kf, g, "warn_percent");
+	int64_t n;
+	if (v && (!au_parse_int64(v, &n) || n < 1 || n > 100))
+		r = bad(pc, g, "warn_percent", "warn_percent must be a whole number from 1 to 100, not '%s'", v);
+	else if (v)
+		l->warn_percent = (int)n;
+	free(v);
+	g_ptr_array_add(c->limits, l);
+	return r;
+}
+
 static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
 {
 	static const char *const known[] = {"period", "limit", "source", "project", NULL};
@@ -541,6 +584,10 @@ int au_config_parse_all(const char *text, size_t len, const char *name, au_confi
 			gr = c->budgets->len >= AU_CONFIG_MAX_BUDGETS
 				     ? bad(&pc, *g, NULL, "more than %d budgets", AU_CONFIG_MAX_BUDGETS)
 				     : parse_budget(&pc, kf, *g, c);
+		else if (strncmp(*g, "limit", 5) == 0 && ((*g)[5] == ' ' || (*g)[5] == '\t'))
+			gr = c->limits->len >= AU_CONFIG_MAX_BUDGETS
+				     ? bad(&pc, *g, NULL, "more than %d limits", AU_CONFIG_MAX_BUDGETS)
+				     : parse_limit(&pc, kf, *g, c);
 		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0 ||
 			 strcmp(*g, "team") == 0)
 			; /* read by the cloud sync (src/cloud.c) and cursor sync */
@@ -548,12 +595,18 @@ int au_config_parse_all(const char *text, size_t len, const char *name, au_confi
 			; /* read by the dashboard server (config_serve.c) */
 		else
 			gr = bad(&pc, *g, NULL,
-				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [cloud.PROVIDER], [cursor], [team], [serve])",
+				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [limit TOOL.WINDOW], [cloud.PROVIDER],"
+				 " [cursor], [team], [serve])",
 				 *g);
 		if (gr < 0)
 			r = gr;
 	}
 	g_strfreev(groups);
+	for (guint i = 0; i < c->limits->len; i++) {
+		au_limit_budget *l = c->limits->pdata[i];
+		if (!l->warn_percent)
+			l->warn_percent = c->warn_percent;
+	}
 	/* in file order (groups are checked in order, but a group's unknown
 	 * keys before its values) */
 	g_ptr_array_sort_with_data(pc.errors, by_line, (gpointer)name);

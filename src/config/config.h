@@ -20,8 +20,18 @@
 /* The file is read whole: anything bigger is an error, not a config. */
 #define AU_CONFIG_MAX_BYTES (64 * 1024)
 #define AU_CONFIG_MAX_BUDGETS 100
+/* [limit SOURCE.WINDOW]: a budget on a tool's own rate-limit window
+ * (plan_limits.h), e.g. [limit codex.secondary] warn_percent = 80. */
+typedef struct au_limit_budget {
+	char *name;        /* "codex.secondary", as written */
+	au_source source;
+	char window[32];   /* "primary", "five_hour", ... */
+	int warn_percent;  /* default: [alerts] warn_percent */
+} au_limit_budget;
+
 typedef struct au_config {
 	GPtrArray *budgets;  /* au_budget*, in file order; owned */
+	GPtrArray *limits;   /* au_limit_budget*, in file order; owned */
 	int warn_percent;    /* default 80 */
 	int quiet_start_min, quiet_end_min; /* minutes after local midnight, -1 = none */
 	int cooldown_s;      /* default 3600 */

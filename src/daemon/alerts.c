@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan_limits.h"
 #include "queries.h"
 
 /* A held alert of a period that ended longer ago than this is stale news. */
@@ -317,6 +318,91 @@ out:
 	return r;
 }
 
+/*
+ * A [limit TOOL.WINDOW] budget: the tool's latest observation of that
+ * window against warn_percent (warning) and 100 % (over), under the same
+ * rules as a dollar budget: each level once per window, held in quiet hours
+ * and within the cooldown, an escalation not held by the cooldown. The
+ * "period" is the window, named by the reset time of its first observation
+ * (later reports move it by a second or two); a window already reset, or
+ * one whose reset time is unknown, alerts nothing. alert_state rows are
+ * named "limit:TOOL.WINDOW" (no dollar budget can be: its names have no ':').
+ */
+static int check_limit(ctx *c, const au_limit_budget *lb, const au_limit *lims, size_t n_lims)
+{
+	const au_limit *latest = NULL;
+	for (size_t i = 0; i < n_lims && !latest; i++)
+		if (lims[i].source == lb->source && strcmp(lims[i].window, lb->window) == 0)
+			latest = &lims[i];
+	if (!latest || latest->resets_at_ms < 0 || latest->resets_at_ms <= c->now)
+		return 0;
+	int level = latest->used_percent >= 100 ? AU_LEVEL_OVER
+		    : latest->used_percent >= lb->warn_percent ? AU_LEVEL_WARNING : 0;
+	au_limit first;
+	bool found;
+	int r = au_store_limit_window_start(c->s, latest, &first, &found, c->err);
+	if (r < 0)
+		return r;
+	char *name = xasprintf("limit:%s", lb->name);
+	char *period = xasprintf("window:%" PRId64, (found ? first.resets_at_ms : latest->resets_at_ms) / 1000);
+	GPtrArray *states = g_ptr_array_new_with_free_func((GDestroyNotify)period_state_free);
+	int64_t last_sent = 0;
+	char *last_period = NULL;
+	if ((r = load_states(c, name, states, &last_sent, &last_period)) < 0)
+		goto out;
+	period_state cur = {0};
+	for (guint i = 0; i < states->len; i++)
+		if (strcmp(((period_state *)states->pdata[i])->period, period) == 0)
+			cur = *(period_state *)states->pdata[i];
+	int target = MAX(level, cur.held_max);
+	if (target <= cur.sent_max) {
+		if (cur.held_max)
+			r = drop_held(c, name, period);
+		goto out;
+	}
+	char pct[32], *reset = local_time(c->rules.tz, latest->resets_at_ms),
+			*seen = local_time(c->rules.tz, latest->observed_ms);
+	snprintf(pct, sizeof(pct), "%.0f%%", latest->used_percent);
+	const char *src = au_source_name(lb->source);
+	char *summary = target >= AU_LEVEL_OVER
+				? xasprintf("aiusage: %s %s window full (%s)", src, lb->window, pct)
+				: xasprintf("aiusage: %s %s window %s used", src, lb->window, pct);
+	char *body = xasprintf("%s of %s's %s window used, as %s reported at %s; it resets at %s.", pct, src,
+			       lb->window, src, seen, reset);
+	int64_t until = 0;
+	const char *why = NULL;
+	bool escalation = last_period && strcmp(last_period, period) == 0;
+	if ((until = quiet_until(c))) {
+		why = "quiet hours";
+	} else if (last_sent && !escalation && c->now < last_sent + (int64_t)c->cfg->cooldown_s * 1000) {
+		until = last_sent + (int64_t)c->cfg->cooldown_s * 1000;
+		why = "cooldown";
+	} else if ((r = mark_sent(c, name, period, target)) == 0) {
+		au_notify_alert(c->n, summary, body, target >= AU_LEVEL_OVER ? AU_URGENCY_CRITICAL : AU_URGENCY_NORMAL,
+				c->log);
+	}
+	if (why) {
+		want_call_at(c, until);
+		if (cur.held_max < target && (r = hold(c, name, period, target)) == 0) {
+			char *t = local_time(c->rules.tz, until);
+			char *what = xasprintf("held until %s (%s)", t, why);
+			log_alert(c, what, summary, body);
+			free(what);
+			free(t);
+		}
+	}
+	free(summary);
+	free(body);
+	free(reset);
+	free(seen);
+out:
+	free(last_period);
+	g_ptr_array_free(states, TRUE);
+	free(period);
+	free(name);
+	return r;
+}
+
 int au_alerts_check(au_store *s, const au_config *cfg, au_notifier *n, int64_t now_ms, FILE *log,
 		    int64_t *ret_next_ms, au_err *err)
 {
@@ -325,6 +411,14 @@ int au_alerts_check(au_store *s, const au_config *cfg, au_notifier *n, int64_t n
 	int r = 0;
 	for (guint i = 0; i < cfg->budgets->len && r == 0; i++)
 		r = check_budget(&c, cfg->budgets->pdata[i]);
+	if (r == 0 && cfg->limits->len > 0) {
+		au_limit *lims = NULL;
+		size_t n_lims = 0;
+		r = au_store_limits_latest(s, &lims, &n_lims, err);
+		for (guint i = 0; i < cfg->limits->len && r == 0; i++)
+			r = check_limit(&c, cfg->limits->pdata[i], lims, n_lims);
+		g_free(lims);
+	}
 	au_budget_rules_release(&c.rules);
 	if (ret_next_ms)
 		*ret_next_ms = r == 0 ? c.next : 0;

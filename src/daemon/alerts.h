@@ -15,6 +15,8 @@
  * - Cooldown: a budget notifies at most once per cooldown_s; a later alert
  *   is held until the cooldown ends. An escalation within one period
  *   (over after a warning) is not held back by the cooldown.
+ * - [limit TOOL.WINDOW] budgets follow the same rules, a window (named by
+ *   its reset time) standing for the period: see check_limit in alerts.c.
  * - An alert that could not be delivered (no session bus, no notification
  *   service) is logged with its full text and counts as sent: the log is
  *   its delivery.

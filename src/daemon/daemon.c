@@ -3,7 +3,8 @@
  * inotify fd, the signals and the timers; changed files are read and
  * committed in one transaction from an idle callback, i.e. before the loop
  * sleeps, and budgets are checked after each commit (and when held alerts
- * fall due). Cloud billing is polled on a thread of its own. A lock file
+ * fall due); a tool gone silent is noticed once a day (health_alerts.h).
+ * Cloud billing is polled on a thread of its own. A lock file
  * next to the store keeps a second watcher out (and tells `aiusage status`
  * the pid); every clean stop removes it, and one left by a crash is taken
  * over. SIGHUP reloads the config; SIGTERM and SIGINT flush and return.
@@ -26,6 +27,7 @@
 #include "alerts.h"
 #include "cloud.h"
 #include "config.h"
+#include "health_alerts.h"
 #include "notify.h"
 #include "watch.h"
 
@@ -47,6 +49,10 @@ typedef struct watcher {
 	guint idle_id, alert_timer;
 	bool verbose;
 	au_server *server; /* watch --serve */
+	/* the silent-tool notice (health_alerts.h): when it last looked, and
+	 * the timer of a look put off by HEALTH_EVERY_S */
+	int64_t health_at;
+	guint health_timer;
 } watcher;
 
 static gboolean on_alert_timer(gpointer data);
@@ -55,7 +61,7 @@ static gboolean on_alert_timer(gpointer data);
  * alerts fall due (the only timer an idle watcher may have). */
 static void check_alerts(watcher *wr)
 {
-	if (!wr->cfg || wr->cfg->budgets->len == 0)
+	if (!wr->cfg || (wr->cfg->budgets->len == 0 && wr->cfg->limits->len == 0))
 		return;
 	au_err err;
 	int64_t now = g_get_real_time() / 1000, next = 0;
@@ -75,6 +81,47 @@ static gboolean on_alert_timer(gpointer data)
 	watcher *wr = data;
 	wr->alert_timer = 0;
 	check_alerts(wr);
+	return G_SOURCE_REMOVE;
+}
+
+/* Reading every file's health row after each batch would cost more than
+ * the batch: at most one look this often ($AIUSAGE_HEALTH_SECONDS, for tests). */
+#define HEALTH_EVERY_S 60
+
+static int64_t health_every_ms(void)
+{
+	int64_t secs = HEALTH_EVERY_S;
+	const char *env = getenv("AIUSAGE_HEALTH_SECONDS");
+	if (env && (!au_parse_int64(env, &secs) || secs < 1 || secs > 86400))
+		secs = HEALTH_EVERY_S;
+	return secs * 1000;
+}
+
+static gboolean on_health_timer(gpointer data);
+
+/* Source health: at start and after batches, at most every HEALTH_EVERY_S
+ * (a look that falls within one is put off to its end, not dropped). */
+static void check_health(watcher *wr)
+{
+	int64_t now = g_get_real_time() / 1000;
+	if (wr->health_timer)
+		return;
+	int64_t due = wr->health_at + health_every_ms();
+	if (wr->health_at && now < due) {
+		wr->health_timer = g_timeout_add_full(G_PRIORITY_DEFAULT, (guint)(due - now), on_health_timer, wr, NULL);
+		return;
+	}
+	wr->health_at = now;
+	au_err err;
+	if (au_health_alerts_check(wr->store, wr->cfg, wr->notifier, now, stderr, &err) < 0)
+		fprintf(stderr, "aiusage watch: warning: source health check failed: %s\n", err.msg);
+}
+
+static gboolean on_health_timer(gpointer data)
+{
+	watcher *wr = data;
+	wr->health_timer = 0;
+	check_health(wr);
 	return G_SOURCE_REMOVE;
 }
 
@@ -118,6 +165,7 @@ static gboolean on_flush(gpointer data)
 		if (stored > 0)
 			au_server_committed(wr->server);
 	}
+	check_health(wr);
 	return G_SOURCE_REMOVE;
 }
 
@@ -326,6 +374,7 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 	wr.notifier = au_notifier_new_async();
 	load_config(&wr);
 	check_alerts(&wr); /* alerts held across a restart */
+	check_health(&wr);
 	on_cloud_timer(&wr);
 	guint degraded = 0;
 	if (au_watch_degraded(wr.w)) {
@@ -350,6 +399,8 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 	g_source_remove(s3);
 	if (wr.alert_timer)
 		g_source_remove(wr.alert_timer);
+	if (wr.health_timer)
+		g_source_remove(wr.health_timer);
 	if (wr.cloud_timer)
 		g_source_remove(wr.cloud_timer);
 	/* a poll in progress is waited for (its requests have timeouts) */

@@ -7,7 +7,10 @@
 #               exit 0; the windows it was given are recorded for `limits`;
 #               --format, and colour only with --color and never with NO_COLOR
 #   health      a tool whose new lines all fail to parse warns; a tool writing
-#               lines without usage on purpose (Codex's events) does not
+#               lines without usage on purpose (Codex's events) does not;
+#               `status` shows the same figures and warning
+#   unknown     a field a Claude usage object has that we do not know is
+#               noted once, by name, and never again
 # Needs AIUSAGE and AU_SRC (set by tests/tests.cmake).
 set -euo pipefail
 : "${AIUSAGE:?AIUSAGE must name the aiusage binary}"
@@ -79,5 +82,32 @@ grep -qF "aiusage: warning: $want" "$t/broken.err" || { echo "FAIL: health warni
 got=$(health quiet)
 [ -z "$got" ] || { echo "FAIL: false alarm for Codex's non-usage events: '$got'" >&2; fail=1; }
 grep -q 'no usage found' "$t/quiet.err" && { echo "FAIL: false alarm on stderr" >&2; fail=1; }
+# status says the same (no scan: it reads what sources stored)
+au "$t/broken" "$t/broken.db" status >"$t/st.txt" 2>"$t/st.err"
+grep -qF "  $want" "$t/st.txt" || { echo "FAIL: status text lacks the health warning: $(cat "$t/st.txt")" >&2; fail=1; }
+grep -qE '^            claude +2026-12-01 16:30; never; 1000\.0 / 1000\.0$' "$t/st.txt" ||
+	{ echo "FAIL: status health figures: $(cat "$t/st.txt")" >&2; fail=1; }
+grep -qF "aiusage: warning: $want" "$t/st.err" || { echo "FAIL: status: no warning on stderr" >&2; fail=1; }
+au "$t/broken" "$t/broken.db" status --json 2>/dev/null >"$t/st.json"
+got=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["health"]["claude"]["warning"])' "$t/st.json")
+[ "$got" = "$want" ] || { echo "FAIL: status --json health: '$got'" >&2; fail=1; }
+au "$t/quiet" "$t/quiet.db" status >"$t/st.txt" 2>"$t/st.err"
+grep -q 'no usage found' "$t/st.txt" "$t/st.err" && { echo "FAIL: status: false alarm" >&2; fail=1; }
+
+# ---- a usage object with a field we do not know: noted once, by name ----
+U=$t/uh/.claude/projects/-home-u-app
+mkdir -p "$U"
+uline() { # ID
+	printf '{"type":"assistant","sessionId":"s","timestamp":"2026-12-01T10:0%s:00.000Z","message":{"id":"m%s","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":1,"output_tokens":2,"service_tier":"standard","thinking_budget_tokens":7}}}\n' "$1" "$1" >>"$U/s.jsonl"
+}
+uline 1
+au "$t/uh" "$t/u.db" scan >/dev/null 2>"$t/u.err"
+grep -qxF "aiusage: note: claude: usage.thinking_budget_tokens is a field we do not know yet (shown once; the usage in it may be counted short: please report it)" "$t/u.err" ||
+	{ echo "FAIL: unknown field not noted: $(cat "$t/u.err")" >&2; fail=1; }
+uline 2
+au "$t/uh" "$t/u.db" scan >/dev/null 2>"$t/u.err"
+grep -q "thinking_budget_tokens" "$t/u.err" && { echo "FAIL: unknown field noted twice" >&2; fail=1; }
+[ "$(sqlite3 "$t/u.db" "SELECT source || ' ' || name FROM unknown_field")" = "claude thinking_budget_tokens" ] ||
+	{ echo "FAIL: unknown_field rows: $(sqlite3 "$t/u.db" 'SELECT * FROM unknown_field')" >&2; fail=1; }
 
 exit $fail
