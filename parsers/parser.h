@@ -37,7 +37,8 @@
 	X(KILO, "kilo")            \
 	X(QWEN, "qwen")            \
 	X(KIMI, "kimi")            \
-	X(DROID, "droid")
+	X(DROID, "droid")          \
+	X(GOOSE, "goose")
 
 #define AU_SOURCE_ENUM_(id, name) AU_SRC_##id,
 typedef enum au_source {
