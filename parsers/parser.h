@@ -38,7 +38,8 @@
 	X(QWEN, "qwen")            \
 	X(KIMI, "kimi")            \
 	X(DROID, "droid")          \
-	X(GOOSE, "goose")
+	X(GOOSE, "goose")          \
+	X(AMP, "amp")
 
 #define AU_SOURCE_ENUM_(id, name) AU_SRC_##id,
 typedef enum au_source {

@@ -83,7 +83,7 @@ static void test_parsers(void)
 static void test_text(void)
 {
 	char *names = au_tool_names();
-	CHECK_STR(names, "claude, codex, gemini, opencode, copilot, vscode, cursor, windsurf, cline, roo, kilo, qwen, kimi, droid, goose");
+	CHECK_STR(names, "claude, codex, gemini, opencode, copilot, vscode, cursor, windsurf, cline, roo, kilo, qwen, kimi, droid, goose, amp");
 	free(names);
 	char *help = au_tools_help(), *env = au_tools_env_help();
 	for (size_t i = 0; au_tools[i]; i++) {
