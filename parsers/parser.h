@@ -37,7 +37,9 @@
 	X(KILO, "kilo")            \
 	X(QWEN, "qwen")            \
 	X(KIMI, "kimi")            \
-	X(DROID, "droid")
+	X(DROID, "droid")          \
+	X(GOOSE, "goose")          \
+	X(AMP, "amp")
 
 #define AU_SOURCE_ENUM_(id, name) AU_SRC_##id,
 typedef enum au_source {

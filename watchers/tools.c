@@ -12,6 +12,7 @@
 extern const au_tool au_tool_claude, au_tool_codex, au_tool_copilot, au_tool_vscode, au_tool_gemini,
 	au_tool_opencode, au_tool_cursor, au_tool_windsurf;
 extern const au_tool au_tool_cline, au_tool_roo, au_tool_kilo, au_tool_qwen, au_tool_kimi, au_tool_droid;
+extern const au_tool au_tool_goose, au_tool_amp;
 
 /*
  * In the order roots are walked (so scans, and their warnings, come out in
@@ -33,6 +34,8 @@ const au_tool *const au_tools[] = {
 	&au_tool_qwen,
 	&au_tool_kimi,
 	&au_tool_droid,
+	&au_tool_goose,
+	&au_tool_amp,
 	NULL,
 };
 

@@ -203,6 +203,11 @@ static const char *const migrations[] = {
 	"CREATE TABLE unknown_field("
 	"  source TEXT NOT NULL, name TEXT NOT NULL, first_at INTEGER NOT NULL,"
 	"  PRIMARY KEY(source, name)) WITHOUT ROWID;",
+	/* 7: the priced mode a request ran in (AU_MODE_* bits: Claude fast
+	 * mode, US-only inference, OpenAI service tiers), so repricing after
+	 * a price change keeps a fast request at its fast rate. Rows stored
+	 * before carry 0: their cost stays as priced until the table changes. */
+	"ALTER TABLE usage ADD COLUMN price_mode INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -249,14 +254,15 @@ static int prepare(au_store *s, const char *sql, sqlite3_stmt **ret, au_err *err
  */
 #define PUT_SQL                                                                                   \
 	"INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"        \
-	" input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost)"    \
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18)"                \
+	" input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost,"     \
+	" price_mode) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)" \
 	" ON CONFLICT(key) DO UPDATE SET source = excluded.source, msg_id = excluded.msg_id,"     \
 	" sidechain = excluded.sidechain, ts = excluded.ts, session = excluded.session,"          \
 	" project = excluded.project, model = excluded.model, input = excluded.input,"            \
 	" cc5m = excluded.cc5m, cc1h = excluded.cc1h, cache_read = excluded.cache_read,"          \
 	" output = excluded.output, reasoning = excluded.reasoning, total = excluded.total,"      \
-	" cost = excluded.cost, file_id = excluded.file_id, tool_cost = excluded.tool_cost WHERE "
+	" cost = excluded.cost, file_id = excluded.file_id, tool_cost = excluded.tool_cost,"     \
+	" price_mode = excluded.price_mode WHERE "
 
 static int migrate(au_store *s, au_err *err)
 {
@@ -660,6 +666,7 @@ static int sql_upsert(au_store *s, const au_event *ev, const char *key, int64_t 
 		sqlite3_bind_int64(st, 18, ev->tool_cost);
 	else
 		sqlite3_bind_null(st, 18);
+	sqlite3_bind_int64(st, 19, ev->price_mode);
 	sqlite3_set_last_insert_rowid(s->db, 0); /* rowids are positive */
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -759,6 +766,7 @@ typedef struct staged {
 	char *key, *msg_id, *session, *model, *cwd;
 	au_source source;
 	bool sidechain, deleted, has_tool_cost;
+	unsigned price_mode;
 	int64_t ts, total, cost, file_id, tool_cost;
 	au_tokens tok;
 } staged;
@@ -1099,17 +1107,18 @@ static void bind_staged(sqlite3_stmt *st, int o, const staged *x)
 		sqlite3_bind_int64(st, o + 18, x->tool_cost);
 	else
 		sqlite3_bind_null(st, o + 18);
+	sqlite3_bind_int64(st, o + 19, x->price_mode);
 }
 
-#define INS_COLS 18
+#define INS_COLS 19
 #define INS_ROWS 32 /* rows per INSERT: one statement's start and end for many */
 
 /* "INSERT INTO usage(...) VALUES(?,...),(...)" with n rows */
 static char *insert_sql(int n)
 {
 	GString *q = g_string_new("INSERT INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"
-				  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost)"
-				  " VALUES");
+				  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost,"
+				  " price_mode) VALUES");
 	for (int i = 0; i < n; i++) {
 		g_string_append(q, i ? ",(" : "(");
 		for (int c = 0; c < INS_COLS; c++)
@@ -1185,6 +1194,7 @@ static void stage_fill(staged *x, const au_event *ev, const char *key, int64_t t
 	x->sidechain = ev->sidechain;
 	x->has_tool_cost = ev->has_tool_cost;
 	x->tool_cost = ev->tool_cost;
+	x->price_mode = ev->price_mode;
 	x->ts = ev->ts_ms;
 	x->total = total;
 	x->cost = cost;
@@ -1472,7 +1482,8 @@ int au_store_meta_set(au_store *s, const char *key, const char *value, au_err *e
 	return rc == SQLITE_DONE ? 0 : au_store_fail(s, err, "writing metadata");
 }
 
-/* au_cost(model, input, cc5m, cc1h, cache_read, output) -> pico-dollars or NULL */
+/* au_cost(model, input, cc5m, cc1h, cache_read, output, price_mode)
+ * -> pico-dollars or NULL */
 static void sql_cost(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	au_store *s = sqlite3_user_data(ctx);
@@ -1489,7 +1500,7 @@ static void sql_cost(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		.cache_read = sqlite3_value_int64(argv[4]),
 		.output = sqlite3_value_int64(argv[5]),
 	};
-	sqlite3_result_int64(ctx, au_cost_pico(mp, &t));
+	sqlite3_result_int64(ctx, au_cost_pico_mode(mp, &t, (unsigned)sqlite3_value_int64(argv[6])));
 }
 
 int au_store_reprice(au_store *s, au_pricing *p, au_err *err)
@@ -1502,13 +1513,13 @@ int au_store_reprice(au_store *s, au_pricing *p, au_err *err)
 	if (same || s->readonly)
 		return 0;
 	s->pricing = p;
-	sqlite3_create_function(s->db, "au_cost", 6, SQLITE_UTF8, s, sql_cost, NULL, NULL);
+	sqlite3_create_function(s->db, "au_cost", 7, SQLITE_UTF8, s, sql_cost, NULL, NULL);
 	int r;
 	if ((r = au_store_begin(s, err)) < 0)
 		return r;
 	if ((r = exec(s,
-		      "UPDATE usage SET cost = au_cost(model, input, cc5m, cc1h, cache_read, output)"
-		      " WHERE cost IS NOT au_cost(model, input, cc5m, cc1h, cache_read, output)",
+		      "UPDATE usage SET cost = au_cost(model, input, cc5m, cc1h, cache_read, output, price_mode)"
+		      " WHERE cost IS NOT au_cost(model, input, cc5m, cc1h, cache_read, output, price_mode)",
 		      err)) < 0 ||
 	    (r = au_store_meta_set(s, "pricing_fp", want, err)) < 0 || (r = au_store_commit(s, err)) < 0) {
 		au_store_rollback(s);

@@ -204,6 +204,42 @@ static void test_unpriced_and_reprice(au_store *s)
 	g_free(pf);
 }
 
+/*
+ * A fast-mode, US-only Opus 4.6 request keeps its mode's price when a
+ * price change reprices the store (migration 7 keeps the mode beside the
+ * row). 1,000,000 input x $5/MTok = $5; fast x6 and US-only x1.1 make
+ * $33 = 33,000,000,000,000 pico-dollars.
+ */
+static void test_fast_survives_reprice(au_store *s)
+{
+	put_file(".claude/projects/-w-f/f.jsonl",
+		 "{\"type\":\"assistant\",\"cwd\":\"/w/f\",\"sessionId\":\"f\",\"requestId\":\"rf\","
+		 "\"timestamp\":\"2026-03-02T10:00:00.000Z\",\"message\":{\"id\":\"mf\",\"model\":"
+		 "\"claude-opus-4-6\",\"usage\":{\"input_tokens\":1000000,\"output_tokens\":0,"
+		 "\"speed\":\"fast\",\"inference_geo\":\"us\"}}}\n",
+		 "w");
+	au_scan_stats st = scan(s);
+	au_scan_stats_release(&st);
+	const int64_t fast_us = INT64_C(33) * AU_PICO_PER_USD;
+	CHECK_INT(q(s, "SELECT price_mode FROM usage WHERE msg_id='mf'"), 3);
+	CHECK_INT(q(s, "SELECT cost FROM usage WHERE msg_id='mf'"), fast_us);
+
+	/* another model's price changes: every row is priced again */
+	char *pf = g_build_filename(home, "prices-f.json", NULL);
+	g_file_set_contents(pf, "{\"mystery-model-10\":{\"input_cost_per_token\":0.000001,\"output_cost_per_token\":0.00001,"
+			    "\"litellm_provider\":\"anthropic\",\"mode\":\"chat\"}}", -1, NULL);
+	au_pricing *p2 = au_pricing_new();
+	au_err err;
+	CHECK_INT(au_pricing_load_file(p2, pf, &err), 0);
+	CHECK_INT(au_store_reprice(s, p2, &err), 0);
+	CHECK_INT(q(s, "SELECT cost FROM usage WHERE msg_id='mf'"), fast_us);
+	CHECK_INT(au_store_reprice(s, prices, &err), 0);
+	CHECK_INT(q(s, "SELECT cost FROM usage WHERE msg_id='mf'"), fast_us);
+	check_agg(s);
+	au_pricing_free(p2);
+	g_free(pf);
+}
+
 int main(void)
 {
 	home = g_dir_make_tmp("aiusage-test-XXXXXX", NULL);
@@ -222,11 +258,12 @@ int main(void)
 	test_sidechain_order(s);
 	test_codex(s);
 	test_unpriced_and_reprice(s);
+	test_fast_survives_reprice(s);
 	au_store_close(s);
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 6);
+	CHECK_INT(q(s, "PRAGMA user_version"), 7);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
 	au_store_close(s);
 
@@ -246,15 +283,19 @@ int main(void)
 			       /* a store of version 4 had none of migration 6's tables */
 			       "DROP TABLE rate_limit; DROP TABLE source_health; DROP TABLE file_health;"
 			       " DROP TABLE unknown_field;"
+			       /* nor migration 7's column */
+			       "ALTER TABLE usage DROP COLUMN price_mode;"
 			       "PRAGMA user_version = 4;",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(raw);
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 6);
+	CHECK_INT(q(s, "PRAGMA user_version"), 7);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);
+	/* migration 7: rows stored before it ran in the standard mode */
+	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE price_mode <> 0"), 0);
 	au_store_close(s);
 
 	au_pricing_free(prices);

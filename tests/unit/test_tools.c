@@ -76,12 +76,14 @@ static void test_parsers(void)
 	CHECK(au_file_parser(AU_SRC_CODEX, "/h/.codex/sessions/2025/other.jsonl") == NULL);
 	CHECK(au_file_parser(AU_SRC_WINDSURF, "/h/.codeium/windsurf/x.jsonl") == NULL);
 	CHECK(au_file_parser(AU_SRC_NONE, "/x.jsonl") == NULL);
+	CHECK(au_file_parser(AU_SRC_GOOSE, "/h/.local/share/goose/sessions/sessions.db") != NULL);
+	CHECK(au_file_parser(AU_SRC_GOOSE, "/h/.local/share/goose/sessions/20250101_1.jsonl") == NULL);
 }
 
 static void test_text(void)
 {
 	char *names = au_tool_names();
-	CHECK_STR(names, "claude, codex, gemini, opencode, copilot, vscode, cursor, windsurf, cline, roo, kilo, qwen, kimi, droid");
+	CHECK_STR(names, "claude, codex, gemini, opencode, copilot, vscode, cursor, windsurf, cline, roo, kilo, qwen, kimi, droid, goose, amp");
 	free(names);
 	char *help = au_tools_help(), *env = au_tools_env_help();
 	for (size_t i = 0; au_tools[i]; i++) {
