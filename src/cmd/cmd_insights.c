@@ -333,28 +333,19 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
 	}
 }
 
-/* Without --budget: the config's monthly budget over everything (no source
- * or project of its own), when there is exactly one such; else none. */
+/* Without --budget: the config's one monthly budget over everything. */
 static int64_t config_monthly_budget(const au_insight_run *x)
 {
 	au_config *cfg = NULL;
 	au_err err;
 	int64_t limit = 0;
-	int found = 0;
 	/* NULL: the default file, which need not exist */
-	if (au_config_load(NULL, &cfg, &err) == 0) {
-		for (guint i = 0; i < cfg->budgets->len; i++) {
-			const au_budget *b = cfg->budgets->pdata[i];
-			if (b->period == AU_PERIOD_MONTH && b->source == AU_SRC_NONE && !b->project) {
-				limit = b->limit_pico;
-				found++;
-			}
-		}
-	} else if (!x->o.quiet) {
+	if (au_config_load(NULL, &cfg, &err) == 0)
+		limit = au_config_monthly_budget(cfg);
+	else if (!x->o.quiet)
 		fprintf(stderr, "aiusage: warning: %s (no budget in the summary)\n", err.msg);
-	}
 	au_config_free(cfg);
-	return found == 1 ? limit : 0;
+	return limit;
 }
 
 enum { OPT_BUDGET, OPT_AS_OF };
