@@ -628,6 +628,14 @@ void au_server_set_scan_errors(au_server *s, const int64_t errors[AU_SRC_MAX])
 		memcpy(s->live.scan_errors, errors, sizeof(s->live.scan_errors));
 }
 
+void au_server_set_last_events(au_server *s, const int64_t last_ms[AU_SRC_MAX])
+{
+	if (!s)
+		return;
+	s->live.watching = true;
+	memcpy(s->live.last_event_ms, last_ms, sizeof(s->live.last_event_ms));
+}
+
 static gboolean on_ping(gpointer data)
 {
 	au_server *s = data;

@@ -4,7 +4,8 @@
 # /api/REPORT.json is `REPORT --json` with the same options, for every
 # report (models, cache, blocks, insights too); a bad parameter is a 400 naming it; a
 # bind beyond loopback is refused without a token and asks for it with
-# one; under the watcher a scan error is counted, and an event stream
+# one; under the watcher a scan error is counted, the last event is the
+# watcher's own (absent at start, then the time a change was seen), and an event stream
 # whose client vanished mid-stream does not stall it: the next lines are
 # stored and a new stream hears the commit.
 set -uo pipefail
@@ -123,11 +124,18 @@ wurl=$(url_of "$W/watch.log")
 for _ in $(seq 100); do grep -q "ready (pid" "$W/watch.log" && break; sleep 0.05; done
 output() { curl -s "${wurl}api/daily.json" | sed -n 's/^"totals":.*"outputTokens":\([0-9]*\),.*/\1/p'; }
 [ "$(output)" = 10 ] && ok || bad "watch --serve: output $(output), expected 10"
+# the last event is the watcher's: none at start (the first scan is not an
+# event), then the time it saw the file change, not the usage's own time
+last_event() { curl -s "${wurl}metrics" | sed -n 's/^aiusage_watch_last_event_timestamp_seconds{source="claude"} \([0-9]*\)\..*/\1/p'; }
+[ -z "$(last_event)" ] && ok || bad "a last event before any: $(last_event)"
+t0=$(date +%s)
 # a malformed line is a scan error of claude's
 echo '{"type":"assistant","requestId":"r-x","message":{"id":"x","usage":{"output_tokens":5 this is not json' >>"$W/home/.claude/projects/p/s.jsonl"
 cl b 20 >>"$W/home/.claude/projects/p/s.jsonl"
 for _ in $(seq 100); do [ "$(output)" = 30 ] && break; sleep 0.05; done
 [ "$(output)" = 30 ] && ok || bad "second line not stored: $(output)"
+le=$(last_event)
+[ -n "$le" ] && [ "$le" -ge "$t0" ] && [ "$le" -le "$(date +%s)" ] && ok || bad "last event $le, expected $t0 or later"
 curl -s "${wurl}metrics" | grep -q '^aiusage_scan_errors_total{source="claude"} 1$' && ok ||
 	bad "scan error not counted: $(curl -s "${wurl}metrics" | grep scan_errors | head -3)"
 # a client that vanishes mid-stream
