@@ -28,6 +28,7 @@ TEST_PACKAGES=(
 	zsh fish                              # the zsh and fish completions are loaded and run
 	postgresql                            # a real server for tests/e2e/team.sh (run as an unprivileged user)
 	chromium                              # e2e/html: opens the HTML report and the live page
+	poppler-utils                         # e2e/html: pdfinfo and pdftotext read the printed page
 	prometheus curl                       # e2e/serve: promtool check metrics, HTTP requests
 )
 

@@ -88,6 +88,11 @@ void au_format_usd_grouped(int64_t pico, char *buf, size_t n);
 /* What the watcher knows beyond the store (zeros outside a watcher). */
 typedef struct au_metrics_live {
 	int64_t scan_errors[AU_SRC_MAX]; /* malformed, oversized and unreadable, since start */
+	/* Under a watcher: when it last saw each source's logs change (UTC ms
+	 * of the inotify event, 0: not since it started). Outside one
+	 * (watching false) the newest usage stored stands in. */
+	bool watching;
+	int64_t last_event_ms[AU_SRC_MAX];
 } au_metrics_live;
 
 /* Labels per source are bounded: the costliest models each, the rest "other". */

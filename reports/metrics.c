@@ -173,9 +173,17 @@ int au_metrics_write(FILE *f, au_store *s, const GArray *budgets, const au_metri
 		   "# TYPE aiusage_watch_files gauge\n"
 		   "aiusage_watch_files %" PRId64 "\n",
 		files);
-	fputs("# HELP aiusage_watch_last_event_timestamp_seconds Time of the newest usage stored, by source.\n"
-	      "# TYPE aiusage_watch_last_event_timestamp_seconds gauge\n",
+	/* the watcher's own clock of activity when there is a watcher: a
+	 * source whose logs change but yield nothing still counts as alive */
+	bool watching = live && live->watching;
+	if (watching)
+		memcpy(last, live->last_event_ms, sizeof(last));
+	fputs(watching ? "# HELP aiusage_watch_last_event_timestamp_seconds When the watcher last saw a source's logs "
+			 "change (inotify), by source; absent until it has.\n"
+		       : "# HELP aiusage_watch_last_event_timestamp_seconds No watcher runs: the time of the newest "
+			 "usage stored, by source.\n",
 	      f);
+	fputs("# TYPE aiusage_watch_last_event_timestamp_seconds gauge\n", f);
 	for (int src = 1; src < AU_SRC_MAX; src++)
 		if (last[src] > 0)
 			fprintf(f, "aiusage_watch_last_event_timestamp_seconds{source=\"%s\"} %" PRId64 ".%03" PRId64 "\n",

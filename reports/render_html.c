@@ -41,7 +41,8 @@ static const char css[] =
 	".card b{display:block;font-size:1.5em;font-variant-numeric:tabular-nums}\n"
 	"section{margin:22px 0;break-inside:avoid}\n"
 	".chart{overflow-x:auto}\n"
-	".chart svg{display:block;width:100%;min-width:520px;height:auto}\n"
+	/* the charts scale to the width (a phone, a printed page) rather than scroll */
+	".chart svg{display:block;width:100%;height:auto}\n"
 	".chart svg.cal{min-width:0;max-width:100%;width:auto}\n"
 	"svg text{fill:var(--muted);font-size:11px}\n"
 	"svg .grid{stroke:var(--grid);stroke-width:1}\n"
@@ -72,9 +73,11 @@ static const char css[] =
 	"footer{color:var(--muted);font-size:12px;margin-top:24px}\n"
 	"@page{margin:12mm}\n"
 	"@media print{body{max-width:none;padding:0;font-size:11px}.toggle,summary{display:none}"
-	".stack{display:none!important}.s-model{display:block!important}.chart svg{min-width:0}"
+	".stack{display:none!important}.s-model{display:block!important}"
 	"section{break-inside:avoid}.card{border:1px solid #ccc}}\n"
-	"@media (max-width:480px){body{padding:10px}.card b{font-size:1.25em}}\n";
+	/* at phone width an 800-unit chart is drawn at less than half size:
+	 * its labels grow to stay legible */
+	"@media (max-width:480px){body{padding:10px}.card b{font-size:1.25em}.chart svg:not(.cal) text{font-size:16px}}\n";
 
 /* ---- text ---------------------------------------------------------------- */
 

@@ -40,6 +40,7 @@ struct au_watch {
 	long reads;
 	GHashTable *noted;   /* skipped non-regular paths already logged */
 	int64_t errors[AU_SRC_MAX]; /* scan errors per source, since start */
+	int64_t last_event[AU_SRC_MAX]; /* UTC ms of the last change seen to a source's log */
 };
 
 static void logf_(au_watch *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -351,6 +352,7 @@ static void handle_event(au_watch *w, const struct inotify_event *e)
 					path[n - 4] = '-';
 			}
 			if (au_file_parser(r->source, path)) {
+				w->last_event[r->source] = g_get_real_time() / 1000;
 				g_hash_table_replace(w->dirty, path, GINT_TO_POINTER(r->source));
 				path = NULL;
 			}
@@ -430,4 +432,9 @@ int au_watch_flush(au_watch *w, int64_t *ret_stored, au_err *err)
 void au_watch_scan_errors(const au_watch *w, int64_t ret_errors[AU_SRC_MAX])
 {
 	memcpy(ret_errors, w->errors, sizeof(w->errors));
+}
+
+void au_watch_last_events(const au_watch *w, int64_t ret_ms[AU_SRC_MAX])
+{
+	memcpy(ret_ms, w->last_event, sizeof(w->last_event));
 }

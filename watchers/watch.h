@@ -46,5 +46,8 @@ size_t au_watch_count(const au_watch *w);
 /* Malformed, oversized and unreadable input per source, summed over every
  * scan this watcher ran (for the dashboard's /metrics). */
 void au_watch_scan_errors(const au_watch *w, int64_t ret_errors[AU_SRC_MAX]);
+/* When inotify last reported a change to a log file of each source (UTC
+ * ms; 0: none since the watcher started), for /metrics. */
+void au_watch_last_events(const au_watch *w, int64_t ret_ms[AU_SRC_MAX]);
 
 #endif

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "jsonw.h"
+#include "insight_json.h"
 #include "render.h"
 #include "term.h"
 
@@ -119,81 +119,6 @@ static void print_table(const au_blocks *b, const au_insight_run *x)
 	print_active(b, x->tz);
 }
 
-static void json_time(au_jw *w, const char *name, int64_t ms, GTimeZone *tz)
-{
-	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-	au_jw_kstr(w, name, s);
-	g_free(s);
-	g_date_time_unref(dt);
-	if (tz) {
-		char l[24], key[64];
-		au_format_local(tz, ms, l);
-		snprintf(key, sizeof(key), "%sLocal", name);
-		au_jw_kstr(w, key, l);
-	}
-}
-
-static void print_json(const au_blocks *b, const au_insight_run *x)
-{
-	au_jw jw, *w = &jw;
-	au_jw_init_file(w, stdout);
-	au_jw_obj_begin(w);
-	au_jw_key(w, "blocks");
-	au_jw_arr_begin(w);
-	for (guint i = 0; i < b->blocks->len; i++) {
-		const au_block *k = b->blocks->pdata[i];
-		au_jw_newline(w);
-		au_jw_obj_begin(w);
-		au_jw_kbool(w, "active", k->active);
-		json_time(w, "start", k->start, x->tz);
-		json_time(w, "end", k->end, x->tz);
-		json_time(w, "firstActivity", k->first_ts, NULL);
-		json_time(w, "lastActivity", k->last_ts, NULL);
-		au_jw_kint(w, "requests", k->requests);
-		au_jw_kint(w, "inputTokens", k->tok.input);
-		au_jw_kint(w, "outputTokens", k->tok.output);
-		au_jw_kint(w, "cacheCreationTokens", au_tokens_cache_create(&k->tok));
-		au_jw_kint(w, "cacheReadTokens", k->tok.cache_read);
-		au_jw_kint(w, "totalTokens", au_tokens_total(&k->tok));
-		au_jw_kmoney(w, "cost", k->cost);
-		if (k->unpriced)
-			au_jw_kint(w, "unpricedResponses", k->unpriced);
-		au_jw_key(w, "models");
-		au_jw_arr_begin(w);
-		for (guint j = 0; j < k->models->len; j++)
-			au_jw_str(w, k->models->pdata[j]);
-		au_jw_arr_end(w);
-		if (k->active) {
-			au_jw_kint(w, "remainingMinutes", (k->end - b->now) / 60000);
-			au_jw_key(w, "burnRate");
-			au_jw_obj_begin(w);
-			au_jw_kint(w, "tokensPerMinute", k->burn_tokens_per_min);
-			au_jw_kmoney(w, "costPerHour", k->burn_cost_per_hour);
-			au_jw_obj_end(w);
-			au_jw_key(w, "projection");
-			au_jw_obj_begin(w);
-			au_jw_kint(w, "totalTokens", k->projected_tokens);
-			au_jw_kmoney(w, "cost", k->projected_cost);
-			au_jw_obj_end(w);
-		}
-		au_jw_obj_end(w);
-	}
-	au_jw_arr_end(w);
-	json_time(w, "now", b->now, NULL);
-	au_jw_newline(w);
-	au_jw_kstr(w, "timezone", x->tz_name);
-	au_jw_newline(w);
-	au_jw_key(w, "unpricedModels");
-	au_jw_arr_begin(w);
-	for (guint i = 0; i < b->unpriced_models->len; i++)
-		au_jw_str(w, b->unpriced_models->pdata[i]);
-	au_jw_arr_end(w);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_finish(w);
-}
-
 /* ---- --live ------------------------------------------------------------------ */
 
 typedef struct live {
@@ -297,7 +222,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	for (guint i = 0; i < b->unpriced_models->len; i++)
 		au_insight_warn_unpriced(&x, b->unpriced_models->pdata[i]);
 	if (x.o.json)
-		print_json(b, &x);
+		au_blocks_render_json(stdout, b, x.tz, x.tz_name);
 	else if (b->blocks->len == 0)
 		printf("No usage in the selected period.\n");
 	else {

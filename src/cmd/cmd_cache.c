@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "jsonw.h"
+#include "insight_json.h"
 #include "render.h"
 #include "term.h"
 
@@ -103,54 +103,6 @@ static void print_tables(const au_cache *c, const au_insight_run *x)
 	au_table_free(t);
 }
 
-static void print_json(const au_cache *c, const au_insight_run *x)
-{
-	static const char *const keys[] = {"date", "project", "model"};
-	au_jw w;
-	au_jw_init_file(&w, stdout);
-	au_jw_obj_begin(&w);
-	au_jw_key(&w, "cache");
-	au_jw_arr_begin(&w);
-	for (guint i = 0; i < c->rows->len; i++) {
-		const au_cache_row *row = c->rows->pdata[i];
-		au_jw_newline(&w);
-		au_jw_obj_begin(&w);
-		au_jw_kstr(&w, keys[c->by], row->key);
-		au_cache_figs_json(&w, &row->f);
-		au_jw_obj_end(&w);
-	}
-	au_jw_arr_end(&w);
-	au_jw_newline(&w);
-	au_jw_key(&w, "totals");
-	au_jw_obj_begin(&w);
-	au_cache_figs_json(&w, &c->total);
-	au_jw_obj_end(&w);
-	au_jw_newline(&w);
-	au_jw_key(&w, "worstSessions");
-	au_jw_arr_begin(&w);
-	for (guint i = 0; i < c->worst->len; i++) {
-		const au_cache_row *row = c->worst->pdata[i];
-		au_jw_newline(&w);
-		au_jw_obj_begin(&w);
-		au_jw_kstr(&w, "sessionId", row->key);
-		au_jw_kstr(&w, "project", row->project ? row->project : "");
-		au_cache_figs_json(&w, &row->f);
-		au_jw_obj_end(&w);
-	}
-	au_jw_arr_end(&w);
-	au_jw_newline(&w);
-	au_jw_kstr(&w, "timezone", x->tz_name);
-	au_jw_newline(&w);
-	au_jw_key(&w, "unpricedModels");
-	au_jw_arr_begin(&w);
-	for (guint i = 0; i < c->unpriced_models->len; i++)
-		au_jw_str(&w, c->unpriced_models->pdata[i]);
-	au_jw_arr_end(&w);
-	au_jw_obj_end(&w);
-	au_jw_newline(&w);
-	au_jw_finish(&w);
-}
-
 enum { OPT_BY };
 
 static int run(const au_cmd *cmd, int argc, char **argv)
@@ -186,7 +138,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	for (guint i = 0; i < c->unpriced_models->len; i++)
 		au_insight_warn_unpriced(&x, c->unpriced_models->pdata[i]);
 	if (x.o.json)
-		print_json(c, &x);
+		au_cache_render_json(stdout, c, x.tz_name);
 	else if (c->rows->len == 0)
 		printf("No usage in the selected period.\n");
 	else {

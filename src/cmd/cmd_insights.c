@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "config.h"
 #include "dayarg.h"
-#include "jsonw.h"
+#include "insight_json.h"
 #include "render.h"
 #include "term.h"
 #include "termsafe.h"
@@ -105,10 +105,6 @@ void au_insight_end(au_insight_run *x)
 /* ---- aiusage insights ------------------------------------------------------ */
 
 static const char *const weekdays[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-
-static const char method[] =
-	"month to date + the mean daily spend of the last 14 complete days x the days left (today's rest "
-	"included); range +-1.96 x their standard deviation x sqrt(days left)";
 
 static char *usd(int64_t pico)
 {
@@ -304,166 +300,6 @@ static void print_heatmap(const au_summary *m, const au_insight_run *x)
 	free(top);
 }
 
-static void json_day(au_jw *w, const char *name, int64_t day)
-{
-	char d[16];
-	au_format_day(day, d);
-	au_jw_kstr(w, name, d);
-}
-
-static void print_json(const au_summary *m, const au_insight_run *x)
-{
-	au_jw jw, *w = &jw;
-	au_jw_init_file(w, stdout);
-	char now[24];
-	au_format_local(x->tz, m->now, now);
-	au_jw_obj_begin(w);
-	au_jw_kstr(w, "now", now);
-	json_day(w, "today", m->today);
-	au_jw_kstr(w, "timezone", x->tz_name);
-	au_jw_newline(w);
-	au_jw_key(w, "window");
-	au_jw_obj_begin(w);
-	json_day(w, "from", m->from_day);
-	json_day(w, "to", m->to_day);
-	au_jw_kint(w, "requests", m->window_requests);
-	au_jw_kint(w, "totalTokens", m->window_tokens);
-	au_jw_kmoney(w, "cost", m->window_cost);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_kmoney(w, "todayCost", m->today_cost);
-	au_jw_newline(w);
-	au_jw_key(w, "yesterday");
-	au_jw_obj_begin(w);
-	json_day(w, "date", m->today - 1);
-	au_jw_kmoney(w, "cost", m->yesterday);
-	au_jw_kmoney(w, "trailingMean", m->trailing_mean);
-	au_jw_kint(w, "trailingDays", m->trailing_days);
-	au_jw_key(w, "change");
-	if (m->trailing_days > 0 && m->trailing_mean > 0)
-		au_jw_fixed(w, (double)(m->yesterday - m->trailing_mean) / (double)m->trailing_mean, 6);
-	else
-		au_jw_null(w);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_key(w, "month");
-	au_jw_obj_begin(w);
-	json_day(w, "from", m->month_first_day);
-	json_day(w, "to", m->month_last_day);
-	au_jw_kmoney(w, "toDate", m->mtd);
-	au_jw_kmoney(w, "dailyRate", m->rate);
-	au_jw_kint(w, "rateDays", m->rate_days);
-	au_jw_kmoney(w, "dailyStdDev", m->rate_sd);
-	au_jw_key(w, "remainingDays");
-	au_jw_fixed(w, m->remaining_days, 4);
-	au_jw_kmoney(w, "projected", m->projected);
-	au_jw_kmoney(w, "projectedLow", m->projected_low);
-	au_jw_kmoney(w, "projectedHigh", m->projected_high);
-	au_jw_kstr(w, "method", method);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_key(w, "budget");
-	if (m->budget > 0) {
-		au_jw_obj_begin(w);
-		au_jw_kmoney(w, "monthly", m->budget);
-		au_jw_kbool(w, "exceeded", m->budget_exceeded);
-		if (m->budget_day != INT64_MIN) {
-			json_day(w, "runsOut", m->budget_day);
-		} else {
-			au_jw_key(w, "runsOut");
-			au_jw_null(w);
-		}
-		au_jw_obj_end(w);
-	} else {
-		au_jw_null(w);
-	}
-	au_jw_newline(w);
-	au_jw_key(w, "anomalies");
-	au_jw_arr_begin(w);
-	for (guint i = 0; i < m->anomalies->len; i++) {
-		const au_anomaly *a = &g_array_index(m->anomalies, au_anomaly, i);
-		au_jw_newline(w);
-		au_jw_obj_begin(w);
-		json_day(w, "date", a->day);
-		au_jw_kmoney(w, "cost", a->cost);
-		au_jw_kmoney(w, "trailingMean", a->mean);
-		au_jw_kmoney(w, "stdDev", a->sd);
-		au_jw_kstr(w, "project", a->project ? a->project : "");
-		au_jw_kmoney(w, "projectRise", a->project_excess);
-		au_jw_kstr(w, "model", a->model ? a->model : "");
-		au_jw_kmoney(w, "modelRise", a->model_excess);
-		au_jw_obj_end(w);
-	}
-	au_jw_arr_end(w);
-	au_jw_newline(w);
-	au_jw_key(w, "topSessions");
-	au_jw_arr_begin(w);
-	for (guint i = 0; i < m->top_sessions->len; i++) {
-		const au_session_cost *s = m->top_sessions->pdata[i];
-		char first[24], last[24];
-		au_format_local(x->tz, s->first_ts, first);
-		au_format_local(x->tz, s->last_ts, last);
-		au_jw_newline(w);
-		au_jw_obj_begin(w);
-		au_jw_kstr(w, "sessionId", s->session);
-		au_jw_kstr(w, "project", s->project);
-		au_jw_kstr(w, "source", s->source);
-		au_jw_kstr(w, "firstActivity", first);
-		au_jw_kstr(w, "lastActivity", last);
-		au_jw_kint(w, "requests", s->requests);
-		au_jw_kint(w, "totalTokens", au_tokens_total(&s->tok));
-		au_jw_kmoney(w, "cost", s->cost);
-		if (s->unpriced)
-			au_jw_kint(w, "unpricedResponses", s->unpriced);
-		au_jw_obj_end(w);
-	}
-	au_jw_arr_end(w);
-	au_jw_newline(w);
-	au_jw_key(w, "cache");
-	au_jw_obj_begin(w);
-	au_cache_figs_json(w, &m->cache);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_key(w, "heatmap");
-	au_jw_obj_begin(w);
-	static const char *const day_abbr[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-	au_jw_key(w, "weekdays");
-	au_jw_arr_begin(w);
-	for (int d = 0; d < 7; d++)
-		au_jw_str(w, day_abbr[d]);
-	au_jw_arr_end(w);
-	au_jw_key(w, "cost");
-	au_jw_arr_begin(w);
-	for (int d = 0; d < 7; d++) {
-		au_jw_newline(w);
-		au_jw_arr_begin(w);
-		for (int h = 0; h < 24; h++)
-			au_jw_money(w, m->heat_cost[d][h]);
-		au_jw_arr_end(w);
-	}
-	au_jw_arr_end(w);
-	au_jw_key(w, "tokens");
-	au_jw_arr_begin(w);
-	for (int d = 0; d < 7; d++) {
-		au_jw_newline(w);
-		au_jw_arr_begin(w);
-		for (int h = 0; h < 24; h++)
-			au_jw_int(w, m->heat_tokens[d][h]);
-		au_jw_arr_end(w);
-	}
-	au_jw_arr_end(w);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_key(w, "unpricedModels");
-	au_jw_arr_begin(w);
-	for (guint i = 0; i < m->unpriced_models->len; i++)
-		au_jw_str(w, m->unpriced_models->pdata[i]);
-	au_jw_arr_end(w);
-	au_jw_obj_end(w);
-	au_jw_newline(w);
-	au_jw_finish(w);
-}
-
 static void print_summary(const au_summary *m, const au_insight_run *x)
 {
 	bool color = au_use_color(&x->o, stdout);
@@ -497,28 +333,19 @@ static void print_summary(const au_summary *m, const au_insight_run *x)
 	}
 }
 
-/* Without --budget: the config's monthly budget over everything (no source
- * or project of its own), when there is exactly one such; else none. */
+/* Without --budget: the config's one monthly budget over everything. */
 static int64_t config_monthly_budget(const au_insight_run *x)
 {
 	au_config *cfg = NULL;
 	au_err err;
 	int64_t limit = 0;
-	int found = 0;
 	/* NULL: the default file, which need not exist */
-	if (au_config_load(NULL, &cfg, &err) == 0) {
-		for (guint i = 0; i < cfg->budgets->len; i++) {
-			const au_budget *b = cfg->budgets->pdata[i];
-			if (b->period == AU_PERIOD_MONTH && b->source == AU_SRC_NONE && !b->project) {
-				limit = b->limit_pico;
-				found++;
-			}
-		}
-	} else if (!x->o.quiet) {
+	if (au_config_load(NULL, &cfg, &err) == 0)
+		limit = au_config_monthly_budget(cfg);
+	else if (!x->o.quiet)
 		fprintf(stderr, "aiusage: warning: %s (no budget in the summary)\n", err.msg);
-	}
 	au_config_free(cfg);
-	return found == 1 ? limit : 0;
+	return limit;
 }
 
 enum { OPT_BUDGET, OPT_AS_OF };
@@ -561,7 +388,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	for (guint i = 0; i < m->unpriced_models->len; i++)
 		au_insight_warn_unpriced(&x, m->unpriced_models->pdata[i]);
 	if (x.o.json)
-		print_json(m, &x);
+		au_summary_render_json(stdout, m, x.tz, x.tz_name);
 	else if (m->first_day == INT64_MAX)
 		printf("No usage yet%s.\n", x.o.project || x.o.source != AU_SRC_NONE ? " for this selection" : "");
 	else {

@@ -12,58 +12,13 @@
 
 #include "cli.h"
 #include "config.h"
-#include "jsonw.h"
+#include "insight_json.h"
 #include "render.h"
 #include "term.h"
 
 static double share(int64_t part, int64_t whole)
 {
 	return whole > 0 ? (double)part / (double)whole : NAN;
-}
-
-static const au_model_detail *find_detail(const au_models *m, const char *model)
-{
-	for (guint i = 0; i < m->rows->len; i++) {
-		const au_model_detail *d = m->rows->pdata[i];
-		if (strcmp(d->model, model) == 0)
-			return d;
-	}
-	return NULL;
-}
-
-static void json_share(au_jw *w, const char *name, double v)
-{
-	au_jw_key(w, name);
-	au_jw_fixed(w, v, 6); /* NaN: null */
-}
-
-static void json_extra(au_jw *w, const au_row *row, void *ud)
-{
-	const au_models *m = ud;
-	if (!row)
-		return;
-	const au_model_detail *d = find_detail(m, row->key);
-	if (!d)
-		return;
-	int64_t priced = d->requests - d->unpriced;
-	json_share(w, "requestShare", share(d->requests, m->requests));
-	json_share(w, "tokenShare", share(au_tokens_total(&d->tok), m->tokens));
-	json_share(w, "costShare", priced ? share(d->cost, m->cost) : NAN);
-	au_jw_key(w, "averageCost");
-	if (priced)
-		au_jw_money(w, au_div_round(d->cost, priced));
-	else
-		au_jw_null(w);
-	au_jw_key(w, "cheapestAlternative");
-	if (!d->alt.model) {
-		au_jw_null(w);
-		return;
-	}
-	au_jw_obj_begin(w);
-	au_jw_kstr(w, "model", d->alt.model);
-	au_jw_kmoney(w, "cost", d->alt.cost);
-	au_jw_kmoney(w, "saves", d->alt.saves);
-	au_jw_obj_end(w);
 }
 
 static char *cell_avg(int64_t pico)
@@ -179,8 +134,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 			goto out;
 		}
 		rep->tz_name = x.tz_name;
-		au_render_opts rend = {0};
-		au_render_json_ext(stdout, rep, &rend, json_extra, m);
+		au_models_render_json(stdout, rep, m);
 	} else if (m->rows->len == 0) {
 		au_report_opts ro = {.tz = x.tz, .full_path = x.f.full_path, .week_start = x.o.week_start};
 		au_explain_no_match(x.s, &x.o, &ro);

@@ -679,3 +679,17 @@ int au_config_load(const char *path, au_config **ret, au_err *err)
 {
 	return au_config_load_all(path, ret, NULL, err);
 }
+
+int64_t au_config_monthly_budget(const au_config *c)
+{
+	int64_t limit = 0;
+	int found = 0;
+	for (guint i = 0; c && i < c->budgets->len; i++) {
+		const au_budget *b = c->budgets->pdata[i];
+		if (b->period == AU_PERIOD_MONTH && b->source == AU_SRC_NONE && !b->project) {
+			limit = b->limit_pico;
+			found++;
+		}
+	}
+	return found == 1 ? limit : 0;
+}

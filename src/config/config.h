@@ -185,5 +185,9 @@ bool au_parse_usd(const char *s, int64_t *ret_pico);
 GTimeZone *au_config_tz(const au_config *c);
 /* The rules budgets are evaluated under (release with au_budget_rules_release). */
 void au_config_rules(const au_config *c, au_budget_rules *ret);
+/* The one monthly budget over everything (no source or project of its
+ * own), in pico-dollars: what `insights` measures against without
+ * --budget. 0 when there is none or more than one. */
+int64_t au_config_monthly_budget(const au_config *c);
 
 #endif

@@ -162,6 +162,9 @@ static gboolean on_flush(gpointer data)
 		int64_t errors[AU_SRC_MAX];
 		au_watch_scan_errors(wr->w, errors);
 		au_server_set_scan_errors(wr->server, errors);
+		int64_t last[AU_SRC_MAX];
+		au_watch_last_events(wr->w, last);
+		au_server_set_last_events(wr->server, last);
 		if (stored > 0)
 			au_server_committed(wr->server);
 	}
@@ -362,6 +365,9 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 		int64_t errors[AU_SRC_MAX];
 		au_watch_scan_errors(wr.w, errors);
 		au_server_set_scan_errors(wr.server, errors);
+		int64_t last[AU_SRC_MAX];
+		au_watch_last_events(wr.w, last); /* none yet: the series stay absent */
+		au_server_set_last_events(wr.server, last);
 		fprintf(stderr, "aiusage watch: serving the dashboard on %s\n", au_server_url(wr.server));
 	}
 	wr.loop = g_main_loop_new(NULL, FALSE);

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "dashboard.h"
 #include "dayarg.h"
+#include "insight_json.h"
 #include "report.h"
 
 /* Chunks an event stream may have waiting unsent before it gets no more. */
@@ -113,10 +114,15 @@ typedef struct query {
 	char *tz_name;
 	int64_t since_day, until_day;
 	au_source source;
+	bool source_given; /* source=all leaves source at AU_SRC_NONE */
 	const char *project;
 	bool full_path, order_desc;
 	int week_start;
 	int64_t now;
+	/* the insight reports' own options, where the report takes them */
+	au_cache_by by;        /* cache: by=day|project|model */
+	int64_t budget;        /* insights: budget=USD, pico; 0: the config's */
+	int64_t summary_now;   /* insights: as_of=DATE's last instant, else now */
 	GString *filters; /* for the page's header */
 } query;
 
@@ -140,11 +146,13 @@ static bool flag_value(const char *v, bool *ret)
 	return true;
 }
 
-#define KNOWN_PARAMS "since, until, timezone, source, project, full_path, order, start_of_week"
+static const char *const common_params[] = {"since", "until", "timezone", "source", "project",
+					   "full_path", "order", "start_of_week", NULL};
 
-/* The report options as query parameters, as the command line has them.
- * false with a message in err: the request gets a 400. */
-static bool parse_query(GHashTable *params, query *q, au_err *err)
+/* The report options as query parameters, as the command line has them
+ * (--full-path is full_path, --as-of as_of); extra names the ones only this
+ * report takes (NULL: none). false with a message in err: a 400. */
+static bool parse_query(GHashTable *params, const char *const *extra, query *q, au_err *err)
 {
 	*q = (query){.since_day = INT64_MIN, .until_day = INT64_MAX, .week_start = 1,
 		     .filters = g_string_new(NULL)};
@@ -160,10 +168,13 @@ static bool parse_query(GHashTable *params, query *q, au_err *err)
 		gpointer k;
 		g_hash_table_iter_init(&it, params);
 		while (g_hash_table_iter_next(&it, &k, NULL)) {
-			static const char *const known[] = {"since", "until", "timezone", "source",
-							   "project", "full_path", "order", "start_of_week", NULL};
-			if (!g_strv_contains(known, k)) {
-				au_fail(err, EINVAL, "unknown parameter '%s' (known: " KNOWN_PARAMS ")", (char *)k);
+			if (!g_strv_contains(common_params, k) && !(extra && g_strv_contains(extra, k))) {
+				char *known = g_strjoinv(", ", (char **)common_params);
+				char *more = extra ? g_strjoinv(", ", (char **)extra) : NULL;
+				au_fail(err, EINVAL, "unknown parameter '%s' (known: %s%s%s)", (char *)k, known,
+					more ? ", " : "", more ? more : "");
+				g_free(known);
+				g_free(more);
 				return false;
 			}
 		}
@@ -176,7 +187,8 @@ static bool parse_query(GHashTable *params, query *q, au_err *err)
 				tzv);
 			return false;
 		}
-		q->tz_name = g_strdup(tzv);
+		/* as the command names it in its JSON */
+		q->tz_name = g_strdup(g_ascii_strcasecmp(tzv, "utc") == 0 ? "UTC" : tzv);
 	} else {
 		q->tz = g_time_zone_new_local();
 		q->tz_name = g_strdup(g_time_zone_get_identifier(q->tz));
@@ -195,6 +207,7 @@ static bool parse_query(GHashTable *params, query *q, au_err *err)
 		au_fail(err, EINVAL, "since is after until");
 		return false;
 	}
+	q->source_given = params && g_hash_table_lookup(params, "source");
 	if (params && (v = g_hash_table_lookup(params, "source")) && strcmp(v, "all") != 0) {
 		q->source = au_source_by_name(v);
 		if (q->source == AU_SRC_NONE) {
@@ -228,6 +241,32 @@ static bool parse_query(GHashTable *params, query *q, au_err *err)
 			au_fail(err, EINVAL, "start_of_week '%s': expected a weekday name, as monday", v);
 			return false;
 		}
+	}
+	if (params && (v = g_hash_table_lookup(params, "by"))) {
+		if (strcmp(v, "day") == 0)
+			q->by = AU_CACHE_BY_DAY;
+		else if (strcmp(v, "project") == 0)
+			q->by = AU_CACHE_BY_PROJECT;
+		else if (strcmp(v, "model") == 0)
+			q->by = AU_CACHE_BY_MODEL;
+		else {
+			au_fail(err, EINVAL, "by '%s': expected day, project or model", v);
+			return false;
+		}
+	}
+	if (params && (v = g_hash_table_lookup(params, "budget")) && (!au_parse_usd(v, &q->budget) || q->budget <= 0)) {
+		au_fail(err, EINVAL, "budget '%s': expected dollars a month, as 50 or 12.50", v);
+		return false;
+	}
+	q->summary_now = q->now;
+	if (params && (v = g_hash_table_lookup(params, "as_of"))) {
+		/* the summary as it read at the end of that day */
+		int64_t day;
+		if (au_day_arg_parse(v, AU_DAY_UNTIL, q->now, q->tz, &day, &e) < 0) {
+			au_fail(err, EINVAL, "as_of: %s", e.msg);
+			return false;
+		}
+		q->summary_now = au_tz_day_start(q->tz, day + 1) - 1;
 	}
 	return true;
 }
@@ -327,25 +366,104 @@ static void serve_page(au_server *s, SoupServerMessage *msg, const query *q)
 	budgets_release(&b);
 }
 
-static const struct {
+typedef enum api_kind { API_REPORT, API_BUDGET, API_MODELS, API_CACHE, API_BLOCKS, API_INSIGHTS } api_kind;
+
+static const char *const cache_params[] = {"by", NULL};
+static const char *const insights_params[] = {"budget", "as_of", NULL};
+
+/* /api/NAME.json: the JSON of `aiusage NAME --json` */
+typedef struct api_report {
 	const char *name;
-	int group; /* -1: budgets */
-} api_reports[] = {
-	{"daily", AU_GROUP_DAY},	 {"weekly", AU_GROUP_WEEK},	  {"monthly", AU_GROUP_MONTH},
-	{"session", AU_GROUP_SESSION}, {"projects", AU_GROUP_PROJECT}, {"budget", -1},
+	api_kind kind;
+	au_group group;            /* API_REPORT */
+	const char *const *params; /* its own parameters, NULL: the common ones only */
+} api_report;
+
+static const api_report api_reports[] = {
+	{"daily", API_REPORT, AU_GROUP_DAY, NULL},
+	{"weekly", API_REPORT, AU_GROUP_WEEK, NULL},
+	{"monthly", API_REPORT, AU_GROUP_MONTH, NULL},
+	{"session", API_REPORT, AU_GROUP_SESSION, NULL},
+	{"projects", API_REPORT, AU_GROUP_PROJECT, NULL},
+	{"models", API_MODELS, AU_GROUP_MODEL, NULL},
+	{"cache", API_CACHE, 0, cache_params},
+	{"blocks", API_BLOCKS, 0, NULL},
+	{"insights", API_INSIGHTS, 0, insights_params},
+	{"budget", API_BUDGET, 0, NULL},
 };
 
-static void serve_api(au_server *s, SoupServerMessage *msg, const char *name, const query *q)
+static const api_report *api_report_by_name(const char *name)
 {
-	int group = -2;
 	for (size_t i = 0; i < G_N_ELEMENTS(api_reports); i++)
 		if (strcmp(api_reports[i].name, name) == 0)
-			group = api_reports[i].group;
-	if (group == -2) {
-		respond_text(msg, SOUP_STATUS_NOT_FOUND,
-			     "no report '%s' (known: /api/daily.json, weekly, monthly, session, projects, budget)", name);
-		return;
+			return &api_reports[i];
+	return NULL;
+}
+
+/* models, cache, blocks and insights: built as their commands build them */
+static int write_insight(au_server *s, FILE *f, const api_report *a, const query *q, au_err *err)
+{
+	au_filter flt = {
+		.tz = q->tz,
+		.since_day = q->since_day,
+		.until_day = q->until_day,
+		.source = q->source,
+		.project = q->project,
+		.full_path = q->full_path,
+	};
+	int rc = 0;
+	switch (a->kind) {
+	case API_MODELS: {
+		au_models *m = NULL;
+		au_report *rep = NULL;
+		au_report_opts ro = report_opts(q, AU_GROUP_MODEL);
+		if ((rc = au_models_build(s->store, s->pricing, &flt, &m, err)) == 0 &&
+		    (rc = au_report_build(s->store, &ro, &rep, err)) == 0) {
+			rep->tz_name = q->tz_name;
+			au_models_render_json(f, rep, m);
+		}
+		au_report_free(rep);
+		au_models_free(m);
+		break;
 	}
+	case API_CACHE: {
+		au_cache *c = NULL;
+		if ((rc = au_cache_build(s->store, s->pricing, &flt, q->by, &c, err)) == 0)
+			au_cache_render_json(f, c, q->tz_name);
+		au_cache_free(c);
+		break;
+	}
+	case API_BLOCKS: {
+		au_blocks *b = NULL;
+		if (!q->source_given)
+			flt.source = AU_SRC_CLAUDE; /* the 5-hour windows are Claude's */
+		if ((rc = au_blocks_build(s->store, &flt, q->now, &b, err)) == 0)
+			au_blocks_render_json(f, b, q->tz, q->tz_name);
+		au_blocks_free(b);
+		break;
+	}
+	case API_INSIGHTS: {
+		int64_t budget = q->budget;
+		if (!budget) {
+			budgets b;
+			budgets_load(s, &b);
+			budget = au_config_monthly_budget(b.cfg);
+			budgets_release(&b);
+		}
+		au_summary *m = NULL;
+		if ((rc = au_summary_build(s->store, s->pricing, &flt, q->summary_now, budget, &m, err)) == 0)
+			au_summary_render_json(f, m, q->tz, q->tz_name);
+		au_summary_free(m);
+		break;
+	}
+	default:
+		rc = au_fail(err, EINVAL, "not an insight report");
+	}
+	return rc;
+}
+
+static void serve_api(au_server *s, SoupServerMessage *msg, const api_report *a, const query *q)
+{
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -355,7 +473,7 @@ static void serve_api(au_server *s, SoupServerMessage *msg, const char *name, co
 		respond_text(msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "aiusage: out of memory");
 		return;
 	}
-	if (group == -1) {
+	if (a->kind == API_BUDGET) {
 		/* as `aiusage budget --json`: every budget now, in the config's zone */
 		budgets b;
 		budgets_load(s, &b);
@@ -368,8 +486,8 @@ static void serve_api(au_server *s, SoupServerMessage *msg, const char *name, co
 			au_budget_statuses_free(st);
 		}
 		budgets_release(&b);
-	} else {
-		au_report_opts ro = report_opts(q, (au_group)group);
+	} else if (a->kind == API_REPORT) {
+		au_report_opts ro = report_opts(q, a->group);
 		au_report *r;
 		if ((rc = au_report_build(s->store, &ro, &r, &err)) == 0) {
 			r->tz_name = q->tz_name;
@@ -377,6 +495,8 @@ static void serve_api(au_server *s, SoupServerMessage *msg, const char *name, co
 			au_render_json(f, r, &rend);
 			au_report_free(r);
 		}
+	} else {
+		rc = write_insight(s, f, a, q, &err);
 	}
 	fclose(f);
 	if (rc < 0) {
@@ -508,6 +628,14 @@ void au_server_set_scan_errors(au_server *s, const int64_t errors[AU_SRC_MAX])
 		memcpy(s->live.scan_errors, errors, sizeof(s->live.scan_errors));
 }
 
+void au_server_set_last_events(au_server *s, const int64_t last_ms[AU_SRC_MAX])
+{
+	if (!s)
+		return;
+	s->live.watching = true;
+	memcpy(s->live.last_event_ms, last_ms, sizeof(s->live.last_event_ms));
+}
+
 static gboolean on_ping(gpointer data)
 {
 	au_server *s = data;
@@ -598,20 +726,33 @@ static void on_request(SoupServer *soup, SoupServerMessage *msg, const char *pat
 							 "metrics /metrics");
 		return;
 	}
+	const api_report *a = NULL;
+	if (api) {
+		char *name = g_strndup(api, strlen(api) - 5);
+		a = api_report_by_name(name);
+		if (!a) {
+			GString *names = g_string_new(NULL);
+			for (size_t i = 0; i < G_N_ELEMENTS(api_reports); i++)
+				g_string_append_printf(names, "%s%s", i ? ", " : "", api_reports[i].name);
+			respond_text(msg, SOUP_STATUS_NOT_FOUND, "no report '%s' (known: /api/REPORT.json for %s)", name,
+				     names->str);
+			g_string_free(names, TRUE);
+			g_free(name);
+			return;
+		}
+		g_free(name);
+	}
 	query q;
 	au_err err;
-	if (!parse_query(params, &q, &err)) {
+	if (!parse_query(params, a ? a->params : NULL, &q, &err)) {
 		respond_text(msg, SOUP_STATUS_BAD_REQUEST, "bad request: %s", err.msg);
 		query_release(&q);
 		return;
 	}
-	if (page) {
+	if (page)
 		serve_page(s, msg, &q);
-	} else {
-		char *name = g_strndup(api, strlen(api) - 5);
-		serve_api(s, msg, name, &q);
-		g_free(name);
-	}
+	else
+		serve_api(s, msg, a, &q);
 	query_release(&q);
 }
 

@@ -51,5 +51,9 @@ void au_server_committed(au_server *s);
 /* Scan errors per source so far (the watcher's, or the first scan's), for
  * /metrics. Accepts NULL. */
 void au_server_set_scan_errors(au_server *s, const int64_t errors[AU_SRC_MAX]);
+/* When the watcher last saw each source's logs change (UTC ms, 0: not
+ * yet): /metrics then gives these instead of the newest usage stored.
+ * Accepts NULL. */
+void au_server_set_last_events(au_server *s, const int64_t last_ms[AU_SRC_MAX]);
 
 #endif

@@ -6,7 +6,9 @@
 # another host goes through a proxy that is our own request-logging
 # server, whose log must stay empty of them), and the screenshot is not
 # blank. A page that does load things is caught the same way (the control).
-# A real browser run costs seconds: there are four.
+# At 375 px nothing sticks out past the screen's edge; printed on A4 and
+# on Letter it keeps every section on pages of that size.
+# A real browser run costs seconds: there are six.
 set -uo pipefail
 : "${AIUSAGE:?}" "${AU_SRC:?}" "${AU_BUILD:?}"
 . "$AU_SRC/tests/browser.sh"
@@ -18,6 +20,7 @@ fail=0 pass=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (bootstrap.sh's test packages)"; exit 1; }
+command -v pdfinfo >/dev/null || { echo "FAIL: pdfinfo is not installed (bootstrap.sh's test packages: poppler-utils)"; exit 1; }
 
 demo_home "$AU_SRC" "$t/home"
 mkdir -p "$t/cwd"
@@ -73,8 +76,47 @@ url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$t/serve.log")
 [ -n "$url" ] && ok || { bad "serve did not start: $(cat "$t/serve.log")"; exit 1; }
 proxy=${url%/}
 
-# 1. the file's DOM as chromium built it
-browser "$t" --dump-dom "file://$t/full.html" >"$t/dom.html" || bad "chromium --dump-dom failed: $(tail -3 "$t/chromium.log")"
+# 1. the file's DOM as chromium built it on a 375 px wide phone screen, where
+# nothing may stick out: a copy gets a script of the test's (its policy
+# allowing just that) that marks the page's width and each element drawn
+# past the right edge outside a scrolling box
+sed -e "s/default-src 'none';/default-src 'none'; script-src 'unsafe-inline';/" -e 's|</body></html>||' \
+	"$t/full.html" >"$t/narrow.html"
+cat >>"$t/narrow.html" <<'EOF'
+<script>
+onload = () => {
+	const w = document.documentElement.clientWidth;
+	let n = 0;
+	for (const e of document.body.querySelectorAll("*")) {
+		if (e.getBoundingClientRect().right <= w + 1) continue;
+		let clipped = false;
+		for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
+			if (getComputedStyle(p).overflowX !== "visible") clipped = true;
+		if (!clipped) { n++; e.setAttribute("data-overflow", "1"); }
+	}
+	let scrolls = 0; /* charts wider than their box (they scale instead) */
+	for (const c of document.querySelectorAll(".chart")) if (c.scrollWidth > c.clientWidth) scrolls++;
+	parent.postMessage({fit: w + " " + document.documentElement.scrollWidth + " " + n + " " + scrolls,
+			    html: document.body.innerHTML}, "*");
+};
+</script></body></html>
+EOF
+# headless chromium's window is at least 500 px wide: a 375 px frame is the
+# phone's viewport, and hands its DOM to the outer page for the dump
+cat >"$t/phone.html" <<'EOF'
+<!DOCTYPE html><html><body style="margin:0">
+<iframe src="narrow.html" style="width:375px;height:1200px;border:0"></iframe>
+<script>onmessage = (e) => { document.body.setAttribute("data-fit", e.data.fit);
+	document.body.insertAdjacentHTML("beforeend", e.data.html); };</script>
+</body></html>
+EOF
+browser "$t" --virtual-time-budget=3000 --dump-dom "file://$t/phone.html" >"$t/dom.html" ||
+	bad "chromium --dump-dom failed: $(tail -3 "$t/chromium.log")"
+# "width scrollwidth past-the-edge scrolling-charts": the width is 375 less
+# the frame's scroll bar
+read -r fw fsw fn fsc <<<"$(sed -n 's/.*data-fit="\([^"]*\)".*/\1/p' "$t/dom.html")"
+[ "${fw:-0}" -ge 355 ] && [ "$fw" -le 375 ] && [ "$fsw" = "$fw" ] && [ "$fn" = 0 ] && [ "$fsc" = 0 ] && ok ||
+	bad "at 375 px: width ${fw:-?}, scroll width ${fsw:-?}, ${fn:-?} past the edge, ${fsc:-?} charts scroll: $(grep -o '<[a-z]*[^>]*data-overflow[^>]*>' "$t/dom.html" | head -3)"
 html_days "$t/dom.html" >"$t/got"
 want_days=$(json_days "$t/full.json" | wc -l)
 [ "$(wc -l <"$t/got")" = "$want_days" ] && [ "$want_days" = 5 ] && ok || bad "DOM: $(wc -l <"$t/got") day groups, $want_days days"
@@ -92,12 +134,28 @@ size=$(stat -c %s "$t/shot.png" 2>/dev/null || echo 0)
 	bad "screenshot: $size bytes"
 cp "$t/shot.png" "$AU_BUILD/dashboard.png" 2>/dev/null
 
-# 3. the live page: the same total, and its own server is all it talks to
+# 3. printed on A4 and on Letter: the paper asked for, a few pages, and
+# every section's heading and the total in the text
+for paper in A4 letter; do
+	sed "s|</head>|<style>@page{size:$paper}</style></head>|" "$t/full.html" >"$t/$paper.html"
+	browser "$t" --no-pdf-header-footer --print-to-pdf="$t/$paper.pdf" "file://$t/$paper.html" 2>/dev/null ||
+		bad "chromium --print-to-pdf ($paper) failed"
+	pdfinfo "$t/$paper.pdf" >"$t/$paper.info" 2>&1
+	pages=$(sed -n 's/^Pages: *//p' "$t/$paper.info")
+	grep -qi "^Page size:.*($paper)" "$t/$paper.info" && [ "${pages:-0}" -ge 1 ] && [ "${pages:-0}" -le 6 ] && ok ||
+		bad "$paper: $(tr '\n' ' ' <"$t/$paper.info")"
+	pdftotext "$t/$paper.pdf" "$t/$paper.txt"
+	for h in "Daily cost" "Tokens by kind" "Cache: hit ratio" "Calendar" "Projects" "Sessions" "$cents"; do
+		grep -qF "$h" "$t/$paper.txt" || bad "$paper: '$h' not in the printed text"
+	done
+done
+
+# 4. the live page: the same total, and its own server is all it talks to
 browser "$t" --dump-dom "$url" >"$t/live.html" || bad "chromium on the served page failed"
 [ "$(html_total "$t/live.html")" = "$(json_total "$t/full.json")" ] && ok || bad "served total $(html_total "$t/live.html")"
 grep -q "connect-src 'self'" "$t/live.html" && ok || bad "the live page's CSP"
 
-# 4. the control: a page that does load a font and an image is caught
+# 5. the control: a page that does load a font and an image is caught
 printf '<!DOCTYPE html><link rel="stylesheet" href="https://fonts.example.com/css"><img src="http://img.example.com/x.png">' >"$t/bad.html"
 browser "$t" --dump-dom "file://$t/bad.html" >/dev/null
 sleep 0.5

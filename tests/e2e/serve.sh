@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # aiusage serve and watch --serve over HTTP: /metrics passes `promtool
 # check metrics` and its cost and token series sum to the --json totals;
-# /api/daily.json is `daily --json`; a bad parameter is a 400 naming it; a
+# /api/REPORT.json is `REPORT --json` with the same options, for every
+# report (models, cache, blocks, insights too); a bad parameter is a 400 naming it; a
 # bind beyond loopback is refused without a token and asks for it with
-# one; under the watcher a scan error is counted, and an event stream
+# one; under the watcher a scan error is counted, the last event is the
+# watcher's own (absent at start, then the time a change was seen), and an event stream
 # whose client vanished mid-stream does not stall it: the next lines are
 # stored and a new stream hears the commit.
 set -uo pipefail
@@ -20,7 +22,7 @@ command -v promtool >/dev/null || { echo "FAIL: promtool is not installed (boots
 command -v curl >/dev/null || { echo "FAIL: curl is not installed"; exit 1; }
 
 demo_home "$AU_SRC" "$t/home"
-E=(env -i PATH="$PATH" HOME="$t/home" TZ=UTC XDG_CONFIG_HOME="$t/config")
+E=(env -i PATH="$PATH" HOME="$t/home" TZ=UTC XDG_CONFIG_HOME="$t/config" AIUSAGE_NOW=2026-11-20T18:00:00Z)
 mkdir -p "$t/config/aiusage"
 # wait for "listening on URL" / "serving the dashboard on URL" in a log
 url_of() { # log
@@ -55,11 +57,28 @@ curl -sf "${url}api/daily.json" | cmp -s - "$t/daily.json" && ok || bad "/api/da
 "${E[@]}" "$AIUSAGE" weekly --json --no-scan --db "$t/db" --source codex --since 2026-11-17 -z Europe/Paris >"$t/w.json"
 curl -sf "${url}api/weekly.json?source=codex&since=2026-11-17&timezone=Europe/Paris" | cmp -s - "$t/w.json" && ok ||
 	bad "/api/weekly.json with parameters differs"
+# every report, its own options too: "report|command options|parameters"
+for spec in "monthly|--project webshop|project=webshop" \
+	"session|-o desc --until 2026-11-18|order=desc&until=2026-11-18" "projects||" \
+	"models||" "models|--source codex -o desc -z Asia/Tokyo|source=codex&order=desc&timezone=Asia/Tokyo" \
+	"cache||" "cache|--by project --full-path --since 2026-11-16|by=project&full_path=1&since=2026-11-16" "cache|--by model|by=model" \
+	"blocks||" "blocks|--source all -z Europe/Paris|source=all&timezone=Europe/Paris" \
+	"insights||" "insights|--budget 12.50 --as-of 2026-11-19|budget=12.50&as_of=2026-11-19" \
+	"insights|--since 2026-11-15 --source claude|since=2026-11-15&source=claude"; do
+	IFS='|' read -r name opts params <<<"$spec"
+	# shellcheck disable=SC2086
+	"${E[@]}" "$AIUSAGE" "$name" --json --no-scan --db "$t/db" $opts >"$t/cmd.json" 2>/dev/null
+	curl -sf "${url}api/$name.json?$params" >"$t/api.json"
+	[ -s "$t/cmd.json" ] && cmp -s "$t/api.json" "$t/cmd.json" && ok ||
+		bad "/api/$name.json?$params differs from $name --json $opts: $(diff "$t/cmd.json" "$t/api.json" | head -4)"
+done
 # bad parameters: 400 with a message naming them
 for q in "api/daily.json?since=yesterdayish" "api/daily.json?colour=red" "api/daily.json?source=emacs" \
-	"?timezone=Mars/Olympus" "api/daily.json?order=sideways" "metrics?x=1"; do
+	"?timezone=Mars/Olympus" "api/daily.json?order=sideways" "metrics?x=1" "api/cache.json?by=hour" \
+	"api/insights.json?budget=lots" "api/insights.json?as_of=whenever" "api/daily.json?by=day" \
+	"api/blocks.json?budget=5"; do
 	code=$(curl -s -o "$t/body" -w '%{http_code}' "$url$q")
-	[ "$code" = 400 ] && grep -qE 'yesterdayish|colour|emacs|Mars|sideways|no parameters' "$t/body" && ok ||
+	[ "$code" = 400 ] && grep -qE "yesterdayish|colour|emacs|Mars|sideways|no parameters|hour|lots|whenever|'by'|'budget'" "$t/body" && ok ||
 		bad "$q: $code $(cat "$t/body")"
 done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "${url}api/nothing.json")" = 404 ] && ok || bad "unknown report not 404"
@@ -105,11 +124,18 @@ wurl=$(url_of "$W/watch.log")
 for _ in $(seq 100); do grep -q "ready (pid" "$W/watch.log" && break; sleep 0.05; done
 output() { curl -s "${wurl}api/daily.json" | sed -n 's/^"totals":.*"outputTokens":\([0-9]*\),.*/\1/p'; }
 [ "$(output)" = 10 ] && ok || bad "watch --serve: output $(output), expected 10"
+# the last event is the watcher's: none at start (the first scan is not an
+# event), then the time it saw the file change, not the usage's own time
+last_event() { curl -s "${wurl}metrics" | sed -n 's/^aiusage_watch_last_event_timestamp_seconds{source="claude"} \([0-9]*\)\..*/\1/p'; }
+[ -z "$(last_event)" ] && ok || bad "a last event before any: $(last_event)"
+t0=$(date +%s)
 # a malformed line is a scan error of claude's
 echo '{"type":"assistant","requestId":"r-x","message":{"id":"x","usage":{"output_tokens":5 this is not json' >>"$W/home/.claude/projects/p/s.jsonl"
 cl b 20 >>"$W/home/.claude/projects/p/s.jsonl"
 for _ in $(seq 100); do [ "$(output)" = 30 ] && break; sleep 0.05; done
 [ "$(output)" = 30 ] && ok || bad "second line not stored: $(output)"
+le=$(last_event)
+[ -n "$le" ] && [ "$le" -ge "$t0" ] && [ "$le" -le "$(date +%s)" ] && ok || bad "last event $le, expected $t0 or later"
 curl -s "${wurl}metrics" | grep -q '^aiusage_scan_errors_total{source="claude"} 1$' && ok ||
 	bad "scan error not counted: $(curl -s "${wurl}metrics" | grep scan_errors | head -3)"
 # a client that vanishes mid-stream
