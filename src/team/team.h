@@ -98,6 +98,12 @@ typedef struct au_team_filter {
 int au_team_report_build(au_team *t, const au_team_filter *f, const au_report_opts *o, au_report **ret,
 			 au_err *err);
 
+/* The same from the local store, for --by, --user and --machine without
+ * --team: this machine's rows are c->machine's and c->user's, imported
+ * rows those of the machine the import named. Sums usage, not agg. */
+int au_team_local_report_build(au_store *s, const au_team_section *c, const au_team_filter *f,
+			       const au_report_opts *o, au_report **ret, au_err *err);
+
 /* ---- export and import (team_file.c) ---- */
 
 typedef struct au_team_file_result {

@@ -94,6 +94,43 @@ check "--machine desktop equals bob's truth (appended lines replaced the cut one
 	"$tmp/gen-b/truth.json" "$tmp/desktop.json"
 report desktop daily --team >"$tmp/all.json"
 check "--team equals the sum of both truths" "$tmp/gen-a/truth.json" "$tmp/gen-b/truth.json" "$tmp/all.json"
+# --by: a row per (day, user or machine); each one's rows are its own report's
+rows_of() { # FILE KEY VALUE: the daily rows of that user or machine, without the key
+	jq -c --arg k "$2" --arg v "$3" '[.daily[] | select(.[$k] == $v) | del(.[$k])]' "$1"
+}
+report laptop daily --team --by user >"$tmp/by-user.json"
+[ "$(rows_of "$tmp/by-user.json" user alice)" = "$(jq -c .daily "$tmp/alice.json")" ] ||
+	bad "--by user: alice's rows differ from --user alice"
+[ "$(rows_of "$tmp/by-user.json" user bob)" = "$(jq -c .daily "$tmp/desktop.json")" ] ||
+	bad "--by user: bob's rows differ from his machine's"
+[ "$(jq -c .totals "$tmp/by-user.json")" = "$(jq -c .totals "$tmp/all.json")" ] || bad "--by user: totals"
+[ "$(jq '[.daily[] | select(has("user") | not)] | length' "$tmp/by-user.json")" = 0 ] ||
+	bad "--by user: a row without a user key"
+report laptop daily --team --by machine >"$tmp/by-machine.json"
+[ "$(jq -r '[.daily[].machine] | unique | join(",")' "$tmp/by-machine.json")" = desktop,laptop ] ||
+	bad "--by machine: machines $(jq -c '[.daily[].machine] | unique' "$tmp/by-machine.json")"
+[ "$(rows_of "$tmp/by-machine.json" machine desktop)" = "$(jq -c .daily "$tmp/desktop.json")" ] ||
+	bad "--by machine: desktop's rows"
+au laptop daily --team --by machine --timezone UTC --csv --quiet >"$tmp/by.csv"
+head -1 "$tmp/by.csv" | grep -q '^date,machine,model,inputTokens' || bad "--by machine CSV header: $(head -1 "$tmp/by.csv")"
+[ "$(grep -c ',laptop,' "$tmp/by.csv")" = "$(jq '[.daily[] | select(.machine == "laptop")] | length' "$tmp/by-machine.json")" ] ||
+	bad "--by machine CSV: laptop's lines"
+COLUMNS=200 au laptop monthly --team --by user --timezone UTC --quiet --no-color >"$tmp/by.txt"
+grep -q '│ User ' "$tmp/by.txt" || bad "--by user table has no User column: $(head -5 "$tmp/by.txt")"
+grep -q '│ alice ' "$tmp/by.txt" && grep -q '│ bob ' "$tmp/by.txt" || bad "--by user table rows: $(cat "$tmp/by.txt")"
+au laptop daily --team --by team 2>"$tmp/by.err" && bad "--by team was accepted"
+grep -q "user or machine" "$tmp/by.err" || bad "--by team: $(cat "$tmp/by.err")"
+
+# ---- models on the server ----
+report laptop models --team --machine laptop | jq -c '[.models[] | {model, totalCost, totalTokens, responses}]' \
+	>"$tmp/models-team.json"
+report laptop models | jq -c '[.models[] | {model, totalCost, totalTokens, responses}]' >"$tmp/models-local.json"
+cmp -s "$tmp/models-team.json" "$tmp/models-local.json" || bad "models --team --machine laptop differs from laptop's own"
+report laptop models --team --by user >"$tmp/models-by.json"
+[ "$(jq '[.models[].totalTokens] | add' "$tmp/models-by.json")" = "$(jq .totals.totalTokens "$tmp/all.json")" ] ||
+	bad "models --team --by user: tokens do not add up to the team's"
+au laptop models --team --details 2>/dev/null && bad "models --team --details was accepted"
+
 rows=$(pg_psql "SELECT count(*) FROM usage" aiusage)
 local_rows=$(($(report laptop daily | jq .totals.responses) + $(report desktop daily | jq .totals.responses)))
 [ "$rows" = "$local_rows" ] || bad "the server holds $rows rows, the two stores $local_rows"
@@ -111,6 +148,17 @@ for i in 1 2; do
 		"$tmp/merged$i.json"
 done
 cmp -s "$tmp/merged1.json" "$tmp/merged2.json" || bad "importing twice changed the report"
+# --by machine|user locally: the imported rows carry their machine
+report desktop daily --no-scan --by machine >"$tmp/local-by.json"
+[ "$(rows_of "$tmp/local-by.json" machine laptop)" = "$(jq -c .daily "$tmp/alice.json")" ] ||
+	bad "local --by machine: laptop's imported rows differ from its own report"
+[ "$(rows_of "$tmp/local-by.json" machine desktop)" = "$(jq -c .daily "$tmp/desktop.json")" ] ||
+	bad "local --by machine: desktop's own rows"
+report desktop daily --no-scan --by user >"$tmp/local-by-user.json"
+[ "$(jq -c 'del(.daily[].user)' "$tmp/local-by-user.json" | jq -c .totals)" = "$(jq -c .totals "$tmp/merged2.json")" ] ||
+	bad "local --by user: totals"
+report desktop daily --no-scan --user alice | jq -c .daily >"$tmp/local-alice.json"
+[ "$(cat "$tmp/local-alice.json")" = "$(jq -c .daily "$tmp/alice.json")" ] || bad "local --user alice"
 au desktop team push -q || bad "push after import"
 report desktop daily --team >"$tmp/all2.json"
 cmp -s "$tmp/all.json" "$tmp/all2.json" || bad "imported rows were pushed again under bob's machine"
