@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "insights.h"
 #include "team_internal.h"
 
 #define DAY_MS INT64_C(86400000)
@@ -177,4 +178,57 @@ int au_team_local_report_build(au_store *s, const au_team_section *c, const au_t
 	g_hash_table_destroy(w.owners);
 	au_store_iter_free(w.it);
 	return r;
+}
+
+/* ---- blocks over the server ---- */
+
+int au_team_blocks_build(au_team *t, const au_team_filter *tf, const au_filter *f, int64_t now_ms,
+			 au_blocks **ret, au_err *err)
+{
+	*ret = NULL;
+	/* the span au_req_each reads, exactly */
+	int64_t lo = f->since_day == INT64_MIN ? INT64_MIN : au_tz_day_start(f->tz, f->since_day);
+	int64_t hi = f->until_day == INT64_MAX ? INT64_MAX : au_tz_day_start(f->tz, f->until_day + 1);
+	if (f->until_ms && f->until_ms < hi)
+		hi = f->until_ms + 1;
+	char from[32], until[32];
+	snprintf(from, sizeof(from), "%" PRId64, lo);
+	snprintf(until, sizeof(until), "%" PRId64, hi);
+	const char *params[] = {tf->user, tf->machine, f->source != AU_SRC_NONE ? au_source_name(f->source) : NULL,
+				from, until};
+	int r;
+	PGresult *res = au_team_query(
+		t,
+		"SELECT u.ts / 900000, u.model, min(u.ts), max(u.ts), count(*), sum(u.input)::bigint,"
+		" sum(u.cc5m)::bigint, sum(u.cc1h)::bigint, sum(u.cache_read)::bigint, sum(u.output)::bigint,"
+		" sum(u.reasoning)::bigint, coalesce(sum(u.cost), 0)::bigint, count(*) - count(u.cost)"
+		" FROM usage u JOIN machines m ON m.machine_id = u.machine_id"
+		" WHERE ($1::text IS NULL OR m.username = $1) AND ($2::text IS NULL OR m.machine = $2)"
+		" AND ($3::text IS NULL OR u.source = $3) AND u.ts >= $4::bigint AND u.ts < $5::bigint"
+		" GROUP BY 1, 2 ORDER BY 1, 3, 2",
+		5, params, err, "reading the blocks", &r);
+	if (!res)
+		return r;
+	au_blocks *b = au_blocks_new(now_ms);
+	for (int i = 0; i < PQntuples(res); i++) {
+		au_block_sum x = {
+			.model = PQgetvalue(res, i, 1),
+			.first_ts = num(res, i, 2),
+			.last_ts = num(res, i, 3),
+			.requests = num(res, i, 4),
+			.tok.input = num(res, i, 5),
+			.tok.cache_create_5m = num(res, i, 6),
+			.tok.cache_create_1h = num(res, i, 7),
+			.tok.cache_read = num(res, i, 8),
+			.tok.output = num(res, i, 9),
+			.tok.reasoning = num(res, i, 10),
+			.cost = num(res, i, 11),
+			.unpriced = num(res, i, 12),
+		};
+		au_blocks_add_sum(b, &x);
+	}
+	PQclear(res);
+	au_blocks_finish(b);
+	*ret = b;
+	return 0;
 }

@@ -131,6 +131,22 @@ report laptop models --team --by user >"$tmp/models-by.json"
 	bad "models --team --by user: tokens do not add up to the team's"
 au laptop models --team --details 2>/dev/null && bad "models --team --details was accepted"
 
+# ---- blocks on the server: summed per quarter hour there, the same blocks ----
+# now: at the last request, so the last block is active
+AIUSAGE_NOW=$(report laptop blocks --no-scan | jq -r '.blocks[-1].lastActivity')
+export AIUSAGE_NOW
+report laptop blocks --team --machine laptop >"$tmp/blocks-team.json"
+report laptop blocks --no-scan >"$tmp/blocks-local.json"
+cmp -s "$tmp/blocks-team.json" "$tmp/blocks-local.json" || bad "blocks --team --machine laptop differs from laptop's own"
+jq -e '[.blocks[] | select(.active)] | length == 1' "$tmp/blocks-local.json" >/dev/null ||
+	bad "blocks: the pinned now is in no block (the test would not cover the burn rate)"
+report laptop blocks --team --since 2026-10-03 --until 2026-10-05 --source codex >"$tmp/blocks-all.json"
+want=$(report laptop daily --team --since 2026-10-03 --until 2026-10-05 --source codex | jq .totals.responses)
+[ "$(jq '[.blocks[].requests] | add' "$tmp/blocks-all.json")" = "$want" ] ||
+	bad "blocks --team: requests $(jq '[.blocks[].requests] | add' "$tmp/blocks-all.json"), want $want"
+unset AIUSAGE_NOW
+au laptop blocks --user alice 2>/dev/null && bad "blocks --user without --team was accepted"
+
 rows=$(pg_psql "SELECT count(*) FROM usage" aiusage)
 local_rows=$(($(report laptop daily | jq .totals.responses) + $(report desktop daily | jq .totals.responses)))
 [ "$rows" = "$local_rows" ] || bad "the server holds $rows rows, the two stores $local_rows"
