@@ -25,8 +25,10 @@ source "$here/../team/pg_server.bash"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aiusage-team.XXXXXX")
 pgdir=$(mktemp -d /tmp/aiusage-pg.XXXXXX)
 holder=
+watcher=
 cleanup() {
-	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	[ -z "$holder" ] || kill "$holder" 2>/dev/null || true
+	[ -z "$watcher" ] || kill "$watcher" 2>/dev/null || true
 	pg_cleanup
 	rm -rf "$tmp"
 }
@@ -229,6 +231,56 @@ report laptop daily >"$tmp/laptop-local.json"
 report laptop daily --team --machine laptop >"$tmp/laptop-team.json"
 cmp -s "$tmp/laptop-local.json" "$tmp/laptop-team.json" || bad "the server's laptop report differs from the laptop's own"
 pg_psql "SELECT 1 FROM usage LIMIT 1" aiusage >/dev/null || bad "the usage table is gone"
+
+# ---- the watcher pushes: after commits, at most every push_interval, backing off while the server is down ----
+machine devbox carol
+printf 'push_interval = 1\n' >>"$tmp/devbox/config/aiusage/config.ini"
+"$AU_GEN_HOME" --out "$tmp/gen-c" --size-mb 1 --seed 33 --days 3 --start 2026-10-02 >/dev/null
+cp -a "$tmp/gen-c/home" "$tmp/devbox/home"
+# exec: $! is the watcher itself, for the SIGTERM below
+(
+	HOME="$tmp/devbox/home" XDG_DATA_HOME="$tmp/devbox/data" XDG_CONFIG_HOME="$tmp/devbox/config" \
+		TZ=America/New_York exec "$AIUSAGE" watch >/dev/null 2>"$tmp/watch.log"
+) &
+watcher=$!
+server_rows() { pg_psql "SELECT count(*) FROM usage u JOIN machines m USING (machine_id) WHERE m.machine = 'devbox'" aiusage 2>/dev/null; }
+wait_rows() { # N WHAT: until the server holds N of devbox's rows (20 s at most)
+	for _ in $(seq 1 100); do
+		[ "$(server_rows)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	bad "$2: the server holds $(server_rows) of devbox's rows, want $1; $(tail -3 "$tmp/watch.log")"
+}
+for _ in $(seq 1 100); do grep -q "ready (pid" "$tmp/watch.log" && break; sleep 0.1; done
+grep -q "team: pushing as carol on devbox at most every 1 s" "$tmp/watch.log" || bad "the watcher did not read [team]: $(cat "$tmp/watch.log")"
+wait_rows "$(report devbox daily --no-scan | jq .totals.responses)" "the watcher's first push"
+wdir="$tmp/devbox/home/.claude/projects/-w"
+mkdir -p "$wdir"
+wline() { # ID OUTPUT_TOKENS MINUTE
+	printf '{"isSidechain":false,"cwd":"/work/w","sessionId":"w-1","type":"assistant","requestId":"req_%s","timestamp":"2026-10-03T11:%02d:00.000Z","message":{"id":"msg_%s","model":"claude-sonnet-4-5-20250929","role":"assistant","content":[],"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%d}}}\n' \
+		"$1" "$3" "$1" "$2"
+}
+before=$(server_rows)
+wline w1 11 1 >>"$wdir/s.jsonl"
+wait_rows $((before + 1)) "a line the watcher committed"
+pg_stop
+wline w2 22 2 >>"$wdir/s.jsonl"
+for _ in $(seq 1 100); do grep -q "team: push failed: cannot connect" "$tmp/watch.log" && break; sleep 0.1; done
+grep -q "team: push failed: cannot connect to the team server .*; trying again in [0-9]* s" "$tmp/watch.log" ||
+	bad "the watcher did not say the push failed: $(tail -3 "$tmp/watch.log")"
+[ "$(report devbox daily --no-scan | jq .totals.outputTokens)" -gt 0 ] || bad "the local store lost rows"
+sleep 2 # a retry or two fails meanwhile: the backoff grows
+pg_restart
+wait_rows $((before + 2)) "the line committed while the server was down"
+grep -q "(the server is back)" "$tmp/watch.log" || bad "no note that the server is back: $(tail -3 "$tmp/watch.log")"
+kill -TERM "$watcher"
+wait "$watcher" || bad "the watcher's exit status"
+watcher=
+report devbox daily --no-scan >"$tmp/devbox-local.json"
+report devbox daily --team --machine devbox >"$tmp/devbox-team.json"
+cmp -s "$tmp/devbox-local.json" "$tmp/devbox-team.json" || bad "after the watcher's pushes the server's devbox differs from its store"
+pushes=$(grep -c "team: pushed" "$tmp/watch.log")
+[ "$pushes" -le 6 ] || bad "the watcher pushed $pushes times for three changes: $(cat "$tmp/watch.log")"
 
 # ---- a wrong password ----
 wrong="Wr0ng-pw-$RANDOM"
