@@ -78,6 +78,36 @@ void au_blocks_add(au_blocks *b, int64_t ts, const char *model, const au_tokens 
 	g_ptr_array_add(k->models, xstrdup(model));
 }
 
+void au_blocks_add_sum(au_blocks *b, const au_block_sum *x)
+{
+	au_block *k = b->blocks->len ? b->blocks->pdata[b->blocks->len - 1] : NULL;
+	/* a block's end is on the hour: every request of x's quarter hour
+	 * falls on the same side of it as x's first one */
+	if (!k || x->first_ts >= k->end) {
+		k = xcalloc(1, sizeof(*k));
+		k->start = floor_hour(x->first_ts);
+		k->end = k->start + AU_BLOCK_MS;
+		k->first_ts = x->first_ts;
+		k->last_ts = x->last_ts;
+		k->models = g_ptr_array_new_with_free_func(free);
+		g_ptr_array_add(b->blocks, k);
+	}
+	if (x->first_ts < k->first_ts)
+		k->first_ts = x->first_ts;
+	if (x->last_ts > k->last_ts)
+		k->last_ts = x->last_ts;
+	k->requests += x->requests;
+	au_tokens_add(&k->tok, &x->tok);
+	k->cost += x->cost;
+	k->unpriced += x->unpriced;
+	if (x->unpriced)
+		au_unpriced_note(b->unpriced_models, x->model);
+	for (guint i = 0; i < k->models->len; i++)
+		if (strcmp(k->models->pdata[i], x->model) == 0)
+			return;
+	g_ptr_array_add(k->models, xstrdup(x->model));
+}
+
 void au_blocks_finish(au_blocks *b)
 {
 	if (!b->blocks->len)

@@ -230,6 +230,17 @@ au_blocks *au_blocks_new(int64_t now_ms);
 void au_blocks_free(au_blocks *b);
 /* Adds one request; requests must come in time order. */
 void au_blocks_add(au_blocks *b, int64_t ts, const char *model, const au_tokens *t, int64_t cost);
+/* The requests of one model within one 15-minute bucket, summed (the team
+ * server's rows): since blocks start and end on the hour, adding these in
+ * order of (bucket, first_ts) gives the blocks au_blocks_add would. */
+typedef struct au_block_sum {
+	int64_t first_ts, last_ts;
+	const char *model;
+	int64_t requests, unpriced;
+	au_tokens tok;
+	int64_t cost; /* pico, priced requests */
+} au_block_sum;
+void au_blocks_add_sum(au_blocks *b, const au_block_sum *x);
 /* Marks the active block and computes its burn rate and projection. */
 void au_blocks_finish(au_blocks *b);
 int au_blocks_build(au_store *s, const au_filter *f, int64_t now_ms, au_blocks **ret, au_err *err);

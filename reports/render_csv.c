@@ -69,20 +69,30 @@ static void csv_end(FILE *f, const au_report *r, bool tool, const au_totals *t, 
 	fputc('\n', f);
 }
 
+/* The key cell, and with --by the user or machine after it. */
+static void csv_key(FILE *f, const au_report *r, const au_row *row)
+{
+	csv_field(f, row->key);
+	if (r->by) {
+		fputc(',', f);
+		csv_field(f, row->who ? row->who : "");
+	}
+}
+
 void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 {
 	bool tool = au_report_has_tool_cost(r);
 	/* The models report's key is the model: a second "model" column
 	 * would only repeat it. */
 	bool by_model = r->group == AU_GROUP_MODEL;
-	fprintf(f, "%s%s,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
+	fprintf(f, "%s%s%s%s,inputTokens,outputTokens,cacheCreationTokens,cacheReadTokens,"
 		   "reasoningTokens,totalTokens,costUSD,unpricedResponses%s%s\n",
-		au_group_keyname(r->group), by_model ? "" : ",model", r->with_cloud ? ",billedUSD,gapUSD" : "",
+		au_group_keyname(r->group), r->by ? "," : "", r->by ? r->by : "", by_model ? "" : ",model", r->with_cloud ? ",billedUSD,gapUSD" : "",
 		tool ? ",toolCostUSD,toolCostResponses" : "");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const au_row *row = r->rows->pdata[i];
 		if (by_model) {
-			csv_field(f, row->key);
+			csv_key(f, r, row);
 			csv_numbers(f, &row->t);
 			csv_end(f, r, tool, &row->t, false, 0, 0);
 			continue;
@@ -90,7 +100,7 @@ void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 		if (o->breakdown) {
 			for (guint j = 0; j < row->models->len; j++) {
 				const au_model_row *m = row->models->pdata[j];
-				csv_field(f, row->key);
+				csv_key(f, r, row);
 				fputc(',', f);
 				csv_field(f, m->model);
 				csv_numbers(f, &m->t);
@@ -98,7 +108,7 @@ void au_render_csv(FILE *f, const au_report *r, const au_render_opts *o)
 			}
 			continue;
 		}
-		csv_field(f, row->key);
+		csv_key(f, r, row);
 		fputc(',', f);
 		GString *g = g_string_new(NULL);
 		for (guint j = 0; j < row->models->len; j++) {

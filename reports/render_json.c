@@ -123,6 +123,8 @@ void au_render_json_ext(FILE *f, const au_report *r, const au_render_opts *o, au
 		au_jw_newline(w);
 		au_jw_obj_begin(w);
 		au_jw_kstr(w, au_group_keyname(r->group), row->key);
+		if (r->by)
+			au_jw_kstr(w, r->by, row->who ? row->who : "");
 		if (row->project)
 			au_jw_kstr(w, "project", row->project);
 		if (row->path)

@@ -14,7 +14,7 @@
 #include "termsafe.h"
 
 enum {
-	COL_DATE, COL_LABEL, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_TOOL, COL_BILLED, COL_GAP,
+	COL_DATE, COL_LABEL, COL_WHO, COL_MODELS, COL_INPUT, COL_OUTPUT, COL_CW, COL_CR, COL_TOTAL, COL_COST, COL_TOOL, COL_BILLED, COL_GAP,
 	NCOLS
 };
 
@@ -169,6 +169,9 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 		/* sessions: the day of the last response, in the report's zone */
 		[COL_DATE] = {.header = "Last Active", .hidden = !sessions},
 		[COL_LABEL] = {.header = label_headers[r->group], .shrink_min = 10, .shrink_late = true},
+		/* --by user|machine */
+		[COL_WHO] = {.header = r->by && strcmp(r->by, "user") == 0 ? "User" : "Machine", .shrink_min = 8,
+			     .hidden = !r->by},
 		[COL_MODELS] = {.header = "Models", .shrink_min = 16, .drop_rank = 4,
 				.hidden = r->group == AU_GROUP_MODEL},
 		[COL_INPUT] = {.header = "Input", .right = true},
@@ -195,6 +198,7 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 		} else {
 			t.cell[COL_LABEL] = xstrdup(row->key);
 		}
+		t.cell[COL_WHO] = xstrdup(row->who ? row->who : "");
 		t.cell[COL_MODELS] = models_cell(row->models);
 		fill_numbers(&t, &row->t);
 		fill_billed(&t, row->has_billed, row->billed, row->t.cost);
@@ -214,6 +218,7 @@ void au_render_table(FILE *f, const au_report *r, const au_render_opts *o)
 	/* "Total" in the first column shown */
 	tot.cell[sessions ? COL_DATE : COL_LABEL] = xstrdup("Total");
 	tot.cell[sessions ? COL_LABEL : COL_DATE] = xstrdup("");
+	tot.cell[COL_WHO] = xstrdup("");
 	tot.cell[COL_MODELS] = xstrdup("");
 	fill_numbers(&tot, &r->total);
 	fill_billed(&tot, r->has_billed, r->billed, r->total.cost);

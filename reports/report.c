@@ -86,6 +86,7 @@ static void row_free(au_row *r)
 	free(r->key);
 	free(r->project);
 	free(r->path);
+	free(r->who);
 	if (r->models)
 		g_ptr_array_free(r->models, TRUE);
 	free(r);
@@ -190,6 +191,9 @@ static int cmp_rows(gconstpointer a, gconstpointer b, gpointer ud)
 	}
 	if (c == 0)
 		c = strcmp(x->key, y->key);
+	/* --by: a period's (or group's) users or machines by name */
+	if (c == 0 && x->who && y->who)
+		c = strcmp(x->who, y->who);
 	return o->order_desc ? -c : c;
 }
 
@@ -214,9 +218,11 @@ int au_report_build_from(au_agg_next_fn next, void *ctx, const au_report_opts *o
 	int rc;
 	au_report *r = xcalloc(1, sizeof(*r));
 	r->group = o->group;
+	r->by = o->by;
 	r->rows = g_ptr_array_new_with_free_func((GDestroyNotify)row_free);
 	r->unpriced_models = g_ptr_array_new_with_free_func(free);
-	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	/* with --by the table's keys are "who\x1ekey", its own strings */
+	GHashTable *by_key = g_hash_table_new_full(g_str_hash, g_str_equal, o->by ? g_free : NULL, NULL);
 	GHashTable *labels = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
 	bool need_labels = o->project || o->group == AU_GROUP_SESSION || o->group == AU_GROUP_PROJECT;
 	GHashTable *unpriced = g_hash_table_new(g_str_hash, g_str_equal);
@@ -270,10 +276,13 @@ int au_report_build_from(au_agg_next_fn next, void *ctx, const au_report_opts *o
 		default:
 			key = period_key(o, day);
 		}
-		au_row *row = g_hash_table_lookup(by_key, key);
+		const char *who = o->by ? (a.who ? a.who : "") : NULL;
+		char *hkey = who ? g_strdup_printf("%s\x1e%s", who, key) : key;
+		au_row *row = g_hash_table_lookup(by_key, hkey);
 		if (!row) {
 			row = xcalloc(1, sizeof(*row));
 			row->key = key;
+			row->who = who ? xstrdup(who) : NULL;
 			row->models = g_ptr_array_new_with_free_func((GDestroyNotify)model_row_free);
 			row->first_ts = first;
 			row->last_ts = last;
@@ -284,8 +293,10 @@ int au_report_build_from(au_agg_next_fn next, void *ctx, const au_report_opts *o
 				row->path = xstrdup(cwd);
 			}
 			g_ptr_array_add(r->rows, row);
-			g_hash_table_insert(by_key, row->key, row);
+			g_hash_table_insert(by_key, hkey, row);
 		} else {
+			if (hkey != key)
+				g_free(hkey);
 			free(key);
 		}
 		au_source src = au_source_by_name(source);

@@ -34,6 +34,9 @@ typedef struct au_report_opts {
 	bool full_path;          /* project labels are whole paths */
 	bool order_desc;
 	int week_start;          /* 0 = Sunday ... 6 = Saturday; default 1 */
+	/* --by: "user" or "machine" splits each row by the rows' who (the
+	 * grouping column, and the JSON key); NULL: no split */
+	const char *by;
 } au_report_opts;
 
 typedef struct au_totals {
@@ -66,6 +69,7 @@ typedef struct au_row {
 	/* --with-cloud: what the providers' billing APIs billed in this period */
 	bool has_billed;
 	int64_t billed; /* pico-dollars */
+	char *who;      /* with au_report_opts.by: the user or machine; else NULL */
 } au_row;
 
 typedef struct au_report {
@@ -74,6 +78,7 @@ typedef struct au_report {
 	au_totals total;
 	GPtrArray *unpriced_models; /* char*, sorted */
 	const char *tz_name;
+	const char *by;  /* au_report_opts.by: the rows carry who */
 	bool with_cloud; /* rows carry billed figures (au_report_add_billed) */
 	bool has_billed;
 	int64_t billed;

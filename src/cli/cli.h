@@ -17,6 +17,7 @@
 #include "report.h"
 #include "scan.h"
 #include "store.h"
+#include "team.h"
 
 /* Exit codes: documented in --help. */
 enum { AU_EXIT_OK = 0, AU_EXIT_FAIL = 1, AU_EXIT_USAGE = 2 };
@@ -63,7 +64,7 @@ extern const au_option au_options[AU_O_CATALOGUE_SIZE];
 
 /* A command's own options: ids AU_OWN(0) .. AU_OWN(AU_OWN_MAX - 1); the
  * parser leaves their values in au_opts.own[k]. */
-#define AU_OWN_MAX 4
+#define AU_OWN_MAX 8
 #define AU_OWN(k) (1000 + (k))
 
 /* One option as a command takes it. */
@@ -246,6 +247,21 @@ GTimeZone *au_cli_zone(const au_cmd *cmd, const au_opts *o, int *ret_exit);
 
 /* daily .. projects (cmd_report.c); models runs it for its plain table. */
 int au_cmd_report(const au_cmd *cmd, int argc, char **argv);
+
+/* --team, --user, --machine and --by (cmd_report.c), shared by the reports,
+ * models and blocks: own ids 4..7, so a command's own 0..3 stay free. */
+enum { AU_OWN_TEAM = 4, AU_OWN_TEAM_USER, AU_OWN_TEAM_MACHINE, AU_OWN_TEAM_BY };
+extern const au_option au_opt_team, au_opt_team_user, au_opt_team_machine, au_opt_team_by;
+#define AU_OPTS_TEAM                                                                                \
+	AU_OWN_OPT(au_opt_team), AU_OWN_OPT(au_opt_team_user), AU_OWN_OPT(au_opt_team_machine),    \
+		AU_OWN_OPT(au_opt_team_by)
+/* The filter of those options; false after a usage error (*ret_exit).
+ * *ret_team: --team was given; *ret_local: --by/--user/--machine without it. */
+bool au_team_args(const au_cmd *cmd, const au_opts *o, au_team_filter *ret_f, bool *ret_team, bool *ret_local,
+		  int *ret_exit);
+/* [team] from the config, and with server a connection to it; false after
+ * saying why (release c and free *ret_t in any case). */
+bool au_team_open(const au_opts *o, bool server, au_team_section *ret_c, au_team **ret_t);
 
 /* What compare, cache, blocks, models and insights share (cmd_insights.c):
  * the report options as a filter in a time zone, the prices, the store

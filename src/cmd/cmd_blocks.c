@@ -205,19 +205,47 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		au_usage_error(cmd, "--live needs a terminal (without it, blocks prints once)");
 		goto out;
 	}
+	au_team_filter tf;
+	bool team, local_team;
+	if (!au_team_args(cmd, &x.o, &tf, &team, &local_team, &code))
+		goto out;
+	code = AU_EXIT_USAGE;
+	if (local_team || tf.by) {
+		au_usage_error(cmd, "--user and --machine filter the team server's blocks: add --team "
+				    "(a 5-hour block spans every user and machine: no --by)");
+		goto out;
+	}
+	if (team && live_mode) {
+		au_usage_error(cmd, "--live redraws this machine's active block: not with --team");
+		goto out;
+	}
 	if (!x.o.source_given)
 		x.f.source = AU_SRC_CLAUDE; /* the 5-hour windows are Claude's */
 	code = AU_EXIT_FAIL;
-	if (!au_insight_open(&x))
-		goto out;
-	if (live_mode) {
-		code = run_live(&x);
-		goto out;
-	}
 	au_err err;
-	if (au_blocks_build(x.s, &x.f, x.now, &b, &err) < 0) {
-		fprintf(stderr, "aiusage: %s\n", err.msg);
-		goto out;
+	if (team) {
+		au_team_section c;
+		au_team *t;
+		bool ok = au_team_open(&x.o, true, &c, &t);
+		if (ok && au_team_blocks_build(t, &tf, &x.f, x.now, &b, &err) < 0) {
+			fprintf(stderr, "aiusage: %s\n", err.msg);
+			ok = false;
+		}
+		au_team_free(t);
+		au_team_section_release(&c);
+		if (!ok)
+			goto out;
+	} else {
+		if (!au_insight_open(&x))
+			goto out;
+		if (live_mode) {
+			code = run_live(&x);
+			goto out;
+		}
+		if (au_blocks_build(x.s, &x.f, x.now, &b, &err) < 0) {
+			fprintf(stderr, "aiusage: %s\n", err.msg);
+			goto out;
+		}
 	}
 	for (guint i = 0; i < b->unpriced_models->len; i++)
 		au_insight_warn_unpriced(&x, b->unpriced_models->pdata[i]);
@@ -249,6 +277,10 @@ static const au_cmd_opt options[] = {
 	AU_OH(AU_O_SOURCE, "only one tool's usage (default claude: the 5-hour windows\nare Claude's)"),
 	AU_ONOT(AU_O_PROJECT, "a 5-hour window counts every project"),
 	AU_O(AU_O_JSON),
+	AU_OWN_OPT(au_opt_team),
+	AU_OWN_OPT(au_opt_team_user),
+	AU_OWN_OPT(au_opt_team_machine),
+	AU_O(AU_O_CONFIG),
 	AU_OPTS_STORE,
 	AU_OPTS_COLOR,
 	AU_OPTS_WARN,

@@ -92,9 +92,22 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	if (!au_insight_begin(cmd, argc, argv, &x, &code))
 		return code;
 	bool details = au_opt_own(&x.o, OPT_DETAILS) != NULL;
+	au_team_filter tf;
+	bool team, local_team;
+	if (!au_team_args(cmd, &x.o, &tf, &team, &local_team, &code)) {
+		au_insight_end(&x);
+		return code;
+	}
+	if (details && (team || local_team)) {
+		au_insight_end(&x);
+		return au_usage_error(cmd, "--details prices every request again: not with --team, --by, --user "
+					   "or --machine");
+	}
 	/* The plain table and CSV are the report's own (getopt has only
-	 * reordered argv, which parses the same). */
-	if (!details && !x.o.json) {
+	 * reordered argv, which parses the same); so is everything of the
+	 * team server or split by user or machine (the JSON then has the
+	 * report's fields only). */
+	if ((!details && !x.o.json) || team || local_team) {
 		au_insight_end(&x);
 		return au_cmd_report(cmd, argc, argv);
 	}
@@ -170,6 +183,8 @@ static const au_cmd_opt options[] = {
 	AU_O(AU_O_JSON),
 	AU_O(AU_O_CSV),
 	AU_OH(AU_O_ORDER, "sort order (default asc: the costliest first; desc reverses it)"),
+	AU_OPTS_TEAM,
+	AU_O(AU_O_CONFIG),
 	AU_OPTS_STORE,
 	AU_OPTS_COLOR,
 	AU_OPTS_WARN,

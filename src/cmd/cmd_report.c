@@ -14,34 +14,72 @@
 #include "term.h"
 #include "termsafe.h"
 
-/* Reading the team server instead of the local store (src/team). */
-static const au_option opt_team = {"team", 0, NULL,
-				   "read the team server ([team] url) instead of the local store", AU_OWN(0)};
-static const au_option opt_user = {"user", 0, "NAME", "with --team: only this user's machines", AU_OWN(1)};
-static const au_option opt_machine = {"machine", 0, "NAME", "with --team: only this machine", AU_OWN(2)};
-#define REPORT_TEAM AU_OWN_OPT(opt_team), AU_OWN_OPT(opt_user), AU_OWN_OPT(opt_machine)
+/* Reading the team server instead of the local store (src/team), and
+ * splitting or filtering by user and machine (there, or locally after an
+ * import). Shared with models and blocks through cli.h. */
+const au_option au_opt_team = {"team", 0, NULL, "read the team server ([team] url) instead of the local store",
+			       AU_OWN(AU_OWN_TEAM)};
+const au_option au_opt_team_user = {"user", 0, "NAME", "only this user's machines (with --team, or imported rows)",
+				    AU_OWN(AU_OWN_TEAM_USER)};
+const au_option au_opt_team_machine = {"machine", 0, "NAME", "only this machine (with --team, or imported rows)",
+				       AU_OWN(AU_OWN_TEAM_MACHINE)};
+const au_option au_opt_team_by = {"by", 0, "user|machine",
+				  "a row per user or machine within each row's group (a column; a JSON key)",
+				  AU_OWN(AU_OWN_TEAM_BY)};
+
+bool au_team_args(const au_cmd *cmd, const au_opts *o, au_team_filter *ret_f, bool *ret_team, bool *ret_local,
+		  int *ret_exit)
+{
+	const char *by = au_opt_own(o, AU_OWN_TEAM_BY);
+	*ret_f = (au_team_filter){.user = au_opt_own(o, AU_OWN_TEAM_USER),
+				  .machine = au_opt_own(o, AU_OWN_TEAM_MACHINE)};
+	if (by && strcmp(by, "user") == 0) {
+		ret_f->by = AU_TEAM_BY_USER;
+	} else if (by && strcmp(by, "machine") == 0) {
+		ret_f->by = AU_TEAM_BY_MACHINE;
+	} else if (by) {
+		*ret_exit = au_usage_error(cmd, "--by takes user or machine");
+		return false;
+	}
+	*ret_team = au_opt_own(o, AU_OWN_TEAM) != NULL;
+	*ret_local = !*ret_team && (by || ret_f->user || ret_f->machine);
+	return true;
+}
+
+bool au_team_open(const au_opts *o, bool server, au_team_section *ret_c, au_team **ret_t)
+{
+	au_err err;
+	*ret_t = NULL;
+	if (au_config_team_load(o->config_path, ret_c, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		*ret_c = (au_team_section){0};
+		return false;
+	}
+	if (!server)
+		return true;
+	if (!ret_c->configured) {
+		fprintf(stderr, "aiusage: --team: no team server is configured ([team] url in config.ini, or "
+				"AIUSAGE_TEAM_URL)\n");
+		return false;
+	}
+	if (au_team_connect(ret_c, ret_t, &err) < 0) {
+		fprintf(stderr, "aiusage: %s\n", err.msg);
+		return false;
+	}
+	return true;
+}
 
 /* The report from the team server; false after saying why. */
-static bool team_report(const au_opts *o, const au_report_opts *ro, au_report **ret)
+static bool team_report(const au_opts *o, const au_team_filter *f, const au_report_opts *ro, au_report **ret)
 {
 	au_team_section c;
 	au_team *t = NULL;
 	au_err err;
 	*ret = NULL;
-	if (au_config_team_load(o->config_path, &c, &err) < 0) {
+	bool ok = au_team_open(o, true, &c, &t);
+	if (ok && au_team_report_build(t, f, ro, ret, &err) < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
-		return false;
-	}
-	bool ok = false;
-	if (!c.configured) {
-		fprintf(stderr, "aiusage: --team: no team server is configured ([team] url in config.ini, or "
-				"AIUSAGE_TEAM_URL)\n");
-	} else {
-		au_team_filter f = {.user = au_opt_own(o, 1), .machine = au_opt_own(o, 2)};
-		if (au_team_connect(&c, &t, &err) < 0 || au_team_report_build(t, &f, ro, ret, &err) < 0)
-			fprintf(stderr, "aiusage: %s\n", err.msg);
-		else
-			ok = true;
+		ok = false;
 	}
 	au_team_free(t);
 	au_team_section_release(&c);
@@ -112,13 +150,13 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		goto out_tz_only;
 	}
 
-	bool team = au_opt_own(&o, 0) != NULL;
-	if (!team && (au_opt_own(&o, 1) || au_opt_own(&o, 2))) {
-		code = au_usage_error(cmd, "--user and --machine filter the team server's rows: add --team");
+	bool team, local_team;
+	au_team_filter tf;
+	if (!au_team_args(cmd, &o, &tf, &team, &local_team, &code))
 		goto out_tz_only;
-	}
-	if (team && o.with_cloud) {
-		code = au_usage_error(cmd, "--with-cloud reads this machine's billing records: not with --team");
+	if ((team || local_team) && o.with_cloud) {
+		code = au_usage_error(cmd, "--with-cloud reads this machine's billing records: not with --team, "
+					   "--by, --user or --machine");
 		goto out_tz_only;
 	}
 	code = AU_EXIT_FAIL;
@@ -130,7 +168,7 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 	au_report *rep;
 	au_err err;
 	if (team) {
-		if (!team_report(&o, &ro, &rep))
+		if (!team_report(&o, &tf, &ro, &rep))
 			goto out_tz;
 		code = AU_EXIT_OK;
 		goto render;
@@ -145,7 +183,20 @@ int au_cmd_report(const au_cmd *cmd, int argc, char **argv)
 		code = AU_EXIT_FAIL; /* still report what is stored */
 	au_print_scan_warnings(&st, &o);
 
-	if (au_report_build(s, &ro, &rep, &err) < 0) {
+	int br;
+	if (local_team) {
+		au_team_section c;
+		au_team *none;
+		if (!au_team_open(&o, false, &c, &none)) {
+			code = AU_EXIT_FAIL;
+			goto out_store;
+		}
+		br = au_team_local_report_build(s, &c, &tf, &ro, &rep, &err);
+		au_team_section_release(&c);
+	} else {
+		br = au_report_build(s, &ro, &rep, &err);
+	}
+	if (br < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
 		code = AU_EXIT_FAIL;
 		goto out_store;
@@ -202,7 +253,7 @@ out_opts:
 
 /* The options every report takes, around the ones its group uses. */
 #define REPORT_HEAD AU_OPTS_FILTER
-#define REPORT_TAIL AU_O(AU_O_CSV), REPORT_TEAM, AU_O(AU_O_CONFIG), AU_OPTS_STORE, AU_OPTS_COLOR, AU_OPTS_WARN, AU_OPTS_END
+#define REPORT_TAIL AU_O(AU_O_CSV), AU_OPTS_TEAM, AU_O(AU_O_CONFIG), AU_OPTS_STORE, AU_OPTS_COLOR, AU_OPTS_WARN, AU_OPTS_END
 #define REPORT_JSON AU_OH(AU_O_JSON, "JSON (the shape of ccusage's)")
 #define REPORT_ORDER AU_OH(AU_O_ORDER, "sort order (default asc: oldest first)")
 #define REPORT_BREAKDOWN AU_OH(AU_O_BREAKDOWN, "a row per model under each line (JSON always has them)")

@@ -4,7 +4,11 @@
  * committed in one transaction from an idle callback, i.e. before the loop
  * sleeps, and budgets are checked after each commit (and when held alerts
  * fall due); a tool gone silent is noticed once a day (health_alerts.h).
- * Cloud billing is polled on a thread of its own. A lock file
+ * Cloud billing is polled on a thread of its own, and with [team] set the
+ * rows go to the team server on another, at most once every push_interval
+ * seconds after commits, backing off while the server is down (the store
+ * stays the source of truth: a failed push loses nothing, the next one
+ * catches up). A lock file
  * next to the store keeps a second watcher out (and tells `aiusage status`
  * the pid); every clean stop removes it, and one left by a crash is taken
  * over. SIGHUP reloads the config; SIGTERM and SIGINT flush and return.
@@ -29,6 +33,7 @@
 #include "config.h"
 #include "health_alerts.h"
 #include "notify.h"
+#include "team.h"
 #include "watch.h"
 
 #define DEGRADED_RESCAN_S 60
@@ -45,6 +50,17 @@ typedef struct watcher {
 	guint cloud_timer;
 	int64_t cloud_next_ms;
 	au_config *cfg;
+	/* team pushes (only with [team]): one at a time, on a thread with its
+	 * own store connection; push_* below are the loop thread's */
+	au_team_section team;
+	GThread *push_thread;
+	guint push_timer;
+	bool push_wanted;   /* rows were committed since the last push began */
+	int64_t push_last_ms; /* when the last push began */
+	int push_backoff_s; /* after failures: the wait before the next try; 0: none */
+	int push_result;    /* the thread's: 0 or a negative errno */
+	au_team_push_result push_res;
+	char push_msg[512];
 	au_notifier *notifier;
 	guint idle_id, alert_timer;
 	bool verbose;
@@ -140,7 +156,107 @@ static void load_config(watcher *wr)
 		for (guint i = 0; i < cfg->warnings->len; i++)
 			fprintf(stderr, "aiusage watch: warning: %s\n", (char *)cfg->warnings->pdata[i]);
 	}
+	au_team_section team = {0};
+	if (au_config_team_load(NULL, &team, &err) < 0) {
+		fprintf(stderr, "aiusage watch: team: %s; %s\n", err.msg,
+			wr->team.configured ? "keeping the previous [team]" : "not pushing until it is fixed");
+	} else {
+		au_team_section_release(&wr->team);
+		wr->team = team;
+		if (team.configured)
+			fprintf(stderr, "aiusage watch: team: pushing as %s on %s at most every %d s\n", team.user,
+				team.machine, team.push_interval_s);
+	}
 	free(path);
+}
+
+/* ---- team pushes ---- */
+
+static gboolean on_push_timer(gpointer data);
+
+/* Arms the next push when one is wanted and none runs or waits: the
+ * interval after the last one began, or the backoff after a failure. */
+static void schedule_push(watcher *wr)
+{
+	if (!wr->team.configured || !wr->push_wanted || wr->push_thread || wr->push_timer)
+		return;
+	int64_t now = g_get_real_time() / 1000;
+	int64_t wait_s = wr->push_backoff_s;
+	if (!wait_s && wr->push_last_ms)
+		wait_s = (wr->push_last_ms + (int64_t)wr->team.push_interval_s * 1000 - now + 999) / 1000;
+	if (wait_s <= 0)
+		wr->push_timer = g_idle_add(on_push_timer, wr);
+	else
+		wr->push_timer = g_timeout_add_seconds((guint)MIN(wait_s, (int64_t)86400), on_push_timer, wr);
+}
+
+/* Back on the loop's thread: log, back off or not, and maybe go again. */
+static gboolean on_push_done(gpointer data)
+{
+	watcher *wr = data;
+	g_thread_join(wr->push_thread);
+	wr->push_thread = NULL;
+	if (wr->push_result < 0) {
+		/* doubling from the interval, up to 10 minutes (never below the interval) */
+		int next = wr->push_backoff_s ? wr->push_backoff_s * 2 : wr->team.push_interval_s;
+		wr->push_backoff_s = MAX(wr->team.push_interval_s, MIN(next, 600));
+		wr->push_wanted = true;
+		fprintf(stderr, "aiusage watch: team: push failed: %s; trying again in %d s\n", wr->push_msg,
+			wr->push_backoff_s);
+	} else {
+		if (wr->push_backoff_s || wr->verbose || wr->push_res.sent || wr->push_res.withdrawn)
+			fprintf(stderr, "aiusage watch: team: pushed %" PRId64 " row(s), withdrew %" PRId64 "%s\n",
+				wr->push_res.sent, wr->push_res.withdrawn, wr->push_backoff_s ? " (the server is back)" : "");
+		wr->push_backoff_s = 0;
+	}
+	schedule_push(wr);
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer push_run(gpointer data)
+{
+	watcher *wr = data;
+	au_team_section c = {0};
+	au_store *s = NULL;
+	au_team *t = NULL;
+	au_err err;
+	/* its own copy of [team] (a reload may replace the loop's meanwhile) */
+	int r = au_config_team_load(NULL, &c, &err);
+	if (r == 0 && !c.configured)
+		r = au_fail(&err, ENOENT, "[team] is no longer configured");
+	if (r == 0)
+		r = au_store_open(wr->db, false, &s, &err);
+	if (r == 0)
+		r = au_team_connect(&c, &t, &err);
+	if (r == 0)
+		r = au_team_push(t, s, &c, &wr->push_res, &err);
+	wr->push_result = r;
+	snprintf(wr->push_msg, sizeof(wr->push_msg), "%s", r < 0 ? err.msg : "");
+	au_team_free(t);
+	au_store_close(s);
+	au_team_section_release(&c);
+	g_idle_add(on_push_done, wr);
+	return NULL;
+}
+
+static gboolean on_push_timer(gpointer data)
+{
+	watcher *wr = data;
+	wr->push_timer = 0;
+	if (wr->push_thread || !wr->team.configured)
+		return G_SOURCE_REMOVE;
+	wr->push_wanted = false;
+	wr->push_last_ms = g_get_real_time() / 1000;
+	wr->push_res = (au_team_push_result){0};
+	wr->push_thread = g_thread_new("team-push", push_run, wr);
+	return G_SOURCE_REMOVE;
+}
+
+/* After a commit (and at start): the server should get the new rows. */
+static void want_push(watcher *wr)
+{
+	wr->push_wanted = true;
+	schedule_push(wr);
 }
 
 static gboolean on_flush(gpointer data)
@@ -156,8 +272,10 @@ static gboolean on_flush(gpointer data)
 		g_timeout_add_seconds(5, on_flush, wr);
 		return G_SOURCE_REMOVE;
 	}
-	if (stored > 0)
+	if (stored > 0) {
 		check_alerts(wr);
+		want_push(wr);
+	}
 	if (wr->server) {
 		int64_t errors[AU_SRC_MAX];
 		au_watch_scan_errors(wr->w, errors);
@@ -235,6 +353,7 @@ static gboolean on_reload(gpointer data)
 		wr->cloud_timer = 0;
 	}
 	on_cloud_timer(wr); /* providers may have been added or removed */
+	want_push(wr);      /* [team] may have been set */
 	return G_SOURCE_CONTINUE;
 }
 
@@ -382,6 +501,7 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 	check_alerts(&wr); /* alerts held across a restart */
 	check_health(&wr);
 	on_cloud_timer(&wr);
+	want_push(&wr); /* what the scan before the start stored, or a push that failed last run */
 	guint degraded = 0;
 	if (au_watch_degraded(wr.w)) {
 		int64_t secs = DEGRADED_RESCAN_S;
@@ -414,6 +534,14 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 		g_thread_join(wr.cloud_thread);
 		wr.cloud_thread = NULL;
 	}
+	if (wr.push_timer)
+		g_source_remove(wr.push_timer);
+	/* a push in progress is waited for (libpq's connect has a timeout; the
+	 * server's transaction either commits or changes nothing) */
+	if (wr.push_thread) {
+		g_thread_join(wr.push_thread);
+		wr.push_thread = NULL;
+	}
 	if (degraded)
 		g_source_remove(degraded);
 	if (wr.idle_id)
@@ -425,6 +553,7 @@ out:
 	au_server_free(wr.server);
 	au_notifier_free(wr.notifier);
 	au_config_free(wr.cfg);
+	au_team_section_release(&wr.team);
 	au_watch_free(wr.w);
 	release_lock(lock_fd, lock_path);
 	return r;

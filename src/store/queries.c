@@ -138,8 +138,26 @@ int au_store_agg_next(au_store_iter *it, au_agg_row *ret_row, au_err *err)
 		.last_ts = sqlite3_column_int64(st, 15),
 		.tool_cost = sqlite3_column_int64(st, 16),
 		.tool_costed = sqlite3_column_int64(st, 17),
+		.who = sqlite3_column_count(st) > 18 ? col_text(st, 18) : NULL,
 	};
 	return 1;
+}
+
+int au_store_agg_by_owner_iter(au_store *s, const char *source, au_store_iter **ret, au_err *err)
+{
+	/* the owner as src/team's import keys it (AU_TEAM_IMPORT_PREFIX) */
+	int r = iter_new(s,
+			 "SELECT ts / 900000, source, model, project, session, count(*), sum(input), sum(cc5m),"
+			 " sum(cc1h), sum(cache_read), sum(output), sum(reasoning), sum(coalesce(cost, 0)),"
+			 " sum(cost IS NULL), min(ts), max(ts), sum(coalesce(tool_cost, 0)),"
+			 " sum(tool_cost IS NOT NULL),"
+			 " CASE WHEN substr(key, 1, 7) = 'import:'"
+			 " THEN substr(key, 8, instr(substr(key, 8), ':') - 1) ELSE '' END"
+			 " FROM usage WHERE (?1 IS NULL OR source = ?1) GROUP BY 1, 2, 3, 4, 5, 19 ORDER BY 1",
+			 "reading the store", ret, err);
+	if (r == 0)
+		bind_opt_text((*ret)->st, 1, source);
+	return r;
 }
 
 int au_store_project_cost_iter(au_store *s, int64_t bucket_from, int64_t bucket_until, const char *source,

@@ -34,6 +34,9 @@ typedef struct au_agg_row {
 	int64_t unpriced; /* responses with no price */
 	int64_t first_ts, last_ts;
 	int64_t tool_cost, tool_costed;
+	/* --by user|machine: whose rows these are (a user or machine name, or
+	 * from au_store_agg_by_owner_iter a machine id); NULL otherwise */
+	const char *who;
 } au_agg_row;
 
 /* Every agg row of source (NULL: all), in bucket order. */
@@ -43,6 +46,12 @@ int au_store_agg_next(au_store_iter *it, au_agg_row *ret_row, au_err *err);
  * when given (NULL: all): a seek on agg's key, for the statusline. */
 int au_store_agg_since_iter(au_store *s, int64_t from_ms, const char *source, const char *session,
 			    au_store_iter **ret, au_err *err);
+
+/* The agg rows summed from usage per owning machine as well: who is the
+ * machine id of rows an import brought ("import:ID:KEY"), "" for this
+ * machine's own. In bucket order. Reads usage, not agg: slower, for
+ * --by machine|user on a store that imported other machines. */
+int au_store_agg_by_owner_iter(au_store *s, const char *source, au_store_iter **ret, au_err *err);
 
 /* Cost per working directory over agg buckets [from, until) of source
  * (NULL: all): what a budget period spent. */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "insights.h"
 #include "queries.h"
 #include "report.h"
 #include "store.h"
@@ -97,6 +98,18 @@ typedef struct au_team_filter {
  * or machine with f->by), and only those sums come back. */
 int au_team_report_build(au_team *t, const au_team_filter *f, const au_report_opts *o, au_report **ret,
 			 au_err *err);
+
+/* The same from the local store, for --by, --user and --machine without
+ * --team: this machine's rows are c->machine's and c->user's, imported
+ * rows those of the machine the import named. Sums usage, not agg. */
+int au_team_local_report_build(au_store *s, const au_team_section *c, const au_team_filter *f,
+			       const au_report_opts *o, au_report **ret, au_err *err);
+
+/* Claude's 5-hour blocks of the server's rows (f as au_blocks_build takes
+ * it; tf's user and machine filter): summed there per 15-minute bucket and
+ * model. */
+int au_team_blocks_build(au_team *t, const au_team_filter *tf, const au_filter *f, int64_t now_ms,
+			 au_blocks **ret, au_err *err);
 
 /* ---- export and import (team_file.c) ---- */
 

@@ -29,7 +29,7 @@
 #define MAX_LINE (1 << 20) /* a row is far below this: longer is not our file */
 
 /* Meta key holding an imported machine's names: "machine\x1fuser". */
-static char *names_key(const char *mid)
+char *au_team_import_names_key(const char *mid)
 {
 	return xasprintf("team.import.%s", mid);
 }
@@ -92,7 +92,7 @@ int au_team_export(au_store *s, const au_team_section *c, const char *path, au_t
 		gpointer k;
 		g_hash_table_iter_init(&hi, machines);
 		while (g_hash_table_iter_next(&hi, &k, NULL)) {
-			char *key = names_key(k), *v = NULL;
+			char *key = au_team_import_names_key(k), *v = NULL;
 			au_store_meta_get(s, key, &v);
 			char *sep = v ? strchr(v, '\x1f') : NULL;
 			if (sep)
@@ -264,7 +264,7 @@ int au_team_import(au_store *s, const char *path, au_team_file_result *ret, au_e
 					if (!g_hash_table_contains(keep, id))
 						g_hash_table_insert(keep, g_strdup(id),
 								    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL));
-					char *k = names_key(id), *v2 = xasprintf("%s\x1f%s", name ? name : "", user ? user : "");
+					char *k = au_team_import_names_key(id), *v2 = xasprintf("%s\x1f%s", name ? name : "", user ? user : "");
 					if (r == 0)
 						r = au_store_meta_set(s, k, v2, err);
 					free(k);

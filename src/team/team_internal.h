@@ -26,4 +26,8 @@ PGresult *au_team_query(au_team *t, const char *sql, int n, const char *const *p
 /* A project name as it leaves the machine under c->projects; malloc'd. */
 char *au_team_project_out(const au_team_section *c, const char *project);
 
+/* The store meta key holding an imported machine's names,
+ * "MACHINE\x1fUSER"; malloc'd. */
+char *au_team_import_names_key(const char *mid);
+
 #endif

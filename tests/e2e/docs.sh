@@ -4,7 +4,7 @@
 #   - aiusage.1 is valid roff (groff -ww and man --warnings say nothing)
 #     with every section, and its section of every command and subcommand
 #     lists every option that command's --help lists;
-#   - the bash completion parses, and completing `aiusage daily --b`
+#   - the bash completion parses, and completing `aiusage daily --br`
 #     offers --breakdown while `aiusage scan --b` does not (scan has no
 #     such option), with values for --source, --order, --by and
 #     --start-of-week;
@@ -80,7 +80,7 @@ offers() { # shell word expected words...
 	got=$("complete_$sh" "$@" | sed '/^$/d' | sort | tr '\n' ' ')
 	[ "${got% }" = "$want" ] && ok || bad "$sh: completing '$*' offers '$got', not '$want'"
 }
-offers bash --breakdown aiusage daily --b
+offers bash --breakdown aiusage daily --br
 offers bash "" aiusage scan --b
 offers bash "asc desc" aiusage daily --order ""
 offers bash "desc" aiusage monthly -o d
@@ -103,7 +103,7 @@ fish --no-execute "$docs/aiusage.fish" && ok || bad "fish -n aiusage.fish"
 complete_fish() {
 	fish --no-config -c 'source $argv[1]; complete -C "$argv[2]"' "$docs/aiusage.fish" "$*" | cut -f1
 }
-offers fish --breakdown aiusage daily --b
+offers fish --breakdown aiusage daily --br
 offers fish "" aiusage scan --b
 offers fish "asc desc" aiusage daily --order ""
 offers fish "day model project" aiusage cache --by ""
@@ -139,7 +139,7 @@ EOF
 while read -r line; do
 	case $line in ok*) ok ;; *) bad "$line" ;; esac
 done < <(timeout 120 zsh -f "$t/z.zsh" "$docs" "$t" \
-	'aiusage daily --b' 'aiusage daily --breakdown' \
+	'aiusage daily --br' 'aiusage daily --breakdown' \
 	'aiusage cloud sync --pro' '--provider' \
 	'aiusage daily --source cl' 'claude' \
 	'aiusage weekly --start-of-week tu' 'tuesday' \

@@ -48,11 +48,11 @@ if command -v man >/dev/null; then
 	[ "$page" = "$p/share/man/man1/aiusage.1" ] && ok || bad "man -w aiusage with $p/bin in PATH: $page"
 fi
 # each installed completion loads and completes
-run bash -c 'source "$1"; COMP_WORDS=(aiusage daily --b); COMP_CWORD=2; _aiusage; echo "${COMPREPLY[*]}"' _ \
+run bash -c 'source "$1"; COMP_WORDS=(aiusage daily --br); COMP_CWORD=2; _aiusage; echo "${COMPREPLY[*]}"' _ \
 	"$p/share/bash-completion/completions/aiusage" >"$t/c" 2>&1
 [ "$(cat "$t/c")" = --breakdown ] && ok || bad "installed bash completion: $(cat "$t/c")"
 if command -v fish >/dev/null; then
-	got=$(run fish --no-config -c "set -p fish_complete_path $p/share/fish/vendor_completions.d; complete -C 'aiusage daily --b'" | cut -f1)
+	got=$(run fish --no-config -c "set -p fish_complete_path $p/share/fish/vendor_completions.d; complete -C 'aiusage daily --br'" | cut -f1)
 	[ "$got" = --breakdown ] && ok || bad "installed fish completion: $got"
 fi
 

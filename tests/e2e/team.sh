@@ -25,8 +25,10 @@ source "$here/../team/pg_server.bash"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aiusage-team.XXXXXX")
 pgdir=$(mktemp -d /tmp/aiusage-pg.XXXXXX)
 holder=
+watcher=
 cleanup() {
-	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	[ -z "$holder" ] || kill "$holder" 2>/dev/null || true
+	[ -z "$watcher" ] || kill "$watcher" 2>/dev/null || true
 	pg_cleanup
 	rm -rf "$tmp"
 }
@@ -94,6 +96,59 @@ check "--machine desktop equals bob's truth (appended lines replaced the cut one
 	"$tmp/gen-b/truth.json" "$tmp/desktop.json"
 report desktop daily --team >"$tmp/all.json"
 check "--team equals the sum of both truths" "$tmp/gen-a/truth.json" "$tmp/gen-b/truth.json" "$tmp/all.json"
+# --by: a row per (day, user or machine); each one's rows are its own report's
+rows_of() { # FILE KEY VALUE: the daily rows of that user or machine, without the key
+	jq -c --arg k "$2" --arg v "$3" '[.daily[] | select(.[$k] == $v) | del(.[$k])]' "$1"
+}
+report laptop daily --team --by user >"$tmp/by-user.json"
+[ "$(rows_of "$tmp/by-user.json" user alice)" = "$(jq -c .daily "$tmp/alice.json")" ] ||
+	bad "--by user: alice's rows differ from --user alice"
+[ "$(rows_of "$tmp/by-user.json" user bob)" = "$(jq -c .daily "$tmp/desktop.json")" ] ||
+	bad "--by user: bob's rows differ from his machine's"
+[ "$(jq -c .totals "$tmp/by-user.json")" = "$(jq -c .totals "$tmp/all.json")" ] || bad "--by user: totals"
+[ "$(jq '[.daily[] | select(has("user") | not)] | length' "$tmp/by-user.json")" = 0 ] ||
+	bad "--by user: a row without a user key"
+report laptop daily --team --by machine >"$tmp/by-machine.json"
+[ "$(jq -r '[.daily[].machine] | unique | join(",")' "$tmp/by-machine.json")" = desktop,laptop ] ||
+	bad "--by machine: machines $(jq -c '[.daily[].machine] | unique' "$tmp/by-machine.json")"
+[ "$(rows_of "$tmp/by-machine.json" machine desktop)" = "$(jq -c .daily "$tmp/desktop.json")" ] ||
+	bad "--by machine: desktop's rows"
+au laptop daily --team --by machine --timezone UTC --csv --quiet >"$tmp/by.csv"
+head -1 "$tmp/by.csv" | grep -q '^date,machine,model,inputTokens' || bad "--by machine CSV header: $(head -1 "$tmp/by.csv")"
+[ "$(grep -c ',laptop,' "$tmp/by.csv")" = "$(jq '[.daily[] | select(.machine == "laptop")] | length' "$tmp/by-machine.json")" ] ||
+	bad "--by machine CSV: laptop's lines"
+COLUMNS=200 au laptop monthly --team --by user --timezone UTC --quiet --no-color >"$tmp/by.txt"
+grep -q '│ User ' "$tmp/by.txt" || bad "--by user table has no User column: $(head -5 "$tmp/by.txt")"
+grep -q '│ alice ' "$tmp/by.txt" && grep -q '│ bob ' "$tmp/by.txt" || bad "--by user table rows: $(cat "$tmp/by.txt")"
+au laptop daily --team --by team 2>"$tmp/by.err" && bad "--by team was accepted"
+grep -q "user or machine" "$tmp/by.err" || bad "--by team: $(cat "$tmp/by.err")"
+
+# ---- models on the server ----
+report laptop models --team --machine laptop | jq -c '[.models[] | {model, totalCost, totalTokens, responses}]' \
+	>"$tmp/models-team.json"
+report laptop models | jq -c '[.models[] | {model, totalCost, totalTokens, responses}]' >"$tmp/models-local.json"
+cmp -s "$tmp/models-team.json" "$tmp/models-local.json" || bad "models --team --machine laptop differs from laptop's own"
+report laptop models --team --by user >"$tmp/models-by.json"
+[ "$(jq '[.models[].totalTokens] | add' "$tmp/models-by.json")" = "$(jq .totals.totalTokens "$tmp/all.json")" ] ||
+	bad "models --team --by user: tokens do not add up to the team's"
+au laptop models --team --details 2>/dev/null && bad "models --team --details was accepted"
+
+# ---- blocks on the server: summed per quarter hour there, the same blocks ----
+# now: at the last request, so the last block is active
+AIUSAGE_NOW=$(report laptop blocks --no-scan | jq -r '.blocks[-1].lastActivity')
+export AIUSAGE_NOW
+report laptop blocks --team --machine laptop >"$tmp/blocks-team.json"
+report laptop blocks --no-scan >"$tmp/blocks-local.json"
+cmp -s "$tmp/blocks-team.json" "$tmp/blocks-local.json" || bad "blocks --team --machine laptop differs from laptop's own"
+jq -e '[.blocks[] | select(.active)] | length == 1' "$tmp/blocks-local.json" >/dev/null ||
+	bad "blocks: the pinned now is in no block (the test would not cover the burn rate)"
+report laptop blocks --team --since 2026-10-03 --until 2026-10-05 --source codex >"$tmp/blocks-all.json"
+want=$(report laptop daily --team --since 2026-10-03 --until 2026-10-05 --source codex | jq .totals.responses)
+[ "$(jq '[.blocks[].requests] | add' "$tmp/blocks-all.json")" = "$want" ] ||
+	bad "blocks --team: requests $(jq '[.blocks[].requests] | add' "$tmp/blocks-all.json"), want $want"
+unset AIUSAGE_NOW
+au laptop blocks --user alice 2>/dev/null && bad "blocks --user without --team was accepted"
+
 rows=$(pg_psql "SELECT count(*) FROM usage" aiusage)
 local_rows=$(($(report laptop daily | jq .totals.responses) + $(report desktop daily | jq .totals.responses)))
 [ "$rows" = "$local_rows" ] || bad "the server holds $rows rows, the two stores $local_rows"
@@ -111,6 +166,17 @@ for i in 1 2; do
 		"$tmp/merged$i.json"
 done
 cmp -s "$tmp/merged1.json" "$tmp/merged2.json" || bad "importing twice changed the report"
+# --by machine|user locally: the imported rows carry their machine
+report desktop daily --no-scan --by machine >"$tmp/local-by.json"
+[ "$(rows_of "$tmp/local-by.json" machine laptop)" = "$(jq -c .daily "$tmp/alice.json")" ] ||
+	bad "local --by machine: laptop's imported rows differ from its own report"
+[ "$(rows_of "$tmp/local-by.json" machine desktop)" = "$(jq -c .daily "$tmp/desktop.json")" ] ||
+	bad "local --by machine: desktop's own rows"
+report desktop daily --no-scan --by user >"$tmp/local-by-user.json"
+[ "$(jq -c 'del(.daily[].user)' "$tmp/local-by-user.json" | jq -c .totals)" = "$(jq -c .totals "$tmp/merged2.json")" ] ||
+	bad "local --by user: totals"
+report desktop daily --no-scan --user alice | jq -c .daily >"$tmp/local-alice.json"
+[ "$(cat "$tmp/local-alice.json")" = "$(jq -c .daily "$tmp/alice.json")" ] || bad "local --user alice"
 au desktop team push -q || bad "push after import"
 report desktop daily --team >"$tmp/all2.json"
 cmp -s "$tmp/all.json" "$tmp/all2.json" || bad "imported rows were pushed again under bob's machine"
@@ -165,6 +231,56 @@ report laptop daily >"$tmp/laptop-local.json"
 report laptop daily --team --machine laptop >"$tmp/laptop-team.json"
 cmp -s "$tmp/laptop-local.json" "$tmp/laptop-team.json" || bad "the server's laptop report differs from the laptop's own"
 pg_psql "SELECT 1 FROM usage LIMIT 1" aiusage >/dev/null || bad "the usage table is gone"
+
+# ---- the watcher pushes: after commits, at most every push_interval, backing off while the server is down ----
+machine devbox carol
+printf 'push_interval = 1\n' >>"$tmp/devbox/config/aiusage/config.ini"
+"$AU_GEN_HOME" --out "$tmp/gen-c" --size-mb 1 --seed 33 --days 3 --start 2026-10-02 >/dev/null
+cp -a "$tmp/gen-c/home" "$tmp/devbox/home"
+# exec: $! is the watcher itself, for the SIGTERM below
+(
+	HOME="$tmp/devbox/home" XDG_DATA_HOME="$tmp/devbox/data" XDG_CONFIG_HOME="$tmp/devbox/config" \
+		TZ=America/New_York exec "$AIUSAGE" watch >/dev/null 2>"$tmp/watch.log"
+) &
+watcher=$!
+server_rows() { pg_psql "SELECT count(*) FROM usage u JOIN machines m USING (machine_id) WHERE m.machine = 'devbox'" aiusage 2>/dev/null; }
+wait_rows() { # N WHAT: until the server holds N of devbox's rows (20 s at most)
+	for _ in $(seq 1 100); do
+		[ "$(server_rows)" = "$1" ] && return 0
+		sleep 0.2
+	done
+	bad "$2: the server holds $(server_rows) of devbox's rows, want $1; $(tail -3 "$tmp/watch.log")"
+}
+for _ in $(seq 1 100); do grep -q "ready (pid" "$tmp/watch.log" && break; sleep 0.1; done
+grep -q "team: pushing as carol on devbox at most every 1 s" "$tmp/watch.log" || bad "the watcher did not read [team]: $(cat "$tmp/watch.log")"
+wait_rows "$(report devbox daily --no-scan | jq .totals.responses)" "the watcher's first push"
+wdir="$tmp/devbox/home/.claude/projects/-w"
+mkdir -p "$wdir"
+wline() { # ID OUTPUT_TOKENS MINUTE
+	printf '{"isSidechain":false,"cwd":"/work/w","sessionId":"w-1","type":"assistant","requestId":"req_%s","timestamp":"2026-10-03T11:%02d:00.000Z","message":{"id":"msg_%s","model":"claude-sonnet-4-5-20250929","role":"assistant","content":[],"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%d}}}\n' \
+		"$1" "$3" "$1" "$2"
+}
+before=$(server_rows)
+wline w1 11 1 >>"$wdir/s.jsonl"
+wait_rows $((before + 1)) "a line the watcher committed"
+pg_stop
+wline w2 22 2 >>"$wdir/s.jsonl"
+for _ in $(seq 1 100); do grep -q "team: push failed: cannot connect" "$tmp/watch.log" && break; sleep 0.1; done
+grep -q "team: push failed: cannot connect to the team server .*; trying again in [0-9]* s" "$tmp/watch.log" ||
+	bad "the watcher did not say the push failed: $(tail -3 "$tmp/watch.log")"
+[ "$(report devbox daily --no-scan | jq .totals.outputTokens)" -gt 0 ] || bad "the local store lost rows"
+sleep 2 # a retry or two fails meanwhile: the backoff grows
+pg_restart
+wait_rows $((before + 2)) "the line committed while the server was down"
+grep -q "(the server is back)" "$tmp/watch.log" || bad "no note that the server is back: $(tail -3 "$tmp/watch.log")"
+kill -TERM "$watcher"
+wait "$watcher" || bad "the watcher's exit status"
+watcher=
+report devbox daily --no-scan >"$tmp/devbox-local.json"
+report devbox daily --team --machine devbox >"$tmp/devbox-team.json"
+cmp -s "$tmp/devbox-local.json" "$tmp/devbox-team.json" || bad "after the watcher's pushes the server's devbox differs from its store"
+pushes=$(grep -c "team: pushed" "$tmp/watch.log")
+[ "$pushes" -le 6 ] || bad "the watcher pushed $pushes times for three changes: $(cat "$tmp/watch.log")"
 
 # ---- a wrong password ----
 wrong="Wr0ng-pw-$RANDOM"
