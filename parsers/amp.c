@@ -71,22 +71,6 @@ static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
 	return t < 0 || js_typeof(d, t) == JS_NULL || (js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX);
 }
 
-static bool real(const js_doc *d, int t, double *ret)
-{
-	js_type ty = js_typeof(d, t);
-	if (ty != JS_INTEGER && ty != JS_REAL)
-		return false;
-	char buf[64];
-	size_t n = d->toks[t].end - d->toks[t].start;
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, d->src + d->toks[t].start, n);
-	buf[n] = '\0';
-	char *end;
-	*ret = strtod(buf, &end);
-	return *end == '\0' && isfinite(*ret);
-}
-
 /* Fills r from a usage object u with the given names; false when a count
  * is malformed or the model is missing (the record is left out). */
 static bool read_usage(const js_doc *d, int u, int model_obj, const char *in, const char *out, amp_rec *r)
@@ -99,7 +83,7 @@ static bool read_usage(const js_doc *d, int u, int model_obj, const char *in, co
 		       !count(d, u, "cacheReadInputTokens", &r->cr) || !count(d, u, "cacheCreationInputTokens", &r->cw)))
 		return false;
 	double c;
-	if (real(d, js_get(d, model_obj, "credits"), &c) && c >= 0 && c < 1e6) {
+	if (js_real(d, js_get(d, model_obj, "credits"), &c) && c >= 0 && c < 1e6) {
 		r->has_credits = true;
 		r->credits = c;
 	}

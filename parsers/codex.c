@@ -408,23 +408,6 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 	return 1;
 }
 
-/* A JSON number token as a double, locale-independently; false otherwise. */
-static bool num_value(const js_doc *d, int t, double *ret)
-{
-	js_type ty = js_typeof(d, t);
-	if (ty != JS_INTEGER && ty != JS_REAL)
-		return false;
-	char buf[64];
-	size_t n = d->toks[t].end - d->toks[t].start;
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, d->src + d->toks[t].start, n);
-	buf[n] = '\0';
-	char *end;
-	*ret = g_ascii_strtod(buf, &end);
-	return end == buf + n && *ret == *ret;
-}
-
 /*
  * payload.rate_limits of a token_count event (also on info:null events,
  * which carry nothing else): {"primary":{"used_percent","window_minutes",
@@ -458,17 +441,17 @@ static int codex_parse_limits(const void *vs, const char *line, size_t len, au_l
 	for (size_t i = 0; i < 2; i++) {
 		int w = js_get_obj(d, rl, names[i]);
 		au_limit lim = {.source = AU_SRC_CODEX, .resets_at_ms = -1, .observed_ms = ts_ms};
-		if (w < 0 || !num_value(d, js_get(d, w, "used_percent"), &lim.used_percent))
+		if (w < 0 || !js_real(d, js_get(d, w, "used_percent"), &lim.used_percent))
 			continue;
 		if (lim.used_percent < 0 || lim.used_percent > 1000)
 			return au_fail(err, EINVAL, "rate limit used_percent out of range");
 		strcpy(lim.window, names[i]);
 		double v;
-		if (num_value(d, js_get(d, w, "window_minutes"), &v) && v >= 1 && v <= 1e6)
+		if (js_real(d, js_get(d, w, "window_minutes"), &v) && v >= 1 && v <= 1e6)
 			lim.window_minutes = (int32_t)v;
-		if (num_value(d, js_get(d, w, "resets_at"), &v) && v > 0 && v < 1e11)
+		if (js_real(d, js_get(d, w, "resets_at"), &v) && v > 0 && v < 1e11)
 			lim.resets_at_ms = (int64_t)(v * 1000);
-		else if (num_value(d, js_get(d, w, "resets_in_seconds"), &v) && v >= 0 && v < 1e8)
+		else if (js_real(d, js_get(d, w, "resets_in_seconds"), &v) && v >= 0 && v < 1e8)
 			lim.resets_at_ms = ts_ms + (int64_t)(v * 1000);
 		js_get_str(d, rl, "plan_type", lim.plan, sizeof(lim.plan));
 		int r = emit(ctx, &lim);

@@ -55,22 +55,6 @@ static void opencode_init(void *vs, const char *path)
 		memcpy(st->session, dir, (size_t)(base - dir));
 }
 
-/* Any JSON number as a double; false for anything else. */
-static bool real(const js_doc *d, int t, double *ret)
-{
-	js_type ty = js_typeof(d, t);
-	if (ty != JS_INTEGER && ty != JS_REAL)
-		return false;
-	char buf[64];
-	size_t n = d->toks[t].end - d->toks[t].start;
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, d->src + d->toks[t].start, n);
-	buf[n] = '\0';
-	*ret = strtod(buf, NULL);
-	return isfinite(*ret);
-}
-
 /*
  * A number token as a whole number: integers, and reals (OpenCode writes
  * JavaScript numbers; times can carry a fraction of a millisecond), cut
@@ -82,7 +66,7 @@ static bool whole(const js_doc *d, int t, int64_t lo, int64_t hi, int64_t *ret)
 		return js_int(d, t, ret) && *ret >= lo && *ret <= hi;
 	/* the program runs with LC_NUMERIC "C", so '.' is the decimal point */
 	double v;
-	if (js_typeof(d, t) != JS_REAL || !real(d, t, &v) || v < (double)lo || v > (double)hi)
+	if (js_typeof(d, t) != JS_REAL || !js_real(d, t, &v) || v < (double)lo || v > (double)hi)
 		return false;
 	*ret = (int64_t)v;
 	return true;
@@ -207,7 +191,7 @@ static int opencode_message(const opencode_state *st, const js_doc *d, int root,
 	/* OpenCode's own price (USD, from models.dev; 0 for subscriptions),
 	 * kept beside ours. A cost that is not a sane number is left out. */
 	double usd;
-	if (real(d, js_get(d, root, "cost"), &usd) && usd >= 0 && usd < 1e6) {
+	if (js_real(d, js_get(d, root, "cost"), &usd) && usd >= 0 && usd < 1e6) {
 		ev->has_tool_cost = true;
 		ev->tool_cost = (int64_t)llround(usd * 1e12);
 	}

@@ -608,3 +608,19 @@ int64_t js_int_or(const js_doc *d, int obj, const char *key, int64_t dflt)
 	int64_t v;
 	return js_int(d, js_get(d, obj, key), &v) ? v : dflt;
 }
+
+bool js_real(const js_doc *d, int t, double *ret)
+{
+	js_type ty = js_typeof(d, t);
+	if (ty != JS_INTEGER && ty != JS_REAL)
+		return false;
+	char buf[64];
+	size_t n = d->toks[t].end - d->toks[t].start;
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, d->src + d->toks[t].start, n);
+	buf[n] = '\0';
+	char *end;
+	*ret = g_ascii_strtod(buf, &end);
+	return end == buf + n && isfinite(*ret);
+}

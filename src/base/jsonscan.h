@@ -68,6 +68,9 @@ static inline js_type js_typeof(const js_doc *d, int t)
 
 /* An integer token's value (false for anything else). */
 bool js_int(const js_doc *d, int t, int64_t *ret);
+/* A number token (integer or real) as a finite double, read whole and
+ * without the locale; false for anything else. */
+bool js_real(const js_doc *d, int t, double *ret);
 /* Integer member with a default for missing / non-integer. */
 int64_t js_int_or(const js_doc *d, int obj, const char *key, int64_t dflt);
 
