@@ -220,7 +220,7 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 	g_hash_table_iter_init(&it, st->fallback);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		char *model = au_term_text(k);
-		fprintf(stderr, "aiusage: note: %d Codex response(s) named no model; counted as %s\n",
+		fprintf(stderr, "aiusage: note: %d response(s) named no model; counted as %s\n",
 			GPOINTER_TO_INT(v), model);
 		free(model);
 	}
