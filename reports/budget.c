@@ -78,6 +78,30 @@ static int64_t mul_div(int64_t a, int64_t b, int64_t c)
 	return v > INT64_MAX ? INT64_MAX : v < INT64_MIN ? INT64_MIN : (int64_t)v;
 }
 
+/* Percent, level and projection from spent and the period. */
+static void finish(const au_budget_rules *rules, int64_t now_ms, au_budget_status *ret)
+{
+	ret->percent = (int)mul_div(ret->spent > 0 ? ret->spent : 0, 100, ret->limit);
+	if (ret->spent >= ret->limit)
+		ret->level = AU_LEVEL_OVER;
+	else if ((__int128)ret->spent * 100 >= (__int128)rules->warn_percent * ret->limit)
+		ret->level = AU_LEVEL_WARNING;
+	else
+		ret->level = AU_LEVEL_OK;
+
+	int64_t len = ret->end_ms - ret->start_ms;
+	int64_t elapsed = now_ms - ret->start_ms;
+	if (elapsed >= len || len <= 0)
+		ret->projected = ret->spent;
+	else {
+		if (elapsed < AU_PROJECT_MIN_ELAPSED_MS)
+			elapsed = AU_PROJECT_MIN_ELAPSED_MS < len ? AU_PROJECT_MIN_ELAPSED_MS : len;
+		ret->projected = mul_div(ret->spent, len, elapsed);
+		if (ret->projected < ret->spent)
+			ret->projected = ret->spent;
+	}
+}
+
 static int evaluate(au_store *s, const au_budget_rules *rules, const au_budget *b, GHashTable *labels,
 		    int64_t at_ms, int64_t now_ms, au_budget_status *ret, au_err *err)
 {
@@ -137,27 +161,20 @@ static int evaluate(au_store *s, const au_budget_rules *rules, const au_budget *
 	}
 	ret->top_project = top ? xstrdup(top) : NULL;
 	ret->top_project_spent = top_sum;
-
-	ret->percent = (int)mul_div(ret->spent > 0 ? ret->spent : 0, 100, ret->limit);
-	if (ret->spent >= ret->limit)
-		ret->level = AU_LEVEL_OVER;
-	else if ((__int128)ret->spent * 100 >= (__int128)rules->warn_percent * ret->limit)
-		ret->level = AU_LEVEL_WARNING;
-	else
-		ret->level = AU_LEVEL_OK;
-
-	int64_t len = ret->end_ms - ret->start_ms;
-	int64_t elapsed = now_ms - ret->start_ms;
-	if (elapsed >= len || len <= 0)
-		ret->projected = ret->spent;
-	else {
-		if (elapsed < AU_PROJECT_MIN_ELAPSED_MS)
-			elapsed = AU_PROJECT_MIN_ELAPSED_MS < len ? AU_PROJECT_MIN_ELAPSED_MS : len;
-		ret->projected = mul_div(ret->spent, len, elapsed);
-		if (ret->projected < ret->spent)
-			ret->projected = ret->spent;
-	}
+	finish(rules, now_ms, ret);
 	return 0;
+}
+
+void au_budget_status_from(const au_budget_rules *rules, const au_budget *b, int64_t at_ms, int64_t now_ms,
+			   int64_t spent, int64_t unpriced, au_budget_status *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->budget = b;
+	ret->limit = b->limit_pico;
+	au_period_bounds(rules->tz, b->period, rules->week_start, at_ms, &ret->start_ms, &ret->end_ms, &ret->period_key);
+	ret->spent = spent;
+	ret->unpriced = unpriced;
+	finish(rules, now_ms, ret);
 }
 
 static GHashTable *labels_new(void)
@@ -217,6 +234,8 @@ int au_budget_evaluate_all(au_store *s, const au_budget_rules *rules, const GPtr
 	int r = 0;
 	for (guint i = 0; i < budgets->len && r == 0; i++) {
 		au_budget_status st;
+		if (((const au_budget *)budgets->pdata[i])->scope == AU_BUDGET_TEAM)
+			continue;
 		r = evaluate(s, rules, budgets->pdata[i], labels, now_ms, now_ms, &st, err);
 		if (r == 0)
 			g_array_append_val(a, st);
@@ -262,6 +281,14 @@ static char *usd(int64_t pico)
 
 static char *scope(const au_budget *b)
 {
+	if (b->scope == AU_BUDGET_TEAM) {
+		au_budget local = *b;
+		local.scope = AU_BUDGET_LOCAL;
+		char *inner = scope(&local);
+		char *out = xasprintf("team: %s", inner);
+		free(inner);
+		return out;
+	}
 	if (b->source == AU_SRC_NONE && !b->project)
 		return xstrdup("all");
 	if (!b->project)
@@ -326,6 +353,7 @@ void au_budget_status_json(au_jw *w, const au_budget_status *st)
 	const au_budget *b = st->budget;
 	au_jw_obj_begin(w);
 	au_jw_kstr(w, "name", b->name);
+	au_jw_kstr(w, "scope", b->scope == AU_BUDGET_TEAM ? "team" : "local");
 	au_jw_kstr(w, "period", au_period_name(b->period));
 	au_jw_kstr(w, "periodKey", st->period_key);
 	json_time(w, "periodStart", st->start_ms);

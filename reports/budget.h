@@ -27,8 +27,13 @@ typedef enum au_period { AU_PERIOD_DAY, AU_PERIOD_WEEK, AU_PERIOD_MONTH } au_per
 
 /* One budget (config.ini's "[budget NAME]" groups, parsed by src/config:
  * this layer only evaluates them and never reads the file). */
+/* Whose spending a budget counts: this store's, or the team server's
+ * (every machine that pushes there; `scope = team`). */
+typedef enum au_budget_scope { AU_BUDGET_LOCAL = 0, AU_BUDGET_TEAM } au_budget_scope;
+
 typedef struct au_budget {
 	char *name;        /* letters, digits, '-', '_', '.' */
+	au_budget_scope scope;
 	au_period period;
 	au_source source;  /* AU_SRC_NONE = all */
 	char *project;     /* NULL = all; a label or a path, as report --project */
@@ -86,8 +91,15 @@ int au_budget_evaluate(au_store *s, const au_budget_rules *rules, const au_budge
 		       au_budget_status *ret, au_err *err);
 void au_budget_status_release(au_budget_status *st);
 
-/* Every budget (au_budget*) at now_ms: a GArray of au_budget_status, in
- * the given order; free with au_budget_statuses_free. */
+/* The same from a figure read elsewhere (a team budget's, from the team
+ * server): spent and unpriced over the period containing at_ms; no top
+ * project. */
+void au_budget_status_from(const au_budget_rules *rules, const au_budget *b, int64_t at_ms, int64_t now_ms,
+			   int64_t spent, int64_t unpriced, au_budget_status *ret);
+
+/* Every local budget (au_budget*) at now_ms: a GArray of au_budget_status,
+ * in the given order; team budgets are left out (their figure is the team
+ * server's). Free with au_budget_statuses_free. */
 int au_budget_evaluate_all(au_store *s, const au_budget_rules *rules, const GPtrArray *budgets, int64_t now_ms,
 			   GArray **ret, au_err *err);
 void au_budget_statuses_free(GArray *a);

@@ -15,7 +15,73 @@
 #include "render.h"
 #include "config.h"
 #include "notify.h"
-#include "term.h"
+#include "team.h"
+
+/* Team budgets' figures from the team server ([team]); NULL with a note on
+ * stderr when there is no server or it cannot be read: the local budgets
+ * are still shown. */
+static GArray *read_team_figures(const au_config *cfg, const char *config_path, int64_t now)
+{
+	bool any = false;
+	for (guint i = 0; i < cfg->budgets->len; i++)
+		any = any || ((const au_budget *)cfg->budgets->pdata[i])->scope == AU_BUDGET_TEAM;
+	if (!any)
+		return NULL;
+	au_team_section c = {0};
+	au_team *t = NULL;
+	GArray *figs = NULL;
+	au_err err;
+	int r = au_config_team_load(config_path, &c, &err);
+	if (r == 0 && !c.configured)
+		r = au_fail(&err, ENOENT, "no [team] server is configured");
+	if (r == 0)
+		r = au_team_connect(&c, &t, &err);
+	if (r == 0)
+		r = au_team_figures_read(t, cfg, now, &figs, &err);
+	if (r < 0)
+		fprintf(stderr, "aiusage: note: team budgets are not shown: %s\n", err.msg);
+	au_team_free(t);
+	au_team_section_release(&c);
+	return figs;
+}
+
+static void status_clear(gpointer p)
+{
+	au_budget_status_release(p);
+}
+
+/* The statuses in the config's order: local ones as evaluated, team ones
+ * from the server's figures (left out without them). */
+static GArray *with_team(const au_config *cfg, const au_budget_rules *rules, GArray *local, const GArray *figs,
+			 int64_t now)
+{
+	GArray *a = g_array_sized_new(FALSE, TRUE, sizeof(au_budget_status), cfg->budgets->len);
+	g_array_set_clear_func(a, status_clear);
+	guint li = 0;
+	for (guint i = 0; i < cfg->budgets->len; i++) {
+		const au_budget *b = cfg->budgets->pdata[i];
+		au_budget_status st;
+		if (b->scope != AU_BUDGET_TEAM) {
+			st = g_array_index(local, au_budget_status, li++);
+			g_array_append_val(a, st);
+			continue;
+		}
+		int64_t start, end;
+		au_period_bounds(rules->tz, b->period, rules->week_start, now, &start, &end, NULL);
+		for (guint k = 0; figs && k < figs->len; k++) {
+			const au_team_figure *f = &g_array_index(figs, au_team_figure, k);
+			if (f->start_ms == start && strcmp(f->budget, b->name) == 0) {
+				au_budget_status_from(rules, b, now, now, f->spent, f->unpriced, &st);
+				g_array_append_val(a, st);
+				break;
+			}
+		}
+	}
+	/* the statuses moved into a: free local's shell only */
+	g_array_set_clear_func(local, NULL);
+	g_array_free(local, TRUE);
+	return a;
+}
 
 static void print_no_budgets(const au_config *cfg, const char *path, bool json)
 {
@@ -30,12 +96,14 @@ static void print_no_budgets(const au_config *cfg, const char *path, bool json)
 	       cfg->path ? " in " : "", cfg->path ? cfg->path : "", path, au_progname);
 }
 
-static int check_alerts(au_store *s, const au_config *cfg)
+static int check_alerts(au_store *s, const au_config *cfg, const char *config_path)
 {
 	au_notifier *n = au_notifier_new();
-	int64_t next = 0;
+	int64_t next = 0, now = au_now_ms();
 	au_err err;
-	int r = au_alerts_check(s, cfg, n, au_now_ms(), stderr, &next, &err);
+	GArray *figs = read_team_figures(cfg, config_path, now);
+	int r = au_alerts_check(s, cfg, figs, n, now, stderr, &next, &err);
+	au_team_figures_free(figs);
 	au_notifier_free(n);
 	if (r < 0) {
 		fprintf(stderr, "aiusage: budget alerts: %s\n", err.msg);
@@ -113,14 +181,20 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		if (!writable) {
 			fprintf(stderr, "aiusage: budget alerts need a writable store\n");
 			code = AU_EXIT_FAIL;
-		} else if (check_alerts(s, cfg) != AU_EXIT_OK) {
+		} else if (check_alerts(s, cfg, config_path) != AU_EXIT_OK) {
 			code = AU_EXIT_FAIL;
 		}
 		goto out;
 	}
 	au_budget_rules rules;
 	au_config_rules(cfg, &rules);
-	int er = au_budget_evaluate_all(s, &rules, cfg->budgets, au_now_ms(), &sts, &err);
+	int64_t now = au_now_ms();
+	int er = au_budget_evaluate_all(s, &rules, cfg->budgets, now, &sts, &err);
+	if (er == 0) {
+		GArray *figs = read_team_figures(cfg, config_path, now);
+		sts = with_team(cfg, &rules, sts, figs, now);
+		au_team_figures_free(figs);
+	}
 	au_budget_rules_release(&rules);
 	if (er < 0) {
 		fprintf(stderr, "aiusage: %s\n", err.msg);
@@ -175,7 +249,8 @@ const au_cmd au_cmd_budget_entry = {
 	.description = "Prints every budget of the config file ($XDG_CONFIG_HOME/aiusage/config.ini)\n"
 		       "for its current day, week or month: spent, limit, percent used, and the\n"
 		       "spending projected to the period's end (so far, extended linearly). Reads\n"
-		       "what is new in the logs first, like the reports.\n",
+		       "what is new in the logs first, like the reports. A budget with scope = team\n"
+		       "counts the team server's spending ([team]): every machine that pushes there.\n",
 	.options = options,
 	.examples = "aiusage budget --json\naiusage budget --check-alerts\n",
 	.run = run,

@@ -419,7 +419,7 @@ static int parse_limit(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
 
 static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
 {
-	static const char *const known[] = {"period", "limit", "source", "project", NULL};
+	static const char *const known[] = {"period", "limit", "source", "project", "scope", NULL};
 	const char *name = g + strlen("budget");
 	while (*name == ' ' || *name == '\t')
 		name++;
@@ -469,6 +469,14 @@ static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c
 			b->project = v;
 		else
 			free(v);
+	}
+	/* team: the team server's spending, every machine that pushes there */
+	if ((v = get_value(kf, g, "scope"))) {
+		if (strcmp(v, "team") == 0)
+			b->scope = AU_BUDGET_TEAM;
+		else if (strcmp(v, "local") != 0)
+			r = bad(pc, g, "scope", "scope must be local or team, not '%s'", v);
+		free(v);
 	}
 	if (r < 0) {
 		budget_free(b);

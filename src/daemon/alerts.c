@@ -20,7 +20,12 @@
 
 static const char *scope_phrase(const au_budget *b, char *buf, size_t n)
 {
-	if (b->source != AU_SRC_NONE && b->project)
+	if (b->scope == AU_BUDGET_TEAM) {
+		au_budget local = *b;
+		local.scope = AU_BUDGET_LOCAL;
+		char inner[300];
+		snprintf(buf, n, " by the team%s", scope_phrase(&local, inner, sizeof(inner)));
+	} else if (b->source != AU_SRC_NONE && b->project)
 		snprintf(buf, n, " on %s in %s", au_source_name(b->source), b->project);
 	else if (b->source != AU_SRC_NONE)
 		snprintf(buf, n, " on %s", au_source_name(b->source));
@@ -82,6 +87,7 @@ typedef struct ctx {
 	const au_config *cfg;
 	au_notifier *n;
 	au_budget_rules rules;
+	const GArray *team;
 	int64_t now;
 	FILE *log;
 	au_err *err;
@@ -212,12 +218,31 @@ static void want_call_at(ctx *c, int64_t t)
 		c->next = t;
 }
 
+/* A budget's status over the period containing at_ms: a local one from the
+ * store, a team one from the server's figure. 1: a team budget with no
+ * figure for that period (nothing to say yet). */
+static int evaluate(ctx *c, const au_budget *b, int64_t at_ms, au_budget_status *ret)
+{
+	if (b->scope != AU_BUDGET_TEAM)
+		return au_budget_evaluate(c->s, &c->rules, b, at_ms, c->now, ret, c->err);
+	int64_t start, end;
+	au_period_bounds(c->rules.tz, b->period, c->rules.week_start, at_ms, &start, &end, NULL);
+	for (guint i = 0; c->team && i < c->team->len; i++) {
+		const au_team_figure *f = &g_array_index(c->team, au_team_figure, i);
+		if (f->start_ms == start && strcmp(f->budget, b->name) == 0) {
+			au_budget_status_from(&c->rules, b, at_ms, c->now, f->spent, f->unpriced, ret);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int check_budget(ctx *c, const au_budget *b)
 {
 	au_budget_status cur;
-	int r = au_budget_evaluate(c->s, &c->rules, b, c->now, c->now, &cur, c->err);
-	if (r < 0)
-		return r;
+	int r = evaluate(c, b, c->now, &cur);
+	if (r != 0)
+		return r < 0 ? r : 0;
 	char *cur_key = xasprintf("%s:%s", au_period_name(b->period), cur.period_key);
 	size_t kind_len = strlen(au_period_name(b->period)) + 1;
 
@@ -257,8 +282,10 @@ static int check_budget(ctx *c, const au_budget *b)
 
 		au_budget_status past, *st = &cur;
 		if (!is_cur) {
-			if ((r = au_budget_evaluate(c->s, &c->rules, b, ps->held_since, c->now, &past, c->err)) < 0)
-				break;
+			if ((r = evaluate(c, b, ps->held_since, &past)) != 0) {
+				r = r < 0 ? r : 0; /* a team figure not read for it: keep it held */
+				continue;
+			}
 			st = &past;
 		}
 		/* Text at the level being announced, with today's figures. */
@@ -403,10 +430,55 @@ out:
 	return r;
 }
 
-int au_alerts_check(au_store *s, const au_config *cfg, au_notifier *n, int64_t now_ms, FILE *log,
-		    int64_t *ret_next_ms, au_err *err)
+static void figure_clear(gpointer p)
 {
-	ctx c = {.s = s, .cfg = cfg, .n = n, .now = now_ms, .log = log, .err = err};
+	free(((au_team_figure *)p)->budget);
+}
+
+void au_team_figures_free(GArray *a)
+{
+	if (a)
+		g_array_free(a, TRUE);
+}
+
+int au_team_figures_read(au_team *t, const au_config *cfg, int64_t now_ms, GArray **ret, au_err *err)
+{
+	GArray *a = g_array_new(FALSE, TRUE, sizeof(au_team_figure));
+	g_array_set_clear_func(a, figure_clear);
+	au_budget_rules rules;
+	au_config_rules(cfg, &rules);
+	int r = 0;
+	for (guint i = 0; i < cfg->budgets->len && r == 0; i++) {
+		const au_budget *b = cfg->budgets->pdata[i];
+		if (b->scope != AU_BUDGET_TEAM)
+			continue;
+		int64_t at = now_ms;
+		for (int k = 0; k < 2 && r == 0; k++) { /* this period, then the one before */
+			au_team_figure f = {0};
+			int64_t end;
+			au_period_bounds(rules.tz, b->period, rules.week_start, at, &f.start_ms, &end, NULL);
+			r = au_team_budget_spent(t, f.start_ms, end, b->source != AU_SRC_NONE ? au_source_name(b->source) : NULL,
+						 b->project, &f.spent, &f.unpriced, err);
+			if (r == 0) {
+				f.budget = xstrdup(b->name);
+				g_array_append_val(a, f);
+			}
+			at = f.start_ms - 1;
+		}
+	}
+	au_budget_rules_release(&rules);
+	if (r < 0) {
+		au_team_figures_free(a);
+		return r;
+	}
+	*ret = a;
+	return 0;
+}
+
+int au_alerts_check(au_store *s, const au_config *cfg, const GArray *team, au_notifier *n, int64_t now_ms,
+		    FILE *log, int64_t *ret_next_ms, au_err *err)
+{
+	ctx c = {.s = s, .cfg = cfg, .team = team, .n = n, .now = now_ms, .log = log, .err = err};
 	au_config_rules(cfg, &c.rules);
 	int r = 0;
 	for (guint i = 0; i < cfg->budgets->len && r == 0; i++)

@@ -17,6 +17,9 @@
  *   (over after a warning) is not held back by the cooldown.
  * - [limit TOOL.WINDOW] budgets follow the same rules, a window (named by
  *   its reset time) standing for the period: see check_limit in alerts.c.
+ * - A team budget (scope = team) is evaluated on the team server's figure
+ *   for its period, read elsewhere (the watcher's push thread, after each
+ *   push) and handed in; with no figure for the period it is skipped.
  * - An alert that could not be delivered (no session bus, no notification
  *   service) is logged with its full text and counts as sent: the log is
  *   its delivery.
@@ -31,6 +34,25 @@
 #include "config.h"
 #include "notify.h"
 #include "store.h"
+#include "team.h"
+
+/* A team budget's spending in the period starting at start_ms, as the team
+ * server reported it. */
+typedef struct au_team_figure {
+	char *budget; /* the budget's name */
+	int64_t start_ms;
+	int64_t spent, unpriced;
+} au_team_figure;
+
+/*
+ * Reads every team budget's figure from the server, for the period
+ * containing now_ms and the one before it (a held alert of a period that
+ * just ended is still sent). A GArray of au_team_figure (empty when no
+ * budget is a team one); free with au_team_figures_free. Network: never on
+ * the watcher's loop thread.
+ */
+int au_team_figures_read(au_team *t, const au_config *cfg, int64_t now_ms, GArray **ret, au_err *err);
+void au_team_figures_free(GArray *a);
 
 /*
  * After each committed batch (and at the times it asks for): evaluates every
@@ -42,9 +64,10 @@
  * negative errno (store failure). *ret_next_ms: the next wall-clock time (UTC
  * ms) it wants to be called again even with no new usage (the end of quiet
  * hours or of a cooldown, with alerts held), or 0 for none.
+ * team: the team budgets' figures (au_team_figure), NULL for none.
  */
-int au_alerts_check(au_store *s, const au_config *cfg, au_notifier *n, int64_t now_ms, FILE *log,
-		    int64_t *ret_next_ms, au_err *err);
+int au_alerts_check(au_store *s, const au_config *cfg, const GArray *team, au_notifier *n, int64_t now_ms,
+		    FILE *log, int64_t *ret_next_ms, au_err *err);
 
 /*
  * The notification text for a budget status: summary "aiusage: daily budget

@@ -61,6 +61,11 @@ typedef struct watcher {
 	int push_result;    /* the thread's: 0 or a negative errno */
 	au_team_push_result push_res;
 	char push_msg[512];
+	/* team budgets' figures: the thread's latest read (push_figures, handed
+	 * over in on_push_done) and the loop's copy the alert checks use */
+	GArray *push_figures;
+	char figures_msg[512];
+	GArray *team_figures;
 	au_notifier *notifier;
 	guint idle_id, alert_timer;
 	bool verbose;
@@ -81,7 +86,7 @@ static void check_alerts(watcher *wr)
 		return;
 	au_err err;
 	int64_t now = g_get_real_time() / 1000, next = 0;
-	if (au_alerts_check(wr->store, wr->cfg, wr->notifier, now, stderr, &next, &err) < 0)
+	if (au_alerts_check(wr->store, wr->cfg, wr->team_figures, wr->notifier, now, stderr, &next, &err) < 0)
 		fprintf(stderr, "aiusage watch: warning: budget check failed: %s\n", err.msg);
 	if (wr->alert_timer) {
 		g_source_remove(wr->alert_timer);
@@ -208,9 +213,26 @@ static gboolean on_push_done(gpointer data)
 			fprintf(stderr, "aiusage watch: team: pushed %" PRId64 " row(s), withdrew %" PRId64 "%s\n",
 				wr->push_res.sent, wr->push_res.withdrawn, wr->push_backoff_s ? " (the server is back)" : "");
 		wr->push_backoff_s = 0;
+		if (wr->figures_msg[0])
+			fprintf(stderr, "aiusage watch: team: team budgets not read: %s\n", wr->figures_msg);
+		if (wr->push_figures) {
+			/* the server's spending: team budgets alert on it */
+			au_team_figures_free(wr->team_figures);
+			wr->team_figures = wr->push_figures;
+			wr->push_figures = NULL;
+			check_alerts(wr);
+		}
 	}
 	schedule_push(wr);
 	return G_SOURCE_REMOVE;
+}
+
+static bool has_team_budget(const au_config *cfg)
+{
+	for (guint i = 0; i < cfg->budgets->len; i++)
+		if (((const au_budget *)cfg->budgets->pdata[i])->scope == AU_BUDGET_TEAM)
+			return true;
+	return false;
 }
 
 static gpointer push_run(gpointer data)
@@ -232,6 +254,16 @@ static gpointer push_run(gpointer data)
 		r = au_team_push(t, s, &c, &wr->push_res, &err);
 	wr->push_result = r;
 	snprintf(wr->push_msg, sizeof(wr->push_msg), "%s", r < 0 ? err.msg : "");
+	/* after a push, the team budgets' spending, read here (the network)
+	 * and checked on the loop; its own config, as a reload may replace the
+	 * loop's meanwhile */
+	wr->push_figures = NULL;
+	wr->figures_msg[0] = '\0';
+	au_config *cfg = NULL;
+	if (r == 0 && au_config_load(NULL, &cfg, &err) == 0 && has_team_budget(cfg) &&
+	    au_team_figures_read(t, cfg, g_get_real_time() / 1000, &wr->push_figures, &err) < 0)
+		snprintf(wr->figures_msg, sizeof(wr->figures_msg), "%s", err.msg);
+	au_config_free(cfg);
 	au_team_free(t);
 	au_store_close(s);
 	au_team_section_release(&c);
@@ -553,6 +585,8 @@ out:
 	au_server_free(wr.server);
 	au_notifier_free(wr.notifier);
 	au_config_free(wr.cfg);
+	au_team_figures_free(wr.team_figures);
+	au_team_figures_free(wr.push_figures);
 	au_team_section_release(&wr.team);
 	au_watch_free(wr.w);
 	release_lock(lock_fd, lock_path);

@@ -111,6 +111,16 @@ int au_team_local_report_build(au_store *s, const au_team_section *c, const au_t
 int au_team_blocks_build(au_team *t, const au_team_filter *tf, const au_filter *f, int64_t now_ms,
 			 au_blocks **ret, au_err *err);
 
+/* ---- team budgets (team_budget.c) ---- */
+
+/* What the server's rows with start_ms <= ts < end_ms cost, pico-dollars
+ * (every machine, every user), under a budget's source (NULL: all) and
+ * project filter (NULL: all; matched as report --project matches, against
+ * the names the machines pushed); *ret_unpriced (may be NULL): the rows
+ * with no price. */
+int au_team_budget_spent(au_team *t, int64_t start_ms, int64_t end_ms, const char *source, const char *project,
+			 int64_t *ret_pico, int64_t *ret_unpriced, au_err *err);
+
 /* ---- export and import (team_file.c) ---- */
 
 typedef struct au_team_file_result {

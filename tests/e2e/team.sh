@@ -282,14 +282,70 @@ cmp -s "$tmp/devbox-local.json" "$tmp/devbox-team.json" || bad "after the watche
 pushes=$(grep -c "team: pushed" "$tmp/watch.log")
 [ "$pushes" -le 6 ] || bad "the watcher pushed $pushes times for three changes: $(cat "$tmp/watch.log")"
 
+# ---- a team budget: only the sum of two machines crosses it, one notification ----
+# (over a private D-Bus session bus to tests/notify_server.c, like watch_alerts.sh)
+command -v dbus-run-session >/dev/null || bad "dbus-run-session is missing (Debian package dbus-daemon)"
+# all of the budget's usage must fall on one UTC day
+left=$((86400 - $(date -u +%s) % 86400))
+[ $left -lt 60 ] && sleep $((left + 1))
+budget_ini=$'[time]\ntimezone = UTC\n[budget team-day]\nperiod = day\nlimit = 1.00\nscope = team\n'
+printf '%s' "$budget_ini" >>"$tmp/devbox/config/aiusage/config.ini"
+printf '%s[budget mine]\nperiod = day\nlimit = 1.00\n' "$budget_ini" >>"$tmp/laptop/config/aiusage/config.ini"
+tline() { # FILE ID OUTPUT_TOKENS: today, Sonnet 4.5 ($15 per million output tokens)
+	printf '{"isSidechain":false,"cwd":"/work/t","sessionId":"t-1","type":"assistant","requestId":"req_%s","timestamp":"%s","message":{"id":"msg_%s","model":"claude-sonnet-4-5-20250929","role":"assistant","content":[],"usage":{"input_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":%d}}}\n' \
+		"$2" "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "$2" "$3" >>"$1"
+}
+mkdir -p "$tmp/laptop/home/.claude/projects/-t" "$tmp/devbox/home/.claude/projects/-t"
+tline "$tmp/laptop/home/.claude/projects/-t/s.jsonl" t1 30000 # $0.45: 45 %
+au laptop team push -q || bad "alice's push of today's line"
+rec=$tmp/rec
+HOME="$tmp/devbox/home" XDG_DATA_HOME="$tmp/devbox/data" XDG_CONFIG_HOME="$tmp/devbox/config" TZ=America/New_York \
+	dbus-run-session -- bash -c '
+	"$AU_NOTIFY_SERVER" "$1" "$2" 2>/dev/null &
+	srv=$!
+	for _ in $(seq 100); do [ -e "$2" ] && break; sleep 0.05; done
+	"$AIUSAGE" watch >/dev/null 2>"$3" &
+	w=$!
+	echo "$w" >"$4"
+	wait "$w"
+	rc=$?
+	kill "$srv"
+	exit "$rc"' _ "$rec" "$tmp/ready" "$tmp/watch2.log" "$tmp/watch2.pid" 2>/dev/null &
+busrun=$!
+for _ in $(seq 1 100); do grep -q "ready (pid" "$tmp/watch2.log" 2>/dev/null && break; sleep 0.1; done
+watcher=$(cat "$tmp/watch2.pid")
+recorded() { if [ -f "$rec" ]; then wc -l <"$rec"; else echo 0; fi; }
+sleep 1.5 # its first push, and the team's figure: 45 %, nothing to say
+[ "$(recorded)" = 0 ] || bad "a notification before the sum crossed: $(cat "$rec")"
+tline "$tmp/devbox/home/.claude/projects/-t/s.jsonl" t2 30000 # $0.45 here, $0.90 for the team
+for _ in $(seq 1 100); do [ "$(recorded)" = 1 ] && break; sleep 0.1; done
+case $(head -n1 "$rec" 2>/dev/null) in
+"aiusage: team-day budget 90% used	Spent \$0.90 of \$1.00 by the team today"*) ;;
+*) bad "team budget notification: '$(cat "$rec" 2>/dev/null)'; $(tail -5 "$tmp/watch2.log")" ;;
+esac
+tline "$tmp/devbox/home/.claude/projects/-t/s.jsonl" t3 100 # another push, still a warning
+sleep 2.5
+[ "$(recorded)" = 1 ] || bad "team budget: $(recorded) notifications, want 1: $(cat "$rec")"
+kill -TERM "$watcher"
+wait "$busrun" || bad "the budget watcher's exit status"
+watcher=
+au laptop budget --json --quiet >"$tmp/budget.json" || bad "budget --json exit status"
+[ "$(jq -c '[.budgets[] | {name, scope, spent, level}]' "$tmp/budget.json")" = \
+	'[{"name":"team-day","scope":"team","spent":0.9015,"level":"warning"},{"name":"mine","scope":"local","spent":0.45,"level":"ok"}]' ] ||
+	bad "budget --json: $(cat "$tmp/budget.json")"
+AIUSAGE_TEAM_URL="postgresql://127.0.0.1:1/none" au laptop budget --quiet >"$tmp/budget.txt" 2>"$tmp/budget.err" ||
+	bad "budget with the team server unreachable did not exit 0"
+grep -q "team budgets are not shown: cannot connect to the team server" "$tmp/budget.err" ||
+	bad "no note that the team server is unreachable: $(cat "$tmp/budget.err")"
+grep -q "│ mine " "$tmp/budget.txt" || bad "the local budget is not shown without the server: $(cat "$tmp/budget.txt")"
+
 # ---- a wrong password ----
 wrong="Wr0ng-pw-$RANDOM"
 PGPASSWORD=$wrong PGPASSFILE=/dev/null au laptop team status 2>"$tmp/pw.err" && bad "a wrong password was accepted"
 grep -q "password authentication failed" "$tmp/pw.err" || bad "wrong password: $(cat "$tmp/pw.err")"
 grep -q "$wrong" "$tmp/pw.err" && bad "the error echoes the password"
-cat >>"$tmp/laptop/config/aiusage/config.ini" <<-INI
-	key_command = echo $wrong
-INI
+# into [team] (budgets follow it in the file)
+sed -i "/^\[team\]\$/a key_command = echo $wrong" "$tmp/laptop/config/aiusage/config.ini"
 PGPASSFILE=/dev/null au laptop team push -q 2>"$tmp/pw2.err" && bad "a wrong key_command password was accepted"
 grep -q "password authentication failed" "$tmp/pw2.err" || bad "wrong key_command password: $(cat "$tmp/pw2.err")"
 grep -q "$wrong" "$tmp/pw2.err" && bad "the error echoes key_command's password"

@@ -497,7 +497,7 @@ static char *check_at(au_store *s, const au_config *c, au_notifier *n, const cha
 {
 	FILE *log = tmpfile();
 	au_err err;
-	int r = au_alerts_check(s, c, n, T(now), log, ret_next, &err);
+	int r = au_alerts_check(s, c, NULL, n, T(now), log, ret_next, &err);
 	if (r < 0)
 		fprintf(stderr, "alerts: %s\n", err.msg);
 	CHECK_INT(r, 0);
