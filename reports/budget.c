@@ -353,13 +353,13 @@ void au_budget_status_json(au_jw *w, const au_budget_status *st)
 	const au_budget *b = st->budget;
 	au_jw_obj_begin(w);
 	au_jw_kstr(w, "name", b->name);
-	au_jw_kstr(w, "scope", b->scope == AU_BUDGET_TEAM ? "team" : "local");
 	au_jw_kstr(w, "period", au_period_name(b->period));
 	au_jw_kstr(w, "periodKey", st->period_key);
 	json_time(w, "periodStart", st->start_ms);
 	json_time(w, "periodEnd", st->end_ms);
 	au_jw_kstr(w, "source", b->source == AU_SRC_NONE ? NULL : au_source_name(b->source));
 	au_jw_kstr(w, "project", b->project);
+	au_jw_kstr(w, "scope", b->scope == AU_BUDGET_TEAM ? "team" : "local");
 	au_jw_kmoney(w, "spent", st->spent);
 	au_jw_kmoney(w, "limit", st->limit);
 	au_jw_kint(w, "percent", st->percent);
