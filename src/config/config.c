@@ -48,6 +48,8 @@ static const char example_fmt[] =
 	"# limit in dollars are required; source (one tool, see below) and project\n"
 	"# (a repository name or a directory, as in 'aiusage daily --project')\n"
 	"# narrow what is counted. The sources: %s (default all).\n"
+	"# scope = team counts the spending of every machine that pushes to the\n"
+	"# [team] server instead of this one's (default local).\n"
 	"[budget daily]\n"
 	"period = day\n"
 	"limit = 10.00\n"
