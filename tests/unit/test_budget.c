@@ -641,6 +641,76 @@ static void test_alerts_quiet(au_notifier *n)
 
 /* The table is drawn by reports/table.c like every other: exact bytes, the
  * status word coloured by level (only the word, not its padding). */
+/* One alert check with team budgets' figures ({budget, day start, spent}). */
+static char *check_team_at(au_store *s, const au_config *c, au_notifier *n, const char *now, const char *day,
+			   int64_t spent, int64_t *ret_next)
+{
+	GArray *figs = g_array_new(FALSE, TRUE, sizeof(au_team_figure));
+	au_team_figure f = {.budget = "t", .start_ms = day ? T(day) : 0, .spent = spent};
+	if (day)
+		g_array_append_val(figs, f);
+	FILE *log = tmpfile();
+	au_err err;
+	int r = au_alerts_check(s, c, figs, n, T(now), log, ret_next, &err);
+	g_array_free(figs, TRUE);
+	CHECK_INT(r, 0);
+	long len = ftell(log);
+	char *text = g_malloc0((gsize)len + 1);
+	rewind(log);
+	CHECK_INT(fread(text, 1, (size_t)len, log), len);
+	fclose(log);
+	return text;
+}
+
+/* A team budget alerts on the server's figure handed in, never on the
+ * local store's, under the usual rules (here the cooldown). */
+static void test_alerts_team(au_notifier *n)
+{
+	au_store *s = open_store("team.db");
+	au_config *c = cfg_from("[alerts]\ncooldown = 2h\n[time]\ntimezone = UTC\n"
+				"[budget t]\nperiod = day\nlimit = 10\nscope = team\n");
+	CHECK_INT(((au_budget *)c->budgets->pdata[0])->scope, AU_BUDGET_TEAM);
+	int64_t next = -1;
+	put(s, "t1", AU_SRC_CLAUDE, "2026-11-20T22:00:00Z", "/w/alpha", USD(20)); /* locally over */
+	char *log = check_at(s, c, n, "2026-11-20T22:10:00Z", &next);
+	CHECK_STR(log, ""); /* no figure yet */
+	g_free(log);
+	log = check_team_at(s, c, n, "2026-11-20T22:10:00Z", "2026-11-20T00:00:00Z", USD(5), &next);
+	CHECK_STR(log, ""); /* the team's 50 % */
+	g_free(log);
+	log = check_team_at(s, c, n, "2026-11-20T22:10:00Z", "2026-11-20T00:00:00Z", USD(8.5), &next);
+	CHECK(g_str_has_prefix(log, NO_BUS));
+	CHECK(strstr(log, "): t budget 85% used - Spent $8.50 of $10.00 by the team today (2026-11-20). Projected by "
+			  "the end of the day: $9.20.\n") != NULL);
+	g_free(log);
+	log = check_team_at(s, c, n, "2026-11-20T22:20:00Z", "2026-11-20T00:00:00Z", USD(9), &next);
+	CHECK_STR(log, ""); /* sent once */
+	g_free(log);
+	/* the next day within the cooldown: held; a figure of another day says
+	 * nothing about it; its own day's sends it when the cooldown ends */
+	log = check_team_at(s, c, n, "2026-11-21T00:05:00Z", "2026-11-21T00:00:00Z", USD(12), &next);
+	CHECK(g_str_has_prefix(log, "aiusage: alert held until 2026-11-21 00:10 (cooldown): t budget exceeded (120%)"));
+	CHECK_INT(next, T("2026-11-21T00:10:00Z"));
+	g_free(log);
+	log = check_team_at(s, c, n, "2026-11-21T00:10:00Z", "2026-11-20T00:00:00Z", USD(12), &next);
+	CHECK_STR(log, "");
+	g_free(log);
+	log = check_team_at(s, c, n, "2026-11-21T00:10:00Z", "2026-11-21T00:00:00Z", USD(12), &next);
+	CHECK(g_str_has_prefix(log, NO_BUS));
+	CHECK(strstr(log, "): t budget exceeded (120%) - Spent $12.00 of $10.00 by the team today (2026-11-21).") !=
+	      NULL);
+	g_free(log);
+	au_config_free(c);
+	au_store_close(s);
+
+	/* scope takes local or team */
+	const char *text = "[budget x]\nperiod = day\nlimit = 1\nscope = everyone\n";
+	au_config *bad = NULL;
+	au_err err;
+	CHECK_INT(au_config_parse(text, strlen(text), "test.ini", &bad, &err), -EINVAL);
+	CHECK(strstr(err.msg, "test.ini:4: scope must be local or team, not 'everyone'") != NULL);
+}
+
 static void test_render(void)
 {
 	au_budget day = {.name = "daily", .period = AU_PERIOD_DAY, .limit_pico = USD(1)};
@@ -700,6 +770,7 @@ int main(void)
 	CHECK(g_str_has_prefix(au_notifier_error(n), "no D-Bus session bus"));
 	test_alerts_cooldown(n);
 	test_alerts_quiet(n);
+	test_alerts_team(n);
 	au_notifier_free(n);
 
 	GDir *d = g_dir_open(dir, 0, NULL);
