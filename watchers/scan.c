@@ -104,6 +104,20 @@ static void found_clear(gpointer p)
 	g_free(((found *)p)->path);
 }
 
+/* dir/name, as g_build_filename gives it; that one parses its varargs and
+ * each element's separators, a tenth of a warm run's instructions. */
+static char *join_path(const char *dir, size_t dir_len, const char *name)
+{
+	if (!dir_len || dir[dir_len - 1] == '/')
+		return g_build_filename(dir, name, NULL);
+	size_t n = strlen(name);
+	char *p = g_malloc(dir_len + n + 2);
+	memcpy(p, dir, dir_len);
+	p[dir_len] = '/';
+	memcpy(p + dir_len + 1, name, n + 1);
+	return p;
+}
+
 /*
  * Collects log files under dir (not following symlinked directories). A
  * directory that cannot be read is a warning, as an unreadable file is; a
@@ -131,12 +145,13 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 		add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
 		return;
 	}
+	size_t dir_len = strlen(dir);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		const char *n = de->d_name;
 		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
 			continue;
-		char *path = g_build_filename(dir, n, NULL);
+		char *path = join_path(dir, dir_len, n);
 		unsigned char type = de->d_type;
 		struct stat sb = {0};
 		bool statted = false;
