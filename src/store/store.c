@@ -323,6 +323,61 @@ static char *permission_warning(const char *dir, const char *path)
 	return NULL;
 }
 
+/*
+ * The statements a write needs, prepared at the first write: a warm run
+ * with nothing new writes nothing, and compiling these at every open was
+ * a fifth of its SQLite time. Ready before a bulk load drops the triggers.
+ */
+static int prepare_writes(au_store *s, au_err *err)
+{
+	int r;
+	if (s->upd_cursor || s->readonly)
+		return 0;
+	if ((r = prepare(s, PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"
+			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
+			  &s->put_best, err)) < 0 ||
+	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
+	     /* re-read records: replace when anything counted changed */
+	     (r = prepare(s,
+			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
+				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
+				  " excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"
+				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
+				  " usage.reasoning, usage.cost, usage.tool_cost)",
+			  &s->put_latest, err)) < 0 ||
+	     /* a stand-in replaces only its own earlier read */
+	     (r = prepare(s,
+			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
+				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
+				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
+				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
+				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
+			  &s->put_fallback, err)) < 0 ||
+	     (r = prepare(s,
+			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
+			  &s->main_has_id, err)) < 0 ||
+	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
+			  &s->del_replays, err)) < 0 ||
+	     (r = prepare(s, "DELETE FROM usage WHERE key = ?1", &s->del_key, err)) < 0 ||
+	     (r = prepare(s,
+			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
+			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+			  &s->ins_cursor, err)) < 0 ||
+	     (r = prepare(s,
+			  "UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"
+			  " fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1",
+			  &s->upd_cursor, err)) < 0) {
+		sqlite3_stmt **all[] = {&s->put_best,	 &s->put_min, &s->put_latest, &s->put_fallback, &s->main_has_id,
+					&s->del_replays, &s->del_key, &s->ins_cursor, &s->upd_cursor};
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+			sqlite3_finalize(*all[i]);
+			*all[i] = NULL;
+		}
+		return r;
+	}
+	return 0;
+}
+
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 {
 	au_store *s = xcalloc(1, sizeof(*s));
@@ -398,44 +453,6 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		au_store_close(s);
 		return r;
 	}
-	if (!readonly &&
-	    ((r = prepare(s, PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"
-			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
-			  &s->put_best, err)) < 0 ||
-	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
-	     /* re-read records: replace when anything counted changed */
-	     (r = prepare(s,
-			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
-				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
-				  " excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"
-				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
-				  " usage.reasoning, usage.cost, usage.tool_cost)",
-			  &s->put_latest, err)) < 0 ||
-	     /* a stand-in replaces only its own earlier read */
-	     (r = prepare(s,
-			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
-				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
-				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
-				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
-				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
-			  &s->put_fallback, err)) < 0 ||
-	     (r = prepare(s,
-			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
-			  &s->main_has_id, err)) < 0 ||
-	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
-			  &s->del_replays, err)) < 0 ||
-	     (r = prepare(s, "DELETE FROM usage WHERE key = ?1", &s->del_key, err)) < 0 ||
-	     (r = prepare(s,
-			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
-			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-			  &s->ins_cursor, err)) < 0 ||
-	     (r = prepare(s,
-			  "UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"
-			  " fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1",
-			  &s->upd_cursor, err)) < 0)) {
-		au_store_close(s);
-		return r;
-	}
 	*ret = s;
 	return 0;
 }
@@ -475,7 +492,8 @@ const char *au_store_warning(const au_store *s)
 
 int au_store_begin(au_store *s, au_err *err)
 {
-	return exec(s, "BEGIN IMMEDIATE", err);
+	int r = prepare_writes(s, err);
+	return r < 0 ? r : exec(s, "BEGIN IMMEDIATE", err);
 }
 
 int au_store_commit(au_store *s, au_err *err)
@@ -629,6 +647,9 @@ bool au_cursor_equal(const au_cursor *a, const au_cursor *b)
 
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
 {
+	int r = prepare_writes(s, err);
+	if (r < 0)
+		return r;
 	sqlite3_stmt *st = c->id ? s->upd_cursor : s->ins_cursor;
 	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->parser ? c->parser->name : "unknown", -1, SQLITE_STATIC);
@@ -1436,6 +1457,9 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		key = poskey;
 	}
 	int64_t total = au_tokens_total(&ev->tok);
+	int r = prepare_writes(s, err);
+	if (r < 0)
+		return r;
 	if (s->bulk)
 		return bulk_put(s, ev, key, total, file_id, cost, ret, err);
 	return sql_put(s, ev, key, total, file_id, cost, ret, err);
