@@ -137,9 +137,23 @@ static char *period_key(const au_report_opts *o, int64_t day)
 		day -= ((weekday - o->week_start) % 7 + 7) % 7;
 	}
 	au_civil_from_days(day, &y, &m, &d);
-	if (o->group == AU_GROUP_MONTH)
-		return xasprintf("%04d-%02u", y, m);
-	return xasprintf("%04d-%02u-%02u", y, m, d);
+	bool month = o->group == AU_GROUP_MONTH;
+	if (y < 0 || y > 9999)
+		return month ? xasprintf("%04d-%02u", y, m) : xasprintf("%04d-%02u-%02u", y, m, d);
+	/* one key per stored row: printf's parsing was a tenth of a warm run */
+	char *k = xmalloc(11);
+	k[0] = (char)('0' + y / 1000);
+	k[1] = (char)('0' + y / 100 % 10);
+	k[2] = (char)('0' + y / 10 % 10);
+	k[3] = (char)('0' + y % 10);
+	k[4] = '-';
+	k[5] = (char)('0' + m / 10);
+	k[6] = (char)('0' + m % 10);
+	k[7] = '-';
+	k[8] = (char)('0' + d / 10);
+	k[9] = (char)('0' + d % 10);
+	k[month ? 7 : 10] = '\0';
+	return k;
 }
 
 

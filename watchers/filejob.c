@@ -392,8 +392,16 @@ static void read_lines(reader *rd, int fd)
 bool au_file_version(const au_parser_ops *p, const char *path, int64_t *ret_dev, int64_t *ret_ino,
 		     int64_t *ret_size, int64_t *ret_mtime_ns)
 {
+	return au_file_version_from(p, path, NULL, ret_dev, ret_ino, ret_size, ret_mtime_ns);
+}
+
+bool au_file_version_from(const au_parser_ops *p, const char *path, const struct stat *known, int64_t *ret_dev,
+			  int64_t *ret_ino, int64_t *ret_size, int64_t *ret_mtime_ns)
+{
 	struct stat sb;
-	if (stat(path, &sb) < 0)
+	if (known)
+		sb = *known;
+	else if (stat(path, &sb) < 0)
 		return false;
 	*ret_dev = (int64_t)sb.st_dev;
 	*ret_ino = (int64_t)sb.st_ino;

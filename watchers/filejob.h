@@ -85,5 +85,11 @@ void au_rec_to_event(const au_rec *r, au_event *ev);
  */
 bool au_file_version(const au_parser_ops *p, const char *path, int64_t *ret_dev, int64_t *ret_ino,
 		     int64_t *ret_size, int64_t *ret_mtime_ns);
+/* The same from a stat() of path the caller already made (the scan's walk
+ * stats each file relative to its directory, which spares the kernel a
+ * lookup of the whole path); known NULL stats path. */
+struct stat;
+bool au_file_version_from(const au_parser_ops *p, const char *path, const struct stat *known, int64_t *ret_dev,
+			  int64_t *ret_ino, int64_t *ret_size, int64_t *ret_mtime_ns);
 
 #endif

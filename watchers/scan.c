@@ -10,11 +10,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dayarg.h"
 #include "plan_limits.h"
@@ -90,43 +92,89 @@ static void add_note(au_scan_stats *st, char *msg)
 		g_free(msg);
 }
 
+/* A log file the walk found, with the stat() it made of it there. */
+typedef struct found {
+	char *path;
+	bool statted;
+	struct stat sb;
+} found;
+
+static void found_clear(gpointer p)
+{
+	g_free(((found *)p)->path);
+}
+
+/* dir/name, as g_build_filename gives it; that one parses its varargs and
+ * each element's separators, a tenth of a warm run's instructions. */
+static char *join_path(const char *dir, size_t dir_len, const char *name)
+{
+	if (!dir_len || dir[dir_len - 1] == '/')
+		return g_build_filename(dir, name, NULL);
+	size_t n = strlen(name);
+	char *p = g_malloc(dir_len + n + 2);
+	memcpy(p, dir, dir_len);
+	p[dir_len] = '/';
+	memcpy(p + dir_len + 1, name, n + 1);
+	return p;
+}
+
 /*
  * Collects log files under dir (not following symlinked directories). A
  * directory that cannot be read is a warning, as an unreadable file is; a
  * log-named path that is not a regular file, or a file the tool names as
  * looking like a log it does not read, is a note for -v.
+ * A warm run is mostly this walk: directories are opened and files stat'ed
+ * relative to their parent's descriptor (parent_fd, or -1 to open dir by
+ * its path), so the kernel looks up one name instead of the whole path.
  */
-static void walk(au_scan_stats *st, const char *root, const char *dir, au_source src, GPtrArray *out, int depth)
+static void walk(au_scan_stats *st, const char *root, int parent_fd, const char *name, const char *dir,
+		 au_source src, GArray *out, int depth)
 {
 	if (depth > 16 || !au_source_walks_dir(src, root, dir))
 		return;
-	DIR *d = opendir(dir);
+	DIR *d = NULL;
+	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			       : openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && !(d = fdopendir(fd))) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
 	if (!d) {
 		st->unreadable++;
 		add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
 		return;
 	}
+	size_t dir_len = strlen(dir);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		const char *n = de->d_name;
 		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
 			continue;
-		char *path = g_build_filename(dir, n, NULL);
+		char *path = join_path(dir, dir_len, n);
 		unsigned char type = de->d_type;
 		struct stat sb = {0};
+		bool statted = false;
 		if (type == DT_UNKNOWN || type == DT_LNK) {
 			/* a symlinked file is read; a symlinked directory is not walked */
-			if (type == DT_LNK ? stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode) : lstat(path, &sb) == 0)
+			if (type == DT_LNK ? stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode) : lstat(path, &sb) == 0) {
 				type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
-			else
+				statted = true;
+			} else {
 				type = DT_UNKNOWN;
+			}
 		}
 		if (type == DT_DIR)
-			walk(st, root, path, src, out, depth + 1);
+			walk(st, root, dirfd(d), n, path, src, out, depth + 1);
 		else if (type != DT_REG && type != DT_LNK && au_file_parser(src, path)) {
 			add_note(st, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
 		} else if (type == DT_REG && au_file_parser(src, path)) {
-			g_ptr_array_add(out, path);
+			found f = {.path = path};
+			if (statted)
+				f.sb = sb, f.statted = true;
+			else
+				f.statted = fstatat(dirfd(d), n, &f.sb, 0) == 0;
+			g_array_append_val(out, f);
 			path = NULL;
 		} else if (type == DT_REG) {
 			char *why = au_file_skip_note(src, path);
@@ -139,9 +187,9 @@ static void walk(au_scan_stats *st, const char *root, const char *dir, au_source
 	closedir(d);
 }
 
-static int cmp_str(gconstpointer a, gconstpointer b)
+static int cmp_found(gconstpointer a, gconstpointer b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const found *)a)->path, ((const found *)b)->path);
 }
 
 typedef struct task {
@@ -384,7 +432,9 @@ static void scanner_init(scanner *sc, au_store *s, au_pricing *p, const au_scan_
 	g_cond_init(&sc->cond);
 }
 
-static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src, guint root)
+/* from: the walk's stat() of path, or NULL */
+static void add_task(scanner *sc, GArray *tasks, const char *path, const struct stat *from, au_source src,
+		     guint root)
 {
 	const au_parser_ops *p = au_file_parser(src, path);
 	if (!p)
@@ -394,7 +444,7 @@ static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src
 	/* The common case of a warm run, decided without a thread hop (or
 	 * any allocation). */
 	int64_t dev, ino, size, mtime;
-	bool known = prev && prev->parser == p && au_file_version(p, path, &dev, &ino, &size, &mtime);
+	bool known = prev && prev->parser == p && au_file_version_from(p, path, from, &dev, &ino, &size, &mtime);
 	if (known && dev == prev->dev && ino == prev->ino && size == prev->size && mtime == prev->mtime_ns) {
 		t.unchanged = true;
 		t.size = size;
@@ -406,8 +456,8 @@ static void add_task(scanner *sc, GArray *tasks, const char *path, au_source src
 			sc->st->bytes_todo += dev == prev->dev && ino == prev->ino && size >= prev->offset
 						      ? size - prev->offset
 						      : size;
-		else if (stat(path, &sb) == 0)
-			sc->st->bytes_todo += sb.st_size;
+		else if (from || stat(path, &sb) == 0)
+			sc->st->bytes_todo += from ? from->st_size : sb.st_size;
 	}
 	sc->st->files_total++;
 	g_array_append_val(tasks, t);
@@ -517,13 +567,16 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		struct stat sb;
 		au_root_info ri = {.dir = g_strdup(rt->dir), .source = rt->source};
 		ri.exists = stat(rt->dir, &sb) == 0 && S_ISDIR(sb.st_mode);
-		GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+		GArray *files = g_array_new(FALSE, FALSE, sizeof(found));
+		g_array_set_clear_func(files, found_clear);
 		if (ri.exists)
-			walk(st, rt->dir, rt->dir, rt->source, files, 0);
-		g_ptr_array_sort(files, cmp_str);
-		for (guint i = 0; i < files->len; i++)
-			add_task(&sc, tasks, files->pdata[i], rt->source, st->roots->len);
-		g_ptr_array_free(files, TRUE);
+			walk(st, rt->dir, -1, NULL, rt->dir, rt->source, files, 0);
+		g_array_sort(files, cmp_found);
+		for (guint i = 0; i < files->len; i++) {
+			const found *f = &g_array_index(files, found, i);
+			add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, rt->source, st->roots->len);
+		}
+		g_array_free(files, TRUE);
 		g_array_append_val(st->roots, ri);
 	}
 	au_roots_free(roots);
@@ -542,6 +595,6 @@ int au_scan_files(au_store *s, au_pricing *p, const au_scan_opts *o, char *const
 	g_array_append_val(st->roots, ri);
 	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
 	for (size_t i = 0; i < n; i++)
-		add_task(&sc, tasks, paths[i], sources[i], st->roots->len - 1);
+		add_task(&sc, tasks, paths[i], NULL, sources[i], st->roots->len - 1);
 	return run_tasks(&sc, tasks, err);
 }

@@ -323,6 +323,61 @@ static char *permission_warning(const char *dir, const char *path)
 	return NULL;
 }
 
+/*
+ * The statements a write needs, prepared at the first write: a warm run
+ * with nothing new writes nothing, and compiling these at every open was
+ * a fifth of its SQLite time. Ready before a bulk load drops the triggers.
+ */
+static int prepare_writes(au_store *s, au_err *err)
+{
+	int r;
+	if (s->upd_cursor || s->readonly)
+		return 0;
+	if ((r = prepare(s, PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"
+			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
+			  &s->put_best, err)) < 0 ||
+	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
+	     /* re-read records: replace when anything counted changed */
+	     (r = prepare(s,
+			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
+				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
+				  " excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"
+				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
+				  " usage.reasoning, usage.cost, usage.tool_cost)",
+			  &s->put_latest, err)) < 0 ||
+	     /* a stand-in replaces only its own earlier read */
+	     (r = prepare(s,
+			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
+				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
+				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
+				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
+				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
+			  &s->put_fallback, err)) < 0 ||
+	     (r = prepare(s,
+			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
+			  &s->main_has_id, err)) < 0 ||
+	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
+			  &s->del_replays, err)) < 0 ||
+	     (r = prepare(s, "DELETE FROM usage WHERE key = ?1", &s->del_key, err)) < 0 ||
+	     (r = prepare(s,
+			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
+			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+			  &s->ins_cursor, err)) < 0 ||
+	     (r = prepare(s,
+			  "UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"
+			  " fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1",
+			  &s->upd_cursor, err)) < 0) {
+		sqlite3_stmt **all[] = {&s->put_best,	 &s->put_min, &s->put_latest, &s->put_fallback, &s->main_has_id,
+					&s->del_replays, &s->del_key, &s->ins_cursor, &s->upd_cursor};
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+			sqlite3_finalize(*all[i]);
+			*all[i] = NULL;
+		}
+		return r;
+	}
+	return 0;
+}
+
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 {
 	au_store *s = xcalloc(1, sizeof(*s));
@@ -398,44 +453,6 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 		au_store_close(s);
 		return r;
 	}
-	if (!readonly &&
-	    ((r = prepare(s, PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"
-			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
-			  &s->put_best, err)) < 0 ||
-	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
-	     /* re-read records: replace when anything counted changed */
-	     (r = prepare(s,
-			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
-				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
-				  " excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"
-				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
-				  " usage.reasoning, usage.cost, usage.tool_cost)",
-			  &s->put_latest, err)) < 0 ||
-	     /* a stand-in replaces only its own earlier read */
-	     (r = prepare(s,
-			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
-				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
-				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
-				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
-				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
-			  &s->put_fallback, err)) < 0 ||
-	     (r = prepare(s,
-			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
-			  &s->main_has_id, err)) < 0 ||
-	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
-			  &s->del_replays, err)) < 0 ||
-	     (r = prepare(s, "DELETE FROM usage WHERE key = ?1", &s->del_key, err)) < 0 ||
-	     (r = prepare(s,
-			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
-			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-			  &s->ins_cursor, err)) < 0 ||
-	     (r = prepare(s,
-			  "UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"
-			  " fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1",
-			  &s->upd_cursor, err)) < 0)) {
-		au_store_close(s);
-		return r;
-	}
 	*ret = s;
 	return 0;
 }
@@ -475,7 +492,8 @@ const char *au_store_warning(const au_store *s)
 
 int au_store_begin(au_store *s, au_err *err)
 {
-	return exec(s, "BEGIN IMMEDIATE", err);
+	int r = prepare_writes(s, err);
+	return r < 0 ? r : exec(s, "BEGIN IMMEDIATE", err);
 }
 
 int au_store_commit(au_store *s, au_err *err)
@@ -509,13 +527,34 @@ static char *col_strdup(sqlite3_stmt *st, int i)
 
 #define CURSOR_COLUMNS "id, path, source, dev, ino, size, mtime_ns, offset, line, fp_len, fp, state"
 
-static au_cursor *cursor_from_row(sqlite3_stmt *st, au_parser_lookup_fn lookup)
+/* The last parser name looked up: the rows of a load come in runs of one
+ * parser, and the lookup is a walk over every tool's parsers. */
+typedef struct parser_cache {
+	char name[64];
+	const au_parser_ops *parser;
+} parser_cache;
+
+static const au_parser_ops *cached_parser(parser_cache *pc, au_parser_lookup_fn lookup, const char *name)
+{
+	if (!pc || !name)
+		return lookup(name);
+	if (pc->name[0] && strcmp(pc->name, name) == 0)
+		return pc->parser;
+	pc->parser = lookup(name);
+	if (strlen(name) < sizeof(pc->name))
+		strcpy(pc->name, name);
+	else
+		pc->name[0] = '\0';
+	return pc->parser;
+}
+
+static au_cursor *cursor_from_row(sqlite3_stmt *st, au_parser_lookup_fn lookup, parser_cache *pc)
 {
 	au_cursor *c = xcalloc(1, sizeof(*c));
 	c->id = sqlite3_column_int64(st, 0);
 	c->path = col_strdup(st, 1);
 	/* files.source holds the name of the parser that reads the file */
-	c->parser = lookup((const char *)sqlite3_column_text(st, 2));
+	c->parser = cached_parser(pc, lookup, (const char *)sqlite3_column_text(st, 2));
 	c->dev = sqlite3_column_int64(st, 3);
 	c->ino = sqlite3_column_int64(st, 4);
 	c->size = sqlite3_column_int64(st, 5);
@@ -528,16 +567,36 @@ static au_cursor *cursor_from_row(sqlite3_stmt *st, au_parser_lookup_fn lookup)
 	return c;
 }
 
+/* g_str_hash goes a byte at a time, and a warm run hashes every path
+ * (about 100 bytes) twice: this one goes eight bytes at a time. */
+static guint path_hash(gconstpointer p)
+{
+	const char *s = p;
+	size_t n = strlen(s);
+	uint64_t h = (uint64_t)n * UINT64_C(0x9e3779b97f4a7c15), w;
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 29;
+	return (guint)h;
+}
+
 int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err)
 {
 	sqlite3_stmt *st;
 	int r = prepare(s, "SELECT " CURSOR_COLUMNS " FROM files", &st, err);
 	if (r < 0)
 		return r;
-	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	GHashTable *t = g_hash_table_new_full(path_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	parser_cache pc = {{0}, NULL};
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		au_cursor *c = cursor_from_row(st, lookup);
+		au_cursor *c = cursor_from_row(st, lookup, &pc);
 		g_hash_table_replace(t, c->path, c);
 	}
 	if (rc != SQLITE_DONE) {
@@ -564,7 +623,7 @@ int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn look
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		*ret = cursor_from_row(st, lookup);
+		*ret = cursor_from_row(st, lookup, NULL);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -588,6 +647,9 @@ bool au_cursor_equal(const au_cursor *a, const au_cursor *b)
 
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
 {
+	int r = prepare_writes(s, err);
+	if (r < 0)
+		return r;
 	sqlite3_stmt *st = c->id ? s->upd_cursor : s->ins_cursor;
 	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->parser ? c->parser->name : "unknown", -1, SQLITE_STATIC);
@@ -1395,6 +1457,9 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		key = poskey;
 	}
 	int64_t total = au_tokens_total(&ev->tok);
+	int r = prepare_writes(s, err);
+	if (r < 0)
+		return r;
 	if (s->bulk)
 		return bulk_put(s, ev, key, total, file_id, cost, ret, err);
 	return sql_put(s, ev, key, total, file_id, cost, ret, err);
