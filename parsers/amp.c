@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "jsonscan.h"
+#include "json_count.h"
 #include "parser.h"
 #include "util.h"
 
@@ -64,13 +65,6 @@ typedef struct amp_rec {
 	bool covered;	   /* message: an event stands for it */
 } amp_rec;
 
-static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
-{
-	int t = js_get(d, obj, key);
-	*ret = 0;
-	return t < 0 || js_typeof(d, t) == JS_NULL || (js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX);
-}
-
 /* Fills r from a usage object u with the given names; false when a count
  * is malformed or the model is missing (the record is left out). */
 static bool read_usage(const js_doc *d, int u, int model_obj, const char *in, const char *out, amp_rec *r)
@@ -79,8 +73,8 @@ static bool read_usage(const js_doc *d, int u, int model_obj, const char *in, co
 	r->ts_ms = -1;
 	if (js_get_str(d, model_obj, "model", r->model, sizeof(r->model)) <= 0)
 		return false;
-	if (u >= 0 && (!count(d, u, in, &r->in) || !count(d, u, out, &r->out) ||
-		       !count(d, u, "cacheReadInputTokens", &r->cr) || !count(d, u, "cacheCreationInputTokens", &r->cw)))
+	if (u >= 0 && (!au_js_count(d, u, in, &r->in) || !au_js_count(d, u, out, &r->out) ||
+		       !au_js_count(d, u, "cacheReadInputTokens", &r->cr) || !au_js_count(d, u, "cacheCreationInputTokens", &r->cw)))
 		return false;
 	double c;
 	if (js_real(d, js_get(d, model_obj, "credits"), &c) && c >= 0 && c < 1e6) {
@@ -138,15 +132,10 @@ static int send(const amp_state *st, const char *thread, const amp_rec *r, const
 static int amp_parse(void *vs, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err)
 {
 	const amp_state *st = vs;
-	size_t i = 0;
-	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
-		i++;
-	if (i == len)
-		return 0; /* caught between truncation and the rewrite */
 	js_doc *d = js_thread_doc();
-	int r = js_parse(d, data, len, err);
-	if (r < 0)
-		return r;
+	int r = js_parse_document(d, data, len, err);
+	if (r <= 0)
+		return r; /* 0: caught between truncation and the rewrite */
 	if (js_typeof(d, 0) != JS_OBJECT)
 		return au_fail(err, EINVAL, "not an Amp thread (the root is not an object)");
 	char thread[AU_ID_MAX];

@@ -227,15 +227,10 @@ static int cline_message(cline_state *st, au_source src, const js_doc *d, int ms
 static int parse_doc(au_source src, void *vs, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err)
 {
 	cline_state *st = vs;
-	size_t i = 0;
-	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
-		i++;
-	if (i == len)
-		return 0; /* caught between truncation and the rewrite */
 	js_doc *d = js_thread_doc();
-	int r = js_parse(d, data, len, err);
-	if (r < 0)
-		return r;
+	int r = js_parse_document(d, data, len, err);
+	if (r <= 0)
+		return r; /* 0: caught between truncation and the rewrite */
 	if (js_typeof(d, 0) != JS_ARRAY)
 		return au_fail(err, EINVAL, "not a task's messages (the root is not an array)");
 	js_doc inner;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "jsonscan.h"
+#include "json_count.h"
 #include "parser.h"
 
 typedef struct droid_state {
@@ -48,34 +49,22 @@ static void droid_init(void *vs, const char *path)
 	}
 }
 
-static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
-{
-	int t = js_get(d, obj, key);
-	*ret = 0;
-	return t < 0 || js_typeof(d, t) == JS_NULL || (js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX);
-}
-
 static int droid_parse(void *vs, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err)
 {
 	const droid_state *st = vs;
-	size_t i = 0;
-	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
-		i++;
-	if (i == len)
-		return 0; /* caught between truncation and the rewrite */
 	js_doc *d = js_thread_doc();
-	int r = js_parse(d, data, len, err);
-	if (r < 0)
-		return r;
+	int r = js_parse_document(d, data, len, err);
+	if (r <= 0)
+		return r; /* 0: caught between truncation and the rewrite */
 	if (js_typeof(d, 0) != JS_OBJECT)
 		return au_fail(err, EINVAL, "not a Droid session's settings (the root is not an object)");
 	int u = js_get_obj(d, 0, "tokenUsage");
 	if (u < 0)
 		return 0;
 	int64_t in, out, cw, cr, thinking;
-	if (!count(d, u, "inputTokens", &in) || !count(d, u, "outputTokens", &out) ||
-	    !count(d, u, "cacheCreationTokens", &cw) || !count(d, u, "cacheReadTokens", &cr) ||
-	    !count(d, u, "thinkingTokens", &thinking))
+	if (!au_js_count(d, u, "inputTokens", &in) || !au_js_count(d, u, "outputTokens", &out) ||
+	    !au_js_count(d, u, "cacheCreationTokens", &cw) || !au_js_count(d, u, "cacheReadTokens", &cr) ||
+	    !au_js_count(d, u, "thinkingTokens", &thinking))
 		return au_fail(err, EINVAL, "token count not a whole number in range");
 	if (in == 0 && out == 0 && cw == 0 && cr == 0 && thinking == 0)
 		return 0;

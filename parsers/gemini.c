@@ -15,6 +15,7 @@
 #include "fastfind.h"
 #include "json_util.h"
 #include "jsonscan.h"
+#include "json_count.h"
 #include "parser.h"
 
 typedef struct gemini_state {
@@ -75,16 +76,6 @@ static int take_metadata(gemini_state *st, const js_doc *d, int obj, au_err *err
 	return 0;
 }
 
-/* A token count: absent or null is 0; anything else must be an integer in range. */
-static bool count(const js_doc *d, int tokens, const char *key, int64_t *ret)
-{
-	int t = js_get(d, tokens, key);
-	*ret = 0;
-	if (t < 0 || js_typeof(d, t) == JS_NULL)
-		return true;
-	return js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX;
-}
-
 /*
  * One message record (a JSONL line's root, or an element of a legacy
  * document's messages[]). fallback_ts is the document's own time for
@@ -109,9 +100,9 @@ static int gemini_message(gemini_state *st, const js_doc *d, int msg, int64_t fa
 	int64_t in, out, cached, thoughts, tool;
 	if (js_get(d, tokens, "input") < 0 && js_get(d, tokens, "output") < 0)
 		return au_fail(err, EINVAL, "tokens without input or output counts");
-	if (!count(d, tokens, "input", &in) || !count(d, tokens, "output", &out) ||
-	    !count(d, tokens, "cached", &cached) || !count(d, tokens, "thoughts", &thoughts) ||
-	    !count(d, tokens, "tool", &tool))
+	if (!au_js_count(d, tokens, "input", &in) || !au_js_count(d, tokens, "output", &out) ||
+	    !au_js_count(d, tokens, "cached", &cached) || !au_js_count(d, tokens, "thoughts", &thoughts) ||
+	    !au_js_count(d, tokens, "tool", &tool))
 		return au_fail(err, EINVAL, "token count not a whole number in range");
 	if (in == 0 && out == 0 && cached == 0 && thoughts == 0 && tool == 0)
 		return 0;

@@ -22,6 +22,7 @@
 
 #include "fastfind.h"
 #include "jsonscan.h"
+#include "json_count.h"
 #include "parser.h"
 
 typedef struct kimi_state {
@@ -46,13 +47,6 @@ static void kimi_init(void *vs, const char *path)
 static bool kimi_candidate(const char *line, size_t len)
 {
 	return au_memmem(line, len, "\"token_usage\"", 13) != NULL;
-}
-
-static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
-{
-	int t = js_get(d, obj, key);
-	*ret = 0;
-	return t < 0 || js_typeof(d, t) == JS_NULL || (js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX);
 }
 
 /* Seconds since the epoch (a JSON number, usually with a fraction) in ms. */
@@ -97,8 +91,8 @@ static int kimi_parse_line(void *vs, const char *line, size_t len, au_event *ev,
 	if (usage < 0)
 		return 0; /* a context or plan-mode update: no step ended */
 	int64_t in, out, cr, cw;
-	if (!count(d, usage, "input_other", &in) || !count(d, usage, "output", &out) ||
-	    !count(d, usage, "input_cache_read", &cr) || !count(d, usage, "input_cache_creation", &cw))
+	if (!au_js_count(d, usage, "input_other", &in) || !au_js_count(d, usage, "output", &out) ||
+	    !au_js_count(d, usage, "input_cache_read", &cr) || !au_js_count(d, usage, "input_cache_creation", &cw))
 		return au_fail(err, EINVAL, "token count not a whole number in range");
 	if (in == 0 && out == 0 && cr == 0 && cw == 0)
 		return 0;

@@ -317,15 +317,10 @@ static int opencode_parse_row(void *vs, int ncols, const char *const *cols, cons
 
 static int opencode_parse_file(void *vs, const char *data, size_t len, au_emit_fn emit, void *ctx, au_err *err)
 {
-	size_t i = 0;
-	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
-		i++;
-	if (i == len)
-		return 0; /* caught between truncation and the rewrite */
 	js_doc *d = js_thread_doc();
-	int r = js_parse(d, data, len, err);
-	if (r < 0)
-		return r;
+	int r = js_parse_document(d, data, len, err);
+	if (r <= 0)
+		return r; /* 0: caught between truncation and the rewrite */
 	au_event ev;
 	r = opencode_message(vs, d, 0, NULL, NULL, &ev, err);
 	if (r == AU_PARSE_SKIPPED)

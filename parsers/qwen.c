@@ -23,6 +23,7 @@
 
 #include "fastfind.h"
 #include "jsonscan.h"
+#include "json_count.h"
 #include "parser.h"
 
 typedef struct qwen_state {
@@ -46,13 +47,6 @@ static bool qwen_candidate(const char *line, size_t len)
 	return au_memmem(line, len, "\"usageMetadata\"", 15) != NULL;
 }
 
-static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
-{
-	int t = js_get(d, obj, key);
-	*ret = 0;
-	return t < 0 || js_typeof(d, t) == JS_NULL || (js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX);
-}
-
 static int qwen_parse_line(void *vs, const char *line, size_t len, au_event *ev, au_err *err)
 {
 	const qwen_state *st = vs;
@@ -66,9 +60,9 @@ static int qwen_parse_line(void *vs, const char *line, size_t len, au_event *ev,
 	if (u < 0)
 		return 0;
 	int64_t prompt, cand, cached, thoughts, total;
-	if (!count(d, u, "promptTokenCount", &prompt) || !count(d, u, "candidatesTokenCount", &cand) ||
-	    !count(d, u, "cachedContentTokenCount", &cached) || !count(d, u, "thoughtsTokenCount", &thoughts) ||
-	    !count(d, u, "totalTokenCount", &total))
+	if (!au_js_count(d, u, "promptTokenCount", &prompt) || !au_js_count(d, u, "candidatesTokenCount", &cand) ||
+	    !au_js_count(d, u, "cachedContentTokenCount", &cached) || !au_js_count(d, u, "thoughtsTokenCount", &thoughts) ||
+	    !au_js_count(d, u, "totalTokenCount", &total))
 		return au_fail(err, EINVAL, "token count not a whole number in range");
 	/* nothing billed: cached counts only inside the prompt (the fuzzer
 	 * found a record with a cached count and no prompt) */

@@ -624,3 +624,14 @@ bool js_real(const js_doc *d, int t, double *ret)
 	*ret = g_ascii_strtod(buf, &end);
 	return end == buf + n && isfinite(*ret);
 }
+
+int js_parse_document(js_doc *d, const char *src, size_t len, au_err *err)
+{
+	size_t i = 0;
+	while (i < len && (src[i] == ' ' || src[i] == '\n' || src[i] == '\r' || src[i] == '\t'))
+		i++;
+	if (i == len)
+		return 0;
+	int r = js_parse(d, src, len, err);
+	return r < 0 ? r : 1;
+}

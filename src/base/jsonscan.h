@@ -52,6 +52,10 @@ js_doc *js_thread_doc(void);
 /* Tokenizes and validates src[0..len). 0, or -EINVAL with err->msg naming
  * the byte column and the problem. Token 0 is the root value. */
 int js_parse(js_doc *d, const char *src, size_t len, au_err *err);
+/* A whole document file: 0 when it holds only white space (a file caught
+ * between its truncation and the rewrite: nothing yet, not an error), 1
+ * when parsed into d, or js_parse's negative errno. */
+int js_parse_document(js_doc *d, const char *src, size_t len, au_err *err);
 
 /* Value token of the last member named key in object obj, or -1. */
 int js_get(const js_doc *d, int obj, const char *key);
