@@ -68,16 +68,8 @@ static bool count(const js_doc *d, int obj, const char *key, int64_t *ret)
 		return true;
 	if (js_typeof(d, t) == JS_INTEGER)
 		return js_int(d, t, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX;
-	if (js_typeof(d, t) != JS_REAL)
-		return false;
-	char buf[64];
-	size_t n = d->toks[t].end - d->toks[t].start;
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, d->src + d->toks[t].start, n);
-	buf[n] = '\0';
-	double v = strtod(buf, NULL);
-	if (!isfinite(v) || v < 0 || v > (double)AU_TOKENS_MAX)
+	double v;
+	if (js_typeof(d, t) != JS_REAL || !js_real(d, t, &v) || v < 0 || v > (double)AU_TOKENS_MAX)
 		return false;
 	*ret = (int64_t)v;
 	return true;

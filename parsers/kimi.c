@@ -52,17 +52,8 @@ static bool kimi_candidate(const char *line, size_t len)
 /* Seconds since the epoch (a JSON number, usually with a fraction) in ms. */
 static bool seconds_ms(const js_doc *d, int t, int64_t *ret)
 {
-	js_type ty = js_typeof(d, t);
-	if (ty != JS_INTEGER && ty != JS_REAL)
-		return false;
-	char buf[64];
-	size_t n = d->toks[t].end - d->toks[t].start;
-	if (n >= sizeof(buf))
-		return false;
-	memcpy(buf, d->src + d->toks[t].start, n);
-	buf[n] = '\0';
-	double v = strtod(buf, NULL);
-	if (!isfinite(v) || v <= 0 || v > 253402300799.0)
+	double v;
+	if (!js_real(d, t, &v) || v <= 0 || v > 253402300799.0)
 		return false;
 	*ret = (int64_t)llround(v * 1000.0);
 	return true;
