@@ -340,12 +340,9 @@ void au_budget_render_table(FILE *f, const GArray *statuses, bool color, int wid
 
 static void json_time(au_jw *w, const char *key, int64_t ms)
 {
-	GDateTime *dt = g_date_time_new_from_unix_utc(au_floor_div(ms, 1000));
-	char *s = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-	au_jw_kstr(w, key, s ? s : "");
-	g_free(s);
-	if (dt)
-		g_date_time_unref(dt);
+	char s[32];
+	au_format_utc(ms, false, s); /* "" outside the years 1-9999 */
+	au_jw_kstr(w, key, s);
 }
 
 void au_budget_status_json(au_jw *w, const au_budget_status *st)

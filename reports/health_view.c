@@ -15,13 +15,9 @@ static void json_ts(au_jw *w, int64_t ms)
 		au_jw_null(w);
 		return;
 	}
-	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-	char *t = xasprintf("%s.%03dZ", s, (int)(ms % 1000));
+	char t[32];
+	au_format_utc(ms, true, t);
 	au_jw_str(w, t);
-	free(t);
-	g_free(s);
-	g_date_time_unref(dt);
 }
 
 /* A rate per 1,000 lines, or null when no lines were read. */

@@ -124,11 +124,9 @@ void au_cache_render_json(FILE *f, const au_cache *c, const char *tz_name)
 
 static void json_time(au_jw *w, const char *name, int64_t ms, GTimeZone *zone)
 {
-	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+	char s[32];
+	au_format_utc(ms, false, s);
 	au_jw_kstr(w, name, s);
-	g_free(s);
-	g_date_time_unref(dt);
 	if (zone) {
 		char l[24], key[64];
 		au_format_local(zone, ms, l);

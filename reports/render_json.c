@@ -81,14 +81,9 @@ static void json_models(au_jw *w, const au_row *row)
 
 static void json_ts(au_jw *w, const char *name, int64_t ms)
 {
-	int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
-	GDateTime *dt = g_date_time_new_from_unix_utc(secs);
-	if (!dt)
-		return;
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
-	au_jw_kstr(w, name, s);
-	g_free(s);
-	g_date_time_unref(dt);
+	char s[32];
+	if (au_format_utc(ms, false, s))
+		au_jw_kstr(w, name, s);
 }
 
 void au_render_json(FILE *f, const au_report *r, const au_render_opts *o)

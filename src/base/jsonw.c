@@ -337,3 +337,22 @@ void au_jw_kmoney(au_jw *w, const char *key, int64_t pico)
 	au_jw_key(w, key);
 	au_jw_money(w, pico);
 }
+
+bool au_format_utc(int64_t ms, bool with_ms, char buf[static 32])
+{
+	buf[0] = '\0';
+	int64_t secs = au_floor_div(ms, 1000);
+	int64_t day = au_floor_div(secs, 86400), rest = secs - day * 86400;
+	int y;
+	unsigned m, d;
+	au_civil_from_days(day, &y, &m, &d);
+	if (y < 1 || y > 9999)
+		return false;
+	int n = snprintf(buf, 32, "%04d-%02u-%02uT%02d:%02d:%02d", y, m, d, (int)(rest / 3600), (int)(rest / 60 % 60),
+			 (int)(rest % 60));
+	if (with_ms)
+		snprintf(buf + n, (size_t)(32 - n), ".%03dZ", (int)(ms - secs * 1000));
+	else
+		snprintf(buf + n, (size_t)(32 - n), "Z");
+	return true;
+}

@@ -67,6 +67,10 @@ void au_jw_decimal(au_jw *w, int64_t v, int scale);
  * trailing zeros trimmed, "-1.5", "0". Returns the length snprintf would
  * (buf of 48 bytes always suffices). */
 int au_format_decimal(int64_t v, int scale, char *buf, size_t n);
+/* A UTC instant as RFC 3339, "2026-11-16T14:05:09Z", or with its
+ * milliseconds, "2026-11-16T14:05:09.123Z" (seconds rounded down, also
+ * before 1970). false outside the years 1 to 9999 (buf is then ""). */
+bool au_format_utc(int64_t ms, bool with_ms, char buf[static 32]);
 /* Money: pico-dollars as an exact decimal dollar amount. */
 static inline void au_jw_money(au_jw *w, int64_t pico)
 {

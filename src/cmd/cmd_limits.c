@@ -20,11 +20,9 @@ static void json_time(au_jw *w, const char *key, int64_t ms)
 		au_jw_null(w);
 		return;
 	}
-	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+	char s[32];
+	au_format_utc(ms, false, s);
 	au_jw_str(w, s);
-	g_free(s);
-	g_date_time_unref(dt);
 }
 
 /* A percentage to two decimals, trailing zeros trimmed: 42.5, 7. */

@@ -143,11 +143,9 @@ static void json_ts(au_jw *w, const char *key, int64_t ms)
 		au_jw_null(w);
 		return;
 	}
-	GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
-	char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+	char s[32];
+	au_format_utc(ms, false, s);
 	au_jw_str(w, s);
-	g_free(s);
-	g_date_time_unref(dt);
 }
 
 static void print_text(const watcher_info *w, const char *db_path, const store_info *si, const au_config *cfg,

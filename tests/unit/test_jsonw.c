@@ -56,8 +56,28 @@ static char *dec_json(int64_t v, int scale)
 		free(d_);                                  \
 	} while (0)
 
+/* RFC 3339 UTC instants, the one formatter every JSON time goes through. */
+static void test_format_utc(void)
+{
+	char b[32];
+	CHECK(au_format_utc(INT64_C(1763301909123), false, b));
+	CHECK_STR(b, "2025-11-16T14:05:09Z");
+	CHECK(au_format_utc(INT64_C(1763301909123), true, b));
+	CHECK_STR(b, "2025-11-16T14:05:09.123Z");
+	CHECK(au_format_utc(0, true, b));
+	CHECK_STR(b, "1970-01-01T00:00:00.000Z");
+	/* before 1970 the second is rounded down, the milliseconds stay positive */
+	CHECK(au_format_utc(-1, true, b));
+	CHECK_STR(b, "1969-12-31T23:59:59.999Z");
+	CHECK(au_format_utc(INT64_C(253402300799999), false, b));
+	CHECK_STR(b, "9999-12-31T23:59:59Z");
+	CHECK(!au_format_utc(INT64_C(253402300800000), false, b));
+	CHECK_STR(b, "");
+}
+
 int main(void)
 {
+	test_format_utc();
 	/* escapes: the two that must be, the short control forms, the rest
 	 * as \u00XX; "/" and DEL need none */
 	STR("plain", "\"plain\"");
