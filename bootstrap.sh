@@ -30,6 +30,7 @@ TEST_PACKAGES=(
 	chromium                              # e2e/html: opens the HTML report and the live page
 	poppler-utils                         # e2e/html: pdfinfo and pdftotext read the printed page
 	prometheus curl                       # e2e/serve: promtool check metrics, HTTP requests
+	nodejs                                # e2e/catalog_convert: runs pricing/convert_catalog.mjs
 )
 
 mode=${1:-run}

@@ -7,7 +7,7 @@
 # spelling of its model. Needs node (the converter is run by hand).
 set -uo pipefail
 : "${AU_SRC:?}"
-command -v node >/dev/null || { echo "node not installed: 0 passed, 0 failed"; exit 0; }
+command -v node >/dev/null || { echo "FAIL: node is not installed (bootstrap.sh's test packages: nodejs)"; exit 1; }
 node --input-type=module - "$AU_SRC/pricing/convert_catalog.mjs" <<'JS'
 const [conv] = process.argv.slice(2);
 const { convertCatalog, merge } = await import(conv);
