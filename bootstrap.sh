@@ -31,6 +31,7 @@ TEST_PACKAGES=(
 	poppler-utils                         # e2e/html: pdfinfo and pdftotext read the printed page
 	prometheus curl                       # e2e/serve: promtool check metrics, HTTP requests
 	nodejs                                # e2e/catalog_convert: runs pricing/convert_catalog.mjs
+	python3                               # e2e/limits reads the status JSON with it
 )
 
 mode=${1:-run}
