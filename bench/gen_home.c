@@ -1525,17 +1525,31 @@ static void cx_turn_context(xsess *s)
 	cx_emit(s, &g_line);
 }
 
+/*
+ * One window as Codex reports it: the same reset time for the whole window
+ * and a whole-number share that climbs as the window fills, so consecutive
+ * events mostly repeat the reading before (as real rollouts do).
+ */
+static void sb_window(sbuf *b, const xsess *s, int64_t minutes, int pace)
+{
+	int64_t len = minutes * 60000, start = s->t / len * len;
+	int64_t used = (s->t - start) * pace / len;
+	sb_puts(b, "{\"used_percent\":");
+	sb_int(b, used > 100 ? 100 : used);
+	sb_puts(b, ".0,\"window_minutes\":");
+	sb_int(b, minutes);
+	sb_puts(b, ",\"resets_at\":");
+	sb_int(b, (start + len) / 1000);
+	sb_putc(b, '}');
+}
+
 static void sb_rate_limits(sbuf *b, xsess *s)
 {
-	sb_puts(b, ",\"rate_limits\":{\"primary\":{\"used_percent\":");
-	sb_int(b, rnd_range(0, 99));
-	sb_puts(b, ".0,\"window_minutes\":300,\"resets_at\":");
-	sb_int(b, s->t / 1000 + rnd_range(60, 18000));
-	sb_puts(b, "},\"secondary\":{\"used_percent\":");
-	sb_int(b, rnd_range(0, 99));
-	sb_puts(b, ".0,\"window_minutes\":10080,\"resets_at\":");
-	sb_int(b, s->t / 1000 + rnd_range(3600, 600000));
-	sb_puts(b, "}}");
+	sb_puts(b, ",\"rate_limits\":{\"primary\":");
+	sb_window(b, s, 300, 80 + s->model * 7);
+	sb_puts(b, ",\"secondary\":");
+	sb_window(b, s, 10080, 60 + s->project * 3);
+	sb_puts(b, "}");
 }
 
 static void sb_xusage(sbuf *b, const char *key, const int64_t u[4], bool nocached)

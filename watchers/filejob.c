@@ -191,11 +191,43 @@ static bool better_copy(const au_event *ev, const au_event *held)
 static void take_event(reader *rd, const au_event *ev, int64_t offset);
 static int emit_event(void *ctx, const au_event *ev);
 
-/* limit callback: observations are kept as they come (the store ignores
- * one it has: a re-read file gives the same ones again) */
+static bool same_reading(const au_limit *a, const au_limit *b)
+{
+	return a->source == b->source && strcmp(a->window, b->window) == 0 && a->used_percent == b->used_percent &&
+	       a->resets_at_ms == b->resets_at_ms && a->window_minutes == b->window_minutes &&
+	       strcmp(a->plan, b->plan) == 0;
+}
+
+/*
+ * limit callback. Codex repeats its windows on every token_count event, so
+ * most observations say what the one before said (tens of thousands per
+ * history). Of a run of identical readings of one window only the first
+ * and the last are kept: what `limits` and the statusline read (the latest
+ * observation, and the first of a window for its burn rate) is the same,
+ * and the store is spared a row per event. The store ignores one it has:
+ * a re-read file gives the same ones again.
+ */
 static int take_limit(void *ctx, const au_limit *lim)
 {
 	au_filejob *j = ctx;
+	j->limits_seen++;
+	/* the last two kept readings of this window, a few entries back at
+	 * most (windows interleave: primary, secondary, primary, ...) */
+	au_limit *last = NULL, *before = NULL;
+	for (guint n = j->limits->len, i = n; i > 0 && i + 8 > n && !before; i--) {
+		au_limit *x = &g_array_index(j->limits, au_limit, i - 1);
+		if (x->source != lim->source || strcmp(x->window, lim->window) != 0)
+			continue;
+		if (!last)
+			last = x;
+		else
+			before = x;
+	}
+	if (last && before && same_reading(lim, last) && same_reading(lim, before) &&
+	    lim->observed_ms >= last->observed_ms) {
+		last->observed_ms = lim->observed_ms; /* the run's tail moves on */
+		return 0;
+	}
 	g_array_append_val(j->limits, *lim);
 	return 0;
 }
@@ -212,7 +244,7 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 	int r;
 	rd->line_offset = offset;
 	int64_t events0 = rd->j->events;
-	guint limits0 = rd->j->limits->len;
+	int64_t limits0 = rd->j->limits_seen;
 	if (rd->p->parse_line_emit) /* its events come through emit_event */
 		r = rd->p->parse_line_emit(rd->state, line, len, emit_event, rd, &perr);
 	else
@@ -229,7 +261,7 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 		rd->j->malformed++;
 		warn(rd->j, rd->c->line, "rate limits skipped: %s", perr.msg);
 	}
-	if (rd->j->events == events0 && rd->j->limits->len == limits0)
+	if (rd->j->events == events0 && rd->j->limits_seen == limits0)
 		rd->j->lines_quiet++;
 }
 

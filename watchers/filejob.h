@@ -58,6 +58,7 @@ typedef struct au_filejob {
 	 * record and no limit: many of these and nothing else is a tool whose
 	 * format may have changed (source health) */
 	int64_t lines_quiet;
+	int64_t limits_seen; /* observations parsed, also those folded into a run */
 	GStringChunk *strings;
 	int64_t bytes_total, bytes_read, events, merged;
 	int64_t malformed, oversized, partial, unreadable;

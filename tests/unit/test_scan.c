@@ -172,6 +172,35 @@ static void test_codex(au_store *s)
 	check_agg(s);
 }
 
+#define CX_RL(sec, pri, sec_used)                                                                    \
+	"{\"timestamp\":\"2025-10-02T10:00:" sec ".000Z\",\"type\":\"event_msg\",\"payload\":{\"type\":"   \
+	"\"token_count\",\"info\":null,\"rate_limits\":{\"primary\":{\"used_percent\":" #pri                \
+	",\"window_minutes\":300,\"resets_at\":1759417200},\"secondary\":{\"used_percent\":" #sec_used     \
+	",\"window_minutes\":10080,\"resets_at\":1759968000}}}}\n"
+
+/* Runs of one unchanged reading keep their first and last observation;
+ * every change is kept, and the latest observation stays the latest. */
+static void test_codex_limit_runs(au_store *s)
+{
+	put_file(".codex/sessions/2025/10/02/rollout-2025-10-02T10-00-00-00000000-0000-0000-0000-000000000002.jsonl",
+		 CX_RL("01", 10.0, 3.0) CX_RL("02", 10.0, 3.0) CX_RL("03", 10.0, 3.0) CX_RL("04", 10.0, 3.0)
+			 CX_RL("05", 12.0, 3.0) CX_RL("06", 12.0, 3.0) CX_RL("07", 10.0, 4.0),
+		 "w");
+	au_scan_stats st = scan(s);
+	au_scan_stats_release(&st);
+	/* primary: 10 at :01 and :04, 12 at :05 and :06, 10 at :07 */
+	CHECK_INT(q(s, "SELECT count(*) FROM rate_limit WHERE win = 'primary'"), 5);
+	CHECK_INT(q(s, "SELECT group_concat(CAST(used_percent AS INTEGER) || '@' || (observed_at / 1000 % 60), ' ')"
+		       " = '10@1 10@4 12@5 12@6 10@7' FROM (SELECT * FROM rate_limit WHERE win = 'primary'"
+		       " ORDER BY observed_at)"),
+		  1);
+	/* secondary: 3 at :01 and :06, 4 at :07 */
+	CHECK_INT(q(s, "SELECT count(*) FROM rate_limit WHERE win = 'secondary'"), 3);
+	CHECK_INT(q(s, "SELECT max(observed_at) / 1000 % 60 FROM rate_limit WHERE win = 'secondary'"), 7);
+	/* lines that carried only limits are not counted as quiet */
+	CHECK_INT(q(s, "SELECT sum(quiet_lines) FROM file_health WHERE source = 'codex'"), 0);
+}
+
 static void test_unpriced_and_reprice(au_store *s)
 {
 	put_file(".claude/projects/-w-u/u.jsonl",
@@ -257,6 +286,7 @@ int main(void)
 	test_claude(s);
 	test_sidechain_order(s);
 	test_codex(s);
+	test_codex_limit_runs(s);
 	test_unpriced_and_reprice(s);
 	test_fast_survives_reprice(s);
 	au_store_close(s);
