@@ -482,7 +482,7 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 
 	/* the write transaction starts with the first file that changed, so a
 	 * warm run with nothing new never takes the store's write lock */
-	bool in_tx = false, bulk = false;
+	bool in_tx = false, bulk = false, load_journal = false;
 	r = 0;
 	for (guint i = 0; i < tasks->len; i++) {
 		task *t = &g_array_index(tasks, task, i);
@@ -496,6 +496,10 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 			continue;
 		}
 		if (!in_tx) {
+			/* checked again inside the transaction, for bulk */
+			load_journal = au_store_is_empty(s);
+			if (load_journal)
+				au_store_load_journal(s, true);
 			if ((r = au_store_begin(s, err)) < 0)
 				goto done;
 			in_tx = true;
@@ -539,6 +543,8 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 done:
 	if (r < 0)
 		au_store_rollback(s);
+	if (load_journal)
+		au_store_load_journal(s, false);
 	if (pool)
 		g_thread_pool_free(pool, TRUE, TRUE); /* drop queued files, wait for running ones */
 	for (guint i = 0; i < tasks->len; i++)

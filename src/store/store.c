@@ -1476,6 +1476,21 @@ bool au_store_is_empty(au_store *s)
 	return empty;
 }
 
+void au_store_load_journal(au_store *s, bool loading)
+{
+	if (s->readonly || !sqlite3_get_autocommit(s->db))
+		return;
+	/* the pragma answers with the mode in force; a failed switch keeps
+	 * the old one, which is always safe */
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, loading ? "PRAGMA journal_mode = TRUNCATE" : "PRAGMA journal_mode = WAL", -1,
+			       &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	sqlite3_finalize(st);
+}
+
 int au_store_bulk_begin(au_store *s, au_err *err)
 {
 	int r;

@@ -102,6 +102,17 @@ int au_store_reprice(au_store *s, au_pricing *p, au_err *err);
  * must come after a bulk_end. About a fifth of a cold scan's time.
  */
 bool au_store_is_empty(au_store *s);
+/*
+ * Around a first load, outside any transaction: a store in WAL mode writes
+ * every page twice (the log, then the checkpoint), and a load into an
+ * empty store has nothing old to protect, so on the way in the store
+ * switches to a rollback journal (pages past the file's end are not
+ * journaled at all) and on the way out back to WAL. Best effort: with
+ * another connection open the switch does not happen and nothing changes.
+ * A crash in between leaves a consistent store (the journal is rolled
+ * back at the next open, which sets WAL again).
+ */
+void au_store_load_journal(au_store *s, bool loading);
 int au_store_bulk_begin(au_store *s, au_err *err);
 int au_store_bulk_end(au_store *s, au_err *err);
 
