@@ -84,6 +84,16 @@ au_root *au_roots_get(au_source only)
 	return out;
 }
 
+uint64_t au_roots_fingerprint(const au_root *roots)
+{
+	GString *all = g_string_new(NULL);
+	for (const au_root *r = roots; r && r->dir; r++)
+		g_string_append_printf(all, "%d\n%s\n%s\n", (int)r->source, r->dir, r->file ? r->file : "");
+	uint64_t h = au_hash64(all->str, all->len);
+	g_string_free(all, TRUE);
+	return h;
+}
+
 void au_roots_free(au_root *roots)
 {
 	if (!roots)

@@ -23,6 +23,9 @@ typedef struct au_root {
  * array terminated by an entry with dir == NULL; free with au_roots_free. */
 au_root *au_roots_get(au_source only);
 void au_roots_free(au_root *roots);
+/* A hash of the roots (source, directory, file): two processes whose
+ * environments name the same logs get the same value. */
+uint64_t au_roots_fingerprint(const au_root *roots);
 
 /* The parser that reads the file at path (under a root of src), or NULL
  * when the file is not one of the tool's logs. */

@@ -297,6 +297,11 @@ bool au_watch_pending(const au_watch *w)
 	return w->rescan || g_hash_table_size(w->dirty) > 0;
 }
 
+uint64_t au_watch_roots_fingerprint(const au_watch *w)
+{
+	return au_roots_fingerprint(w->roots);
+}
+
 bool au_watch_degraded(const au_watch *w)
 {
 	return w->degraded;

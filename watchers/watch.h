@@ -42,6 +42,8 @@ int au_watch_rescan(au_watch *w, au_err *err);
 /* Some directory could not be watched (the inotify watch limit): the
  * caller should rescan periodically until a restart. */
 bool au_watch_degraded(const au_watch *w);
+/* au_roots_fingerprint of the roots this watcher watches. */
+uint64_t au_watch_roots_fingerprint(const au_watch *w);
 size_t au_watch_count(const au_watch *w);
 /* Malformed, oversized and unreadable input per source, summed over every
  * scan this watcher ran (for the dashboard's /metrics). */

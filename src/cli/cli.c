@@ -9,6 +9,7 @@
 #include "sources.h"
 #include "termsafe.h"
 #include "tools.h"
+#include "daemon.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -160,6 +161,24 @@ bool au_run_scan(au_store *s, au_pricing *p, const au_opts *o, au_scan_stats *st
 	au_err err;
 	if (au_store_reprice(s, p, &err) < 0) {
 		fprintf(stderr, "aiusage: warning: could not update stored costs: %s\n", err.msg);
+	}
+	/* A watcher that has read everything and keeps reading it left
+	 * nothing to scan (on 20k files a scan with nothing new is mostly
+	 * a stat() of each). */
+	if (!o->always_scan) {
+		au_root *roots = au_roots_get(AU_SRC_NONE);
+		uint64_t fp = au_roots_fingerprint(roots);
+		au_roots_free(roots);
+		char *db = o->db_path ? xstrdup(o->db_path) : au_default_db_path();
+		long pid;
+		bool live = au_daemon_keeps_current(db, fp, &pid);
+		free(db);
+		if (live) {
+			if (o->verbose && !o->quiet)
+				fprintf(stderr, "aiusage: the watcher (pid %ld) keeps the store current: not scanning"
+						" ('aiusage scan' scans anyway)\n", pid);
+			return true;
+		}
 	}
 	progress_ctx pc = {g_get_monotonic_time(), false};
 	au_scan_opts so = {.only = AU_SRC_NONE};

@@ -144,6 +144,7 @@ typedef struct au_opts {
 	char *pricing_file;
 	char *config_path;
 	bool no_scan;
+	bool always_scan; /* `scan`: even when a watcher keeps the store current */
 	bool json, csv;
 	bool breakdown, full_path, order_desc;
 	bool with_cloud;

@@ -84,6 +84,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	code = AU_EXIT_FAIL;
 	if (s && writable) {
 		au_scan_stats st;
+		o.always_scan = true;
 		bool ok = au_run_scan(s, p, &o, &st, true);
 		if (o.verbose && !o.quiet)
 			o.verbose = 2;

@@ -74,7 +74,57 @@ typedef struct watcher {
 	 * the timer of a look put off by HEALTH_EVERY_S */
 	int64_t health_at;
 	guint health_timer;
+	/* the lock file, and whether it says "live" (au_daemon_keeps_current) */
+	int lock_fd;
+	bool live;
 } watcher;
+
+/*
+ * The lock file holds the pid, and a second line "live <roots>" while
+ * this watcher has read everything it watches and keeps watching all of
+ * it (no inotify limit hit): a report then has nothing to scan. <roots> is
+ * the fingerprint of the roots it watches, so a report whose environment
+ * names other logs scans them itself.
+ */
+static void mark_live(watcher *wr, bool live)
+{
+	if (wr->live == live || wr->lock_fd < 0)
+		return;
+	char text[96];
+	int n = live ? snprintf(text, sizeof(text), "%ld\nlive %016" PRIx64 "\n", (long)getpid(),
+				au_watch_roots_fingerprint(wr->w))
+		     : snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+	if (ftruncate(wr->lock_fd, 0) < 0 || pwrite(wr->lock_fd, text, (size_t)n, 0) != n) {
+		fprintf(stderr, "aiusage watch: warning: cannot update the lock file: %s\n", strerror(errno));
+		return;
+	}
+	wr->live = live;
+}
+
+bool au_daemon_keeps_current(const char *db, uint64_t roots, long *ret_pid)
+{
+	char *path = xasprintf("%s.watch.lock", db);
+	char text[96] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = '\0';
+	char *end;
+	long pid = strtol(text, &end, 10);
+	uint64_t fp;
+	if (pid <= 0 || sscanf(end, "\nlive %" SCNx64, &fp) != 1 || fp != roots)
+		return false;
+	/* a watcher killed -9 leaves its file: its pid must still run */
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return false;
+	*ret_pid = pid;
+	return true;
+}
 
 static gboolean on_alert_timer(gpointer data);
 
@@ -308,6 +358,7 @@ static gboolean on_flush(gpointer data)
 		check_alerts(wr);
 		want_push(wr);
 	}
+	mark_live(wr, !au_watch_pending(wr->w) && !au_watch_degraded(wr->w));
 	if (wr->server) {
 		int64_t errors[AU_SRC_MAX];
 		au_watch_scan_errors(wr->w, errors);
@@ -494,13 +545,14 @@ static void release_lock(int fd, char *path)
 
 int au_daemon_run(const au_daemon_opts *o, au_err *err)
 {
-	watcher wr = {.store = o->store, .db = o->db_path, .verbose = o->verbose > 0};
+	watcher wr = {.store = o->store, .db = o->db_path, .verbose = o->verbose > 0, .lock_fd = -1};
 	int lock_fd = -1;
 	char *lock_path = NULL;
 	/* the lock needs the store's directory, which opening the store created */
 	int r = take_lock(o->db_path, &lock_fd, &lock_path, err);
 	if (r < 0)
 		return r;
+	wr.lock_fd = lock_fd;
 	au_err e;
 	if (au_store_reprice(wr.store, o->pricing, &e) < 0)
 		fprintf(stderr, "aiusage watch: warning: %s\n", e.msg);
@@ -543,10 +595,14 @@ int au_daemon_run(const au_daemon_opts *o, au_err *err)
 		degraded = g_timeout_add_seconds((guint)secs, on_degraded_rescan, &wr);
 	}
 	fprintf(stderr, "aiusage watch: ready (pid %ld, store %s)\n", (long)getpid(), o->db_path);
+	schedule_flush(&wr); /* the files there at the start */
+	if (!wr.idle_id)
+		mark_live(&wr, !au_watch_degraded(wr.w));
 
 	g_main_loop_run(wr.loop);
 
-	/* flush what arrived before the signal */
+	/* flush what arrived before the signal; from here on reports scan */
+	mark_live(&wr, false);
 	au_watch_dispatch(wr.w);
 	int64_t stored;
 	if (au_watch_pending(wr.w) && (r = au_watch_flush(wr.w, &stored, &e)) < 0)

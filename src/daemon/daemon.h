@@ -29,4 +29,11 @@ typedef struct au_daemon_opts {
  */
 int au_daemon_run(const au_daemon_opts *o, au_err *err);
 
+/*
+ * Whether a watcher runs on the store at db and has read everything under
+ * the roots whose au_roots_fingerprint is roots (and keeps watching all of
+ * it): then a report finds nothing new to scan. Its pid in *ret_pid.
+ */
+bool au_daemon_keeps_current(const char *db, uint64_t roots, long *ret_pid);
+
 #endif

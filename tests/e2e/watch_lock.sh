@@ -61,7 +61,7 @@ grep -q "stale lock file" "$t/st.out" && ok || bad "status after a crash: $(grep
 start
 grep -q "note: taking over the stale lock $LOCK left by pid $dead, which is no longer running" "$t/watch.log" && ok ||
 	bad "no note on taking over a stale lock: $(cat "$t/watch.log")"
-[ "$(cat "$LOCK")" = "$wpid" ] && ok || bad "the lock names '$(cat "$LOCK")', not the new watcher $wpid"
+[ "$(head -1 "$LOCK")" = "$wpid" ] && ok || bad "the lock names '$(cat "$LOCK")', not the new watcher $wpid"
 
 # a second watcher is refused and does not remove the first one's lock
 run watch --db "$DB" >/dev/null 2>"$t/second.err"
