@@ -233,11 +233,14 @@ int au_store_source_health(au_store *s, int64_t now_ms, au_source_health ret[AU_
 	if (rc != SQLITE_DONE)
 		return au_store_fail(s, err, "reading the store");
 
-	/* files grown after their tool's last row, and quiet since */
+	/* files grown after their tool's last row, and quiet since; the last
+	 * rows summed once per source (a subquery per file is quadratic: 7 s
+	 * at 20k files) */
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT f.source, count(*), sum(f.quiet_lines), min(f.grew_at) FROM file_health AS f"
-			       " WHERE f.quiet_lines > 0 AND f.grew_at > coalesce((SELECT max(produced_at)"
-			       "   FROM file_health WHERE source = f.source), -1)"
+			       " JOIN (SELECT source, max(produced_at) AS last FROM file_health GROUP BY source) AS m"
+			       " ON m.source = f.source"
+			       " WHERE f.quiet_lines > 0 AND f.grew_at > coalesce(m.last, -1)"
 			       " AND f.grew_at >= ?1 GROUP BY f.source",
 			       -1, &st, NULL) != SQLITE_OK)
 		return au_store_fail(s, err, "reading the store");

@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "storeq.h"
+#include "plan_limits.h"
 #include "pricing.h"
 #include "scan.h"
 #include "store.h"
@@ -201,6 +202,44 @@ static void test_codex_limit_runs(au_store *s)
 	CHECK_INT(q(s, "SELECT sum(quiet_lines) FROM file_health WHERE source = 'codex'"), 0);
 }
 
+static int count_steps(void *ud)
+{
+	(*(int64_t *)ud)++;
+	return 0;
+}
+
+/* Source health over many quiet files: the right figures, in work linear
+ * in the files (counted in SQLite's VM steps, not in time). The query once
+ * looked up each file's tool's last row per file: 7 s at 20k files. */
+static void test_health_many_files(void)
+{
+	au_store *s;
+	au_err err;
+	char *db = g_build_filename(home, "health.db", NULL);
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	CHECK_INT(sqlite3_exec(s->db,
+			       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)"
+			       " INSERT INTO file_health(file_id, source, grew_at, produced_at, quiet_lines)"
+			       " SELECT i, 'claude', 1000 + i, CASE WHEN i = 1 THEN 500 END, 2 FROM n",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	int64_t steps = 0;
+	sqlite3_progress_handler(s->db, 1000, count_steps, &steps);
+	au_source_health h[AU_SRC_MAX];
+	int64_t now = 7 * INT64_C(86400000) + 100;
+	CHECK_INT(au_store_source_health(s, now, h, &err), 0);
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
+	CHECK_INT(h[AU_SRC_CLAUDE].silent_files, 20000);
+	CHECK_INT(h[AU_SRC_CLAUDE].silent_lines, 40000);
+	CHECK_INT(h[AU_SRC_CLAUDE].last_produced_ms, 500);
+	CHECK_INT(h[AU_SRC_CLAUDE].last_write_ms, 21000);
+	/* a few passes over 20k rows are a few thousand callbacks; a lookup
+	 * per file would be 20k passes */
+	CHECK(steps < 5000);
+	au_store_close(s);
+	g_free(db);
+}
+
 static void test_unpriced_and_reprice(au_store *s)
 {
 	put_file(".claude/projects/-w-u/u.jsonl",
@@ -290,6 +329,7 @@ int main(void)
 	test_unpriced_and_reprice(s);
 	test_fast_survives_reprice(s);
 	au_store_close(s);
+	test_health_many_files();
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
