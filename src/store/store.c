@@ -618,6 +618,24 @@ int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn look
 	return 0;
 }
 
+int au_store_load_cursors_of(au_store *s, char *const *paths, size_t n, au_parser_lookup_fn lookup, void **ret_table,
+			     au_err *err)
+{
+	GHashTable *t = g_hash_table_new_full(path_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	for (size_t i = 0; i < n; i++) {
+		au_cursor *c;
+		int r = au_store_load_cursor(s, paths[i], lookup, &c, err);
+		if (r < 0) {
+			g_hash_table_destroy(t);
+			return r;
+		}
+		if (c)
+			g_hash_table_replace(t, c->path, c);
+	}
+	*ret_table = t;
+	return 0;
+}
+
 static bool str_equal0(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);

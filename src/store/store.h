@@ -67,6 +67,11 @@ int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err);
  */
 int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn lookup, au_cursor **ret,
 			 au_err *err);
+/* The cursors of these paths only, in a table like au_store_load_cursors':
+ * a scan of a few named files (the watcher's changed files, the
+ * statusline's transcript) need not read every file's row. */
+int au_store_load_cursors_of(au_store *s, char *const *paths, size_t n, au_parser_lookup_fn lookup, void **ret_table,
+			     au_err *err);
 /* Same file position, identity, fingerprint and parser state (NULLs equal). */
 bool au_cursor_equal(const au_cursor *a, const au_cursor *b);
 
