@@ -7,7 +7,8 @@
  * that provides it, the symbols it needs) and calls au_dynlib_load before
  * its first call into it; the forwarding definitions that stand in for the
  * library's functions live beside the code that uses them
- * (src/team/pq_dl.c, src/serve/soup_dl.c, src/daemon/notify_dl.c).
+ * (src/team/pq_dl.c, src/serve/soup_dl.c, src/daemon/notify_dl.c,
+ * src/base/gobject_dl.c).
  */
 #ifndef AU_DYNLIB_H
 #define AU_DYNLIB_H
@@ -32,5 +33,8 @@ typedef struct au_dynlib {
  * every later call returns the first outcome. -ENOENT, naming the library,
  * why and the package to install, when it or a symbol is missing. */
 int au_dynlib_load(au_dynlib *l, au_err *err);
+
+/* GObject (src/base/gobject_dl.c), for the optional libraries built on it. */
+int au_gobject_load(au_err *err);
 
 #endif

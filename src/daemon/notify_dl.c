@@ -7,7 +7,8 @@
  * notifications. These definitions stand in for the libnotify and GDBus
  * calls notify.c makes and forward to the libraries (GIO is found through
  * libnotify's own dependencies); au_notify_lib_load names the package when
- * libnotify is missing. GObject and GLib stay linked.
+ * libnotify is missing. GObject is loaded first
+ * (src/base/gobject_dl.c).
  */
 #include <gio/gio.h>
 #include <libnotify/notify.h>
@@ -46,7 +47,8 @@ static au_dynlib notify = {.name = "libnotify (desktop notifications)",
 
 int au_notify_lib_load(au_err *err)
 {
-	return au_dynlib_load(&notify, err);
+	int r = au_gobject_load(err);
+	return r < 0 ? r : au_dynlib_load(&notify, err);
 }
 
 /* Only called after au_notify_lib_load succeeded: show() in notify.c

@@ -6,8 +6,8 @@
  * `watch --serve` use. These definitions stand in for the libsoup and GIO
  * calls serve.c makes and forward to the libraries (GIO is found through
  * libsoup's own dependencies); au_server_new calls au_soup_load first,
- * which names the package when libsoup is missing. GObject and GLib stay
- * linked.
+ * which names the package when libsoup is missing. GObject is loaded
+ * first (src/base/gobject_dl.c).
  */
 #include <gio/gio.h>
 #include <libsoup/soup.h>
@@ -67,7 +67,8 @@ static au_dynlib soup = {.name = "libsoup 3 (the dashboard's HTTP server)",
 
 int au_soup_load(au_err *err)
 {
-	return au_dynlib_load(&soup, err);
+	int r = au_gobject_load(err);
+	return r < 0 ? r : au_dynlib_load(&soup, err);
 }
 
 /* Only called after au_soup_load succeeded: au_server_new loads it before

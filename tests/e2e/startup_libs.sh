@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The binary links only what every run needs (GLib, GObject, SQLite,
-# Jansson, PCRE2): libcurl, libpq, libsoup, libnotify and GIO are loaded
+# The binary links only what every run needs (GLib, SQLite, Jansson,
+# PCRE2): libcurl, libpq, libsoup, libnotify, GIO and GObject are loaded
 # with dlopen when their feature is used (src/base/dynlib.c), because each
 # linked library costs every start, `aiusage statusline` after every
 # Claude Code response included. A new direct link to one of them would
@@ -10,7 +10,7 @@ set -uo pipefail
 fail=0
 needed=$(readelf -d "$AIUSAGE" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 [ -n "$needed" ] || { echo "FAIL: readelf found no NEEDED entries in $AIUSAGE"; exit 1; }
-for lib in libcurl libpq libsoup libnotify libgio; do
+for lib in libcurl libpq libsoup libnotify libgio libgobject; do
 	if grep -q "^$lib" <<<"$needed"; then
 		echo "FAIL: $AIUSAGE links $lib directly; load it on first use (see src/base/dynlib.h)"
 		fail=1

@@ -1,8 +1,8 @@
 /*
  * au_dynlib_load: a library that loads gives working functions; a missing
  * library or symbol is -ENOENT with a message naming the library, why, and
- * the package to install; the first outcome sticks. Also loads the three
- * optional libraries the binary uses (libpq, libsoup, libnotify): their
+ * the package to install; the first outcome sticks. Also loads the
+ * optional libraries the binary uses (GObject, libpq, libsoup, libnotify): their
  * packages are installed wherever the tests run, and a symbol our headers
  * declare but the installed library lacks would show here first.
  */
@@ -50,6 +50,7 @@ int main(void)
 	CHECK_STR(err.msg, "libm could not be loaded (libm.so.6 has no au_no_such_function); "
 			   "on Debian: apt-get install libc6");
 
+	CHECK_INT(au_gobject_load(&err), 0);
 	CHECK_INT(au_pq_load(&err), 0);
 	CHECK_INT(au_soup_load(&err), 0);
 	CHECK_INT(au_notify_lib_load(&err), 0);
