@@ -594,7 +594,7 @@ int au_scan_files(au_store *s, au_pricing *p, const au_scan_opts *o, char *const
 {
 	scanner sc;
 	scanner_init(&sc, s, p, o, st);
-	int r = au_store_load_cursors(s, au_tool_parser_by_name, (void **)&sc.cursors, err);
+	int r = au_store_load_cursors_of(s, paths, n, au_tool_parser_by_name, (void **)&sc.cursors, err);
 	if (r < 0)
 		return r;
 	au_root_info ri = {.dir = g_strdup("(changed files)"), .exists = true};

@@ -344,6 +344,8 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	au_store *s = NULL;
 	if (au_store_open(db, false, &s, &err) < 0)
 		s = NULL;
+	if (s)
+		au_store_defer_checkpoint(s);
 	free(db);
 	json_t *rl = in ? json_object_get(in, "rate_limits") : NULL;
 	if (s && au_store_begin(s, &err) < 0) {

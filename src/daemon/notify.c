@@ -121,9 +121,16 @@ static bool failed(worker *w, const char *what, GError *e, char **ret_error)
 	return false;
 }
 
+int au_notify_lib_load(au_err *err); /* src/daemon/notify_dl.c */
+
 static bool show(worker *w, const job *j, char **ret_error)
 {
 	GError *e = NULL;
+	au_err lerr = {{0}};
+	if (au_notify_lib_load(&lerr) < 0) {
+		*ret_error = xstrdup(lerr.msg);
+		return false;
+	}
 	if (w->bus && g_dbus_connection_is_closed(w->bus))
 		drop(w);
 	if (!w->bus) {

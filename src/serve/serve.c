@@ -758,12 +758,17 @@ static void on_request(SoupServer *soup, SoupServerMessage *msg, const char *pat
 
 /* ---- lifecycle ------------------------------------------------------------------------ */
 
+int au_soup_load(au_err *err); /* src/serve/soup_dl.c */
+
 int au_server_new(const au_server_opts *o, au_server **ret, au_err *err)
 {
 	const char *listen = o->listen ? o->listen : AU_SERVE_DEFAULT_LISTEN;
 	GInetAddress *addr = NULL;
 	guint16 port = 0;
-	int r = parse_listen(listen, &addr, &port, err);
+	int r = au_soup_load(err);
+	if (r < 0)
+		return r;
+	r = parse_listen(listen, &addr, &port, err);
 	if (r < 0)
 		return r;
 	bool loopback = g_inet_address_get_is_loopback(addr);

@@ -324,58 +324,46 @@ static char *permission_warning(const char *dir, const char *path)
 }
 
 /*
- * The statements a write needs, prepared at the first write: a warm run
- * with nothing new writes nothing, and compiling these at every open was
- * a fifth of its SQLite time. Ready before a bulk load drops the triggers.
+ * The statements a write needs, each prepared at its first use: a warm run
+ * with nothing new writes nothing, and a run that writes one Claude row
+ * (`aiusage statusline`) needs two of the four upserts' forms at most. Each
+ * upsert compiles agg's triggers into itself, so preparing all of them at
+ * every au_store_begin was most of a small write's instructions.
  */
-static int prepare_writes(au_store *s, au_err *err)
+#define PUT_BEST_SQL                                                                                 \
+	PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"                                \
+		" (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)"
+#define PUT_MIN_SQL PUT_SQL "excluded.total < usage.total"
+/* re-read records: replace when anything counted changed */
+#define PUT_LATEST_SQL                                                                               \
+	PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"  \
+		" excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning," \
+		" excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"  \
+		" usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output," \
+		" usage.reasoning, usage.cost, usage.tool_cost)"
+/* a stand-in replaces only its own earlier read */
+#define PUT_FALLBACK_SQL                                                                             \
+	PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session," \
+		" excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read," \
+		" excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"     \
+		" (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"     \
+		" usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)"
+#define MAIN_HAS_ID_SQL "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1"
+#define DEL_REPLAYS_SQL "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2"
+#define DEL_KEY_SQL "DELETE FROM usage WHERE key = ?1"
+#define INS_CURSOR_SQL                                                                   \
+	"INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len," \
+	" fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+#define UPD_CURSOR_SQL                                                                  \
+	"UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"    \
+	" fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1"
+
+/* *slot, prepared from sql if it is not yet. A statement prepared while a
+ * bulk load has agg's triggers dropped is recompiled by SQLite when they
+ * come back (a schema change), so the order does not matter. */
+static int ready(au_store *s, sqlite3_stmt **slot, const char *sql, au_err *err)
 {
-	int r;
-	if (s->upd_cursor || s->readonly)
-		return 0;
-	if ((r = prepare(s, PUT_SQL "(usage.sidechain = 1 AND excluded.sidechain = 0) OR"
-			     " (usage.sidechain = excluded.sidechain AND excluded.total > usage.total)",
-			  &s->put_best, err)) < 0 ||
-	     (r = prepare(s, PUT_SQL "excluded.total < usage.total", &s->put_min, err)) < 0 ||
-	     /* re-read records: replace when anything counted changed */
-	     (r = prepare(s,
-			  PUT_SQL "(excluded.ts, excluded.model, excluded.session, excluded.project, excluded.input,"
-				  " excluded.cc5m, excluded.cc1h, excluded.cache_read, excluded.output, excluded.reasoning,"
-				  " excluded.cost, excluded.tool_cost) IS NOT (usage.ts, usage.model, usage.session,"
-				  " usage.project, usage.input, usage.cc5m, usage.cc1h, usage.cache_read, usage.output,"
-				  " usage.reasoning, usage.cost, usage.tool_cost)",
-			  &s->put_latest, err)) < 0 ||
-	     /* a stand-in replaces only its own earlier read */
-	     (r = prepare(s,
-			  PUT_SQL "usage.file_id IS excluded.file_id AND (excluded.ts, excluded.model, excluded.session,"
-				  " excluded.project, excluded.input, excluded.cc5m, excluded.cc1h, excluded.cache_read,"
-				  " excluded.output, excluded.reasoning, excluded.cost, excluded.tool_cost) IS NOT"
-				  " (usage.ts, usage.model, usage.session, usage.project, usage.input, usage.cc5m,"
-				  " usage.cc1h, usage.cache_read, usage.output, usage.reasoning, usage.cost, usage.tool_cost)",
-			  &s->put_fallback, err)) < 0 ||
-	     (r = prepare(s,
-			  "SELECT 1 FROM usage WHERE msg_id = ?1 AND sidechain = 0 AND key <> ?2 LIMIT 1",
-			  &s->main_has_id, err)) < 0 ||
-	     (r = prepare(s, "DELETE FROM usage WHERE msg_id = ?1 AND sidechain = 1 AND key <> ?2",
-			  &s->del_replays, err)) < 0 ||
-	     (r = prepare(s, "DELETE FROM usage WHERE key = ?1", &s->del_key, err)) < 0 ||
-	     (r = prepare(s,
-			  "INSERT INTO files(path, source, dev, ino, size, mtime_ns, offset, line, fp_len,"
-			  " fp, state) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-			  &s->ins_cursor, err)) < 0 ||
-	     (r = prepare(s,
-			  "UPDATE files SET dev=?3, ino=?4, size=?5, mtime_ns=?6, offset=?7, line=?8,"
-			  " fp_len=?9, fp=?10, state=?11, source=?2 WHERE path=?1",
-			  &s->upd_cursor, err)) < 0) {
-		sqlite3_stmt **all[] = {&s->put_best,	 &s->put_min, &s->put_latest, &s->put_fallback, &s->main_has_id,
-					&s->del_replays, &s->del_key, &s->ins_cursor, &s->upd_cursor};
-		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-			sqlite3_finalize(*all[i]);
-			*all[i] = NULL;
-		}
-		return r;
-	}
-	return 0;
+	return *slot ? 0 : prepare(s, sql, slot, err);
 }
 
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
@@ -457,6 +445,21 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 	return 0;
 }
 
+/* The WAL's length after which a deferring connection checkpoints at its
+ * close after all: 128 pages of 4 KiB. Reading them back at the next open
+ * (when no other connection holds the WAL's index) costs about 0.7M
+ * instructions; a statusline run adds about five pages. */
+#define DEFERRED_CHECKPOINT_PAGES 128
+
+/* Instead of the automatic checkpoint at commit: note the WAL's length
+ * (SQLite's own hook would checkpoint all of it again at every run, since
+ * a new connection's recovery forgets what was already copied). */
+static int wal_note(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	((au_store *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
 void au_store_close(au_store *s)
 {
 	if (!s)
@@ -475,6 +478,10 @@ void au_store_close(au_store *s)
 		sqlite3_finalize(s->named[i]);
 	bulk_free(s->bulk);
 	filters_free(s);
+	/* a long WAL is checkpointed (and, by the last connection, removed)
+	 * as an ordinary close would */
+	if (s->defer_ckpt && s->wal_frames >= DEFERRED_CHECKPOINT_PAGES)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	sqlite3_close(s->db);
 	free(s->warning);
 	free(s);
@@ -490,10 +497,18 @@ const char *au_store_warning(const au_store *s)
 	return s->warning;
 }
 
+void au_store_defer_checkpoint(au_store *s)
+{
+	if (s->readonly)
+		return;
+	s->defer_ckpt = true;
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_wal_hook(s->db, wal_note, s);
+}
+
 int au_store_begin(au_store *s, au_err *err)
 {
-	int r = prepare_writes(s, err);
-	return r < 0 ? r : exec(s, "BEGIN IMMEDIATE", err);
+	return exec(s, "BEGIN IMMEDIATE", err);
 }
 
 int au_store_commit(au_store *s, au_err *err)
@@ -631,6 +646,24 @@ int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn look
 	return 0;
 }
 
+int au_store_load_cursors_of(au_store *s, char *const *paths, size_t n, au_parser_lookup_fn lookup, void **ret_table,
+			     au_err *err)
+{
+	GHashTable *t = g_hash_table_new_full(path_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	for (size_t i = 0; i < n; i++) {
+		au_cursor *c;
+		int r = au_store_load_cursor(s, paths[i], lookup, &c, err);
+		if (r < 0) {
+			g_hash_table_destroy(t);
+			return r;
+		}
+		if (c)
+			g_hash_table_replace(t, c->path, c);
+	}
+	*ret_table = t;
+	return 0;
+}
+
 static bool str_equal0(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
@@ -647,7 +680,7 @@ bool au_cursor_equal(const au_cursor *a, const au_cursor *b)
 
 int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
 {
-	int r = prepare_writes(s, err);
+	int r = c->id ? ready(s, &s->upd_cursor, UPD_CURSOR_SQL, err) : ready(s, &s->ins_cursor, INS_CURSOR_SQL, err);
 	if (r < 0)
 		return r;
 	sqlite3_stmt *st = c->id ? s->upd_cursor : s->ins_cursor;
@@ -699,6 +732,12 @@ static int step_exists(au_store *s, sqlite3_stmt *st, bool *ret, au_err *err)
 static int sql_upsert(au_store *s, const au_event *ev, const char *key, int64_t total, int64_t file_id, int64_t cost,
 		      au_put_result *ret, au_err *err)
 {
+	int r = ev->dedup == AU_DEDUP_MIN	 ? ready(s, &s->put_min, PUT_MIN_SQL, err)
+		: ev->dedup == AU_DEDUP_LATEST	 ? ready(s, &s->put_latest, PUT_LATEST_SQL, err)
+		: ev->dedup == AU_DEDUP_FALLBACK ? ready(s, &s->put_fallback, PUT_FALLBACK_SQL, err)
+						 : ready(s, &s->put_best, PUT_BEST_SQL, err);
+	if (r < 0)
+		return r;
 	sqlite3_stmt *st = ev->dedup == AU_DEDUP_MIN	   ? s->put_min
 			   : ev->dedup == AU_DEDUP_LATEST   ? s->put_latest
 			   : ev->dedup == AU_DEDUP_FALLBACK ? s->put_fallback
@@ -751,6 +790,8 @@ static int sql_put(au_store *s, const au_event *ev, const char *key, int64_t tot
 	int r;
 
 	if (ev->retract) {
+		if ((r = ready(s, &s->del_key, DEL_KEY_SQL, err)) < 0)
+			return r;
 		sqlite3_bind_text(s->del_key, 1, key, -1, SQLITE_STATIC);
 		int rc = sqlite3_step(s->del_key);
 		sqlite3_reset(s->del_key);
@@ -765,6 +806,8 @@ static int sql_put(au_store *s, const au_event *ev, const char *key, int64_t tot
 			/* A sidechain copy of a main-chain response under another
 			 * requestId is a /btw replay. */
 			bool replay = false;
+			if ((r = ready(s, &s->main_has_id, MAIN_HAS_ID_SQL, err)) < 0)
+				return r;
 			sqlite3_bind_text(s->main_has_id, 1, ev->msg_id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(s->main_has_id, 2, key, -1, SQLITE_STATIC);
 			if ((r = step_exists(s, s->main_has_id, &replay, err)) < 0)
@@ -775,6 +818,8 @@ static int sql_put(au_store *s, const au_event *ev, const char *key, int64_t tot
 			}
 		} else {
 			/* The main-chain response arrived after its replays. */
+			if ((r = ready(s, &s->del_replays, DEL_REPLAYS_SQL, err)) < 0)
+				return r;
 			sqlite3_bind_text(s->del_replays, 1, ev->msg_id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(s->del_replays, 2, key, -1, SQLITE_STATIC);
 			int rc = sqlite3_step(s->del_replays);
@@ -1363,6 +1408,8 @@ static int bulk_put(au_store *s, const au_event *ev, const char *key, int64_t to
 					 strcmp(y->key, key) != 0;
 			}
 			if (!replay && filter_may_hold(s, FILTER_MAIN, ev->msg_id)) {
+				if ((r = ready(s, &s->main_has_id, MAIN_HAS_ID_SQL, err)) < 0)
+					return r;
 				sqlite3_bind_text(s->main_has_id, 1, ev->msg_id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(s->main_has_id, 2, key, -1, SQLITE_STATIC);
 				if ((r = step_exists(s, s->main_has_id, &replay, err)) < 0)
@@ -1386,6 +1433,8 @@ static int bulk_put(au_store *s, const au_event *ev, const char *key, int64_t to
 							 "SELECT session FROM usage WHERE msg_id = ?1 AND sidechain = 1"
 							 " AND key <> ?2",
 							 ev->msg_id, key, err)) < 0)
+					return r;
+				if ((r = ready(s, &s->del_replays, DEL_REPLAYS_SQL, err)) < 0)
 					return r;
 				sqlite3_bind_text(s->del_replays, 1, ev->msg_id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(s->del_replays, 2, key, -1, SQLITE_STATIC);
@@ -1457,9 +1506,6 @@ int au_store_put(au_store *s, const au_event *ev, int64_t file_id, int64_t offse
 		key = poskey;
 	}
 	int64_t total = au_tokens_total(&ev->tok);
-	int r = prepare_writes(s, err);
-	if (r < 0)
-		return r;
 	if (s->bulk)
 		return bulk_put(s, ev, key, total, file_id, cost, ret, err);
 	return sql_put(s, ev, key, total, file_id, cost, ret, err);

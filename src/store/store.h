@@ -44,6 +44,18 @@ bool au_store_readonly(const au_store *s);
  * NULL when there is nothing to say; for the caller to show. A new store
  * is created 0600 (and so are its -wal and -shm). */
 const char *au_store_warning(const au_store *s);
+/*
+ * For a short writer run often (`aiusage statusline`, after every Claude
+ * Code response): its close leaves the WAL for a later connection instead
+ * of checkpointing it when it is the last one. That checkpoint fsyncs the
+ * WAL and the database and deletes the WAL, and the next run then made it
+ * again and fsynced its header and the folder: four fsyncs a run, a few
+ * milliseconds on a real disk. Commits are as durable as before
+ * (synchronous = NORMAL). Once the WAL is longer than 128 pages, the close
+ * checkpoints as usual, so that reading the WAL back at the next open
+ * stays cheap. A no-op on a read-only store.
+ */
+void au_store_defer_checkpoint(au_store *s);
 
 int au_store_begin(au_store *s, au_err *err);
 int au_store_commit(au_store *s, au_err *err);
@@ -67,6 +79,11 @@ int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err);
  */
 int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn lookup, au_cursor **ret,
 			 au_err *err);
+/* The cursors of these paths only, in a table like au_store_load_cursors':
+ * a scan of a few named files (the watcher's changed files, the
+ * statusline's transcript) need not read every file's row. */
+int au_store_load_cursors_of(au_store *s, char *const *paths, size_t n, au_parser_lookup_fn lookup, void **ret_table,
+			     au_err *err);
 /* Same file position, identity, fingerprint and parser state (NULLs equal). */
 bool au_cursor_equal(const au_cursor *a, const au_cursor *b);
 

@@ -38,6 +38,8 @@ struct au_store {
 	au_bulk *bulk;       /* between au_store_bulk_begin and _end, else NULL */
 	struct au_bulk_filters *filters; /* kept from one bulk batch to the next */
 	char *warning;       /* au_store_warning */
+	bool defer_ckpt;     /* au_store_defer_checkpoint */
+	int wal_frames;      /* the WAL's length at this connection's last commit */
 };
 
 /* err from the connection's last error: "WHAT: sqlite's message", with an

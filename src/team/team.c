@@ -151,6 +151,9 @@ fail:
 int au_team_connect(const au_team_section *c, au_team **ret, au_err *err)
 {
 	*ret = NULL;
+	int lr = au_pq_load(err);
+	if (lr < 0)
+		return lr;
 	char *perr = NULL;
 	PQconninfoOption *opts = PQconninfoParse(c->url, &perr);
 	if (!opts) {

@@ -16,6 +16,9 @@ struct au_team {
 	int version;  /* the server's schema version */
 };
 
+/* Loads libpq (src/team/pq_dl.c); every libpq call comes after it. */
+int au_pq_load(au_err *err);
+
 /* err from the connection's last error, naming the server and what was
  * being done; -ECONNRESET when the connection is gone. */
 int au_team_fail(au_team *t, au_err *err, int code, const char *what);
