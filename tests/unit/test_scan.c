@@ -300,7 +300,7 @@ int main(void)
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 7);
+	CHECK_INT(q(s, "PRAGMA user_version"), 8);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
 	au_store_close(s);
 
@@ -327,7 +327,7 @@ int main(void)
 		  SQLITE_OK);
 	sqlite3_close(raw);
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 7);
+	CHECK_INT(q(s, "PRAGMA user_version"), 8);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);
