@@ -112,7 +112,9 @@
  * session (same session id, copilot or vscode) deletes them, and a row
  * that a stored row outranks is not stored, so the order they arrive in
  * does not matter. The requests of the two per-request kinds cannot be
- * matched one to one (no id in common), so the rule is per session; the
+ * matched one to one (no id in common), so the rule is per session (a
+ * per-key rule such as AU_DEDUP_FALLBACK, OpenCode's database over its
+ * legacy files, needs both copies under one key); the
  * session store ranks first because the CLI writes it for every request
  * without being asked to, where the export exists only from when it was
  * turned on. An empty session id matches nothing.
