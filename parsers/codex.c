@@ -61,6 +61,9 @@ typedef struct codex_state {
 	 */
 	bool dropped, has_pending;
 	codex_counts high, pending;
+	/* AU_MODE_PRIORITY / AU_MODE_FLEX: the service tier the thread's
+	 * settings last named (thread_settings_applied), 0 for standard. */
+	unsigned tier;
 } codex_state;
 
 static void codex_init(void *vs, const char *path)
@@ -100,12 +103,14 @@ static bool codex_candidate(const char *line, size_t len)
 			if (rest > 13 && memcmp(k, "session_meta\"", 13) == 0)
 				return true;
 			if (rest > 10 && memcmp(k, "event_msg\"", 10) == 0)
-				return au_memmem(k, rest, "\"token_count\"", 13) != NULL;
+				return au_memmem(k, rest, "\"token_count\"", 13) != NULL ||
+				       au_memmem(k, rest, "\"thread_settings_applied\"", 25) != NULL;
 			return false;
 		}
 	}
 	return au_memmem(line, len, "\"token_count\"", 13) || au_memmem(line, len, "\"turn_context\"", 14) ||
-	       au_memmem(line, len, "\"session_meta\"", 14);
+	       au_memmem(line, len, "\"session_meta\"", 14) ||
+	       au_memmem(line, len, "\"thread_settings_applied\"", 25);
 }
 
 static bool counts_valid(const codex_counts *c)
@@ -188,6 +193,37 @@ static bool names_parent(const js_doc *d, int meta)
 	return get_str(d, meta, "forked_from_id", id, sizeof(id)) ||
 	       get_str(d, meta, "parent_thread_id", id, sizeof(id)) ||
 	       get_str(d, spawn, "parent_thread_id", id, sizeof(id));
+}
+
+/*
+ * The service tier a thread_settings_applied event names, into *tier.
+ * Codex writes {"type":"event_msg","payload":{"type":
+ * "thread_settings_applied","thread_settings":{"model",...,"service_tier"}}}
+ * when a turn or a settings update changes the thread's settings: the
+ * snapshot of every setting then in force (codex-rs/core, session
+ * handlers' thread_settings_applied_event, ThreadSettingsSnapshot). Its
+ * service_tier is what the requests after it ask for: "priority" (the
+ * Fast mode; older builds wrote "fast", which Codex's
+ * ServiceTier::from_request_value still reads as priority, per
+ * jongwony/cc-plugin#184), "flex", or "default" / null for the standard
+ * tier. Observed values and the sticky rule as other
+ * trackers read them: xiufengsun/TokenTracker#621, mag123c/toktrack#255.
+ * A snapshot without the member says nothing; any other value is the
+ * standard tier (never a guess at a higher price).
+ */
+static void read_tier(const js_doc *d, int settings, unsigned *tier)
+{
+	if (settings < 0)
+		return;
+	int v = js_get(d, settings, "service_tier");
+	if (v < 0)
+		return;
+	if (js_str_eq(d, v, "priority") || js_str_eq(d, v, "fast"))
+		*tier = AU_MODE_PRIORITY;
+	else if (js_str_eq(d, v, "flex"))
+		*tier = AU_MODE_FLEX;
+	else
+		*tier = 0;
 }
 
 /*
@@ -311,6 +347,10 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 			js_str(d, cwd, st->cwd, sizeof(st->cwd));
 		return 0;
 	}
+	if (js_str_eq(d, type, "event_msg") && js_str_eq(d, js_get(d, payload, "type"), "thread_settings_applied")) {
+		read_tier(d, js_get_obj(d, payload, "thread_settings"), &st->tier);
+		return 0;
+	}
 	if (!js_str_eq(d, type, "event_msg") || !js_str_eq(d, js_get(d, payload, "type"), "token_count"))
 		return 0;
 	int info = js_get_obj(d, payload, "info");
@@ -390,6 +430,7 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 
 	ev->source = AU_SRC_CODEX;
 	ev->dedup = AU_DEDUP_MIN;
+	ev->price_mode = st->tier;
 	/* input includes cached; output includes reasoning (formats.md) */
 	int64_t cached = delta.cached < 0 ? 0 : delta.cached;
 	ev->tok.input = delta.input > cached ? delta.input - cached : 0;
@@ -470,12 +511,12 @@ static json_t *counts_json(const codex_counts *c)
 static char *codex_save(const void *vs)
 {
 	const codex_state *st = vs;
-	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:o,s:o,s:b,s:b,s:I,s:b,s:b,s:o,s:o}", "model", st->model,
+	json_t *o = json_pack("{s:s,s:s,s:s,s:b,s:b,s:o,s:o,s:b,s:b,s:I,s:b,s:b,s:o,s:o,s:i}", "model", st->model,
 			      "session", st->session, "cwd", st->cwd, "ht", st->have_total, "hl", st->have_last,
 			      "total", counts_json(&st->total), "last", counts_json(&st->last), "meta",
 			      st->have_meta, "replay", st->replay, "at", (json_int_t)st->last_ms, "dropped",
 			      st->dropped, "hp", st->has_pending, "high", counts_json(&st->high), "pending",
-			      counts_json(&st->pending));
+			      counts_json(&st->pending), "tier", (int)st->tier);
 	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return s;
@@ -499,14 +540,15 @@ static int codex_load(void *vs, const char *text, au_err *err)
 	int ht, hl;
 	/* the fields after "last" came with the replay rule: a state saved
 	 * before it has none (a file that was never a replay then) */
-	int meta = 1, replay = 0, dropped = 0, hp = 0;
+	int meta = 1, replay = 0, dropped = 0, hp = 0, tier = 0;
 	json_int_t at = -1;
 	json_t *t, *l, *high = NULL, *pending = NULL;
 	if (!o ||
-	    json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:b,s:b,s:o,s:o,s?b,s?b,s?I,s?b,s?b,s?o,s?o}", "model",
-			   &model, "session", &session, "cwd", &cwd, "ht", &ht, "hl", &hl, "total", &t, "last", &l,
-			   "meta", &meta, "replay", &replay, "at", &at, "dropped", &dropped, "hp", &hp, "high",
-			   &high, "pending", &pending) != 0 ||
+	    json_unpack_ex(o, &jerr, JSON_STRICT, "{s:s,s:s,s:s,s:b,s:b,s:o,s:o,s?b,s?b,s?I,s?b,s?b,s?o,s?o,s?i}",
+			   "model", &model, "session", &session, "cwd", &cwd, "ht", &ht, "hl", &hl, "total", &t, "last",
+			   &l, "meta", &meta, "replay", &replay, "at", &at, "dropped", &dropped, "hp", &hp, "high",
+			   &high, "pending", &pending, "tier", &tier) != 0 ||
+	    (tier != 0 && tier != (int)AU_MODE_PRIORITY && tier != (int)AU_MODE_FLEX) ||
 	    !load_counts(t, &st->total) || !load_counts(l, &st->last) ||
 	    (high && !load_counts(high, &st->high)) || (pending && !load_counts(pending, &st->pending)) ||
 	    at < -1 || !ju_copy(st->model, sizeof(st->model), model) ||
@@ -521,6 +563,7 @@ static int codex_load(void *vs, const char *text, au_err *err)
 	st->last_ms = (int64_t)at;
 	st->dropped = dropped;
 	st->has_pending = hp;
+	st->tier = (unsigned)tier;
 	json_decref(o);
 	return 0;
 }

@@ -475,8 +475,13 @@ static int otel_parse_line_emit(void *vs, const char *line, size_t len, au_emit_
 		ev.model_fallback = true;
 	}
 
-	/* the session: the conversation, else Copilot's own session ids, else the trace */
-	static const char *const session_keys[] = {"gen_ai.conversation.id", "copilot_chat.session_id", "session.id"};
+	/* the session: VS Code's chat session id ("the definitive session
+	 * identifier", microsoft/vscode-copilot-chat genAiAttributes.ts: the
+	 * id its chat session log has, so that log's rows of the session are
+	 * set aside; also what vscode_traces.c keys the same span by), else
+	 * the conversation, else Copilot's own session ids, else the trace */
+	static const char *const session_keys[] = {"copilot_chat.chat_session_id", "gen_ai.conversation.id",
+						   "copilot_chat.session_id", "session.id"};
 	int lsess = 0;
 	for (size_t i = 0; i < sizeof(session_keys) / sizeof(session_keys[0]) && lsess == 0; i++)
 		lsess = attr_str(&a, session_keys[i], ev.session, sizeof(ev.session));

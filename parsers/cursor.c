@@ -9,6 +9,11 @@
  * state keeps how many replies had counts and how many had zeros, so
  * `aiusage sources` can say "not recorded locally" instead of inventing a
  * number. No cache split, no project: neither is in these records.
+ * The "agentKv:" rows beside them (agentKv:blob:<sha256>, content-addressed
+ * message chunks, and the checkpoints naming them) are not read: no public
+ * source shows a token count in them (tuo-lei/vibe-replay#279; trackers
+ * that read them estimate from text length), so they would add nothing
+ * but a guess.
  * Counting rules: shared/docs/formats.md section 4.
  */
 #include <errno.h>

@@ -3,7 +3,10 @@
  * (comma-separated, as the other tools' variables), else ~/.copilot:
  * the CLI's session-state/ (a directory per session with its
  * events.jsonl; older builds wrote session-state/<id>.jsonl) and the older
- * history-session-state/; and the OpenTelemetry file export, every .jsonl
+ * history-session-state/; the session store, session-store.db in the
+ * directory itself (parsers/copilot_store.c; the directory is a root of
+ * its own that is not walked below, its subdirectories being the other
+ * roots or nothing of ours); and the OpenTelemetry file export, every .jsonl
  * below otel/, plus the one file $COPILOT_OTEL_FILE_EXPORTER_PATH names (wherever it is).
  *
  * That file is the one root that is not a directory. The scan and the
@@ -23,6 +26,9 @@
 
 extern const au_parser_ops au_parser_copilot;      /* parsers/copilot.c */
 extern const au_parser_ops au_parser_copilot_otel; /* parsers/copilot_otel.c */
+extern const au_parser_ops au_parser_copilot_store; /* parsers/copilot_store.c */
+
+#define STORE_NAME "session-store.db"
 
 #define OTEL_FILE_VAR "COPILOT_OTEL_FILE_EXPORTER_PATH"
 
@@ -49,7 +55,34 @@ static void copilot_roots(GArray *a)
 	}
 	for (guint i = 0; i < dirs->len; i++)
 		au_add_root(a, AU_SRC_COPILOT, xasprintf("%s/otel", (char *)dirs->pdata[i]), origin);
+	/* the directory itself, for its session store alone */
+	for (guint i = 0; i < dirs->len; i++) {
+		guint n = a->len;
+		char *dir = xstrdup(dirs->pdata[i]);
+		au_add_root(a, AU_SRC_COPILOT, dir, origin);
+		if (a->len > n)
+			g_array_index(a, au_root, n).file = xasprintf("%s/" STORE_NAME, g_array_index(a, au_root, n).dir);
+	}
 	g_ptr_array_free(dirs, TRUE);
+}
+
+/* Whether dir is one of the Copilot directories themselves (a root for
+ * the session store alone). */
+static bool is_home(const char *dir)
+{
+	const char *origin;
+	GPtrArray *dirs = copilot_dirs(&origin);
+	bool home = false;
+	for (guint i = 0; i < dirs->len && !home; i++) {
+		char *d = xstrdup(dirs->pdata[i]);
+		size_t n = strlen(d);
+		while (n > 1 && d[n - 1] == '/')
+			d[--n] = '\0';
+		home = strcmp(d, dir) == 0;
+		free(d);
+	}
+	g_ptr_array_free(dirs, TRUE);
+	return home;
 }
 
 /* Whether path is dir or below it. */
@@ -91,9 +124,18 @@ static char *otel_file_dir(void)
 	bool inside = false;
 	for (guint i = 0; i < a->len; i++) {
 		au_root *r = &g_array_index(a, au_root, i);
-		inside = inside || under(file, r->dir);
+		/* the session store's root is no walk of its directory: only a
+		 * file right in it is read from there */
+		if (r->file) {
+			char *d = g_path_get_dirname(file);
+			inside = inside || strcmp(d, r->dir) == 0;
+			g_free(d);
+		} else {
+			inside = inside || under(file, r->dir);
+		}
 		free(r->dir);
 		free(r->origin);
+		free(r->file);
 	}
 	g_array_free(a, TRUE);
 	char *dir = NULL;
@@ -122,11 +164,12 @@ static bool copilot_walks(const char *root, const char *dir)
 	if (strcmp(root, dir) == 0)
 		return true;
 	char *fdir = otel_file_dir();
-	bool mine = fdir && strcmp(root, fdir) == 0;
+	bool mine = (fdir && strcmp(root, fdir) == 0) || is_home(root);
 	free(fdir);
 	if (!mine)
 		return true; /* the other roots are walked whole */
-	/* below the file's directory: only on the way to another root */
+	/* below the file's (or the session store's) directory: only on the
+	 * way to another root */
 	au_root *roots = au_roots_get(AU_SRC_NONE);
 	bool toward = false;
 	for (au_root *r = roots; r->dir && !toward; r++)
@@ -169,6 +212,12 @@ static const au_parser_ops *copilot_file(const char *path, const char *name)
 	free(file);
 	if (exported || (au_ends_with(name, ".jsonl") && in_otel_dir(path)))
 		return &au_parser_copilot_otel;
+	if (strcmp(name, STORE_NAME) == 0) {
+		char *dir = g_path_get_dirname(path);
+		bool home = is_home(dir);
+		g_free(dir);
+		return home ? &au_parser_copilot_store : NULL;
+	}
 	/* a session's events.jsonl (its other files are not usage logs), or
 	 * an older build's flat <id>.jsonl right in the root */
 	if (strcmp(name, "events.jsonl") == 0)
@@ -178,7 +227,8 @@ static const au_parser_ops *copilot_file(const char *path, const char *name)
 	return NULL;
 }
 
-static const au_parser_ops *const copilot_parsers[] = {&au_parser_copilot, &au_parser_copilot_otel, NULL};
+static const au_parser_ops *const copilot_parsers[] = {&au_parser_copilot, &au_parser_copilot_otel,
+							&au_parser_copilot_store, NULL};
 
 const au_tool au_tool_copilot = {
 	.source = AU_SRC_COPILOT,
@@ -200,7 +250,8 @@ const au_tool au_tool_copilot = {
 		 [AU_FIELD_COST] = AU_CAP_EST,
 		 [AU_FIELD_PROJECT] = AU_CAP_EST,
 		 [AU_FIELD_LIVE] = AU_CAP_EST},
-	.note = "counted per session and model when a session ends (its model metrics), nothing while it runs; with "
-		"Copilot's OpenTelemetry file export on, each request counts when it ends and such a session counts "
-		"from the export alone (which names no project); reasoning when the log names it",
+	.note = "counted per request from the CLI's session store (session-store.db) where it has the session; "
+		"else from Copilot's OpenTelemetry file export when it is on (each request when it ends; no project); "
+		"else per session and model when a session ends (its model metrics), nothing while it runs; "
+		"reasoning when the record names it",
 };

@@ -4,8 +4,11 @@
  * <User>/globalStorage/emptyWindowChatSessions/ (windows without one), for
  * each <User> of Code, Code - Insiders and VSCodium under
  * $XDG_CONFIG_HOME (default ~/.config) and of the remote servers
- * (~/.vscode-server/data/User, ~/.vscode-server-insiders/data/User).
- * Also the project a workspace storage directory stands for, from its
+ * (~/.vscode-server/data/User, ~/.vscode-server-insiders/data/User);
+ * and the extension's span database, <User>/globalStorage/
+ * github.copilot-chat/agent-traces.db (parsers/vscode_traces.c), whose
+ * directory is a root of its own, not walked below (the extension keeps
+ * its debug logs and indexes there). Also the project a workspace storage directory stands for, from its
  * workspace.json (the descriptor's project hook, which the scan calls).
  */
 #include <stdlib.h>
@@ -16,11 +19,17 @@
 #include "tools.h"
 
 extern const au_parser_ops au_parser_vscode, au_parser_vscode_json; /* parsers/vscode.c */
+extern const au_parser_ops au_parser_vscode_traces;                   /* parsers/vscode_traces.c */
+
+#define TRACES_DIR "/globalStorage/github.copilot-chat"
+#define TRACES_NAME "agent-traces.db"
 
 static void user_dir_roots(GArray *a, const char *user)
 {
 	au_add_root(a, AU_SRC_VSCODE, xasprintf("%s/workspaceStorage", user), "default");
 	au_add_root(a, AU_SRC_VSCODE, xasprintf("%s/globalStorage/emptyWindowChatSessions", user), "default");
+	/* (no .file: the file's path would not fit an 80-column `sources`) */
+	au_add_root(a, AU_SRC_VSCODE, xasprintf("%s" TRACES_DIR, user), "default");
 }
 
 /*
@@ -55,6 +64,15 @@ static void vscode_roots(GArray *a)
 
 static const au_parser_ops *vscode_file(const char *path, const char *name)
 {
+	if (strcmp(name, TRACES_NAME) == 0) {
+		if (name == path)
+			return NULL;
+		size_t dl = (size_t)(name - path) - 1; /* the directory, without its '/' */
+		return dl >= sizeof(TRACES_DIR) - 1 && memcmp(path + dl - (sizeof(TRACES_DIR) - 1), TRACES_DIR,
+								sizeof(TRACES_DIR) - 1) == 0
+			       ? &au_parser_vscode_traces
+			       : NULL;
+	}
 	/* only the session folders' own files: workspaceStorage holds every
 	 * extension's data besides */
 	const char *slash = strrchr(path, '/');
@@ -116,7 +134,14 @@ static char *vscode_project(const char *storage_dir)
 	return out;
 }
 
-static const au_parser_ops *const vscode_parsers[] = {&au_parser_vscode, &au_parser_vscode_json, NULL};
+/* The span database's directory is read for that file alone. */
+static bool vscode_walks(const char *root, const char *dir)
+{
+	return strcmp(root, dir) == 0 || !au_ends_with(root, TRACES_DIR);
+}
+
+static const au_parser_ops *const vscode_parsers[] = {&au_parser_vscode, &au_parser_vscode_json,
+						       &au_parser_vscode_traces, NULL};
 
 const au_tool au_tool_vscode = {
 	.source = AU_SRC_VSCODE,
@@ -127,6 +152,7 @@ const au_tool au_tool_vscode = {
 	.parsers = vscode_parsers,
 	.roots = vscode_roots,
 	.file = vscode_file,
+	.walks_dir = vscode_walks,
 	.project = vscode_project,
 	.caps = {[AU_FIELD_INPUT] = AU_CAP_EXACT,
 		 [AU_FIELD_OUTPUT] = AU_CAP_EXACT,
@@ -136,5 +162,7 @@ const au_tool au_tool_vscode = {
 		 [AU_FIELD_COST] = AU_CAP_EST,
 		 [AU_FIELD_PROJECT] = AU_CAP_EXACT,
 		 [AU_FIELD_LIVE] = AU_CAP_EXACT},
-	.note = "chat sessions record prompt and completion tokens only; no cache split",
+	.note = "chat sessions record prompt and completion tokens only, no cache split; with the extension's span "
+		"database on (github.copilot.chat.otel.dbSpanExporter.enabled) a session it describes counts from it "
+		"alone, per model call with its cache figures (and no project)",
 };

@@ -155,7 +155,10 @@ static void probe_disk(source_info *infos, au_root *roots)
 		si->exists = xcalloc(si->roots->len + 1, sizeof(bool));
 		for (guint k = 0; k < si->roots->len; k++) {
 			struct stat sb;
-			si->exists[k] = stat(g_array_index(si->roots, au_root, k).dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+			/* a root made for one file: whether that file is there */
+			const au_root *r = &g_array_index(si->roots, au_root, k);
+			si->exists[k] = r->file ? stat(r->file, &sb) == 0 && S_ISREG(sb.st_mode)
+						: stat(r->dir, &sb) == 0 && S_ISDIR(sb.st_mode);
 			si->detected |= si->exists[k];
 		}
 	}

@@ -77,10 +77,11 @@
 
 /*
  * The rules between sources, as migration 4 made them (after CREATE
- * TRIGGER [IF NOT EXISTS]). A bulk load drops them and makes them again:
- * edit only together with a new migration. Their WHEN clauses hold only
- * for Cursor's 'cursor:b:' keys, Copilot's 'cpo:' keys and the copilot
- * and vscode sources (bulk_needs_src_triggers).
+ * TRIGGER [IF NOT EXISTS]); migration 8 replaced the two Copilot ones
+ * with SRC_TRIGGER_COPILOT_RANK_*. A bulk load drops the current ones and
+ * makes them again: edit only together with a new migration. Their WHEN
+ * clauses hold only for Cursor's 'cursor:b:' keys and the copilot and
+ * vscode sources (bulk_needs_src_triggers).
  */
 #define SRC_TRIGGER_CURSOR                                                                        \
 	" cursor_local_yields BEFORE INSERT ON usage"                                            \
@@ -100,12 +101,46 @@
 	"  AND EXISTS(SELECT 1 FROM usage WHERE source IN ('copilot', 'vscode')"                 \
 	"    AND session = NEW.session AND substr(key, 1, 4) = 'cpo:')"                         \
 	" BEGIN SELECT RAISE(IGNORE); END;"
+/*
+ * Copilot's records by rank, per session (migration 8). Several records
+ * can describe one Copilot session: the CLI's session store, a row per
+ * request ('cps:', parsers/copilot_store.c); OpenTelemetry spans, from
+ * the file export or VS Code's span database, a row per request ('cpo:');
+ * and below them the session log's per-session shutdown totals and VS
+ * Code's chat session log (any other key). A session counts from its
+ * best-ranked records alone: a row that outranks the stored rows of its
+ * session (same session id, copilot or vscode) deletes them, and a row
+ * that a stored row outranks is not stored, so the order they arrive in
+ * does not matter. The requests of the two per-request kinds cannot be
+ * matched one to one (no id in common), so the rule is per session (a
+ * per-key rule such as AU_DEDUP_FALLBACK, OpenCode's database over its
+ * legacy files, needs both copies under one key); the
+ * session store ranks first because the CLI writes it for every request
+ * without being asked to, where the export exists only from when it was
+ * turned on. An empty session id matches nothing.
+ */
+#define COPILOT_RANK(k) "(CASE substr(" k ", 1, 4) WHEN 'cps:' THEN 0 WHEN 'cpo:' THEN 1 ELSE 2 END)"
+#define SRC_TRIGGER_COPILOT_RANK_SUPERSEDES                                                       \
+	" copilot_rank_supersedes AFTER INSERT ON usage"                                         \
+	" WHEN NEW.source IN ('copilot', 'vscode') AND substr(NEW.key, 1, 4) IN ('cps:', 'cpo:')"  \
+	"  AND NEW.session <> '' BEGIN"                                                          \
+	"  DELETE FROM usage WHERE source IN ('copilot', 'vscode') AND session = NEW.session"     \
+	"    AND " COPILOT_RANK("key") " > " COPILOT_RANK("NEW.key") ";"                         \
+	" END;"
+#define SRC_TRIGGER_COPILOT_RANK_COVERS                                                           \
+	" copilot_rank_covers BEFORE INSERT ON usage"                                            \
+	" WHEN NEW.source IN ('copilot', 'vscode') AND NEW.session <> ''"                         \
+	"  AND substr(NEW.key, 1, 4) <> 'cps:'"                                                  \
+	"  AND EXISTS(SELECT 1 FROM usage WHERE source IN ('copilot', 'vscode')"                 \
+	"    AND session = NEW.session AND " COPILOT_RANK("key") " < " COPILOT_RANK("NEW.key") ")" \
+	" BEGIN SELECT RAISE(IGNORE); END;"
 #define SRC_DROP_TRIGGERS                                                                         \
 	"DROP TRIGGER IF EXISTS cursor_local_yields; DROP TRIGGER IF EXISTS copilot_otel_supersedes;" \
-	" DROP TRIGGER IF EXISTS copilot_otel_covers;"
+	" DROP TRIGGER IF EXISTS copilot_otel_covers; DROP TRIGGER IF EXISTS copilot_rank_supersedes;" \
+	" DROP TRIGGER IF EXISTS copilot_rank_covers;"
 #define SRC_TRIGGERS                                                                              \
-	"CREATE TRIGGER" SRC_TRIGGER_CURSOR "CREATE TRIGGER" SRC_TRIGGER_COPILOT_SUPERSEDES              \
-	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_COVERS
+	"CREATE TRIGGER" SRC_TRIGGER_CURSOR "CREATE TRIGGER" SRC_TRIGGER_COPILOT_RANK_SUPERSEDES         \
+	"CREATE TRIGGER" SRC_TRIGGER_COPILOT_RANK_COVERS
 
 /* Schema history: each entry moves user_version from i to i+1. Never edit a
  * shipped entry's SQL; append a new one. */
@@ -208,6 +243,13 @@ static const char *const migrations[] = {
 	 * a price change keeps a fast request at its fast rate. Rows stored
 	 * before carry 0: their cost stays as priced until the table changes. */
 	"ALTER TABLE usage ADD COLUMN price_mode INTEGER NOT NULL DEFAULT 0;",
+	/* 8: Copilot's records by rank (SRC_TRIGGER_COPILOT_RANK_*): the
+	 * CLI's session store over OpenTelemetry over the session logs, in
+	 * place of migration 4's two-level rule (the same rule for the two
+	 * lower ranks, so stored rows stay as they are) */
+	"DROP TRIGGER IF EXISTS copilot_otel_supersedes; DROP TRIGGER IF EXISTS copilot_otel_covers;"
+	"CREATE TRIGGER IF NOT EXISTS" SRC_TRIGGER_COPILOT_RANK_SUPERSEDES
+	"CREATE TRIGGER IF NOT EXISTS" SRC_TRIGGER_COPILOT_RANK_COVERS,
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -933,8 +975,7 @@ static void bulk_free(au_bulk *b)
 /* Whether a row could meet one of the source rules' WHEN clauses. */
 static bool bulk_needs_src_triggers(const au_event *ev, const char *key)
 {
-	return ev->source == AU_SRC_COPILOT || ev->source == AU_SRC_VSCODE || strncmp(key, "cursor:b:", 9) == 0 ||
-	       strncmp(key, "cpo:", 4) == 0;
+	return ev->source == AU_SRC_COPILOT || ev->source == AU_SRC_VSCODE || strncmp(key, "cursor:b:", 9) == 0;
 }
 
 static uint64_t filter_bit(const char *text)

@@ -6,8 +6,9 @@
  * rowid order, over several batches (so copies also meet rows an earlier
  * batch wrote), with /btw replays in either order, withdrawals, Codex-like
  * MIN and Gemini-like LATEST records and, late, a Copilot row that brings
- * the rules between sources back. agg must hold the same sums, and its
- * first_ts/last_ts must be those of the rows (as a one-pass build gives).
+ * the rules between sources back (Copilot's three ranks of records). agg
+ * must hold the same sums, and its first_ts/last_ts must be those of the
+ * rows (as a one-pass build gives).
  */
 #include <glib.h>
 #include <stdio.h>
@@ -46,9 +47,12 @@ static void make_event(au_event *ev, int i, bool copilot)
 	ev->tok.output = 1 + pick(500);
 	ev->tok.cache_read = pick(3) ? pick(9000) : 0;
 	if (copilot) {
-		ev->source = AU_SRC_COPILOT;
+		/* the three ranks of Copilot records (store.c): the session
+		 * store's, OpenTelemetry's, a session log's */
+		static const char *const rank[] = {"cps:", "cpo:", "g:"};
+		ev->source = pick(4) ? AU_SRC_COPILOT : AU_SRC_VSCODE;
 		ev->dedup = AU_DEDUP_LATEST;
-		snprintf(ev->key, sizeof(ev->key), "cp:%d", m);
+		snprintf(ev->key, sizeof(ev->key), "%s%d", rank[pick(3)], m);
 		return;
 	}
 	if (kind < 7) {

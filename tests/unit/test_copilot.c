@@ -271,14 +271,26 @@ static void test_sources(void)
 	CHECK_STR(roots[0].origin, "default");
 	CHECK_STR(roots[1].dir, "/h/.copilot/history-session-state");
 	CHECK_STR(roots[2].dir, "/h/.copilot/otel"); /* the OpenTelemetry export (test_copilot_otel.c) */
-	CHECK(roots[3].dir == NULL);
+	/* the directory itself, for its session store alone, not walked below */
+	CHECK_STR(roots[3].dir, "/h/.copilot");
+	CHECK_STR(roots[3].file, "/h/.copilot/session-store.db");
+	CHECK(roots[4].dir == NULL);
+	CHECK(au_source_walks_dir(AU_SRC_COPILOT, "/h/.copilot", "/h/.copilot"));
+	CHECK(!au_source_walks_dir(AU_SRC_COPILOT, "/h/.copilot", "/h/.copilot/pkg"));
+	CHECK(!au_source_walks_dir(AU_SRC_COPILOT, "/h/.copilot", "/h/.copilot/session-state"));
+	CHECK(au_source_walks_dir(AU_SRC_COPILOT, "/h/.copilot/session-state", "/h/.copilot/session-state/x"));
+	extern const au_parser_ops au_parser_copilot_store;
+	CHECK(au_file_parser(AU_SRC_COPILOT, "/h/.copilot/session-store.db") == &au_parser_copilot_store);
+	CHECK(au_file_parser(AU_SRC_COPILOT, "/h/.copilot/session-store.db-wal") == NULL);
+	CHECK(au_file_parser(AU_SRC_COPILOT, "/h/.copilot/session-state/session-store.db") == NULL);
 	au_roots_free(roots);
 	setenv("COPILOT_HOME", "/x/cp, ~/cp2", 1);
 	roots = au_roots_get(AU_SRC_COPILOT);
 	CHECK_STR(roots[0].dir, "/x/cp/session-state");
 	CHECK_STR(roots[0].origin, "$COPILOT_HOME");
 	CHECK_STR(roots[2].dir, "/h/cp2/session-state");
-	CHECK(roots[6].dir == NULL); /* and each one's otel/ */
+	CHECK_STR(roots[7].dir, "/h/cp2"); /* and each one's otel/ and store */
+	CHECK(roots[8].dir == NULL);
 	au_roots_free(roots);
 	unsetenv("COPILOT_HOME");
 }

@@ -594,9 +594,9 @@ static void test_sources(void)
 	int n = 0;
 	for (; roots[n].dir; n++)
 		;
-	CHECK_INT(n, 3);
-	CHECK_STR(roots[n - 1].dir, "/h/.copilot/otel");
-	CHECK_STR(roots[n - 1].origin, "default");
+	CHECK_INT(n, 4); /* the last: ~/.copilot itself, for its session store */
+	CHECK_STR(roots[n - 2].dir, "/h/.copilot/otel");
+	CHECK_STR(roots[n - 2].origin, "default");
 	au_roots_free(roots);
 	CHECK(au_source_walks_dir(AU_SRC_COPILOT, "/h/.copilot/otel", "/h/.copilot/otel/a/b"));
 
@@ -606,7 +606,7 @@ static void test_sources(void)
 	roots = au_roots_get(AU_SRC_COPILOT);
 	for (n = 0; roots[n].dir; n++)
 		;
-	CHECK_INT(n, 4);
+	CHECK_INT(n, 5);
 	CHECK_STR(roots[n - 1].dir, "/h/exports");
 	CHECK_STR(roots[n - 1].origin, "$COPILOT_OTEL_FILE_EXPORTER_PATH");
 	au_roots_free(roots);
@@ -634,17 +634,34 @@ static void test_sources(void)
 	roots = au_roots_get(AU_SRC_COPILOT);
 	for (n = 0; roots[n].dir; n++)
 		;
-	CHECK_INT(n, 3);
+	CHECK_INT(n, 4);
 	au_roots_free(roots);
 	CHECK(au_file_parser(AU_SRC_COPILOT, "/h/.copilot/otel/run/x.log") == P);
 	CHECK(au_source_walks_dir(AU_SRC_COPILOT, "/h/.copilot/otel", "/h/.copilot/otel/run"));
+
+	/* right in ~/.copilot: read from the session store's root */
+	setenv("COPILOT_OTEL_FILE_EXPORTER_PATH", "/h/.copilot/otel.jsonl", 1);
+	roots = au_roots_get(AU_SRC_COPILOT);
+	for (n = 0; roots[n].dir; n++)
+		;
+	CHECK_INT(n, 4);
+	au_roots_free(roots);
+	CHECK(au_file_parser(AU_SRC_COPILOT, "/h/.copilot/otel.jsonl") == P);
+	/* below it, where that root does not walk: a root of its own */
+	setenv("COPILOT_OTEL_FILE_EXPORTER_PATH", "/h/.copilot/logs/otel.jsonl", 1);
+	roots = au_roots_get(AU_SRC_COPILOT);
+	for (n = 0; roots[n].dir; n++)
+		;
+	CHECK_INT(n, 5);
+	CHECK_STR(roots[n - 1].dir, "/h/.copilot/logs");
+	au_roots_free(roots);
 
 	/* a relative path names no file we can find */
 	setenv("COPILOT_OTEL_FILE_EXPORTER_PATH", "otel.jsonl", 1);
 	roots = au_roots_get(AU_SRC_COPILOT);
 	for (n = 0; roots[n].dir; n++)
 		;
-	CHECK_INT(n, 3);
+	CHECK_INT(n, 4);
 	au_roots_free(roots);
 	unsetenv("COPILOT_OTEL_FILE_EXPORTER_PATH");
 
@@ -652,7 +669,7 @@ static void test_sources(void)
 	roots = au_roots_get(AU_SRC_COPILOT);
 	for (n = 0; roots[n].dir; n++)
 		;
-	CHECK_INT(n, 6);
+	CHECK_INT(n, 8);
 	CHECK_STR(roots[4].dir, "/x/cp/otel");
 	CHECK_STR(roots[5].dir, "/h/cp2/otel");
 	CHECK_STR(roots[5].origin, "$COPILOT_HOME");

@@ -769,6 +769,71 @@ static void test_codex_event_models(void)
 	free(st);
 }
 
+/* A thread_settings_applied line naming a service tier (tier is the JSON
+ * value, quoted or null). */
+#define CX_SETTINGS(ts, tier)                                                                     \
+	"{\"timestamp\":\"" ts "\",\"type\":\"event_msg\",\"payload\":{"                          \
+	"\"type\":\"thread_settings_applied\",\"thread_settings\":{\"model\":\"gpt-5.5\","            \
+	"\"service_tier\":" tier ",\"reasoning_effort\":\"medium\"}}}"
+
+/*
+ * OpenAI service tiers: the tier the latest thread_settings_applied named
+ * holds for the requests after it ("priority" and the older "fast" are
+ * the priority tier, "flex" flex, "default"/null/anything else standard);
+ * a snapshot without service_tier changes nothing, and the tier survives
+ * a save and load between scans.
+ */
+static void test_codex_service_tier(void)
+{
+	const au_parser_ops *p = &au_parser_codex;
+	au_err err = {{0}};
+	void *st = codex_new();
+	parsed x;
+	CHECK(p->candidate(CX_SETTINGS("2025-10-08T10:00:00.500Z", "\"priority\""),
+			   strlen(CX_SETTINGS("2025-10-08T10:00:00.500Z", "\"priority\""))));
+	x = run(p, st, CX_TC("2025-10-08T10:00:01.000Z", CX_TOTAL(10, 0, 1, 0)));
+	CHECK_INT(x.ev.price_mode, 0); /* nothing named yet: standard */
+	CHECK_INT(run(p, st, CX_SETTINGS("2025-10-08T10:00:01.500Z", "\"priority\"")).r, 0);
+	x = run(p, st, CX_TC("2025-10-08T10:00:02.000Z", CX_TOTAL(20, 0, 2, 0)));
+	CHECK_INT(x.r, 1);
+	CHECK_INT(x.ev.price_mode, AU_MODE_PRIORITY);
+	/* a snapshot without the member keeps the tier */
+	CHECK_INT(run(p, st,
+		      "{\"timestamp\":\"2025-10-08T10:00:02.500Z\",\"type\":\"event_msg\",\"payload\":{"
+		      "\"type\":\"thread_settings_applied\",\"thread_settings\":{\"model\":\"gpt-5.5\"}}}")
+			  .r,
+		  0);
+	x = run(p, st, CX_TC("2025-10-08T10:00:03.000Z", CX_TOTAL(30, 0, 3, 0)));
+	CHECK_INT(x.ev.price_mode, AU_MODE_PRIORITY);
+
+	/* saved mid-file and loaded: the tier goes on */
+	char *saved = p->save(st);
+	void *b = codex_new();
+	CHECK_INT(p->load(b, saved, &err), 0);
+	free(saved);
+	x = run(p, b, CX_TC("2025-10-08T10:00:04.000Z", CX_TOTAL(40, 0, 4, 0)));
+	CHECK_INT(x.ev.price_mode, AU_MODE_PRIORITY);
+	CHECK_INT(run(p, b, CX_SETTINGS("2025-10-08T10:00:04.500Z", "\"flex\"")).r, 0);
+	x = run(p, b, CX_TC("2025-10-08T10:00:05.000Z", CX_TOTAL(50, 0, 5, 0)));
+	CHECK_INT(x.ev.price_mode, AU_MODE_FLEX);
+	CHECK_INT(run(p, b, CX_SETTINGS("2025-10-08T10:00:05.500Z", "\"fast\"")).r, 0);
+	x = run(p, b, CX_TC("2025-10-08T10:00:06.000Z", CX_TOTAL(60, 0, 6, 0)));
+	CHECK_INT(x.ev.price_mode, AU_MODE_PRIORITY);
+	CHECK_INT(run(p, b, CX_SETTINGS("2025-10-08T10:00:06.500Z", "null")).r, 0);
+	x = run(p, b, CX_TC("2025-10-08T10:00:07.000Z", CX_TOTAL(70, 0, 7, 0)));
+	CHECK_INT(x.ev.price_mode, 0);
+	CHECK_INT(run(p, b, CX_SETTINGS("2025-10-08T10:00:07.500Z", "\"priority\"")).r, 0);
+	CHECK_INT(run(p, b, CX_SETTINGS("2025-10-08T10:00:07.600Z", "\"scale\"")).r, 0);
+	x = run(p, b, CX_TC("2025-10-08T10:00:08.000Z", CX_TOTAL(80, 0, 8, 0)));
+	CHECK_INT(x.ev.price_mode, 0); /* an unknown tier is standard, never a guess */
+	/* a saved state with a tier that is no tier does not load */
+	CHECK(p->load(b, "{\"model\":\"\",\"session\":\"\",\"cwd\":\"\",\"ht\":false,\"hl\":false,"
+			 "\"total\":[0,0,0,0],\"last\":[0,0,0,0],\"tier\":1}",
+			 &err) < 0);
+	free(b);
+	free(st);
+}
+
 extern const au_parser_ops au_parser_qwen;
 
 /* Qwen Code: a cached count with no prompt, output or thoughts bills
@@ -805,5 +870,6 @@ int main(void)
 	test_codex_drops();
 	test_codex_replay();
 	test_codex_event_models();
+	test_codex_service_tier();
 	return check_done("test_parsers");
 }

@@ -240,6 +240,42 @@ static void test_health_many_files(void)
 	g_free(db);
 }
 
+#define CX_TIER(ts, tier)                                                                          \
+	"{\"timestamp\":\"" ts "\",\"type\":\"event_msg\",\"payload\":{\"type\":"                     \
+	"\"thread_settings_applied\",\"thread_settings\":{\"model\":\"gpt-5\",\"service_tier\":" tier "}}}\n"
+
+/*
+ * Codex service tiers priced from the catalog's per-model tier rates.
+ * Each request: 15000 input of which 5000 cached, 2000 output on gpt-5
+ * ($1.25 / $0.125 / $10 per MTok; priority $2.50 / $0.25 / $20; flex
+ * $0.625 / $0.0625 / $5):
+ *   priority 10000 x 2.50 + 5000 x 0.25 + 2000 x 20 = $0.06625
+ *   standard 10000 x 1.25 + 5000 x 0.125 + 2000 x 10 = $0.033125
+ *   flex     10000 x 0.625 + 5000 x 0.0625 + 2000 x 5 = $0.0165625
+ */
+static void test_codex_tiers(au_store *s)
+{
+	put_file(".codex/sessions/2025/10/02/rollout-2025-10-02T10-00-00-00000000-0000-0000-0000-0000000000e7.jsonl",
+		 "{\"timestamp\":\"2025-10-02T10:00:00.000Z\",\"type\":\"turn_context\",\"payload\":{\"model\":"
+		 "\"gpt-5\",\"cwd\":\"/w/t\"}}\n" CX_TIER("2025-10-02T10:00:00.500Z", "\"priority\"")
+			 CX_TC("2025-10-02T10:00:01.000Z", 15000, 5000, 2000) CX_TIER("2025-10-02T10:00:01.500Z", "\"default\"")
+				 CX_TC("2025-10-02T10:00:02.000Z", 30000, 10000, 4000)
+					 CX_TIER("2025-10-02T10:00:02.500Z", "\"flex\"")
+						 CX_TC("2025-10-02T10:00:03.000Z", 45000, 15000, 6000),
+		 "w");
+	au_scan_stats st = scan(s);
+	au_scan_stats_release(&st);
+#define TIER_ROW(col, ts) "SELECT " col " FROM usage WHERE source='codex' AND project='/w/t' AND ts=" ts
+	CHECK_INT(q(s, TIER_ROW("price_mode", "1759399201000")), AU_MODE_PRIORITY);
+	CHECK_INT(q(s, TIER_ROW("cost", "1759399201000")), INT64_C(66250000000));
+	CHECK_INT(q(s, TIER_ROW("price_mode", "1759399202000")), 0);
+	CHECK_INT(q(s, TIER_ROW("cost", "1759399202000")), INT64_C(33125000000));
+	CHECK_INT(q(s, TIER_ROW("price_mode", "1759399203000")), AU_MODE_FLEX);
+	CHECK_INT(q(s, TIER_ROW("cost", "1759399203000")), INT64_C(16562500000));
+#undef TIER_ROW
+	check_agg(s);
+}
+
 static void test_unpriced_and_reprice(au_store *s)
 {
 	put_file(".claude/projects/-w-u/u.jsonl",
@@ -326,6 +362,7 @@ int main(void)
 	test_sidechain_order(s);
 	test_codex(s);
 	test_codex_limit_runs(s);
+	test_codex_tiers(s);
 	test_unpriced_and_reprice(s);
 	test_fast_survives_reprice(s);
 	au_store_close(s);
@@ -333,7 +370,7 @@ int main(void)
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 7);
+	CHECK_INT(q(s, "PRAGMA user_version"), 8);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
 	au_store_close(s);
 
@@ -360,7 +397,7 @@ int main(void)
 		  SQLITE_OK);
 	sqlite3_close(raw);
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 7);
+	CHECK_INT(q(s, "PRAGMA user_version"), 8);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);

@@ -912,6 +912,11 @@ static void test_sources(void)
 	CHECK(au_file_parser(AU_SRC_VSCODE, WS "/GitHub.copilot-chat/debug-logs/s/main.jsonl") == NULL);
 	CHECK(au_file_parser(AU_SRC_VSCODE, WS "/chatSessions/.x.json.tmp.json") == NULL);
 	CHECK(au_file_parser(AU_SRC_VSCODE, "x.jsonl") == NULL);
+	extern const au_parser_ops au_parser_vscode_traces;
+	CHECK(au_file_parser(AU_SRC_VSCODE, "/h/.config/Code/User/globalStorage/github.copilot-chat/agent-traces.db") ==
+	      &au_parser_vscode_traces);
+	CHECK(au_file_parser(AU_SRC_VSCODE, "/h/.config/Code/User/globalStorage/other/agent-traces.db") == NULL);
+	CHECK(au_file_parser(AU_SRC_VSCODE, "agent-traces.db") == NULL);
 
 	/* Code's folders always; the other builds' when installed. */
 	char *home = g_dir_make_tmp("au-vscode-XXXXXX", NULL);
@@ -922,7 +927,14 @@ static void test_sources(void)
 	CHECK_STR(roots[0].dir, want);
 	g_free(want);
 	CHECK(roots[1].dir != NULL && strstr(roots[1].dir, "/Code/User/globalStorage/emptyWindowChatSessions"));
-	CHECK(roots[2].dir == NULL);
+	/* the span database's directory, read for that file alone */
+	CHECK(roots[2].dir != NULL && au_ends_with(roots[2].dir, "/Code/User/globalStorage/github.copilot-chat"));
+	CHECK(au_source_walks_dir(AU_SRC_VSCODE, roots[2].dir, roots[2].dir));
+	want = g_strdup_printf("%s/debug-logs", roots[2].dir);
+	CHECK(!au_source_walks_dir(AU_SRC_VSCODE, roots[2].dir, want));
+	g_free(want);
+	CHECK(au_source_walks_dir(AU_SRC_VSCODE, roots[0].dir, WS));
+	CHECK(roots[3].dir == NULL);
 	au_roots_free(roots);
 	char *server = g_strdup_printf("%s/.vscode-server", home);
 	g_mkdir(server, 0700);
@@ -930,9 +942,9 @@ static void test_sources(void)
 	roots = au_roots_get(AU_SRC_VSCODE);
 	CHECK_STR(roots[0].dir, "/xdg/Code/User/workspaceStorage");
 	want = g_strdup_printf("%s/data/User/workspaceStorage", server);
-	CHECK(roots[2].dir != NULL && strcmp(roots[2].dir, want) == 0);
+	CHECK(roots[3].dir != NULL && strcmp(roots[3].dir, want) == 0);
 	g_free(want);
-	CHECK(roots[4].dir == NULL);
+	CHECK(roots[6].dir == NULL);
 	au_roots_free(roots);
 	unsetenv("XDG_CONFIG_HOME");
 
