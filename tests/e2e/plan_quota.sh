@@ -206,7 +206,8 @@ grep -qE "^aiusage limits: claude: GET /api/oauth/usage: .*(onnect|refused).* \(
 expect_eq "$(windows "$O/$n.out" | wc -l)" 4 "windows shown with the server down"
 expect_eq "$(q 'SELECT count(*) FROM rate_limit')" 4 "rows after a dead server"
 
-# 6. the watcher fetches them on its own (each due: only it records attempts)
+# 6. the watcher: nothing fetched while [limits] is off; both when it is on
+#    (each due: only the watcher records attempts)
 cat >"$S/script3" <<EOF
 auth /api/oauth/ Authorization Bearer $TC
 auth /copilot_internal/ Authorization token $TG
@@ -217,6 +218,21 @@ EOF
 "$AU_CLOUD_SERVER" --lifetime 120 "$S/script3" "$LOG" >"$t/port3" &
 spid=$!
 for _ in $(seq 100); do [ -s "$t/port3" ] && break; sleep 0.05; done
+P3=http://127.0.0.1:$(cat "$t/port3")
+printf '[limits]\nclaude_oauth = false\ncopilot_quota = false\nclaude_base_url = %s\ncopilot_base_url = %s\n' "$P3" "$P3" >"$CFG"
+before=$(requests)
+(
+	unset XDG_CONFIG_HOME XDG_DATA_HOME CLAUDE_CONFIG_DIR CODEX_HOME
+	export HOME="$H" TZ=UTC LC_ALL=C.UTF-8
+	exec "$AIUSAGE" watch
+) >"$O/watch-off.out" 2>"$O/watch-off.err" &
+wpid=$!
+for _ in $(seq 100); do grep -q 'config ' "$O/watch-off.err" 2>/dev/null && break; sleep 0.05; done
+sleep 1
+kill -TERM "$wpid"
+wait "$wpid"
+expect_eq "$(requests) $(q "SELECT count(*) FROM meta WHERE key LIKE 'limits.%'")" "$before 0" "the watcher with [limits] off"
+
 cat >"$CFG" <<EOF
 [limits]
 claude_oauth = true
