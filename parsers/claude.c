@@ -71,7 +71,24 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 		return r;
 
 	int root = 0, rec = root;
-	if (js_str_eq(d, js_get(d, root, "type"), "progress")) {
+	/* The record types Claude Code writes (summary, custom-title,
+	 * file-history-snapshot and queue-operation apart from the messages:
+	 * jeremedia/claude-code-log-format, source-docs/JSONL_LOGGING.md;
+	 * oneryalcin/agent-schemas, claude-code/README.md). Another one on a
+	 * line that mentions usage is named for the scan to note once; its
+	 * usage, if it holds some in the usual place, still counts. */
+	static const char *const types[] = {"user",         "assistant",         "system",
+					    "summary",      "progress",          "file-history-snapshot",
+					    "queue-operation", "custom-title",   NULL};
+	char note[AU_FIELD_MAX] = "";
+	int type = js_get(d, root, "type");
+	if (js_typeof(d, type) == JS_STRING && !js_str_in(d, type, types)) {
+		char name[AU_FIELD_MAX - 5];
+		js_str_cut(d, type, name, sizeof(name));
+		snprintf(note, sizeof(note), "type:%s", name);
+		memcpy(ev->unknown, note, sizeof(note));
+	}
+	if (js_str_eq(d, type, "progress")) {
 		int data = js_get_obj(d, root, "data");
 		int inner = js_get_obj(d, data, "message");
 		if (inner < 0 || !js_str_eq(d, js_get(d, data, "type"), "agent_progress"))
@@ -87,6 +104,7 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 		return 0; /* a "usage" key somewhere else: not a record */
 
 	memset(ev, 0, sizeof(*ev));
+	memcpy(ev->unknown, note, sizeof(note));
 	char ts[64];
 	int tst = js_get(d, rec, "timestamp");
 	if (js_typeof(d, tst) != JS_STRING)
@@ -120,7 +138,8 @@ static int claude_parse(void *vs, const char *line, size_t len, au_event *ev, au
 		if (cc1h > cc)
 			cc1h = cc;
 	}
-	/* what Claude Code's usage objects hold today; anything else is news */
+	/* what Claude Code's usage objects hold today; anything else is news
+	 * (and named rather than an unknown record type: one name a record) */
 	static const char *const known[] = {"input_tokens", "output_tokens", "cache_creation_input_tokens",
 					    "cache_read_input_tokens", "cache_creation", "service_tier",
 					    "server_tool_use", "speed", "inference_geo", NULL};

@@ -83,9 +83,57 @@ static void codex_init(void *vs, const char *path)
 }
 
 /*
+ * The kinds of rollout line (RolloutItem, serde tag "type": session_meta,
+ * response_item, compacted, turn_context, event_msg) and of event_msg
+ * payload (EventMsg, snake_case, "task_started"/"task_complete" for
+ * TurnStarted/TurnComplete): codex-rs/protocol/src/protocol.rs, and
+ * codex-rs/rollout/src/policy.rs for the events rollouts keep. Every
+ * EventMsg name is here, kept in rollouts or not (older builds kept
+ * others), so "unknown" means new to Codex, not merely unusual.
+ */
+static const char *const codex_kinds[] = {"session_meta", "response_item", "compacted", "turn_context", "event_msg",
+					  NULL};
+static const char *const codex_events[] = {
+	"token_count", "thread_settings_applied", "user_message", "injected_message", "agent_message", "agent_reasoning",
+	"agent_reasoning_raw_content", "thread_name_updated", "context_compacted", "entered_review_mode",
+	"exited_review_mode", "thread_rolled_back", "undo_completed", "undo_started", "turn_aborted", "task_started",
+	"turn_started", "task_complete", "turn_complete", "image_generation_begin", "image_generation_end",
+	"item_started", "item_completed", "error", "warning", "guardian_assessment", "web_search_begin",
+	"web_search_end", "exec_command_begin", "exec_command_end", "exec_command_output_delta",
+	"terminal_interaction", "patch_apply_begin", "patch_apply_end", "mcp_tool_call_begin", "mcp_tool_call_end",
+	"view_image_tool_call", "collab_agent_spawn_begin", "collab_agent_spawn_end",
+	"collab_agent_interaction_begin", "collab_agent_interaction_end", "collab_waiting_begin",
+	"collab_waiting_end", "collab_close_begin", "collab_close_end", "collab_resume_begin", "collab_resume_end",
+	"dynamic_tool_call_request", "dynamic_tool_call_response", "realtime_conversation_started",
+	"realtime_conversation_sdp", "realtime_conversation_realtime", "realtime_conversation_closed",
+	"realtime_conversation_list_voices_response", "model_reroute", "agent_message_delta",
+	"agent_reasoning_delta", "agent_reasoning_raw_content_delta", "agent_reasoning_section_break",
+	"agent_message_content_delta", "plan_delta", "reasoning_content_delta", "reasoning_raw_content_delta",
+	"raw_response_item", "session_configured", "exec_approval_request", "apply_patch_approval_request",
+	"request_permissions", "request_user_input", "elicitation_request", "background_event", "stream_error",
+	"turn_diff", "get_history_entry_response", "mcp_list_tools_response", "mcp_startup_update",
+	"mcp_startup_complete", "list_custom_prompts_response", "list_skills_response",
+	"add_credits_nudge_email_response", "plan_update", "shutdown_complete", "deprecation_notice",
+	"hook_started", "hook_completed", "skills_update_available", "conversation_path", NULL};
+
+/* Whether the n bytes at k, up to a closing quote, name one of names. */
+static bool head_is_one_of(const char *k, size_t n, const char *const *names)
+{
+	for (const char *const *p = names; *p; p++) {
+		size_t l = strlen(*p);
+		if (n > l && memcmp(k, *p, l) == 0 && k[l] == '"')
+			return true;
+	}
+	return false;
+}
+
+/*
  * Rollout lines are {"timestamp":"...","type":"<kind>","payload":{...}}.
  * When a line has exactly that head, its kind decides at once and the big
- * response_item lines are never searched; any other shape is searched.
+ * response_item lines are never searched; any other shape is searched. A
+ * kind, or an event_msg payload type (when it comes first in the payload,
+ * as Codex writes it), that is not known is a candidate too: the parser
+ * names it for the scan to note once.
  */
 static bool codex_candidate(const char *line, size_t len)
 {
@@ -102,10 +150,16 @@ static bool codex_candidate(const char *line, size_t len)
 				return true;
 			if (rest > 13 && memcmp(k, "session_meta\"", 13) == 0)
 				return true;
-			if (rest > 10 && memcmp(k, "event_msg\"", 10) == 0)
-				return au_memmem(k, rest, "\"token_count\"", 13) != NULL ||
-				       au_memmem(k, rest, "\"thread_settings_applied\"", 25) != NULL;
-			return false;
+			if (rest > 10 && memcmp(k, "event_msg\"", 10) == 0) {
+				if (au_memmem(k, rest, "\"token_count\"", 13) != NULL ||
+				    au_memmem(k, rest, "\"thread_settings_applied\"", 25) != NULL)
+					return true;
+				static const char pt[] = "event_msg\",\"payload\":{\"type\":\"";
+				const size_t pl = sizeof(pt) - 1;
+				return rest > pl && memcmp(k, pt, pl) == 0 &&
+				       !head_is_one_of(k + pl, rest - pl, codex_events);
+			}
+			return !head_is_one_of(k, rest, codex_kinds);
 		}
 	}
 	return au_memmem(line, len, "\"token_count\"", 13) || au_memmem(line, len, "\"turn_context\"", 14) ||
@@ -306,7 +360,19 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 
 	int type = js_get(d, 0, "type");
 	int payload = js_get_obj(d, 0, "payload");
-	if (payload < 0)
+	char note[AU_FIELD_MAX] = ""; /* what this line has that we do not know */
+	if (js_typeof(d, type) == JS_STRING && !js_str_in(d, type, codex_kinds)) {
+		char name[AU_FIELD_MAX - 5];
+		js_str_cut(d, type, name, sizeof(name));
+		snprintf(note, sizeof(note), "type:%s", name);
+	} else if (js_str_eq(d, type, "event_msg") && js_typeof(d, js_get(d, payload, "type")) == JS_STRING &&
+		   !js_str_in(d, js_get(d, payload, "type"), codex_events)) {
+		char name[AU_FIELD_MAX - 15];
+		js_str_cut(d, js_get(d, payload, "type"), name, sizeof(name));
+		snprintf(note, sizeof(note), "type:event_msg/%s", name);
+	}
+	memcpy(ev->unknown, note, sizeof(note));
+	if (payload < 0 || note[0])
 		return 0;
 
 	char ts[64];
@@ -356,6 +422,19 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 	int info = js_get_obj(d, payload, "info");
 	if (info < 0)
 		return 0; /* info:null events only carry rate limits */
+
+	/* TokenUsage's members (codex-rs/protocol/src/protocol.rs); another
+	 * one is named by its path, for the scan to note once */
+	static const char *const counts_known[] = {"input_tokens", "cached_input_tokens", "output_tokens",
+						   "reasoning_output_tokens", "total_tokens", NULL};
+	static const char *const counters[] = {"total_token_usage", "last_token_usage"};
+	for (size_t i = 0; i < 2 && !note[0]; i++) {
+		char name[AU_FIELD_MAX - 32];
+		if (js_unknown_key(d, js_get(d, info, counters[i]), counts_known, name, sizeof(name))) {
+			snprintf(note, sizeof(note), "payload.info.%s.%s", counters[i], name);
+			memcpy(ev->unknown, note, sizeof(note));
+		}
+	}
 
 	codex_counts total, last, delta;
 	int rt = read_counts(d, js_get(d, info, "total_token_usage"), &total);
@@ -418,6 +497,7 @@ static int codex_parse(void *vs, const char *line, size_t len, au_event *ev, au_
 		return 0;
 
 	memset(ev, 0, sizeof(*ev));
+	memcpy(ev->unknown, note, sizeof(note));
 	if (ts_ms < 0)
 		return au_fail(err, EINVAL, "token_count event with a missing or bad timestamp");
 	ev->ts_ms = ts_ms;

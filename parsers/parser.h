@@ -121,7 +121,7 @@ typedef enum au_dedup {
 #define AU_KEY_MAX 256
 #define AU_ID_MAX 200
 #define AU_MODEL_MAX 200
-#define AU_FIELD_MAX 48
+#define AU_FIELD_MAX 96
 #define AU_PATH_MAX 4096
 
 typedef struct au_event {
@@ -158,9 +158,20 @@ typedef struct au_event {
 	/* AU_MODE_* bits: the request ran in a mode priced apart from the
 	 * standard rate (pricing.h au_cost_pico_mode). 0: standard. */
 	unsigned price_mode;
-	/* The first member of the record's usage object this parser does not
-	 * know ("" when it knows them all): the scan logs each name once
-	 * (plan_limits.h au_store_unknown_field), so a format change shows. */
+	/*
+	 * Something in the record this parser does not know ("" when it knows
+	 * it all), for the scan to log once per name (plan_limits.h
+	 * au_store_unknown_field), so that a format change shows:
+	 *   "NAME"               a member of the record's usage object (shown
+	 *                        as usage.NAME: Claude's message.usage)
+	 *   "a.b.NAME"           a field elsewhere, by its path (Codex's
+	 *                        payload.info.total_token_usage.NAME)
+	 *   "type:NAME"          a record type ("type:event_msg/NAME" for a
+	 *                        kind of Codex event)
+	 * Names only, never values. parse_line may set it on a line it returns
+	 * 0 for (a record of an unknown type holds no usage we can count); the
+	 * caller clears it before each call.
+	 */
 	char unknown[AU_FIELD_MAX];
 } au_event;
 

@@ -40,7 +40,7 @@ foreach(script ${AU_E2E_TESTS})
     ENVIRONMENT "AIUSAGE=$<TARGET_FILE:aiusage>;AU_GEN_HOME=$<TARGET_FILE:gen_home>;AU_SRC=${CMAKE_CURRENT_SOURCE_DIR};AU_BUILD=${CMAKE_CURRENT_BINARY_DIR};AU_NOTIFY_SERVER=$<TARGET_FILE:notify_server>;AU_JSON_CHECK=$<TARGET_FILE:json_check>")
 endforeach()
 
-foreach(t e2e/cloud e2e/pricing_update)
+foreach(t e2e/cloud e2e/pricing_update e2e/plan_quota)
   if(TEST ${t})
     set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT "AU_CLOUD_SERVER=$<TARGET_FILE:cloud_server>")
   endif()

@@ -190,6 +190,7 @@ static bool better_copy(const au_event *ev, const au_event *held)
 
 static void take_event(reader *rd, const au_event *ev, int64_t offset);
 static int emit_event(void *ctx, const au_event *ev);
+static void note_unknown(au_filejob *j, const char *name);
 
 static bool same_reading(const au_limit *a, const au_limit *b)
 {
@@ -245,6 +246,7 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 	rd->line_offset = offset;
 	int64_t events0 = rd->j->events;
 	int64_t limits0 = rd->j->limits_seen;
+	ev->unknown[0] = '\0'; /* a parser may name one on a line without usage */
 	if (rd->p->parse_line_emit) /* its events come through emit_event */
 		r = rd->p->parse_line_emit(rd->state, line, len, emit_event, rd, &perr);
 	else
@@ -257,6 +259,8 @@ static void handle_line(reader *rd, const char *line, size_t len, int64_t offset
 	}
 	if (r == 1)
 		take_event(rd, ev, offset);
+	else if (!rd->p->parse_line_emit && ev->unknown[0] && memchr(ev->unknown, '\0', sizeof(ev->unknown)))
+		note_unknown(rd->j, ev->unknown); /* an unknown record type, say */
 	if (rd->p->parse_limits && rd->p->parse_limits(rd->state, line, len, take_limit, rd->j, &perr) < 0) {
 		rd->j->malformed++;
 		warn(rd->j, rd->c->line, "rate limits skipped: %s", perr.msg);
@@ -273,8 +277,8 @@ static int emit_event(void *ctx, const au_event *ev)
 	return 0;
 }
 
-/* A usage-object member the parser did not know: kept once per file for
- * the scan to log once per tool (plan_limits.h au_store_unknown_field). */
+/* A name the parser did not know (au_event.unknown): kept once per file
+ * for the scan to log once per tool (plan_limits.h au_store_unknown_field). */
 static void note_unknown(au_filejob *j, const char *name)
 {
 	for (guint i = 0; i < j->unknown->len; i++)

@@ -313,10 +313,21 @@ static int note_health(scanner *sc, const au_filejob *j, const au_cursor *c)
 		bool fresh = false;
 		if (au_store_unknown_field(sc->store, j->parser->source, j->unknown->pdata[i], sc->now_ms, &fresh,
 					   &herr) == 0 && fresh)
-			g_ptr_array_add(sc->st->unknown, g_strdup_printf("%s: usage.%s", au_source_name(j->parser->source),
-									 (char *)j->unknown->pdata[i]));
+			g_ptr_array_add(sc->st->unknown, au_unknown_note(j->parser->source, j->unknown->pdata[i]));
 	}
 	return 0;
+}
+
+char *au_unknown_note(au_source src, const char *name)
+{
+	const char *tool = au_source_name(src);
+	if (g_str_has_prefix(name, "type:"))
+		return g_strdup_printf("%s: record type '%s' is one we do not know yet (shown once; it may hold usage"
+				       " we do not count: please report it)",
+				       tool, name + 5);
+	return g_strdup_printf("%s: %s%s is a field we do not know yet (shown once; the usage in it may be counted"
+			       " short: please report it)",
+			       tool, strchr(name, '.') ? "" : "usage.", name);
 }
 
 /* Stores one finished file: its warnings, records and new cursor. */

@@ -45,10 +45,15 @@ typedef struct au_scan_stats {
 	GHashTable *fallback;   /* models substituted for missing ones -> count */
 	/* malformed + oversized + unreadable, per source (for /metrics) */
 	int64_t errors_by_source[AU_SRC_MAX];
-	/* "claude: usage.NAME": a member of a usage object the parser did not
+	/* au_unknown_note lines: a field or record type the parser did not
 	 * know, seen for the first time ever (the store remembers): to log once */
 	GPtrArray *unknown;
 } au_scan_stats;
+
+/* The note for a name a parser did not know (parser.h au_event.unknown),
+ * g_free it: "claude: usage.NAME is a field we do not know yet (...)",
+ * "codex: record type 'event_msg/NAME' is one we do not know yet (...)". */
+char *au_unknown_note(au_source src, const char *name);
 
 typedef void (*au_progress_fn)(void *ud, const au_scan_stats *st);
 

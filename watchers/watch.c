@@ -68,8 +68,7 @@ static void log_scan(au_watch *w, const au_scan_stats *st)
 	for (guint i = 0; i < st->warnings->len; i++)
 		logf_(w, "warning: %s", (char *)st->warnings->pdata[i]);
 	for (guint i = 0; i < st->unknown->len; i++) /* new to the store: once ever */
-		logf_(w, "note: %s is a field we do not know yet (the usage in it may be counted short)",
-		      (char *)st->unknown->pdata[i]);
+		logf_(w, "note: %s", (char *)st->unknown->pdata[i]);
 	if (!w->o.verbose)
 		return;
 	for (guint i = 0; i < st->notes->len; i++) {

@@ -534,6 +534,30 @@ int js_get(const js_doc *d, int obj, const char *key)
 	return found;
 }
 
+bool js_str_in(const js_doc *d, int t, const char *const *known)
+{
+	if (js_typeof(d, t) != JS_STRING)
+		return false;
+	for (const char *const *n = known; *n; n++)
+		if (js_str_eq(d, t, *n))
+			return true;
+	return false;
+}
+
+bool js_str_cut(const js_doc *d, int t, char *buf, size_t cap)
+{
+	if (js_typeof(d, t) != JS_STRING || cap == 0)
+		return false;
+	if (js_str(d, t, buf, cap) < 0) {
+		/* js_str fails only when it does not fit: the raw bytes, cut */
+		const js_tok *tk = &d->toks[t];
+		size_t n = MIN((size_t)(tk->end - tk->start), cap - 1);
+		memcpy(buf, d->src + tk->start, n);
+		buf[n] = '\0';
+	}
+	return true;
+}
+
 bool js_unknown_key(const js_doc *d, int obj, const char *const *known, char *buf, size_t cap)
 {
 	if (js_typeof(d, obj) != JS_OBJECT || cap == 0)

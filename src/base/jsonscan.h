@@ -96,5 +96,11 @@ int js_get_id(const js_doc *d, int obj, const char *key, char *dst, size_t cap);
 #define AU_ID_NUL_MSG "holds a NUL character (\\u0000)"
 /* Whether string token t equals s exactly (after unescaping). */
 bool js_str_eq(const js_doc *d, int t, const char *s);
+/* Whether string token t is one of known (NULL-ended); false for anything
+ * that is not a string. */
+bool js_str_in(const js_doc *d, int t, const char *const *known);
+/* String token t into buf, cut to cap - 1 bytes when longer (to name it in
+ * a message); false when t is not a string. */
+bool js_str_cut(const js_doc *d, int t, char *buf, size_t cap);
 
 #endif

@@ -228,12 +228,8 @@ void au_print_scan_warnings(const au_scan_stats *st, const au_opts *o)
 			fprintf(stderr, "aiusage: note: %" PRId64 " more path(s) skipped\n",
 				st->skipped - (int64_t)st->notes->len);
 	}
-	for (guint i = 0; i < st->unknown->len; i++) {
-		char *line = g_strdup_printf("%s is a field we do not know yet (shown once; the usage in it may be"
-					     " counted short: please report it)", (char *)st->unknown->pdata[i]);
-		warn_line("note", line);
-		g_free(line);
-	}
+	for (guint i = 0; i < st->unknown->len; i++)
+		warn_line("note", st->unknown->pdata[i]);
 	GHashTableIter it;
 	gpointer k, v;
 	g_hash_table_iter_init(&it, st->fallback);

@@ -20,6 +20,11 @@ static void print_settings(const au_config *c)
 	printf("  time zone:    %s\n", c->timezone ? c->timezone : "local");
 	static const char *const days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
 	printf("  weeks start:  %s\n", days[c->week_start]);
+	if (c->fetch.claude_oauth || c->fetch.copilot_quota)
+		printf("  plan limits:  fetched every %ds from%s%s\n", c->fetch.interval_s,
+		       c->fetch.claude_oauth ? " claude_oauth" : "", c->fetch.copilot_quota ? " copilot_quota" : "");
+	else
+		printf("  plan limits:  not fetched from any account ([limits] turns it on)\n");
 	for (guint i = 0; i < c->budgets->len; i++) {
 		const au_budget *b = c->budgets->pdata[i];
 		char lim[48];

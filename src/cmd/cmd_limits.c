@@ -1,7 +1,8 @@
 /*
  * aiusage limits: each tool's latest plan window as the tool reported it
- * (Codex's rate_limits in its logs, Claude's through the statusline), with
- * how old that is, the time to the reset, and our estimate beside it.
+ * (Codex's rate_limits in its logs, Claude's through the statusline, and
+ * with --refresh what the accounts [limits] turns on say: plan_quota.h),
+ * with how old that is, the time to the reset, and our estimate beside it.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -9,9 +10,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "dayarg.h"
 #include "jsonw.h"
 #include "limit_view.h"
+#include "plan_quota.h"
+
+enum { OPT_REFRESH };
 
 static void json_time(au_jw *w, const char *key, int64_t ms)
 {
@@ -99,7 +104,8 @@ static void print_text(const au_limit_view *v, size_t n)
 {
 	if (!n) {
 		printf("No plan limits seen yet. Codex records them in its logs; Claude Code passes them\n"
-		       "to `aiusage statusline` (see the README).\n");
+		       "to `aiusage statusline` (see the README); [limits] in config.ini can turn on\n"
+		       "fetching Claude's and Copilot's from their accounts (`aiusage limits --refresh`).\n");
 		return;
 	}
 	printf("%-8s %-10s %-6s %-6s %6s %-12s %-12s | %-9s %s\n", "Source", "Window", "Length", "Plan", "Used",
@@ -130,6 +136,48 @@ static void print_text(const au_limit_view *v, size_t n)
 	       "aiusage's estimate from the observations in the current window.\n");
 }
 
+/*
+ * --refresh: asks each account [limits] turns on, now. Off by default:
+ * with nothing turned on, nothing is read and no request is made. false
+ * when one failed (said on stderr; what was stored before stays).
+ */
+static bool refresh(const au_opts *o, au_store *s, bool writable, int64_t now)
+{
+	au_config *cfg = NULL;
+	au_err err = {{0}};
+	if (au_config_load(o->config_path, &cfg, &err) < 0) {
+		fprintf(stderr, "aiusage limits: --refresh: %s\n", err.msg);
+		return false;
+	}
+	bool ok = true, any = false;
+	for (int p = 0; p < AU_QUOTA_N; p++) {
+		if (!au_quota_enabled(&cfg->fetch, (au_quota_provider)p))
+			continue;
+		any = true;
+		if (!writable) {
+			fprintf(stderr, "aiusage limits: --refresh: %s: not fetched, the store cannot be written\n",
+				au_quota_name((au_quota_provider)p));
+			ok = false;
+			continue;
+		}
+		au_quota_result res;
+		if (au_quota_fetch(s, &cfg->fetch, (au_quota_provider)p, now, &res) < 0) {
+			fprintf(stderr, "aiusage limits: %s: %s\n", au_quota_name((au_quota_provider)p), res.err.msg);
+			ok = false;
+		} else if (o->verbose) {
+			fprintf(stderr, "aiusage limits: %s: %d window(s) fetched\n", au_quota_name((au_quota_provider)p),
+				res.windows);
+		}
+	}
+	if (!any && !o->quiet)
+		fprintf(stderr,
+			"aiusage limits: --refresh: nothing to fetch: [limits] in %s turns on claude_oauth or "
+			"copilot_quota (see 'aiusage config --example')\n",
+			cfg->path ? cfg->path : "the config file");
+	au_config_free(cfg);
+	return ok;
+}
+
 static int run(const au_cmd *cmd, int argc, char **argv)
 {
 	au_opts o;
@@ -152,6 +200,8 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 		bool ok = au_run_scan(s, p, &o, &st, writable);
 		au_print_scan_warnings(&st, &o);
 		au_scan_stats_release(&st);
+		if (au_opt_own(&o, OPT_REFRESH) && !refresh(&o, s, writable, now))
+			ok = false;
 		au_limit_view *v;
 		size_t n;
 		if (au_limit_views(s, now, &v, &n, &err) < 0) {
@@ -175,11 +225,19 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 	return code;
 }
 
+static const au_option opt_refresh = {
+	"refresh", 0, NULL,
+	"first fetch the windows of the accounts [limits] in config.ini\n"
+	"turns on (Claude's usage endpoint, Copilot's quota; off by default)",
+	AU_OWN(OPT_REFRESH)};
+
 static const au_cmd_opt options[] = {
+	AU_OWN_OPT(opt_refresh),
 	AU_O(AU_O_SOURCE),
 	AU_OH(AU_O_JSON, "{\"limits\":[{source, window, windowMinutes, usedPercent, resetsAt, observedAt,\n"
 			 "planType, ageSeconds, resetsInSeconds, localEstimate}]}"),
 	AU_OPTS_STORE,
+	AU_OH(AU_O_CONFIG, "the config file --refresh reads [limits] from"),
 	AU_OPTS_WARN,
 	AU_OPTS_END,
 };
@@ -192,8 +250,15 @@ const au_cmd au_cmd_limits_entry = {
 		"secondary windows from its logs, Claude's five_hour and seven_day windows from\n"
 		"`aiusage statusline`. Beside the tool's figure: how old it is, the time to the\n"
 		"reset, and aiusage's own estimate (the burn rate in this window and the\n"
-		"projected % at the reset), labelled as ours. AIUSAGE_NOW pins the clock.\n",
+		"projected % at the reset), labelled as ours. AIUSAGE_NOW pins the clock.\n"
+		"\n"
+		"--refresh first asks the accounts [limits] in config.ini turns on (both off by\n"
+		"default): Claude's OAuth usage endpoint with the login Claude Code stores\n"
+		"(five_hour, seven_day, seven_day_opus, seven_day_sonnet) and GitHub's Copilot\n"
+		"quota (premium_interactions, chat, completions). Those login files are only\n"
+		"read, never written or refreshed; an expired login is reported, nothing more.\n"
+		"`aiusage watch` fetches them too, every [limits] interval.\n",
 	.options = options,
-	.examples = "aiusage limits\naiusage limits --json --source codex\n",
+	.examples = "aiusage limits\naiusage limits --json --source codex\naiusage limits --refresh\n",
 	.run = run,
 };

@@ -62,7 +62,20 @@ static const char example_fmt[] =
 	"[budget monthly-myapp]\n"
 	"period = month\n"
 	"limit = 120\n"
-	"project = myapp\n";
+	"project = myapp\n"
+	"\n"
+	"# Plan windows (5-hour, weekly, monthly quotas) from the tools' own\n"
+	"# accounts, for 'aiusage limits': each is off unless turned on here; then\n"
+	"# 'aiusage limits --refresh' and the watcher (every interval, default 15m)\n"
+	"# fetch them. claude_oauth sends the login Claude Code keeps in\n"
+	"# ~/.claude/.credentials.json to Claude's usage endpoint; copilot_quota\n"
+	"# sends the GitHub login the Copilot editor plugins keep in\n"
+	"# ~/.config/github-copilot/apps.json to GitHub's Copilot quota endpoint.\n"
+	"# Those files are only read: never written, refreshed or copied.\n"
+	"[limits]\n"
+	"claude_oauth = false\n"
+	"copilot_quota = false\n"
+	"# interval = 15m\n";
 
 /* The example with the names filled in and "# " lines wrapped near 76
  * columns; built once, thread-safely, and kept for the process. */
@@ -117,6 +130,8 @@ au_config *au_config_new(void)
 	c->quiet_start_min = c->quiet_end_min = -1;
 	c->cooldown_s = 3600;
 	c->week_start = 1;
+	c->fetch.interval_s = 900;
+	c->fetch.timeout_s = 20;
 	c->warnings = g_ptr_array_new_with_free_func(g_free);
 	return c;
 }
@@ -146,6 +161,8 @@ void au_config_free(au_config *c)
 	if (c->warnings)
 		g_ptr_array_free(c->warnings, TRUE);
 	free(c->timezone);
+	free(c->fetch.claude_base_url);
+	free(c->fetch.copilot_base_url);
 	free(c->path);
 	free(c);
 }
@@ -419,6 +436,88 @@ static int parse_limit(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
 	return r;
 }
 
+/* "900", "30s", "15m", "1h" -> seconds in [lo, hi]; -1 otherwise. */
+static int64_t parse_secs(const char *v, int64_t lo, int64_t hi)
+{
+	size_t len = strlen(v);
+	int64_t mult = 1, n;
+	char buf[32];
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, len + 1);
+	if (len > 1 && (buf[len - 1] == 's' || buf[len - 1] == 'm' || buf[len - 1] == 'h')) {
+		mult = buf[len - 1] == 'h' ? 3600 : buf[len - 1] == 'm' ? 60 : 1;
+		buf[len - 1] = '\0';
+	}
+	if (!au_parse_int64(buf, &n) || n < 0 || n > INT32_MAX / 3600 || n * mult < lo || n * mult > hi)
+		return -1;
+	return n * mult;
+}
+
+/* [limits]: the plan windows fetched from the tools' accounts (off by
+ * default). A base URL is held to the cloud sync's rule (au_base_url_ok):
+ * the token goes wherever it points. */
+static int parse_limits_fetch(parse_ctx *pc, GKeyFile *kf, au_config *c)
+{
+	static const char *const known[] = {"claude_oauth", "copilot_quota", "claude_base_url", "copilot_base_url",
+					    "interval",     "timeout",       NULL};
+	const char *g = "limits";
+	int r = check_keys(pc, kf, g, known);
+	static const char *const flags[] = {"claude_oauth", "copilot_quota"};
+	bool *flag_out[] = {&c->fetch.claude_oauth, &c->fetch.copilot_quota};
+	for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+		char *v = get_value(kf, g, flags[i]);
+		if (!v)
+			continue;
+		if (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0 ||
+		    g_ascii_strcasecmp(v, "on") == 0)
+			*flag_out[i] = true;
+		else if (g_ascii_strcasecmp(v, "false") == 0 || g_ascii_strcasecmp(v, "no") == 0 ||
+			 strcmp(v, "0") == 0 || g_ascii_strcasecmp(v, "off") == 0)
+			*flag_out[i] = false;
+		else
+			r = bad(pc, g, flags[i], "%s must be true or false, not '%s'", flags[i], v);
+		free(v);
+	}
+	static const char *const urls[] = {"claude_base_url", "copilot_base_url"};
+	char **url_out[] = {&c->fetch.claude_base_url, &c->fetch.copilot_base_url};
+	for (size_t i = 0; i < G_N_ELEMENTS(urls); i++) {
+		char *v = get_value(kf, g, urls[i]);
+		if (!v)
+			continue;
+		size_t n = strlen(v);
+		while (n > 0 && v[n - 1] == '/')
+			v[--n] = '\0';
+		if (!au_base_url_ok(v)) {
+			r = bad(pc, g, urls[i],
+				"%s must be an https:// URL (plain http:// only to 127.0.0.1, ::1 or localhost), "
+				"without a query",
+				urls[i]);
+			free(v);
+		} else {
+			free(*url_out[i]);
+			*url_out[i] = v;
+		}
+	}
+	char *v;
+	int64_t n;
+	if ((v = get_value(kf, g, "interval"))) {
+		if ((n = parse_secs(v, 60, 7 * 86400)) < 0)
+			r = bad(pc, g, "interval", "interval must be a duration from 60s to a week, like 900, 15m or 1h");
+		else
+			c->fetch.interval_s = (int)n;
+		free(v);
+	}
+	if ((v = get_value(kf, g, "timeout"))) {
+		if ((n = parse_secs(v, 1, 600)) < 0)
+			r = bad(pc, g, "timeout", "timeout must be a duration from 1s to 10m, like 20 or 30s");
+		else
+			c->fetch.timeout_s = (int)n;
+		free(v);
+	}
+	return r;
+}
+
 static int parse_budget(parse_ctx *pc, GKeyFile *kf, const char *g, au_config *c)
 {
 	static const char *const known[] = {"period", "limit", "source", "project", "scope", NULL};
@@ -598,6 +697,8 @@ int au_config_parse_all(const char *text, size_t len, const char *name, au_confi
 			gr = c->limits->len >= AU_CONFIG_MAX_BUDGETS
 				     ? bad(&pc, *g, NULL, "more than %d limits", AU_CONFIG_MAX_BUDGETS)
 				     : parse_limit(&pc, kf, *g, c);
+		else if (strcmp(*g, "limits") == 0)
+			gr = parse_limits_fetch(&pc, kf, c);
 		else if (strncmp(*g, "cloud.", 6) == 0 || strcmp(*g, "cursor") == 0 ||
 			 strcmp(*g, "team") == 0)
 			; /* read by the cloud sync (src/cloud.c) and cursor sync */
@@ -605,8 +706,8 @@ int au_config_parse_all(const char *text, size_t len, const char *name, au_confi
 			; /* read by the dashboard server (config_serve.c) */
 		else
 			gr = bad(&pc, *g, NULL,
-				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [limit TOOL.WINDOW], [cloud.PROVIDER],"
-				 " [cursor], [team], [serve])",
+				 "unknown section [%s] (known: [alerts], [time], [budget NAME], [limit TOOL.WINDOW], [limits],"
+				 " [cloud.PROVIDER], [cursor], [team], [serve])",
 				 *g);
 		if (gr < 0)
 			r = gr;

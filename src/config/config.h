@@ -29,6 +29,23 @@ typedef struct au_limit_budget {
 	int warn_percent;  /* default: [alerts] warn_percent */
 } au_limit_budget;
 
+/*
+ * [limits]: plan windows fetched from the tools' own accounts (src/cloud
+ * plan_quota.c), each off unless turned on: no network and no credential
+ * file is touched otherwise.
+ */
+#define AU_LIMITS_CLAUDE_URL "https://api.anthropic.com"
+#define AU_LIMITS_COPILOT_URL "https://api.github.com"
+typedef struct au_limits_fetch {
+	bool claude_oauth;  /* claude_oauth = true: Claude's OAuth usage endpoint */
+	bool copilot_quota; /* copilot_quota = true: GitHub's Copilot quota snapshots */
+	/* claude_base_url / copilot_base_url: checked by au_base_url_ok, no
+	 * trailing slash (owned); the defaults above when not set */
+	char *claude_base_url, *copilot_base_url;
+	int interval_s; /* interval: the watcher fetches at most this often (default 900) */
+	int timeout_s;  /* timeout: one request's limit (default 20) */
+} au_limits_fetch;
+
 typedef struct au_config {
 	GPtrArray *budgets;  /* au_budget*, in file order; owned */
 	GPtrArray *limits;   /* au_limit_budget*, in file order; owned */
@@ -37,6 +54,7 @@ typedef struct au_config {
 	int cooldown_s;      /* default 3600 */
 	char *timezone;      /* IANA name, NULL = local */
 	int week_start;      /* 0 = Sunday ... 6 = Saturday; default 1 */
+	au_limits_fetch fetch; /* [limits] */
 	char *path;          /* the file it was read from; NULL when it did not exist */
 	GPtrArray *warnings; /* char*, "PATH[:LINE]: what": a section given twice, a file
 			      * others can read; the caller shows them (owned) */

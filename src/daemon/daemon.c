@@ -30,6 +30,7 @@
 
 #include "alerts.h"
 #include "cloud.h"
+#include "plan_quota.h"
 #include "config.h"
 #include "health_alerts.h"
 #include "notify.h"
@@ -393,23 +394,42 @@ static gboolean on_cloud_done(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+static void limits_log(void *ud, const char *line)
+{
+	fprintf(stderr, "aiusage watch: limits: %s\n", line);
+}
+
+/* Cloud billing and the plan windows of [limits] (plan_quota.h): both
+ * network polls, both off unless configured, so they share this thread. */
 static gpointer cloud_poll(gpointer data)
 {
 	watcher *wr = data;
 	wr->cloud_next_ms = 0;
 	au_cloud_config *cc = NULL;
+	au_config *cfg = NULL;
 	au_store *s = NULL;
 	au_err err;
 	/* NULL: the default file, which need not exist (no config is the
 	 * normal case, not worth a line at every start) */
 	if (au_cloud_config_load(NULL, &cc, &err) < 0)
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
-	else if (cc->confs->len > 0 && au_store_open(wr->db, false, &s, &err) < 0)
+	if (au_config_load(NULL, &cfg, &err) < 0)
+		cfg = NULL; /* load_config said why */
+	bool clouds = cc && cc->confs->len > 0;
+	bool quotas = cfg && (cfg->fetch.claude_oauth || cfg->fetch.copilot_quota);
+	if ((clouds || quotas) && au_store_open(wr->db, false, &s, &err) < 0) {
 		fprintf(stderr, "aiusage watch: cloud: %s\n", err.msg);
-	else if (cc->confs->len > 0)
-		au_cloud_poll_due(s, cc, g_get_real_time() / 1000, cloud_log, NULL, &wr->cloud_next_ms);
+	} else if (clouds || quotas) {
+		int64_t next = INT64_MAX, qnext = INT64_MAX;
+		if (clouds)
+			au_cloud_poll_due(s, cc, g_get_real_time() / 1000, cloud_log, NULL, &next);
+		if (quotas)
+			au_quota_poll_due(s, &cfg->fetch, g_get_real_time() / 1000, limits_log, NULL, &qnext);
+		wr->cloud_next_ms = MIN(next, qnext);
+	}
 	au_store_close(s);
 	au_cloud_config_free(cc);
+	au_config_free(cfg);
 	g_idle_add(on_cloud_done, wr);
 	return NULL;
 }
