@@ -269,8 +269,9 @@ typedef struct au_parser_ops {
 			 void *ctx, au_err *err);
 	/*
 	 * Optional, AU_STORAGE_JSONL: the rate-limit observations a candidate
-	 * line holds, each to emit; called after parse_line on the same line
-	 * (so state is the line's own) and free to return at once (memmem)
+	 * line holds, each to emit; called after parse_line on the same line,
+	 * its bytes unchanged (so state is the line's own, and a parser may
+	 * reuse what parse_line tokenized) and free to return at once (memmem)
 	 * for lines without any. Usage and limits are separate records: a line
 	 * may carry either, both or neither. 0, or a negative errno.
 	 */

@@ -402,6 +402,7 @@ int js_parse(js_doc *d, const char *src, size_t len, au_err *err)
 	};
 	d->src = src;
 	d->ntok = 0;
+	d->gen++;
 	skip_ws(&ps);
 	int r;
 	if (ps.p >= ps.end || (*ps.p != '{' && *ps.p != '['))
@@ -638,11 +639,38 @@ bool js_real(const js_doc *d, int t, double *ret)
 	js_type ty = js_typeof(d, t);
 	if (ty != JS_INTEGER && ty != JS_REAL)
 		return false;
-	char buf[64];
 	size_t n = d->toks[t].end - d->toks[t].start;
+	const char *s = d->src + d->toks[t].start;
+	/* Most numbers in logs are short decimals ("42", "12.5"): digits and
+	 * a point, at most 15 significant digits. Then mantissa and 10^k are
+	 * exact doubles and one division rounds correctly, as strtod would
+	 * (Clinger's fast path); anything else goes to strtod. */
+	static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+	size_t i = s[0] == '-';
+	uint64_t mant = 0;
+	int digits = 0, frac = -1;
+	for (; i < n && digits <= 15; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+		} else if (s[i] == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			break;
+		}
+	}
+	if (i == n && digits > 0 && digits <= 15 && frac != 0) {
+		double v = (double)mant / pow10[frac > 0 ? frac : 0];
+		*ret = s[0] == '-' ? -v : v;
+		return true;
+	}
+	char buf[64];
 	if (n >= sizeof(buf))
 		return false;
-	memcpy(buf, d->src + d->toks[t].start, n);
+	memcpy(buf, s, n);
 	buf[n] = '\0';
 	char *end;
 	*ret = g_ascii_strtod(buf, &end);

@@ -38,6 +38,7 @@ typedef struct js_doc {
 	const char *src;
 	js_tok *toks;
 	uint32_t ntok, cap;
+	uint64_t gen; /* counts js_parse calls: a caller can tell its parse is still the one held */
 } js_doc;
 
 #define JS_MAX_DEPTH 2048 /* as Jansson */

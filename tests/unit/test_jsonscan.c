@@ -22,8 +22,53 @@ static const char *const cases[] = {
 	"[\"\\uD83D\\uDE00\"]", "[\"\\uDBFF\\uDFFF\"]", "[1.0e+2]", "[-0.0]", "[0e0]",
 };
 
+/* js_real's short-decimal path gives strtod's double, bit for bit, and
+ * hands everything else (exponents, 16+ digits) to strtod. */
+static void check_real(const char *num)
+{
+	char line[96];
+	snprintf(line, sizeof(line), "[%s]", num);
+	js_doc d;
+	js_doc_init(&d);
+	au_err err;
+	CHECK_INT(js_parse(&d, line, strlen(line), &err), 0);
+	double got = 0, want = g_ascii_strtod(num, NULL);
+	CHECK(js_real(&d, 1, &got));
+	if (memcmp(&got, &want, sizeof(got)) != 0)
+		fprintf(stderr, "js_real(%s) = %.17g, strtod %.17g\n", num, got, want);
+	CHECK(memcmp(&got, &want, sizeof(got)) == 0);
+	js_doc_release(&d);
+}
+
+static void test_real(void)
+{
+	static const char *const fixed[] = {"0", "-0", "12.0", "42.5", "0.1", "0.3", "-7.25", "100",
+					    "123456789012345", "1234567890123456", "0.000000000000001",
+					    "9007199254740993", "1e5", "2.5E-3", "-0.0", "99.99999999999999"};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		check_real(fixed[i]);
+	GRand *r = g_rand_new_with_seed(7);
+	for (int k = 0; k < 20000; k++) {
+		char num[40];
+		int digits = g_rand_int_range(r, 1, 18), point = g_rand_int_range(r, 0, digits + 1);
+		size_t n = 0;
+		if (g_rand_boolean(r))
+			num[n++] = '-';
+		for (int i = 0; i < digits; i++) {
+			if (i == point && i > 0)
+				num[n++] = '.';
+			char c = (char)('0' + g_rand_int_range(r, 0, 10));
+			num[n++] = (i == 0 && c == '0' && point != 1) ? '1' : c;
+		}
+		num[n] = '\0';
+		check_real(num);
+	}
+	g_rand_free(r);
+}
+
 int main(void)
 {
+	test_real();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		CHECK_INT(jsoncmp(cases[i], strlen(cases[i])), 0);
 
