@@ -132,22 +132,33 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 {
 	if (depth > 16 || !au_source_walks_dir(src, root, dir))
 		return;
-	DIR *d = NULL;
 	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			       : openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && !(d = fdopendir(fd))) {
-		int e = errno;
-		close(fd);
-		errno = e;
-	}
-	if (!d) {
+	if (fd < 0) {
 		st->unreadable++;
 		add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
 		return;
 	}
 	size_t dir_len = strlen(dir);
-	struct dirent *de;
-	while ((de = readdir(d))) {
+	/* getdents64 on the descriptor itself: fdopendir would fstat it and
+	 * set its flags again, three system calls a directory for nothing */
+	char buf[16384] __attribute__((aligned(8)));
+	ssize_t got = 0, at = 0;
+	for (;;) {
+		if (at >= got) {
+			got = getdents64(fd, buf, sizeof(buf));
+			at = 0;
+			if (got <= 0) {
+				if (got < 0) {
+					st->unreadable++;
+					add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir,
+									g_strerror(errno)));
+				}
+				break;
+			}
+		}
+		const struct dirent64 *de = (const struct dirent64 *)(buf + at);
+		at += de->d_reclen;
 		const char *n = de->d_name;
 		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
 			continue;
@@ -165,7 +176,7 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 			}
 		}
 		if (type == DT_DIR)
-			walk(st, root, dirfd(d), n, path, src, out, depth + 1);
+			walk(st, root, fd, n, path, src, out, depth + 1);
 		else if (type != DT_REG && type != DT_LNK && au_file_parser(src, path)) {
 			add_note(st, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
 		} else if (type == DT_REG && au_file_parser(src, path)) {
@@ -173,7 +184,7 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 			if (statted)
 				f.sb = sb, f.statted = true;
 			else
-				f.statted = fstatat(dirfd(d), n, &f.sb, 0) == 0;
+				f.statted = fstatat(fd, n, &f.sb, 0) == 0;
 			g_array_append_val(out, f);
 			path = NULL;
 		} else if (type == DT_REG) {
@@ -184,7 +195,7 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 		}
 		g_free(path);
 	}
-	closedir(d);
+	close(fd);
 }
 
 static int cmp_found(gconstpointer a, gconstpointer b)
