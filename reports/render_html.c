@@ -107,7 +107,7 @@ static void esc(FILE *f, const char *s)
 
 void au_format_usd_grouped(int64_t pico, char *buf, size_t n)
 {
-	char plain[48], grouped[64];
+	char plain[32], grouped[48];
 	au_format_usd(pico < 0 ? -pico : pico, 2, plain, sizeof(plain));
 	const char *dot = strchr(plain, '.');
 	size_t ilen = dot ? (size_t)(dot - plain) : strlen(plain), o = 0;

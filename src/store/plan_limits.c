@@ -20,6 +20,7 @@
 
 static int cached(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt **ret, au_err *err)
 {
+	*ret = NULL;
 	if (!s->named[which] &&
 	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->named[which], NULL) != SQLITE_OK)
 		return au_store_fail(s, err, "writing the store");
@@ -108,7 +109,8 @@ int au_store_limits_latest(au_store *s, au_limit **ret, size_t *ret_n, au_err *e
 		g_array_free(a, TRUE);
 		return au_store_fail(s, err, "reading the store");
 	}
-	qsort(a->data, a->len, sizeof(au_limit), cmp_limit);
+	if (a->len > 1) /* an empty GArray has no data to hand qsort */
+		qsort(a->data, a->len, sizeof(au_limit), cmp_limit);
 	*ret_n = a->len;
 	*ret = (au_limit *)g_array_free(a, FALSE);
 	return 0;

@@ -62,6 +62,7 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 static int named(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt **ret, au_err *err,
 		 const char *what)
 {
+	*ret = NULL;
 	if (!s->named[which] &&
 	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->named[which], NULL) != SQLITE_OK)
 		return au_store_fail(s, err, what);
