@@ -47,6 +47,7 @@ input=$(printf '{"session_id":"%s","transcript_path":"%s","cwd":"/home/u","model
 	"$sid" "$tr" "$reset" "$((reset + 86400))")
 
 say "running statusline $RUNS times"
+load=$(cut -d' ' -f1 /proc/loadavg)
 : >"$T/times"
 for i in $(seq "$RUNS"); do
 	# a new response in the transcript, as between two real status updates
@@ -72,5 +73,8 @@ history ($store_mib MiB on disk). Wall time per run, including process start.
 | run | history MiB | median ms | p90 ms | target (median < 10 ms) |
 |---|---:|---:|---:|---|
 | statusline, one new transcript line per run | $SIZE_MB | $median_ms | $p90_ms | $ok |
+
+Run $(date -u +%Y-%m-%dT%H:%MZ), git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown),
+$(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load average $load at the start.
 MD
 md_replace_section "$ROOT/BENCHMARKS.md" statusline-bench "$T/section.md"
