@@ -132,7 +132,9 @@ max_rss() { awk -v c="$1" -v p="$2" '$1 == c && index($2, p) == 1 { if ($6 > m) 
 watcher_start() {
 	local corpus=$1 db=$2 bytes=${3:-} log="$OUT/$1/state/watch.log" t0 pid
 	t0=$(date +%s%N)
-	env -i PATH="$PATH" HOME="$OUT/$corpus/home" TZ=UTC "$AIUSAGE" watch --db "$db" 2>"$log" &
+	# the environment the timed reports get: the same roots (their fingerprint)
+	env -i PATH="$PATH" HOME="$OUT/$corpus/home" XDG_DATA_HOME="$OUT/$corpus/state/data" \
+		XDG_CONFIG_HOME="$OUT/$corpus/state/config" TZ=UTC "$AIUSAGE" watch --db "$db" 2>"$log" &
 	pid=$!
 	for _ in $(seq 30000); do
 		if grep -q "ready (pid $pid" "$log" 2>/dev/null; then
