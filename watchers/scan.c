@@ -491,7 +491,7 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 {
 	au_store *s = sc->store;
 	int r;
-	sc->projects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free);
+	sc->projects = g_hash_table_new_full(au_str_hash, g_str_equal, g_free, free);
 	/* one reader more than cores: the writer thread is mostly waiting on
 	 * them (measured on 2 cores, 1 GiB: 0.62 s with 2 readers, 0.58 s with 3) */
 	int threads = sc->opts->threads > 0 ? sc->opts->threads : (int)g_get_num_processors() + 1;

@@ -282,6 +282,23 @@ uint64_t au_hash64(const void *p, size_t n)
 	return h;
 }
 
+unsigned au_str_hash(const void *p)
+{
+	const char *s = p;
+	size_t n = strlen(s);
+	uint64_t h = (uint64_t)n * UINT64_C(0x9e3779b97f4a7c15), w;
+	for (; n >= 8; n -= 8, s += 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 29;
+	return (unsigned)h;
+}
+
 bool au_parse_int64(const char *s, int64_t *ret)
 {
 	if (!s || !*s)

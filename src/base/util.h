@@ -71,6 +71,11 @@ void au_remove_tree(const char *path);
 
 /* 64-bit FNV-1a: stable across runs and versions (it ends up in the store). */
 uint64_t au_hash64(const void *p, size_t n);
+/* A GHashFunc for NUL-terminated strings, 8 bytes a step: g_str_hash goes
+ * a byte at a time, and the scan hashes every path, key and message id
+ * (keys of 90 bytes: 350 instructions each). Not stable across versions:
+ * never store it (au_hash64 is the stored one). */
+unsigned au_str_hash(const void *s);
 
 /* strtoll-ish for an exact, whole decimal string; false on junk or overflow. */
 bool au_parse_int64(const char *s, int64_t *ret);

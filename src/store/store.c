@@ -624,32 +624,13 @@ static au_cursor *cursor_from_row(sqlite3_stmt *st, au_parser_lookup_fn lookup, 
 	return c;
 }
 
-/* g_str_hash goes a byte at a time, and a warm run hashes every path
- * (about 100 bytes) twice: this one goes eight bytes at a time. */
-static guint path_hash(gconstpointer p)
-{
-	const char *s = p;
-	size_t n = strlen(s);
-	uint64_t h = (uint64_t)n * UINT64_C(0x9e3779b97f4a7c15), w;
-	for (; n >= 8; n -= 8, s += 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * UINT64_C(0xff51afd7ed558ccd);
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
-	h ^= h >> 29;
-	return (guint)h;
-}
-
 int au_store_load_cursors(au_store *s, au_parser_lookup_fn lookup, void **ret_table, au_err *err)
 {
 	sqlite3_stmt *st;
 	int r = prepare(s, "SELECT " CURSOR_COLUMNS " FROM files", &st, err);
 	if (r < 0)
 		return r;
-	GHashTable *t = g_hash_table_new_full(path_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	GHashTable *t = g_hash_table_new_full(au_str_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
 	parser_cache pc = {{0}, NULL};
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -691,7 +672,7 @@ int au_store_load_cursor(au_store *s, const char *path, au_parser_lookup_fn look
 int au_store_load_cursors_of(au_store *s, char *const *paths, size_t n, au_parser_lookup_fn lookup, void **ret_table,
 			     au_err *err)
 {
-	GHashTable *t = g_hash_table_new_full(path_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
+	GHashTable *t = g_hash_table_new_full(au_str_hash, g_str_equal, NULL, (GDestroyNotify)au_cursor_free);
 	for (size_t i = 0; i < n; i++) {
 		au_cursor *c;
 		int r = au_store_load_cursor(s, paths[i], lookup, &c, err);
@@ -1593,11 +1574,11 @@ int au_store_bulk_begin(au_store *s, au_err *err)
 	if ((r = exec(s, AGG_DROP_TRIGGERS SRC_DROP_TRIGGERS, err)) < 0)
 		return r;
 	au_bulk *b = s->bulk = xcalloc(1, sizeof(*s->bulk));
-	b->agg = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, bulk_agg_free);
+	b->agg = g_hash_table_new_full(au_str_hash, g_str_equal, NULL, bulk_agg_free);
 	b->keybuf = g_string_sized_new(256);
-	b->dirty = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
-	b->staged = g_hash_table_new(g_str_hash, g_str_equal);
-	b->by_msg = g_hash_table_new_full(g_str_hash, g_str_equal, free, (GDestroyNotify)g_ptr_array_unref);
+	b->dirty = g_hash_table_new_full(au_str_hash, g_str_equal, free, NULL);
+	b->staged = g_hash_table_new(au_str_hash, g_str_equal);
+	b->by_msg = g_hash_table_new_full(au_str_hash, g_str_equal, free, (GDestroyNotify)g_ptr_array_unref);
 	b->order = g_ptr_array_new_with_free_func(staged_free);
 	return 0;
 }
