@@ -495,12 +495,7 @@ static int otel_parse_line_emit(void *vs, const char *line, size_t len, au_emit_
 	ev.source = AU_SRC_COPILOT;
 	ev.dedup = AU_DEDUP_LATEST;
 	/* input_tokens includes the cached input, read and written */
-	int64_t cached = cr + cw;
-	ev.tok.input = in > cached ? in - cached : 0;
-	ev.tok.cache_read = cr;
-	ev.tok.cache_create_5m = cw; /* no TTL given: the 5-minute kind */
-	ev.tok.output = out;
-	ev.tok.reasoning = rs;
+	ev.tok = au_tokens_from_inclusive(in, cr, cw, out, rs);
 
 	/*
 	 * Keys. A chat span is never withdrawn: "cpo:<trace>:<span>" (when

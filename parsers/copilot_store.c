@@ -26,6 +26,7 @@
 
 #include "json_util.h"
 #include "parser.h"
+#include "row_cols.h"
 
 /* The largest row id read so far: rows are only ever added (an event log
  * with an AUTOINCREMENT key), so each read asks for the rows after it. */
@@ -53,60 +54,17 @@ enum { C_ID, C_SESSION, C_MODEL, C_USAGE_MODEL, C_IN, C_OUT, C_CR, C_CW, C_REASO
 
 static bool cps_since(const void *vs, int64_t ret[2])
 {
-	const cps_state *st = vs;
-	if (st->max_id < 0)
-		return false;
-	ret[0] = st->max_id;
-	ret[1] = 0;
-	return true;
+	return au_watermark_since(((const cps_state *)vs)->max_id, ret);
 }
 
 static char *cps_save(const void *vs)
 {
-	const cps_state *st = vs;
-	return xasprintf("cps %" PRId64, st->max_id);
+	return au_watermark_save("cps", ((const cps_state *)vs)->max_id);
 }
 
 static int cps_load(void *vs, const char *text, au_err *err)
 {
-	cps_state *st = vs;
-	int64_t id;
-	int used = 0;
-	if (sscanf(text, "cps %" SCNd64 "%n", &id, &used) != 1 || text[used] != '\0' || id < -1)
-		return au_fail(err, EINVAL, "unreadable Copilot session store watermark");
-	st->max_id = id;
-	return 0;
-}
-
-/* A count column: 1 read (SQL NULL is 0), -1 not a whole number in range. */
-static int count_col(const char *v, int64_t *ret)
-{
-	*ret = 0;
-	if (!v)
-		return 1;
-	return au_parse_int64(v, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX ? 1 : -1;
-}
-
-/* A text column into dst (cap bytes): 1 copied, 0 NULL or empty or only
- * blanks, -1 too long or holding a NUL. Leading and trailing blanks go. */
-static int text_col(const char *v, size_t len, char *dst, size_t cap)
-{
-	dst[0] = '\0';
-	if (!v)
-		return 0;
-	while (len > 0 && (v[0] == ' ' || v[0] == '\t')) {
-		v++;
-		len--;
-	}
-	while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t'))
-		len--;
-	if (len == 0)
-		return 0;
-	if (len >= cap || memchr(v, '\0', len))
-		return -1;
-	memcpy(dst, v, len);
-	dst[len] = '\0';
-	return 1;
+	return au_watermark_load(text, "cps", &((cps_state *)vs)->max_id, "Copilot session store", err);
 }
 
 /* A created_at: RFC 3339, or SQLite's own "YYYY-MM-DD HH:MM:SS[.SSS]",
@@ -137,7 +95,7 @@ static int cps_parse_row(void *vs, int ncols, const char *const *cols, const siz
 
 	au_event ev;
 	memset(&ev, 0, sizeof(ev));
-	int r = text_col(cols[C_SESSION], lens[C_SESSION], ev.session, sizeof(ev.session));
+	int r = au_row_text(cols[C_SESSION], lens[C_SESSION], ev.session, sizeof(ev.session));
 	if (r < 0)
 		return au_fail(err, EINVAL, "usage row %" PRId64 ": session id too long or holding a NUL", id);
 	if (r == 0) {
@@ -145,8 +103,8 @@ static int cps_parse_row(void *vs, int ncols, const char *const *cols, const siz
 		return AU_PARSE_SKIPPED;
 	}
 	int64_t in, out, cr, cw, rs;
-	if (count_col(cols[C_IN], &in) < 0 || count_col(cols[C_OUT], &out) < 0 || count_col(cols[C_CR], &cr) < 0 ||
-	    count_col(cols[C_CW], &cw) < 0 || count_col(cols[C_REASON], &rs) < 0)
+	if (au_row_count(cols[C_IN], &in) < 0 || au_row_count(cols[C_OUT], &out) < 0 || au_row_count(cols[C_CR], &cr) < 0 ||
+	    au_row_count(cols[C_CW], &cw) < 0 || au_row_count(cols[C_REASON], &rs) < 0)
 		return au_fail(err, EINVAL, "usage row %" PRId64 ": a token count not a whole number in range", id);
 	if (!in && !out && !cr && !cw && !rs)
 		return 0; /* a request that used nothing (failed, cancelled) */
@@ -155,9 +113,9 @@ static int cps_parse_row(void *vs, int ncols, const char *const *cols, const siz
 		return au_fail(err, EINVAL, "usage row %" PRId64 " with a missing or bad created_at", id);
 
 	/* the model Copilot billed the request under, else the one named */
-	int lm = text_col(cols[C_USAGE_MODEL], lens[C_USAGE_MODEL], ev.model, sizeof(ev.model));
+	int lm = au_row_text(cols[C_USAGE_MODEL], lens[C_USAGE_MODEL], ev.model, sizeof(ev.model));
 	if (lm == 0)
-		lm = text_col(cols[C_MODEL], lens[C_MODEL], ev.model, sizeof(ev.model));
+		lm = au_row_text(cols[C_MODEL], lens[C_MODEL], ev.model, sizeof(ev.model));
 	if (lm < 0)
 		return au_fail(err, EINVAL, "usage row %" PRId64 ": model name too long or holding a NUL", id);
 	if (lm == 0) {
@@ -165,7 +123,7 @@ static int cps_parse_row(void *vs, int ncols, const char *const *cols, const siz
 		ev.model_fallback = true;
 	}
 	/* a cwd too long to keep is left out, as for other sources */
-	if (text_col(cols[C_CWD], lens[C_CWD], ev.cwd, sizeof(ev.cwd)) < 0)
+	if (au_row_text(cols[C_CWD], lens[C_CWD], ev.cwd, sizeof(ev.cwd)) < 0)
 		ev.cwd[0] = '\0';
 
 	ev.source = AU_SRC_COPILOT;
@@ -174,12 +132,7 @@ static int cps_parse_row(void *vs, int ncols, const char *const *cols, const siz
 	ev.dedup = AU_DEDUP_LATEST;
 	/* input_tokens includes the cache reads and writes (as the session
 	 * log's modelMetrics do: formats.md 3a) */
-	int64_t cached = cr + cw;
-	ev.tok.input = in > cached ? in - cached : 0;
-	ev.tok.cache_read = cr;
-	ev.tok.cache_create_5m = cw; /* no TTL given: the 5-minute kind */
-	ev.tok.output = out;
-	ev.tok.reasoning = rs;
+	ev.tok = au_tokens_from_inclusive(in, cr, cw, out, rs);
 	/* fits: a session id is under AU_ID_MAX bytes */
 	snprintf(ev.key, sizeof(ev.key), "cps:%s:%" PRId64, ev.session, id);
 	if ((r = emit(ctx, &ev)) < 0)

@@ -76,6 +76,19 @@ typedef struct au_tokens {
 	int64_t reasoning; /* informational, already inside output */
 } au_tokens;
 
+/* Tokens from a record whose input count includes the cached input, read
+ * (cr) and written (cw), as Copilot's and OpenTelemetry's do; a write with
+ * no TTL given is the 5-minute kind. */
+static inline au_tokens au_tokens_from_inclusive(int64_t in, int64_t cr, int64_t cw, int64_t out, int64_t reasoning)
+{
+	int64_t cached = cr + cw;
+	return (au_tokens){.input = in > cached ? in - cached : 0,
+			   .cache_read = cr,
+			   .cache_create_5m = cw,
+			   .output = out,
+			   .reasoning = reasoning};
+}
+
 static inline int64_t au_tokens_cache_create(const au_tokens *t)
 {
 	return t->cache_create_5m + t->cache_create_1h;

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "parser.h"
+#include "row_cols.h"
 
 /* Spans are written once each, when they end (INSERT OR REPLACE by
  * span_id): each read asks for the rows after the largest rowid seen. */
@@ -73,53 +74,17 @@ enum {
 
 static bool vst_since(const void *vs, int64_t ret[2])
 {
-	const vst_state *st = vs;
-	if (st->max_rowid < 0)
-		return false;
-	ret[0] = st->max_rowid;
-	ret[1] = 0;
-	return true;
+	return au_watermark_since(((const vst_state *)vs)->max_rowid, ret);
 }
 
 static char *vst_save(const void *vs)
 {
-	const vst_state *st = vs;
-	return xasprintf("vst %" PRId64, st->max_rowid);
+	return au_watermark_save("vst", ((const vst_state *)vs)->max_rowid);
 }
 
 static int vst_load(void *vs, const char *text, au_err *err)
 {
-	vst_state *st = vs;
-	int64_t id;
-	int used = 0;
-	if (sscanf(text, "vst %" SCNd64 "%n", &id, &used) != 1 || text[used] != '\0' || id < -1)
-		return au_fail(err, EINVAL, "unreadable VS Code span database watermark");
-	st->max_rowid = id;
-	return 0;
-}
-
-/* A count column: 1 read (SQL NULL is 0), -1 not a whole number in range.
- * The extension stores what the attribute held: a number, rarely its text. */
-static int count_col(const char *v, int64_t *ret)
-{
-	*ret = 0;
-	if (!v)
-		return 1;
-	return au_parse_int64(v, ret) && *ret >= 0 && *ret <= AU_TOKENS_MAX ? 1 : -1;
-}
-
-/* A text column into dst: 1 copied, 0 NULL or empty, -1 too long or
- * holding a NUL. */
-static int text_col(const char *v, size_t len, char *dst, size_t cap)
-{
-	dst[0] = '\0';
-	if (!v || len == 0)
-		return 0;
-	if (len >= cap || memchr(v, '\0', len))
-		return -1;
-	memcpy(dst, v, len);
-	dst[len] = '\0';
-	return 1;
+	return au_watermark_load(text, "vst", &((vst_state *)vs)->max_rowid, "VS Code span database", err);
 }
 
 static int vst_parse_row(void *vs, int ncols, const char *const *cols, const size_t *lens, au_emit_fn emit,
@@ -135,9 +100,9 @@ static int vst_parse_row(void *vs, int ncols, const char *const *cols, const siz
 		st->max_rowid = rowid;
 
 	int64_t in, out, cr, cw, rs;
-	if (count_col(cols[C_IN], &in) < 0 || count_col(cols[C_OUT], &out) < 0 ||
-	    count_col(cols[C_CACHED], &cr) < 0 || count_col(cols[C_REASON], &rs) < 0 ||
-	    count_col(cols[C_CACHE_WRITE], &cw) < 0)
+	if (au_row_count(cols[C_IN], &in) < 0 || au_row_count(cols[C_OUT], &out) < 0 ||
+	    au_row_count(cols[C_CACHED], &cr) < 0 || au_row_count(cols[C_REASON], &rs) < 0 ||
+	    au_row_count(cols[C_CACHE_WRITE], &cw) < 0)
 		return au_fail(err, EINVAL, "span row %" PRId64 ": a token count not a whole number in range", rowid);
 	/* an all-zero span (a failed or cancelled call) is no request, and
 	 * sets nothing aside */
@@ -147,8 +112,8 @@ static int vst_parse_row(void *vs, int ncols, const char *const *cols, const siz
 	au_event ev;
 	memset(&ev, 0, sizeof(ev));
 	char trace[AU_ID_MAX], span[AU_ID_MAX];
-	int lt = text_col(cols[C_TRACE], lens[C_TRACE], trace, sizeof(trace));
-	int ls = text_col(cols[C_SPAN], lens[C_SPAN], span, sizeof(span));
+	int lt = au_row_text(cols[C_TRACE], lens[C_TRACE], trace, sizeof(trace));
+	int ls = au_row_text(cols[C_SPAN], lens[C_SPAN], span, sizeof(span));
 	if (lt <= 0 || ls <= 0)
 		return au_fail(err, EINVAL, "span row %" PRId64 ": trace or span id missing, too long or holding a NUL",
 			       rowid);
@@ -157,18 +122,18 @@ static int vst_parse_row(void *vs, int ncols, const char *const *cols, const siz
 		return au_fail(err, EINVAL, "span row %" PRId64 " with a missing or bad end time", rowid);
 	ev.ts_ms = end;
 
-	int r = text_col(cols[C_CHAT_SESSION], lens[C_CHAT_SESSION], ev.session, sizeof(ev.session));
+	int r = au_row_text(cols[C_CHAT_SESSION], lens[C_CHAT_SESSION], ev.session, sizeof(ev.session));
 	if (r == 0)
-		r = text_col(cols[C_CONVERSATION], lens[C_CONVERSATION], ev.session, sizeof(ev.session));
+		r = au_row_text(cols[C_CONVERSATION], lens[C_CONVERSATION], ev.session, sizeof(ev.session));
 	if (r < 0)
 		return au_fail(err, EINVAL, "span row %" PRId64 ": session id too long or holding a NUL", rowid);
 	if (r == 0)
 		memcpy(ev.session, trace, sizeof(trace));
 
 	/* what answered, else what was asked for */
-	int lm = text_col(cols[C_RESP_MODEL], lens[C_RESP_MODEL], ev.model, sizeof(ev.model));
+	int lm = au_row_text(cols[C_RESP_MODEL], lens[C_RESP_MODEL], ev.model, sizeof(ev.model));
 	if (lm == 0)
-		lm = text_col(cols[C_REQ_MODEL], lens[C_REQ_MODEL], ev.model, sizeof(ev.model));
+		lm = au_row_text(cols[C_REQ_MODEL], lens[C_REQ_MODEL], ev.model, sizeof(ev.model));
 	if (lm < 0)
 		return au_fail(err, EINVAL, "span row %" PRId64 ": model name too long or holding a NUL", rowid);
 	if (lm == 0) {
@@ -179,12 +144,7 @@ static int vst_parse_row(void *vs, int ncols, const char *const *cols, const siz
 	ev.source = AU_SRC_VSCODE;
 	ev.dedup = AU_DEDUP_LATEST;
 	/* input_tokens includes the cached input, read and written */
-	int64_t cached = cr + cw;
-	ev.tok.input = in > cached ? in - cached : 0;
-	ev.tok.cache_read = cr;
-	ev.tok.cache_create_5m = cw; /* no TTL given: the 5-minute kind */
-	ev.tok.output = out;
-	ev.tok.reasoning = rs;
+	ev.tok = au_tokens_from_inclusive(in, cr, cw, out, rs);
 	/* the OpenTelemetry file export's chat span key (copilot_otel.c),
 	 * or a hash of the two ids when they do not fit or the trace id has
 	 * a ':' (never in real spans: hex ids) */

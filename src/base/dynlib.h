@@ -34,6 +34,31 @@ typedef struct au_dynlib {
  * why and the package to install, when it or a symbol is missing. */
 int au_dynlib_load(au_dynlib *l, au_err *err);
 
+/*
+ * For a *_dl.c file: its list of functions is an X-macro LIST(X, V) with
+ * X(ret, name, params, args) and V(name, params, args) for void ones, and
+ * it has a static void *fns[] filled by au_dynlib_load. Then
+ *   enum { LIST(AU_DL_INDEX, AU_DL_VINDEX) N_FUNCS };
+ *   static const char *const symbols[] = {LIST(AU_DL_NAME, AU_DL_VNAME) NULL};
+ *   LIST(AU_DL_FORWARD, AU_DL_VFORWARD)
+ * give the indexes, the names and a definition of each function that calls
+ * the loaded one (only ever called after the load succeeded).
+ */
+#define AU_DL_INDEX(ret, name, params, args) I_##name,
+#define AU_DL_VINDEX(name, params, args) I_##name,
+#define AU_DL_NAME(ret, name, params, args) #name,
+#define AU_DL_VNAME(name, params, args) #name,
+#define AU_DL_FORWARD(ret, name, params, args)                  \
+	ret(name) params                                        \
+	{                                                       \
+		return ((ret(*) params)fns[I_##name]) args;     \
+	}
+#define AU_DL_VFORWARD(name, params, args)                      \
+	void(name) params                                       \
+	{                                                       \
+		((void(*) params)fns[I_##name]) args;           \
+	}
+
 /* GObject (src/base/gobject_dl.c), for the optional libraries built on it. */
 int au_gobject_load(au_err *err);
 

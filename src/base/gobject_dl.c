@@ -23,13 +23,9 @@
 	  (gpointer i, GSignalMatchType m, guint id, GQuark q, GClosure * c, gpointer f, gpointer d),            \
 	  (i, m, id, q, c, f, d))
 
-#define INDEX(ret, name, params, args) I_##name,
-#define VINDEX(name, params, args) I_##name,
-enum { GOBJECT_FUNCS(INDEX, VINDEX) N_FUNCS };
+enum { GOBJECT_FUNCS(AU_DL_INDEX, AU_DL_VINDEX) N_FUNCS };
 
-#define NAME(ret, name, params, args) #name,
-#define VNAME(name, params, args) #name,
-static const char *const symbols[] = {GOBJECT_FUNCS(NAME, VNAME) NULL};
+static const char *const symbols[] = {GOBJECT_FUNCS(AU_DL_NAME, AU_DL_VNAME) NULL};
 static const char *const sonames[] = {"libgobject-2.0.so.0", NULL};
 static void *fns[N_FUNCS];
 static au_dynlib gobject = {.name = "GObject (GLib's object system)",
@@ -44,14 +40,4 @@ int au_gobject_load(au_err *err)
 }
 
 /* Only called after au_gobject_load succeeded. */
-#define FORWARD(ret, name, params, args) \
-	ret(name) params                  \
-	{                                 \
-		return ((ret(*) params)fns[I_##name]) args; \
-	}
-#define VFORWARD(name, params, args) \
-	void(name) params            \
-	{                            \
-		((void(*) params)fns[I_##name]) args; \
-	}
-GOBJECT_FUNCS(FORWARD, VFORWARD)
+GOBJECT_FUNCS(AU_DL_FORWARD, AU_DL_VFORWARD)

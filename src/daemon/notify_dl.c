@@ -30,13 +30,9 @@ int au_notify_lib_load(au_err *err);
 	X(gboolean, g_dbus_connection_is_closed, (GDBusConnection * c), (c))                                  \
 	V(g_dbus_connection_set_exit_on_close, (GDBusConnection * c, gboolean x), (c, x))
 
-#define INDEX(ret, name, params, args) I_##name,
-#define VINDEX(name, params, args) I_##name,
-enum { NOTIFY_FUNCS(INDEX, VINDEX) N_FUNCS };
+enum { NOTIFY_FUNCS(AU_DL_INDEX, AU_DL_VINDEX) N_FUNCS };
 
-#define NAME(ret, name, params, args) #name,
-#define VNAME(name, params, args) #name,
-static const char *const symbols[] = {NOTIFY_FUNCS(NAME, VNAME) NULL};
+static const char *const symbols[] = {NOTIFY_FUNCS(AU_DL_NAME, AU_DL_VNAME) NULL};
 static const char *const sonames[] = {"libnotify.so.4", NULL};
 static void *fns[N_FUNCS];
 static au_dynlib notify = {.name = "libnotify (desktop notifications)",
@@ -53,14 +49,4 @@ int au_notify_lib_load(au_err *err)
 
 /* Only called after au_notify_lib_load succeeded: show() in notify.c
  * loads it before it touches the bus. */
-#define FORWARD(ret, name, params, args) \
-	ret(name) params                  \
-	{                                 \
-		return ((ret(*) params)fns[I_##name]) args; \
-	}
-#define VFORWARD(name, params, args) \
-	void(name) params            \
-	{                            \
-		((void(*) params)fns[I_##name]) args; \
-	}
-NOTIFY_FUNCS(FORWARD, VFORWARD)
+NOTIFY_FUNCS(AU_DL_FORWARD, AU_DL_VFORWARD)

@@ -50,13 +50,9 @@ int au_soup_load(au_err *err);
 	X(GSocketAddress *, g_inet_socket_address_new, (GInetAddress * a, guint16 p), (a, p))                   \
 	X(GQuark, g_io_error_quark, (void), ())
 
-#define INDEX(ret, name, params, args) I_##name,
-#define VINDEX(name, params, args) I_##name,
-enum { SOUP_FUNCS(INDEX, VINDEX) N_FUNCS };
+enum { SOUP_FUNCS(AU_DL_INDEX, AU_DL_VINDEX) N_FUNCS };
 
-#define NAME(ret, name, params, args) #name,
-#define VNAME(name, params, args) #name,
-static const char *const symbols[] = {SOUP_FUNCS(NAME, VNAME) NULL};
+static const char *const symbols[] = {SOUP_FUNCS(AU_DL_NAME, AU_DL_VNAME) NULL};
 static const char *const sonames[] = {"libsoup-3.0.so.0", NULL};
 static void *fns[N_FUNCS];
 static au_dynlib soup = {.name = "libsoup 3 (the dashboard's HTTP server)",
@@ -73,17 +69,7 @@ int au_soup_load(au_err *err)
 
 /* Only called after au_soup_load succeeded: au_server_new loads it before
  * anything else. */
-#define FORWARD(ret, name, params, args) \
-	ret(name) params                  \
-	{                                 \
-		return ((ret(*) params)fns[I_##name]) args; \
-	}
-#define VFORWARD(name, params, args) \
-	void(name) params            \
-	{                            \
-		((void(*) params)fns[I_##name]) args; \
-	}
-SOUP_FUNCS(FORWARD, VFORWARD)
+SOUP_FUNCS(AU_DL_FORWARD, AU_DL_VFORWARD)
 
 /* What libsoup's own soup_server_new does: a GObject with properties. */
 SoupServer *(soup_server_new)(const char *optname1, ...)

@@ -36,13 +36,9 @@
 	V(PQclear, (PGresult * r), (r))                                                                         \
 	V(PQfreemem, (void *p), (p))
 
-#define INDEX(ret, name, params, args) I_##name,
-#define VINDEX(name, params, args) I_##name,
-enum { PQ_FUNCS(INDEX, VINDEX) N_FUNCS };
+enum { PQ_FUNCS(AU_DL_INDEX, AU_DL_VINDEX) N_FUNCS };
 
-#define NAME(ret, name, params, args) #name,
-#define VNAME(name, params, args) #name,
-static const char *const symbols[] = {PQ_FUNCS(NAME, VNAME) NULL};
+static const char *const symbols[] = {PQ_FUNCS(AU_DL_NAME, AU_DL_VNAME) NULL};
 static const char *const sonames[] = {"libpq.so.5", NULL};
 static void *fns[N_FUNCS];
 static au_dynlib pq = {.name = "libpq (the PostgreSQL client library)",
@@ -58,14 +54,4 @@ int au_pq_load(au_err *err)
 
 /* Only called after au_pq_load succeeded: every libpq call goes through a
  * connection au_team_connect made. */
-#define FORWARD(ret, name, params, args) \
-	ret(name) params                  \
-	{                                 \
-		return ((ret(*) params)fns[I_##name]) args; \
-	}
-#define VFORWARD(name, params, args) \
-	void(name) params            \
-	{                            \
-		((void(*) params)fns[I_##name]) args; \
-	}
-PQ_FUNCS(FORWARD, VFORWARD)
+PQ_FUNCS(AU_DL_FORWARD, AU_DL_VFORWARD)
