@@ -85,7 +85,7 @@ static bool copy_tree(const char *from, const char *to)
 	return ok;
 }
 
-static const char *const reports[] = {"daily", "projects", "models"};
+static const char *const reports[] = {"daily", "projects", "models", "limits"};
 
 /* Runs report i over the demo store; argv as a user would type it. */
 static int run_report(size_t i, const char *db, const au_opts *o)
@@ -96,8 +96,10 @@ static int run_report(size_t i, const char *db, const au_opts *o)
 	args[n++] = (char *)reports[i];
 	args[n++] = (char *)"--db";
 	args[n++] = (char *)db;
-	args[n++] = (char *)"-z";
-	args[n++] = o->timezone ? o->timezone : (char *)"UTC";
+	if (strcmp(reports[i], "limits") != 0) { /* plan windows are instants: no zone */
+		args[n++] = (char *)"-z";
+		args[n++] = o->timezone ? o->timezone : (char *)"UTC";
+	}
 	if (o->json)
 		args[n++] = (char *)"--json";
 	args[n] = NULL;
@@ -145,8 +147,8 @@ static char *capture_json(size_t i, const char *tmp, const char *db, const au_op
 	return text;
 }
 
-/* --json: {"daily": ..., "projects": ..., "models": ...}, each the
- * report's own document, printed only when all three were made. */
+/* --json: {"daily": ..., "projects": ..., "models": ..., "limits": ...},
+ * each the report's own document, printed only when all were made. */
 static int show_json(const char *tmp, const char *db, const au_opts *o)
 {
 	char *docs[G_N_ELEMENTS(reports)] = {NULL};
@@ -176,8 +178,8 @@ static int show_json(const char *tmp, const char *db, const au_opts *o)
 static int show_tables(const char *demo, const char *tmp, const char *db, const au_opts *o)
 {
 	printf("Sample logs from %s, in a temporary HOME %s.\n"
-	       "These are the reports 'aiusage daily', 'aiusage projects' and 'aiusage models'\n"
-	       "print over your own logs.\n\n",
+	       "These are the reports 'aiusage daily', 'aiusage projects', 'aiusage models' and\n"
+	       "'aiusage limits' print over your own logs.\n\n",
 	       demo, tmp);
 	int code = AU_EXIT_OK;
 	for (size_t i = 0; i < G_N_ELEMENTS(reports) && code == AU_EXIT_OK; i++) {
@@ -323,7 +325,7 @@ static int run(const au_cmd *cmd, int argc, char **argv)
 
 static const au_cmd_opt options[] = {
 	AU_OH(AU_O_TIMEZONE, "time zone for day boundaries (default UTC here)"),
-	AU_OH(AU_O_JSON, "one JSON document: {\"daily\": ..., \"projects\": ..., \"models\": ...},\neach the report's own --json"),
+	AU_OH(AU_O_JSON, "one JSON document: {\"daily\": ..., \"projects\": ..., \"models\": ...,\n\"limits\": ...}, each the report's own --json"),
 	AU_OPTS_END,
 };
 
@@ -331,8 +333,9 @@ const au_cmd au_cmd_demo_entry = {
 	.name = "demo",
 	.summary = "reports over the bundled sample logs, in a private temporary HOME",
 	.description = "Copies the bundled fixture logs into a temporary HOME, scans them into a\n"
-		       "temporary store and prints the daily, projects and models reports. Your own\n"
-		       "logs and store are not touched.\n",
+		       "temporary store and prints the daily, projects, models and limits reports\n"
+		       "(the sample Codex sessions carry plan windows). Your own logs and store are\n"
+		       "not touched.\n",
 	.options = options,
 	.examples = "aiusage demo\n",
 	.run = run,

@@ -41,6 +41,11 @@ if "$AU_JSON_CHECK" <"$t/out" 2>"$t/jerr"; then ok; else bad "demo --json is not
 [ "$("$AU_JSON_CHECK" projects projects 0 project <"$t/out" 2>/dev/null)" = ml-pipeline ] && ok ||
 	bad "demo --json: no projects report under \"projects\""
 "$AU_JSON_CHECK" models models 0 model <"$t/out" >/dev/null 2>&1 && ok || bad "demo --json: no models report under \"models\""
+# the sample Codex sessions carry plan windows: limits shows both
+[ "$("$AU_JSON_CHECK" limits limits 0 source <"$t/out" 2>/dev/null) $("$AU_JSON_CHECK" limits limits 0 window <"$t/out" 2>/dev/null)" = "codex primary" ] &&
+	ok || bad "demo --json: no Codex primary window under \"limits\": $(tail -c 400 "$t/out")"
+[ "$("$AU_JSON_CHECK" limits limits 1 window <"$t/out" 2>/dev/null)" = secondary ] && ok ||
+	bad "demo --json: no Codex secondary window under \"limits\""
 # the same figures as the report run on its own over the same logs
 want=$(env -i PATH="$PATH" HOME="$AU_SRC/fixtures/demo" TZ=UTC "$AIUSAGE" projects --json -z UTC --db "$t/d.db" 2>/dev/null |
 	"$AU_JSON_CHECK" totals)
