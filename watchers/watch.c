@@ -291,6 +291,11 @@ int au_watch_fd(const au_watch *w)
 	return w->fd;
 }
 
+bool au_watch_rescan_pending(const au_watch *w)
+{
+	return w->rescan;
+}
+
 bool au_watch_pending(const au_watch *w)
 {
 	return w->rescan || g_hash_table_size(w->dirty) > 0;

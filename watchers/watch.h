@@ -34,6 +34,9 @@ int au_watch_fd(const au_watch *w);
 void au_watch_dispatch(au_watch *w);
 /* Whether changed files (or a pending rescan) wait for au_watch_flush. */
 bool au_watch_pending(const au_watch *w);
+/* Whether the next flush is a full rescan (the event queue overflowed):
+ * until it is done, the store may lack changes no event named. */
+bool au_watch_rescan_pending(const au_watch *w);
 /* Scans what changed in one transaction (or everything after a queue
  * overflow). *ret_stored: responses added or updated. */
 int au_watch_flush(au_watch *w, int64_t *ret_stored, au_err *err);

@@ -470,6 +470,10 @@ static gboolean on_inotify(gint fd, GIOCondition cond, gpointer data)
 {
 	watcher *wr = data;
 	au_watch_dispatch(wr->w);
+	/* events were lost: reports scan for themselves until the rescan
+	 * that follows has stored what they named */
+	if (au_watch_rescan_pending(wr->w))
+		mark_live(wr, false);
 	schedule_flush(wr);
 	return G_SOURCE_CONTINUE;
 }
