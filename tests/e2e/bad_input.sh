@@ -6,9 +6,7 @@ set -uo pipefail
 : "${AIUSAGE:?}"
 t=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 # outputTokens of the "totals" object of a --json report
 total_out() { sed -n 's/.*"totals":{[^}]*"outputTokens":\([0-9]*\).*/\1/p'; }
 run() { env -i PATH="$PATH" HOME="$t/home" TZ=UTC LANG=C.UTF-8 "$AIUSAGE" "$@"; }

@@ -7,9 +7,7 @@ set -uo pipefail
 : "${AIUSAGE:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 H=$t/home
 P=$H/.claude/projects/-w-app

@@ -7,9 +7,7 @@ set -uo pipefail
 : "${AIUSAGE:?}" "${AU_JSON_CHECK:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 run() { env -i PATH="$PATH" HOME="$t/home" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW=2025-03-10T12:00:00Z "$AIUSAGE" "$@"; }
 
 # one response a day on Feb 20, Feb 28, Mar 1, Mar 3, Mar 9 and Mar 10

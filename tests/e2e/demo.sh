@@ -14,9 +14,7 @@ set -uo pipefail
 : "${AIUSAGE:?}" "${AU_JSON_CHECK:?}" "${AU_SRC:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 mkdir -p "$t/tmp" "$t/home"
 # signals a non-interactive shell ignores for background jobs (SIGINT)
 # are put back to their default, as they are for a command typed at a terminal

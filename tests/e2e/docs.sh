@@ -15,9 +15,7 @@ set -uo pipefail
 docs=$AU_BUILD/docs
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 for f in aiusage.1 aiusage.bash _aiusage aiusage.fish; do
 	[ -s "$docs/$f" ] && ok || bad "the build wrote no $docs/$f"
 done

@@ -16,9 +16,7 @@ t=$(mktemp -d)
 spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 command -v chromium >/dev/null || { echo "FAIL: chromium is not installed (bootstrap.sh's test packages)"; exit 1; }
 command -v pdfinfo >/dev/null || { echo "FAIL: pdfinfo is not installed (bootstrap.sh's test packages: poppler-utils)"; exit 1; }
 

@@ -12,9 +12,7 @@ set -uo pipefail
 : "${AU_BUILD:?}" "${AU_SRC:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 p=$t/prefix
 
 if cmake --install "$AU_BUILD" --prefix "$p" >"$t/log" 2>&1; then ok; else bad "cmake --install: $(tail -5 "$t/log")"; fi

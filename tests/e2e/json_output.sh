@@ -9,9 +9,7 @@ set -uo pipefail
 : "${AIUSAGE:?}" "${AU_JSON_CHECK:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 line() { # cwd
 	printf '{"type":"assistant","cwd":"%s","sessionId":"s","requestId":"r-1","timestamp":"2025-10-01T10:00:00.000Z","message":{"id":"m1","model":"claude-sonnet-4-5-20250929","usage":{"input_tokens":1,"output_tokens":7}}}\n' "$1"

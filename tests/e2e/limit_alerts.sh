@@ -19,9 +19,7 @@ if [ "${1:-}" != --on-bus ]; then
 fi
 
 t=$AU_T
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 recorded() { if [ -f "$t/rec" ]; then wc -l <"$t/rec"; else echo 0; fi; }
 
 "$AU_NOTIFY_SERVER" "$t/rec" "$t/ready" 2>"$t/server.err" &

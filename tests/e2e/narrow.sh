@@ -6,9 +6,7 @@ set -uo pipefail
 : "${AIUSAGE:?}" "${AU_SRC:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 cp -r "$AU_SRC/fixtures/demo" "$t/home"
 mkdir -p "$t/home/.config/aiusage"
 printf '[budget daily-all]\nperiod = day\nlimit = 5\n[budget monthly-claude-webshop-project]\nperiod = month\nlimit = 100\nsource = claude\nproject = webshop\n' \

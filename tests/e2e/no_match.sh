@@ -7,9 +7,7 @@ set -uo pipefail
 : "${AIUSAGE:?}" "${AU_SRC:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 cp -r "$AU_SRC/fixtures/demo" "$t/home"
 run() { env -i PATH="$PATH" HOME="$t/home" TZ=UTC "$AIUSAGE" "$@" --db "$t/db" 2>"$t/err"; }
 

@@ -12,9 +12,7 @@
 set -uo pipefail
 : "${AIUSAGE:?}" "${AU_NOTIFY_SERVER:?}"
 t=${AU_T:-$(mktemp -d)}
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 has() { grep -qF -- "$2" "$1" && ok || bad "$3: '$2' not in $(cat "$1")"; }
 hasnt() { grep -qF -- "$2" "$1" && bad "$3: '$2' in $(cat "$1")" || ok; }
 

@@ -8,9 +8,7 @@ set -uo pipefail
 : "${AIUSAGE:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 mkdir -p "$t/home"
 # timeout: a refusal that failed would leave 'watch' running
 run() { env -i PATH="$PATH" HOME="$t/home" XDG_CONFIG_HOME="$t/home/.config" TZ=UTC LANG=C.UTF-8 \

@@ -11,15 +11,7 @@ t=$(mktemp -d)
 spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-expect_eq() { # got want what
-	if [ "$1" = "$2" ]; then ok; else
-		bad "$3"
-		diff <(printf '%s\n' "$2") <(printf '%s\n' "$1") | sed 's/^/    /'
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 S=$t/srv H=$t/home D=$t/data
 mkdir -p "$S" "$H" "$D"

@@ -15,9 +15,7 @@ t=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 command -v promtool >/dev/null || { echo "FAIL: promtool is not installed (bootstrap.sh's test packages: prometheus)"; exit 1; }
 command -v curl >/dev/null || { echo "FAIL: curl is not installed"; exit 1; }
 

@@ -16,9 +16,7 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 mode() { stat -c %a "$1"; }
 
 H=$t/home

@@ -10,9 +10,7 @@ set -uo pipefail
 : "${AIUSAGE:?}" "${AU_JSON_CHECK:?}"
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 expect_eq() { # got want what
 	if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi
 }

@@ -24,9 +24,7 @@ if [ "${1:-}" != --on-bus ]; then
 fi
 
 t=$AU_T
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 H=$t/home
 P=$H/.claude/projects/-w-app
 mkdir -p "$P" "$H/.config/aiusage"

@@ -11,9 +11,7 @@ t=$(mktemp -d)
 wpid=
 cleanup() { [ -n "$wpid" ] && kill -9 "$wpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
-fail=0 pass=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 H=$t/home
 DB=$t/store/usage.db
