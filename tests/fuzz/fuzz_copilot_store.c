@@ -17,6 +17,7 @@
 
 #include "parser.h"
 #include "require.h"
+#include "row_input.h"
 
 extern const au_parser_ops au_parser_copilot_store, au_parser_vscode_traces;
 
@@ -84,28 +85,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	char *cols[MAXCOLS] = {0};
 	size_t lens[MAXCOLS] = {0};
-	size_t start = 0;
-	for (int c = 0; c < ncols && start <= size; c++) {
-		const uint8_t *sep = memchr(data + start, 0x1f, size - start);
-		size_t end = sep ? (size_t)(sep - data) : size;
-		size_t n = end - start;
-		if (!(n == 1 && data[start] == 0x1e)) {
-			cols[c] = malloc(n + 1); /* exact size: a read past it is an ASan report */
-			memcpy(cols[c], data + start, n);
-			cols[c][n] = '\0';
-			lens[c] = n;
-		}
-		if (!sep)
-			break;
-		start = end + 1;
-	}
+	row_split(data, size, ncols, cols, lens);
 	events a = {0}, b = {0};
 	int ra = run(p, ncols, cols, lens, &a), rb = run(p, ncols, cols, lens, &b);
 	REQUIRE(ra == rb && a.n == b.n);
 	if (a.n)
 		REQUIRE(memcmp(&a.ev.tok, &b.ev.tok, sizeof(au_tokens)) == 0 && a.ev.ts_ms == b.ev.ts_ms &&
 			strcmp(a.ev.model, b.ev.model) == 0 && strcmp(a.ev.key, b.ev.key) == 0);
-	for (int c = 0; c < ncols; c++)
-		free(cols[c]);
+	row_free(ncols, cols);
 	return 0;
 }
