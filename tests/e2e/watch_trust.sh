@@ -3,8 +3,9 @@
 # store as it is (the lock file says "live" with the fingerprint of the
 # roots it watches): its totals are the watcher's, and they follow an
 # append once the watcher has stored it. A report whose environment names
-# other logs, `aiusage scan`, and any report after the watcher died
-# (kill -9 leaves the file) scan as before.
+# other logs, `aiusage scan`, any report after the watcher died (kill -9
+# leaves the file) and one beside a watcher past the inotify watch limit
+# scan as before.
 set -uo pipefail
 : "${AIUSAGE:?}"
 t=$(mktemp -d)
@@ -77,6 +78,22 @@ grep -q '^live ' "$LOCK" && ok || bad "kill -9 did not leave a live lock file (t
 line m4 1000 >>"$P/s1.jsonl"
 [ "$(out_tokens -v)" = 1130 ] && ok || bad "report after kill -9: $(cat "$t/err")"
 grep -q "keeps the store current" "$t/err" && bad "trusted a dead watcher" || ok
+
+# a watcher past the inotify watch limit rescans every minute: not live,
+# the report scans (and finds a line written after the watcher started)
+rm -f "$LOCK"
+env -i PATH="$PATH" HOME="$H" TZ=UTC AIUSAGE_TEST_MAX_WATCHES=1 "$AIUSAGE" watch --db "$DB" 2>"$t/watch.log" &
+wpid=$!
+for _ in $(seq 200); do grep -q "ready (pid $wpid" "$t/watch.log" 2>/dev/null && break; sleep 0.05; done
+grep -q "watch limit is reached" "$t/watch.log" && ok || bad "no degraded watcher (test premise): $(cat "$t/watch.log")"
+sleep 0.3
+grep -q '^live ' "$LOCK" && bad "a degraded watcher says live: $(cat "$LOCK")" || ok
+line m5 5 >>"$P/s1.jsonl"
+[ "$(out_tokens -v)" = 1135 ] && ok || bad "report beside a degraded watcher: $(cat "$t/err")"
+grep -q "keeps the store current" "$t/err" && bad "trusted a degraded watcher" || ok
+kill -TERM "$wpid"
+wait "$wpid"
+wpid=
 
 echo "watch_trust: $pass passed, $fail failed"
 [ "$fail" = 0 ]
