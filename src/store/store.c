@@ -882,7 +882,9 @@ static int sql_put(au_store *s, const au_event *ev, const char *key, int64_t tot
  */
 
 #define FILTER_BITS (UINT64_C(1) << 23) /* 1 MiB each */
-#define STAGE_MAX 16384                 /* rows held before a flush (a few MiB) */
+/* rows held before a flush (a few MiB), and agg groups summed in memory
+ * before they go to SQLite; variables for tests (store_internal.h) */
+int au_bulk_stage_max = 16384, au_bulk_agg_max = 32768;
 enum { FILTER_SIDE, FILTER_MAIN, FILTER_KEY, N_FILTERS };
 
 struct au_bulk_filters {
@@ -1310,6 +1312,11 @@ static int stage_flush(au_store *s, au_err *err)
 	g_hash_table_remove_all(b->staged);
 	g_hash_table_remove_all(b->by_msg);
 	g_ptr_array_set_size(b->order, 0);
+	/* The sums go to agg now and then, not only at bulk_end, so that a
+	 * long load's memory stays flat. Same result: the upsert adds, a
+	 * session made dirty later is summed again from usage at the end. */
+	if (r == 0 && g_hash_table_size(b->agg) >= (guint)au_bulk_agg_max && (r = bulk_agg_flush(s, err)) == 0)
+		g_hash_table_remove_all(b->agg);
 	return r;
 }
 
@@ -1519,7 +1526,7 @@ static int bulk_put(au_store *s, const au_event *ev, const char *key, int64_t to
 	if (has_id)
 		filter_add(s, ev->sidechain ? FILTER_SIDE : FILTER_MAIN, ev->msg_id);
 	*ret = AU_PUT_NEW;
-	if (b->order->len >= STAGE_MAX)
+	if (b->order->len >= (guint)au_bulk_stage_max)
 		return stage_flush(s, err);
 	return 0;
 }

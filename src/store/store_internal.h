@@ -42,6 +42,10 @@ struct au_store {
 	int wal_frames;      /* the WAL's length at this connection's last commit */
 };
 
+/* The bulk load's limits (store.c): staged rows before an INSERT, agg
+ * groups before they are added to SQLite. Tests make them small. */
+extern int au_bulk_stage_max, au_bulk_agg_max;
+
 /* err from the connection's last error: "WHAT: sqlite's message", with an
  * errno that says busy, read-only, full or I/O. Returns the negative errno. */
 int au_store_fail(au_store *s, au_err *err, const char *what);
