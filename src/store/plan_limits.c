@@ -18,33 +18,13 @@
 
 #define DAY_MS INT64_C(86400000)
 
-static int cached(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt **ret, au_err *err)
-{
-	*ret = NULL;
-	if (!s->named[which] &&
-	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->named[which], NULL) != SQLITE_OK)
-		return au_store_fail(s, err, "writing the store");
-	sqlite3_reset(s->named[which]);
-	sqlite3_clear_bindings(s->named[which]);
-	*ret = s->named[which];
-	return 0;
-}
-
-static int step_done(au_store *s, sqlite3_stmt *st, au_err *err)
-{
-	int rc = sqlite3_step(st);
-	int r = rc == SQLITE_DONE ? 0 : au_store_fail(s, err, "writing the store");
-	sqlite3_reset(st);
-	return r;
-}
-
 int au_store_limit_put(au_store *s, const au_limit *lim, const char *origin, au_err *err)
 {
 	sqlite3_stmt *st;
-	int r = cached(s, AU_NS_LIMIT_PUT,
+	int r = au_store_named(s, AU_NS_LIMIT_PUT,
 		       "INSERT OR IGNORE INTO rate_limit(source, win, observed_at, used_percent, window_minutes,"
 		       " resets_at, plan_type, origin) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-		       &st, err);
+		       &st, err, "writing the store");
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(st, 1, au_source_name(lim->source), -1, SQLITE_STATIC);
@@ -58,7 +38,7 @@ int au_store_limit_put(au_store *s, const au_limit *lim, const char *origin, au_
 	if (lim->plan[0])
 		sqlite3_bind_text(st, 7, lim->plan, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, origin, -1, SQLITE_STATIC);
-	return step_done(s, st, err);
+	return au_store_run_named(s, st, err, "writing the store");
 }
 
 /* Columns 0..6 of a rate_limit row into *ret. */
@@ -156,11 +136,11 @@ int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t wr
 		return 0;
 	const char *name = au_source_name(src);
 	sqlite3_stmt *st;
-	int r = cached(s, AU_NS_HEALTH_DAY,
+	int r = au_store_named(s, AU_NS_HEALTH_DAY,
 		       "INSERT INTO source_health(source, day, lines, malformed, rows) VALUES(?1, ?2, ?3, ?4, ?5)"
 		       " ON CONFLICT(source, day) DO UPDATE SET lines = lines + excluded.lines,"
 		       " malformed = malformed + excluded.malformed, rows = rows + excluded.rows",
-		       &st, err);
+		       &st, err, "writing the store");
 	if (r < 0)
 		return r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -168,17 +148,17 @@ int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t wr
 	sqlite3_bind_int64(st, 3, lines);
 	sqlite3_bind_int64(st, 4, malformed);
 	sqlite3_bind_int64(st, 5, rows);
-	if ((r = step_done(s, st, err)) < 0)
+	if ((r = au_store_run_named(s, st, err, "writing the store")) < 0)
 		return r;
 	/* a file that gave a row is not quiet; one that did not adds its lines */
-	r = cached(s, AU_NS_HEALTH_FILE,
+	r = au_store_named(s, AU_NS_HEALTH_FILE,
 		   "INSERT INTO file_health(file_id, source, grew_at, write_at, produced_at, quiet_lines)"
 		   " VALUES(?1, ?2, ?3, ?4, CASE WHEN ?5 > 0 THEN ?3 END, CASE WHEN ?5 > 0 THEN 0 ELSE ?6 END)"
 		   " ON CONFLICT(file_id) DO UPDATE SET source = excluded.source, grew_at = excluded.grew_at,"
 		   " write_at = excluded.write_at,"
 		   " produced_at = coalesce(excluded.produced_at, produced_at),"
 		   " quiet_lines = CASE WHEN ?5 > 0 THEN 0 ELSE quiet_lines + ?6 END",
-		   &st, err);
+		   &st, err, "writing the store");
 	if (r < 0)
 		return r;
 	sqlite3_bind_int64(st, 1, file_id);
@@ -187,7 +167,7 @@ int au_store_health_note(au_store *s, int64_t file_id, au_source src, int64_t wr
 	sqlite3_bind_int64(st, 4, write_ms);
 	sqlite3_bind_int64(st, 5, rows);
 	sqlite3_bind_int64(st, 6, quiet);
-	return step_done(s, st, err);
+	return au_store_run_named(s, st, err, "writing the store");
 }
 
 int au_store_source_health(au_store *s, int64_t now_ms, au_source_health ret[AU_SRC_MAX], au_err *err)

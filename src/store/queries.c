@@ -59,8 +59,8 @@ static void bind_opt_text(sqlite3_stmt *st, int i, const char *v)
 }
 
 /* The cached statement of a named write, reset and unbound for reuse. */
-static int named(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt **ret, au_err *err,
-		 const char *what)
+int au_store_named(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt **ret, au_err *err,
+		   const char *what)
 {
 	*ret = NULL;
 	if (!s->named[which] &&
@@ -73,7 +73,7 @@ static int named(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt
 }
 
 /* Steps a cached write to its end and leaves it reset. */
-static int run_named(au_store *s, sqlite3_stmt *st, au_err *err, const char *what)
+int au_store_run_named(au_store *s, sqlite3_stmt *st, au_err *err, const char *what)
 {
 	int rc = sqlite3_step(st);
 	int r = rc == SQLITE_DONE ? 0 : au_store_fail(s, err, what);
@@ -351,7 +351,7 @@ int au_store_billed_put(au_store *s, const au_billed_bucket *b, int64_t now_ms, 
 	sqlite3_stmt *st;
 	int r;
 	if (b->has_tokens) {
-		if ((r = named(s, AU_NS_CLOUD_TOKENS,
+		if ((r = au_store_named(s, AU_NS_CLOUD_TOKENS,
 			       "INSERT INTO cloud_usage(provider, bucket_start, bucket_secs, item, input, output,"
 			       " cache_read, cache_write, requests, cost, fetched_at)"
 			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10)"
@@ -371,11 +371,11 @@ int au_store_billed_put(au_store *s, const au_billed_bucket *b, int64_t now_ms, 
 		sqlite3_bind_int64(st, 8, b->cache_write);
 		sqlite3_bind_int64(st, 9, b->requests);
 		sqlite3_bind_int64(st, 10, now_ms);
-		if ((r = run_named(s, st, err, "storing cloud usage")) < 0)
+		if ((r = au_store_run_named(s, st, err, "storing cloud usage")) < 0)
 			return r;
 	}
 	if (b->has_cost) {
-		if ((r = named(s, AU_NS_CLOUD_COST,
+		if ((r = au_store_named(s, AU_NS_CLOUD_COST,
 			       "INSERT INTO cloud_usage(provider, bucket_start, bucket_secs, item, cost, fetched_at)"
 			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
 			       " ON CONFLICT(provider, bucket_start, bucket_secs, item) DO UPDATE SET"
@@ -388,7 +388,7 @@ int au_store_billed_put(au_store *s, const au_billed_bucket *b, int64_t now_ms, 
 		sqlite3_bind_text(st, 4, b->item, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 5, b->cost);
 		sqlite3_bind_int64(st, 6, now_ms);
-		if ((r = run_named(s, st, err, "storing cloud costs")) < 0)
+		if ((r = au_store_run_named(s, st, err, "storing cloud costs")) < 0)
 			return r;
 	}
 	return 0;
@@ -398,7 +398,7 @@ int au_store_balance_put(au_store *s, const char *provider, const au_billed_bala
 			 au_err *err)
 {
 	sqlite3_stmt *st;
-	int r = named(s, AU_NS_CLOUD_BALANCE,
+	int r = au_store_named(s, AU_NS_CLOUD_BALANCE,
 		      "INSERT INTO cloud_balance(provider, fetched_at, balance, used, limit_amount)"
 		      " VALUES(?1, ?2, ?3, ?4, ?5)"
 		      " ON CONFLICT(provider) DO UPDATE SET fetched_at = excluded.fetched_at,"
@@ -414,7 +414,7 @@ int au_store_balance_put(au_store *s, const char *provider, const au_billed_bala
 		sqlite3_bind_int64(st, 4, b->used);
 	if (b->has_limit)
 		sqlite3_bind_int64(st, 5, b->limit);
-	return run_named(s, st, err, "storing the balance");
+	return au_store_run_named(s, st, err, "storing the balance");
 }
 
 int au_store_billed_day_iter(au_store *s, const char *provider, au_store_iter **ret, au_err *err)
@@ -594,7 +594,7 @@ static int alert_write(au_store *s, au_named_stmt which, const char *sql, const 
 		       int level, int64_t t, au_err *err)
 {
 	sqlite3_stmt *st;
-	int r = named(s, which, sql, &st, err, "recording a budget alert");
+	int r = au_store_named(s, which, sql, &st, err, "recording a budget alert");
 	if (r < 0)
 		return r;
 	int np = sqlite3_bind_parameter_count(st);
@@ -604,7 +604,7 @@ static int alert_write(au_store *s, au_named_stmt which, const char *sql, const 
 		sqlite3_bind_int(st, 3, level);
 	if (np >= 4)
 		sqlite3_bind_int64(st, 4, t);
-	return run_named(s, st, err, "recording a budget alert");
+	return au_store_run_named(s, st, err, "recording a budget alert");
 }
 
 int au_store_alert_hold(au_store *s, const char *budget, const char *period, int level, int64_t now,

@@ -46,6 +46,13 @@ struct au_store {
  * groups before they are added to SQLite. Tests make them small. */
 extern int au_bulk_stage_max, au_bulk_agg_max;
 
+/* A named write statement (s->named[which]), prepared at its first use and
+ * handed out reset and unbound; and one stepped to its end and reset.
+ * what names the work in errors ("writing the store"). */
+int au_store_named(au_store *s, au_named_stmt which, const char *sql, sqlite3_stmt **ret, au_err *err,
+		   const char *what);
+int au_store_run_named(au_store *s, sqlite3_stmt *st, au_err *err, const char *what);
+
 /* err from the connection's last error: "WHAT: sqlite's message", with an
  * errno that says busy, read-only, full or I/O. Returns the negative errno. */
 int au_store_fail(au_store *s, au_err *err, const char *what);
