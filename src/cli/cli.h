@@ -170,6 +170,9 @@ static inline const char *au_opt_own(const au_opts *o, int k)
 	return o->own[k];
 }
 
+/* Whether cmd takes the catalogue option id (listed, not refused). */
+bool au_cmd_takes(const au_cmd *cmd, enum au_opt_id id);
+
 /* --source NAME: the tool, or a usage error listing the known names. */
 bool au_source_option(const au_cmd *cmd, const char *name, au_source *ret_source, int *ret_exit);
 

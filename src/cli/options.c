@@ -87,6 +87,12 @@ static const au_cmd_opt *cmd_row(const au_cmd *cmd, const au_option *opt)
 	return NULL;
 }
 
+bool au_cmd_takes(const au_cmd *cmd, enum au_opt_id id)
+{
+	const au_cmd_opt *row = cmd_row(cmd, &au_options[id]);
+	return row && !row->refused;
+}
+
 /* The options the parser recognises for cmd: the whole catalogue (so that
  * one cmd does not take is named as such) and cmd's own. */
 typedef struct known {

@@ -96,7 +96,7 @@ static int run_report(size_t i, const char *db, const au_opts *o)
 	args[n++] = (char *)reports[i];
 	args[n++] = (char *)"--db";
 	args[n++] = (char *)db;
-	if (strcmp(reports[i], "limits") != 0) { /* plan windows are instants: no zone */
+	if (au_cmd_takes(rc, AU_O_TIMEZONE)) { /* limits has none: plan windows are instants */
 		args[n++] = (char *)"-z";
 		args[n++] = o->timezone ? o->timezone : (char *)"UTC";
 	}
