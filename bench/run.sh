@@ -122,9 +122,6 @@ timed() {
 }
 row() { awk -v c="$1" -v n="$2" '$1 == c && $2 == n' "$ROWS"; }
 field() { row "$1" "$2" | awk -v f="$3" '{ print $f }'; } # CORPUS NAME FIELD (4 wall, 5 cpu, 6 rss)
-median_warm() { # CORPUS [NAME PREFIX]
-	awk -v c="$1" -v p="^${2:-aiusage-warm-}" '$1 == c && $2 ~ p { print $4 }' "$ROWS" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 # the median wall time (and the number) of a corpus's rows whose name matches a regex
 median_wall() { awk -v c="$1" -v p="$2" '$1 == c && $2 ~ p { print $4 }' "$ROWS" | sort -n |
 	awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
@@ -313,12 +310,12 @@ run_corpus() {
 	[ -n "$acw" ] && table+="| aiusage cold, median of $(count_rows "$corpus" '^aiusage-cold(-r[0-9]+)?$') runs | $(mib "$b_all") | $acw | - | $(mibs "$b_all" "$acw") | $(kib_mib "$(max_rss "$corpus" aiusage-cold)") |"$'\n'
 	local wmed="" wrss=0 tmed=""
 	if [ "$ok" = 1 ]; then
-		wmed=$(median_warm "$corpus")
+		wmed=$(median_wall "$corpus" '^aiusage-warm-')
 		wrss=$(max_rss "$corpus" aiusage-warm-)
 		table+=$(printf '| aiusage warm (nothing new), median of %s | %s | %s | - | - | %s |' "$warm_runs" \
 			"$(mib "$b_all")" "$wmed" "$(kib_mib "$wrss")")
 		table+=$'\n'
-		tmed=$(median_warm "$corpus" aiusage-trusted-)
+		tmed=$(median_wall "$corpus" '^aiusage-trusted-')
 		if [ -n "$tmed" ]; then
 			table+=$(printf '| aiusage warm beside a live \`watch\` (no scan), median of %s | %s | %s | - | - | %s |' \
 				"$warm_runs" "$(mib "$b_all")" "$tmed" "$(kib_mib "$(max_rss "$corpus" aiusage-trusted-)")")
