@@ -29,6 +29,18 @@ static int64_t num(const PGresult *res, int r, int c)
 	return PQgetisnull(res, r, c) ? 0 : strtoll(PQgetvalue(res, r, c), NULL, 10);
 }
 
+/* The six token columns, in the order the server's queries select them
+ * (input, 5-minute and 1-hour writes, reads, output, reasoning), from c. */
+static au_tokens tokens_at(const PGresult *res, int r, int c)
+{
+	return (au_tokens){.input = num(res, r, c),
+			   .cache_create_5m = num(res, r, c + 1),
+			   .cache_create_1h = num(res, r, c + 2),
+			   .cache_read = num(res, r, c + 3),
+			   .output = num(res, r, c + 4),
+			   .reasoning = num(res, r, c + 5)};
+}
+
 static int walk_next(void *ctx, au_agg_row *a, au_err *err)
 {
 	walk *w = ctx;
@@ -43,12 +55,7 @@ static int walk_next(void *ctx, au_agg_row *a, au_err *err)
 		.project = PQgetvalue(res, i, 3),
 		.session = PQgetvalue(res, i, 4),
 		.n = num(res, i, 5),
-		.tok.input = num(res, i, 6),
-		.tok.cache_create_5m = num(res, i, 7),
-		.tok.cache_create_1h = num(res, i, 8),
-		.tok.cache_read = num(res, i, 9),
-		.tok.output = num(res, i, 10),
-		.tok.reasoning = num(res, i, 11),
+		.tok = tokens_at(res, i, 6),
 		.cost = num(res, i, 12),
 		.unpriced = num(res, i, 13),
 		.first_ts = num(res, i, 14),
@@ -216,12 +223,7 @@ int au_team_blocks_build(au_team *t, const au_team_filter *tf, const au_filter *
 			.first_ts = num(res, i, 2),
 			.last_ts = num(res, i, 3),
 			.requests = num(res, i, 4),
-			.tok.input = num(res, i, 5),
-			.tok.cache_create_5m = num(res, i, 6),
-			.tok.cache_create_1h = num(res, i, 7),
-			.tok.cache_read = num(res, i, 8),
-			.tok.output = num(res, i, 9),
-			.tok.reasoning = num(res, i, 10),
+			.tok = tokens_at(res, i, 5),
 			.cost = num(res, i, 11),
 			.unpriced = num(res, i, 12),
 		};
