@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,7 +32,17 @@
  * at 4 GiB, 20 and 284). The bulk load's memory does not grow with it
  * (store.c flushes its sums by count). */
 #define BULK_BATCH_BYTES (INT64_C(4096) << 20)
-#define WINDOW 32               /* files read ahead of the writer */
+/* Read-ahead: how far the readers may run ahead of the writer, in files
+ * and in bytes of input (their records wait in memory). The writer works
+ * in bursts (a stage of rows going into SQLite); a short window left the
+ * readers idle during each burst and the writer waiting after it: on
+ * 2 cores and a dense 1 GiB, 32 files took 1.13 s, 256 1.03 s, 1024 0.87 s. */
+#define WINDOW_FILES 1024
+#define WINDOW_BYTES (INT64_C(256) << 20)
+/* Readers run this much nicer than the writer: the one writer is the
+ * critical path, and at equal priority three readers took half its core
+ * (dense 1 GiB on 2 cores: 1.03 s at equal priority, 0.94 s at +10). */
+#define READER_NICE 10
 
 void au_scan_stats_init(au_scan_stats *st)
 {
@@ -215,7 +226,7 @@ typedef struct task {
 	guint root;
 	bool done;
 	bool unchanged;  /* settled by a stat() here: no job to run */
-	int64_t size;    /* of an unchanged file */
+	int64_t size;    /* of an unchanged file; else what is left to read */
 } task;
 
 typedef struct scanner {
@@ -237,6 +248,16 @@ static void reader_thread(gpointer data, gpointer user)
 {
 	task *t = data;
 	scanner *sc = user;
+	/* The pool's threads are its own (exclusive): lower each one's
+	 * priority once, relative to the process's (Linux: per thread). */
+	static __thread bool niced;
+	if (!niced) {
+		niced = true;
+		errno = 0;
+		int was = getpriority(PRIO_PROCESS, 0);
+		if (errno == 0)
+			(void)setpriority(PRIO_PROCESS, (id_t)gettid(), MIN(was + READER_NICE, 19));
+	}
 	au_filejob_run(t->job);
 	g_mutex_lock(&sc->lock);
 	t->done = true;
@@ -479,14 +500,15 @@ static void add_task(scanner *sc, GArray *tasks, const char *path, const struct 
 		t.size = size;
 	} else {
 		t.job = au_filejob_new(path, p, prev);
-		/* what is left to read, for the progress line's ETA */
+		/* what is left to read, for the progress line's ETA and the
+		 * read-ahead window */
 		struct stat sb;
 		if (known)
-			sc->st->bytes_todo += dev == prev->dev && ino == prev->ino && size >= prev->offset
-						      ? size - prev->offset
-						      : size;
+			t.size = dev == prev->dev && ino == prev->ino && size >= prev->offset ? size - prev->offset
+											 : size;
 		else if (from || stat(path, &sb) == 0)
-			sc->st->bytes_todo += from ? from->st_size : sb.st_size;
+			t.size = from ? from->st_size : sb.st_size;
+		sc->st->bytes_todo += t.size;
 	}
 	sc->st->files_total++;
 	g_array_append_val(tasks, t);
@@ -506,8 +528,9 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 		threads = 4;
 	GThreadPool *pool = NULL;
 	if (threads > 1 && tasks->len > 1)
-		pool = g_thread_pool_new(reader_thread, sc, threads, FALSE, NULL);
+		pool = g_thread_pool_new(reader_thread, sc, threads, TRUE, NULL);
 	guint pushed = 0;
+	int64_t ahead = 0; /* bytes of the tasks pushed and not yet stored */
 
 	/* the write transaction starts with the first file that changed, so a
 	 * warm run with nothing new never takes the store's write lock */
@@ -539,9 +562,15 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 				goto done;
 		}
 		if (pool) {
-			for (; pushed < tasks->len && pushed < i + WINDOW; pushed++)
-				if (!g_array_index(tasks, task, pushed).unchanged)
-					g_thread_pool_push(pool, &g_array_index(tasks, task, pushed), NULL);
+			/* at least the file the writer waits for */
+			for (; pushed < tasks->len && (pushed <= i || (pushed < i + WINDOW_FILES && ahead < WINDOW_BYTES));
+			     pushed++) {
+				task *next = &g_array_index(tasks, task, pushed);
+				if (!next->unchanged) {
+					ahead += next->size;
+					g_thread_pool_push(pool, next, NULL);
+				}
+			}
 			g_mutex_lock(&sc->lock);
 			while (!t->done)
 				g_cond_wait(&sc->cond, &sc->lock);
@@ -553,6 +582,8 @@ static int run_tasks(scanner *sc, GArray *tasks, au_err *err)
 			r = apply(sc, t->job, ri, err);
 		au_filejob_free(t->job);
 		t->job = NULL;
+		if (pool)
+			ahead -= t->size;
 		if (r < 0)
 			goto done;
 		if (sc->batch_bytes >= (bulk ? BULK_BATCH_BYTES : BATCH_BYTES)) {
