@@ -113,6 +113,7 @@ static void add_note(au_scan_stats *st, char *msg)
 /* A log file the walk found, with the stat() it made of it there. */
 typedef struct found {
 	char *path;
+	guint root; /* index into the roots walked */
 	bool statted;
 	struct stat sb;
 } found;
@@ -137,24 +138,70 @@ static char *join_path(const char *dir, size_t dir_len, const char *name)
 }
 
 /*
- * Collects log files under dir (not following symlinked directories). A
- * directory that cannot be read is a warning, as an unreadable file is; a
- * log-named path that is not a regular file, or a file the tool names as
- * looking like a log it does not read, is a note for -v.
- * A warm run is mostly this walk: directories are opened and files stat'ed
- * relative to their parent's descriptor (parent_fd, or -1 to open dir by
- * its path), so the kernel looks up one name instead of the whole path.
+ * The walk: every root's directories listed by a few threads at once (a
+ * warm run is mostly this, system calls that wait on nothing but the
+ * CPU: 10k directories and 22k files took 105 ms on one thread). A
+ * directory is a unit of work; each walker keeps what it finds, its
+ * warnings and its notes apart, and they are merged in name order after.
  */
-static void walk(au_scan_stats *st, const char *root, int parent_fd, const char *name, const char *dir,
-		 au_source src, GArray *out, int depth)
+typedef struct walk_root {
+	const char *dir;
+	au_source src;
+} walk_root;
+
+typedef struct walk_dir {
+	char *dir;
+	guint root;
+	int depth;
+} walk_dir;
+
+typedef struct walk_sink {
+	GArray *found;	     /* found */
+	GPtrArray *warnings; /* char*: a directory that cannot be read */
+	GPtrArray *notes;    /* char*: a path skipped, for -v */
+	int64_t unreadable;
+} walk_sink;
+
+typedef struct walker {
+	GMutex lock;
+	GCond cond;
+	GQueue todo; /* walk_dir* */
+	int busy;    /* walkers inside a directory: they may add more */
+	int waiting; /* walkers waiting for work */
+	const walk_root *roots;
+} walker;
+
+#define WALKERS_MAX 3
+
+static void walk_push(walker *w, char *dir, guint root, int depth)
 {
-	if (depth > 16 || !au_source_walks_dir(src, root, dir))
+	walk_dir *d = g_new(walk_dir, 1);
+	*d = (walk_dir){.dir = dir, .root = root, .depth = depth};
+	g_mutex_lock(&w->lock);
+	g_queue_push_tail(&w->todo, d);
+	g_cond_signal(&w->cond);
+	g_mutex_unlock(&w->lock);
+}
+
+/*
+ * Lists one directory (not following symlinked directories): log files
+ * are stat'ed relative to it, so the kernel looks up one name instead of
+ * the whole path, and subdirectories become work. A directory that cannot
+ * be read is a warning, as an unreadable file is; a log-named path that is
+ * not a regular file, or a file the tool names as looking like a log it
+ * does not read, is a note for -v.
+ */
+static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd, const char *name)
+{
+	const walk_root *rt = &w->roots[d->root];
+	const char *dir = d->dir;
+	if (d->depth > 16 || !au_source_walks_dir(rt->src, rt->dir, dir))
 		return;
 	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			       : openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		st->unreadable++;
-		add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
+		out->unreadable++;
+		g_ptr_array_add(out->warnings, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
 		return;
 	}
 	size_t dir_len = strlen(dir);
@@ -168,9 +215,9 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 			at = 0;
 			if (got <= 0) {
 				if (got < 0) {
-					st->unreadable++;
-					add_warning(st, g_strdup_printf("%s: cannot read the directory: %s", dir,
-									g_strerror(errno)));
+					out->unreadable++;
+					g_ptr_array_add(out->warnings, g_strdup_printf("%s: cannot read the directory: %s",
+										       dir, g_strerror(errno)));
 				}
 				break;
 			}
@@ -193,22 +240,27 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 				type = DT_UNKNOWN;
 			}
 		}
-		if (type == DT_DIR)
-			walk(st, root, fd, n, path, src, out, depth + 1);
-		else if (type != DT_REG && type != DT_LNK && au_file_parser(src, path)) {
-			add_note(st, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
-		} else if (type == DT_REG && au_file_parser(src, path)) {
-			found f = {.path = path};
+		if (type == DT_DIR && g_atomic_int_get(&w->waiting) > 0) {
+			/* a walker is idle: the directory is its work */
+			walk_push(w, path, d->root, d->depth + 1);
+			path = NULL;
+		} else if (type == DT_DIR) {
+			walk_dir sub = {.dir = path, .root = d->root, .depth = d->depth + 1};
+			walk_one(w, out, &sub, fd, n);
+		} else if (type != DT_REG && type != DT_LNK && au_file_parser(rt->src, path)) {
+			g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
+		} else if (type == DT_REG && au_file_parser(rt->src, path)) {
+			found f = {.path = path, .root = d->root};
 			if (statted)
 				f.sb = sb, f.statted = true;
 			else
 				f.statted = fstatat(fd, n, &f.sb, 0) == 0;
-			g_array_append_val(out, f);
+			g_array_append_val(out->found, f);
 			path = NULL;
 		} else if (type == DT_REG) {
-			char *why = au_file_skip_note(src, path);
+			char *why = au_file_skip_note(rt->src, path);
 			if (why)
-				add_note(st, g_strdup_printf("%s: skipped: %s", path, why));
+				g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: %s", path, why));
 			free(why);
 		}
 		g_free(path);
@@ -216,9 +268,113 @@ static void walk(au_scan_stats *st, const char *root, int parent_fd, const char 
 	close(fd);
 }
 
+typedef struct walker_arg {
+	walker *w;
+	walk_sink sink;
+} walker_arg;
+
+static gpointer walker_run(gpointer p)
+{
+	walker_arg *a = p;
+	walker *w = a->w;
+	g_mutex_lock(&w->lock);
+	for (;;) {
+		walk_dir *d = g_queue_pop_head(&w->todo);
+		if (!d) {
+			if (w->busy == 0)
+				break; /* nothing queued and nobody to queue more */
+			g_atomic_int_inc(&w->waiting);
+			g_cond_wait(&w->cond, &w->lock);
+			g_atomic_int_add(&w->waiting, -1);
+			continue;
+		}
+		w->busy++;
+		g_mutex_unlock(&w->lock);
+		walk_one(w, &a->sink, d, -1, NULL);
+		g_free(d->dir);
+		g_free(d);
+		g_mutex_lock(&w->lock);
+		if (--w->busy == 0 && g_queue_is_empty(&w->todo))
+			g_cond_broadcast(&w->cond);
+	}
+	g_mutex_unlock(&w->lock);
+	return NULL;
+}
+
 static int cmp_found(gconstpointer a, gconstpointer b)
 {
-	return strcmp(((const found *)a)->path, ((const found *)b)->path);
+	const found *x = a, *y = b;
+	if (x->root != y->root)
+		return x->root < y->root ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Walks the roots that exist (exists[i]) and returns every log file found,
+ * by root and then by name; the warnings and notes go to st in name order.
+ */
+static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, const bool *exists, guint n)
+{
+	walker w = {.roots = roots};
+	g_mutex_init(&w.lock);
+	g_cond_init(&w.cond);
+	g_queue_init(&w.todo);
+	guint queued = 0;
+	for (guint i = 0; i < n; i++)
+		if (exists[i]) {
+			walk_dir *d = g_new(walk_dir, 1);
+			*d = (walk_dir){.dir = g_strdup(roots[i].dir), .root = i};
+			g_queue_push_tail(&w.todo, d);
+			queued++;
+		}
+	int nthreads = queued ? (int)MIN(g_get_num_processors(), WALKERS_MAX) : 1;
+	walker_arg args[WALKERS_MAX];
+	GThread *threads[WALKERS_MAX] = {0};
+	for (int i = 0; i < nthreads; i++) {
+		args[i] = (walker_arg){.w = &w};
+		args[i].sink.found = g_array_new(FALSE, FALSE, sizeof(found));
+		args[i].sink.warnings = g_ptr_array_new();
+		args[i].sink.notes = g_ptr_array_new();
+		/* the calling thread is the first walker */
+		if (i > 0)
+			threads[i] = g_thread_try_new("walk", walker_run, &args[i], NULL);
+	}
+	walker_run(&args[0]);
+	GArray *all = g_array_new(FALSE, FALSE, sizeof(found));
+	g_array_set_clear_func(all, found_clear);
+	GPtrArray *warnings = g_ptr_array_new(), *notes = g_ptr_array_new();
+	for (int i = 0; i < nthreads; i++) {
+		if (threads[i])
+			g_thread_join(threads[i]);
+		walk_sink *k = &args[i].sink;
+		g_array_append_vals(all, k->found->data, k->found->len);
+		g_array_free(k->found, TRUE);
+		for (guint j = 0; j < k->warnings->len; j++)
+			g_ptr_array_add(warnings, k->warnings->pdata[j]);
+		for (guint j = 0; j < k->notes->len; j++)
+			g_ptr_array_add(notes, k->notes->pdata[j]);
+		g_ptr_array_free(k->warnings, TRUE);
+		g_ptr_array_free(k->notes, TRUE);
+		st->unreadable += k->unreadable;
+	}
+	g_array_sort(all, cmp_found);
+	g_ptr_array_sort(warnings, cmp_str);
+	g_ptr_array_sort(notes, cmp_str);
+	for (guint j = 0; j < warnings->len; j++)
+		add_warning(st, warnings->pdata[j]);
+	for (guint j = 0; j < notes->len; j++)
+		add_note(st, notes->pdata[j]);
+	g_ptr_array_free(warnings, TRUE);
+	g_ptr_array_free(notes, TRUE);
+	g_queue_clear(&w.todo);
+	g_mutex_clear(&w.lock);
+	g_cond_clear(&w.cond);
+	return all;
 }
 
 typedef struct task {
@@ -618,33 +774,69 @@ done:
 	return r;
 }
 
+/* The stored cursors, read on their own thread while the walk runs (the
+ * walk uses no store). */
+typedef struct cursor_load {
+	au_store *store;
+	GHashTable *cursors;
+	int r;
+	au_err err;
+} cursor_load;
+
+static gpointer load_cursors(gpointer p)
+{
+	cursor_load *cl = p;
+	cl->r = au_store_load_cursors(cl->store, au_tool_parser_by_name, (void **)&cl->cursors, &cl->err);
+	return NULL;
+}
+
 int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err)
 {
 	scanner sc;
 	scanner_init(&sc, s, p, o, st);
-	int r = au_store_load_cursors(s, au_tool_parser_by_name, (void **)&sc.cursors, err);
-	if (r < 0)
-		return r;
+	cursor_load cl = {.store = s};
+	GThread *loader = g_thread_try_new("cursors", load_cursors, &cl, NULL);
+	if (!loader)
+		load_cursors(&cl);
 
 	/* every file of every root, each root's files in name order */
 	au_root *roots = au_roots_get(sc.opts->only);
-	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
-	for (au_root *rt = roots; rt->dir; rt++) {
+	guint n = 0;
+	while (roots[n].dir)
+		n++;
+	walk_root *wr = g_new0(walk_root, n + 1);
+	bool *exists = g_new0(bool, n + 1);
+	guint first = st->roots->len;
+	for (guint i = 0; i < n; i++) {
 		struct stat sb;
-		au_root_info ri = {.dir = g_strdup(rt->dir), .source = rt->source};
-		ri.exists = stat(rt->dir, &sb) == 0 && S_ISDIR(sb.st_mode);
-		GArray *files = g_array_new(FALSE, FALSE, sizeof(found));
-		g_array_set_clear_func(files, found_clear);
-		if (ri.exists)
-			walk(st, rt->dir, -1, NULL, rt->dir, rt->source, files, 0);
-		g_array_sort(files, cmp_found);
-		for (guint i = 0; i < files->len; i++) {
-			const found *f = &g_array_index(files, found, i);
-			add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, rt->source, st->roots->len);
-		}
-		g_array_free(files, TRUE);
+		au_root_info ri = {.dir = g_strdup(roots[i].dir), .source = roots[i].source};
+		ri.exists = exists[i] = stat(roots[i].dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+		wr[i] = (walk_root){.dir = ri.dir, .src = ri.source};
 		g_array_append_val(st->roots, ri);
 	}
+	GArray *files = walk_roots(st, wr, exists, n);
+	if (loader)
+		g_thread_join(loader);
+	if (cl.r < 0) {
+		if (err)
+			*err = cl.err;
+		g_array_free(files, TRUE);
+		g_free(wr);
+		g_free(exists);
+		au_roots_free(roots);
+		g_mutex_clear(&sc.lock);
+		g_cond_clear(&sc.cond);
+		return cl.r;
+	}
+	sc.cursors = cl.cursors;
+	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
+	for (guint i = 0; i < files->len; i++) {
+		const found *f = &g_array_index(files, found, i);
+		add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, wr[f->root].src, first + f->root);
+	}
+	g_array_free(files, TRUE);
+	g_free(wr);
+	g_free(exists);
 	au_roots_free(roots);
 	return run_tasks(&sc, tasks, err);
 }
