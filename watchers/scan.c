@@ -574,15 +574,14 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 	c->state = j->next.state;
 	j->next.state = NULL;
 	int r;
+	bool saved = false;
 	if (!c->id) {
-		/* records keyed by position need the file's id: insert first */
-		au_cursor first = *c;
-		first.offset = 0;
-		first.line = 0;
-		first.state = NULL;
-		if ((r = au_store_save_cursor(sc->store, &first, err)) < 0)
+		/* records keyed by position need the file's id: the cursor goes
+		 * in first, with its new values (one write instead of two; a
+		 * failure below rolls the transaction back with it) */
+		if ((r = au_store_save_cursor(sc->store, c, err)) < 0)
 			return r;
-		c->id = first.id;
+		saved = true;
 	}
 	for (guint i = 0; i < j->recs->len; i++)
 		if ((r = store_record(sc, &g_array_index(j->recs, au_rec, i), c->id, err)) < 0)
@@ -592,7 +591,7 @@ static int apply(scanner *sc, au_filejob *j, au_root_info *ri, au_err *err)
 			return r;
 	if ((r = note_health(sc, j, c)) < 0)
 		return r;
-	if ((r = au_store_save_cursor(sc->store, c, err)) < 0)
+	if (!saved && (r = au_store_save_cursor(sc->store, c, err)) < 0)
 		return r;
 	/* stored: not needed again in this scan, and a first scan of 22k
 	 * files would otherwise hold all their cursors (7 MiB) to the end */
