@@ -495,10 +495,21 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 }
 
 /* The WAL's length after which a deferring connection checkpoints at its
- * close after all: 128 pages of 4 KiB. Reading them back at the next open
- * (when no other connection holds the WAL's index) costs about 0.7M
- * instructions; a statusline run adds about five pages. */
-#define DEFERRED_CHECKPOINT_PAGES 128
+ * close after all: 512 KiB (128 pages of 4 KiB, 32 of 16 KiB). Reading it
+ * back at the next open (when no other connection holds the WAL's index)
+ * costs about 0.7M instructions, with a checksum over every byte; a
+ * statusline run adds about five pages. */
+#define DEFERRED_CHECKPOINT_BYTES (512 * 1024)
+
+static int64_t page_size(au_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = 4096;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
 
 /* Instead of the automatic checkpoint at commit: note the WAL's length
  * (SQLite's own hook would checkpoint all of it again at every run, since
@@ -529,7 +540,7 @@ void au_store_close(au_store *s)
 	filters_free(s);
 	/* a long WAL is checkpointed (and, by the last connection, removed)
 	 * as an ordinary close would */
-	if (s->defer_ckpt && s->wal_frames >= DEFERRED_CHECKPOINT_PAGES)
+	if (s->defer_ckpt && (int64_t)s->wal_frames * page_size(s) >= DEFERRED_CHECKPOINT_BYTES)
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	sqlite3_close(s->db);
 	free(s->warning);
