@@ -3,7 +3,7 @@
  * connection leaves its commits in the WAL instead of checkpointing, a
  * later ordinary connection reads them and checkpoints them away at its
  * close, and many deferred runs keep the WAL small (the connection
- * checkpoints itself past 512 KiB). Also the page size: 16 KiB for a new
+ * checkpoints itself past 512 KiB). Also the page size: 8 KiB for a new
  * store, an existing one's kept.
  */
 #include <glib.h>
@@ -36,7 +36,7 @@ static int64_t pragma_int(const char *db, const char *pragma)
 	return v;
 }
 
-/* A store made by a version before 16 KiB pages keeps its 4 KiB ones. */
+/* A store made by a version before 8 KiB pages keeps its 4 KiB ones. */
 static void test_page_size_kept(const char *dir)
 {
 	char *old = g_build_filename(dir, "old.db", NULL);
@@ -75,7 +75,7 @@ int main(void)
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
 	au_store_close(s);
 	CHECK_INT(file_size(wal), -1);
-	CHECK_INT(pragma_int(db, "PRAGMA page_size"), 16384);
+	CHECK_INT(pragma_int(db, "PRAGMA page_size"), 8192);
 	test_page_size_kept(dir);
 
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
