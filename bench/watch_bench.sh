@@ -324,7 +324,7 @@ $(mib "$mem_shmem")), VmHWM $(mib "$mem_hwm") MiB, $mem_threads threads, $mem_wa
 watches. Report check over the $mem_lines lines: $mem_check.
 Restarted on the same files and store (nothing new to read), a watcher was ready after
 ${mem_restart_s} s with VmRSS $(mib "$mem_restart_rss") MiB (RssAnon $(mib "$mem_restart_anon")): the first start pays for
-storing every line (the store's pages stay in SQLite's page cache, up to the 16 MiB that
+storing every line (the store's pages stay in SQLite's page cache, up to the 8 MiB that
 src/store.c allows).
 EOF
 md_replace_section "$ROOT/BENCHMARKS.md" watch-bench "$SECTION"
