@@ -17,6 +17,7 @@ spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/server.sh"
 
 H=$t/home S=$t/srv O=$t/out
 DB=$H/.local/share/aiusage/usage.db
@@ -140,12 +141,9 @@ route /user/balance * 200 0 repeat d_balance.json
 EOF
 LOG=$t/server.log
 : >"$LOG"
-"$AU_CLOUD_SERVER" --lifetime 240 "$S/script" "$LOG" >"$t/port" &
-spid=$!
-for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
-PORT=$(cat "$t/port")
-[ -n "$PORT" ] && ok || { bad "the server did not start"; exit 1; }
-URL=http://127.0.0.1:$PORT
+start_server "$S/script" "$LOG" "$t/port" 240
+URL=$server_url
+[ -n "$URL" ] && ok || { bad "the server did not start"; exit 1; }
 
 n=0
 au() { # runs aiusage in the private HOME; stdout/stderr kept for the key scan

@@ -13,12 +13,13 @@
 # is nowhere: not in any output, not in the store's bytes.
 set -uo pipefail
 : "${AIUSAGE:?}"
-SERVER=${AU_CLOUD_SERVER:-${AU_BUILD:?}/cloud_server}
+AU_CLOUD_SERVER=${AU_CLOUD_SERVER:-${AU_BUILD:?}/cloud_server}
 t=$(mktemp -d)
 spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/server.sh"
 
 H=$t/home S=$t/srv O=$t/out
 DB=$t/usage.db
@@ -102,10 +103,9 @@ route /api/dashboard/export-usage-events-csv startDate=1794700800000&endDate=179
 route /api/dashboard/export-usage-events-csv startDate=1794830400000&endDate=1795003200000&strategy=tokens 200 0 repeat export.csv
 EOF
 LOG=$t/server.log
-"$SERVER" --lifetime 120 "$S/script" "$LOG" >"$t/port" &
-spid=$!
-for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
-BASE=http://127.0.0.1:$(cat "$t/port")
+start_server "$S/script" "$LOG" "$t/port"
+BASE=$server_url
+[ -n "$BASE" ] && ok || { bad "the server did not start"; exit 1; }
 
 # 11-16: two identical sonnet events (both count) 10000 in, 2000 cache
 # write, 50000 cache read, 800 out: $0.03 + $0.0075 + $0.015 + $0.012 =

@@ -24,6 +24,7 @@ spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/server.sh"
 
 H=$t/home S=$t/srv O=$t/out
 DB=$H/.local/share/aiusage/usage.db
@@ -68,12 +69,9 @@ route /copilot_internal/user * 200 0 repeat copilot.json
 EOF
 LOG=$t/server.log
 : >"$LOG"
-"$AU_CLOUD_SERVER" --lifetime 240 "$S/script" "$LOG" >"$t/port" &
-spid=$!
-for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
-PORT=$(cat "$t/port")
-[ -n "$PORT" ] && ok || { bad "the server did not start"; exit 1; }
-URL=http://127.0.0.1:$PORT
+start_server "$S/script" "$LOG" "$t/port" 240
+URL=$server_url
+[ -n "$URL" ] && ok || { bad "the server did not start"; exit 1; }
 
 n=0
 au() { # aiusage in the private HOME, the clock pinned; outputs kept for the token scan
@@ -174,11 +172,8 @@ auth /api/oauth/ Authorization Bearer not-this-one
 route /api/oauth/usage * 200 0 repeat claude.json
 EOF
 kill "$spid"; wait "$spid" 2>/dev/null
-: >"$t/port2"
-"$AU_CLOUD_SERVER" --lifetime 120 "$S/script2" "$LOG" >"$t/port2" &
-spid=$!
-for _ in $(seq 100); do [ -s "$t/port2" ] && break; sleep 0.05; done
-sed -i "s#$URL#http://127.0.0.1:$(cat "$t/port2")#" "$CFG"
+start_server "$S/script2" "$LOG" "$t/port2"
+sed -i "s#$URL#$server_url#" "$CFG"
 sed -i 's/^copilot_quota = true/copilot_quota = false/' "$CFG"
 au limits --refresh --json
 expect_eq "$rc" 1 "a 401 exits 1"
@@ -205,11 +200,8 @@ auth /copilot_internal/ Authorization token $TG
 route /api/oauth/usage * 200 0 repeat claude.json
 route /copilot_internal/user * 200 0 repeat copilot.json
 EOF
-: >"$t/port3"
-"$AU_CLOUD_SERVER" --lifetime 120 "$S/script3" "$LOG" >"$t/port3" &
-spid=$!
-for _ in $(seq 100); do [ -s "$t/port3" ] && break; sleep 0.05; done
-P3=http://127.0.0.1:$(cat "$t/port3")
+start_server "$S/script3" "$LOG" "$t/port3"
+P3=$server_url
 printf '[limits]\nclaude_oauth = false\ncopilot_quota = false\nclaude_base_url = %s\ncopilot_base_url = %s\n' "$P3" "$P3" >"$CFG"
 before=$(requests)
 (
@@ -228,8 +220,8 @@ cat >"$CFG" <<EOF
 [limits]
 claude_oauth = true
 copilot_quota = true
-claude_base_url = http://127.0.0.1:$(cat "$t/port3")
-copilot_base_url = http://127.0.0.1:$(cat "$t/port3")
+claude_base_url = $P3
+copilot_base_url = $P3
 EOF
 n=$((n + 1))
 wn=$n

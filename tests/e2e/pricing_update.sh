@@ -12,6 +12,7 @@ spid=
 cleanup() { [ -n "$spid" ] && kill "$spid" 2>/dev/null; wait 2>/dev/null; rm -rf "$t"; }
 trap cleanup EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib/server.sh"
 
 S=$t/srv H=$t/home D=$t/data
 mkdir -p "$S" "$H" "$D"
@@ -38,12 +39,9 @@ route /gone.json * 404 0 repeat -
 SCRIPT
 LOG=$t/server.log
 : >"$LOG"
-"$AU_CLOUD_SERVER" --lifetime 120 "$S/script" "$LOG" >"$t/port" &
-spid=$!
-for _ in $(seq 100); do [ -s "$t/port" ] && break; sleep 0.05; done
-PORT=$(cat "$t/port")
-[ -n "$PORT" ] && ok || { bad "the server did not start"; exit 1; }
-URL=http://127.0.0.1:$PORT
+start_server "$S/script" "$LOG" "$t/port"
+URL=$server_url
+[ -n "$URL" ] && ok || { bad "the server did not start"; exit 1; }
 au() { env -i PATH="$PATH" HOME="$H" XDG_DATA_HOME="$D" TZ=UTC LC_ALL=C AIUSAGE_NOW=2026-12-01T12:00:00Z "$AIUSAGE" "$@"; }
 price_in() { au pricing "$1" --json "${@:2}" | sed -n 's/.*"entry":{[^}]*"input":\([0-9.]*\).*/\1/p'; }
 
