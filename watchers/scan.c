@@ -148,6 +148,7 @@ static char *join_path(const char *dir, size_t dir_len, const char *name)
 typedef struct walk_root {
 	const char *dir;
 	au_source src;
+	bool exists;
 } walk_root;
 
 typedef struct walk_dir {
@@ -173,6 +174,12 @@ typedef struct walker {
 } walker;
 
 #define WALKERS_MAX 3
+
+static void sink_unreadable(walk_sink *out, const char *dir)
+{
+	out->unreadable++;
+	g_ptr_array_add(out->warnings, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
+}
 
 static void walk_push(walker *w, char *dir, guint root, int depth)
 {
@@ -201,8 +208,7 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			       : openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
-		out->unreadable++;
-		g_ptr_array_add(out->warnings, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
+		sink_unreadable(out, dir);
 		return;
 	}
 	size_t dir_len = strlen(dir);
@@ -215,11 +221,8 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 			got = getdents64(fd, buf, sizeof(buf));
 			at = 0;
 			if (got <= 0) {
-				if (got < 0) {
-					out->unreadable++;
-					g_ptr_array_add(out->warnings, g_strdup_printf("%s: cannot read the directory: %s",
-										       dir, g_strerror(errno)));
-				}
+				if (got < 0)
+					sink_unreadable(out, dir);
 				break;
 			}
 		}
@@ -316,10 +319,10 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 }
 
 /*
- * Walks the roots that exist (exists[i]) and returns every log file found,
- * by root and then by name; the warnings and notes go to st in name order.
+ * Walks the roots that exist and returns every log file found, by root and
+ * then by name; the warnings and notes go to st in name order.
  */
-static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, const bool *exists, guint n)
+static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n)
 {
 	walker w = {.roots = roots};
 	g_mutex_init(&w.lock);
@@ -327,7 +330,7 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, const bool 
 	g_queue_init(&w.todo);
 	guint queued = 0;
 	for (guint i = 0; i < n; i++)
-		if (exists[i]) {
+		if (roots[i].exists) {
 			walk_dir *d = g_new(walk_dir, 1);
 			*d = (walk_dir){.dir = g_strdup(roots[i].dir), .root = i};
 			g_queue_push_tail(&w.todo, d);
@@ -355,12 +358,8 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, const bool 
 		walk_sink *k = &args[i].sink;
 		g_array_append_vals(all, k->found->data, k->found->len);
 		g_array_free(k->found, TRUE);
-		for (guint j = 0; j < k->warnings->len; j++)
-			g_ptr_array_add(warnings, k->warnings->pdata[j]);
-		for (guint j = 0; j < k->notes->len; j++)
-			g_ptr_array_add(notes, k->notes->pdata[j]);
-		g_ptr_array_free(k->warnings, TRUE);
-		g_ptr_array_free(k->notes, TRUE);
+		g_ptr_array_extend_and_steal(warnings, k->warnings);
+		g_ptr_array_extend_and_steal(notes, k->notes);
 		st->unreadable += k->unreadable;
 	}
 	g_array_sort(all, cmp_found);
@@ -808,39 +807,36 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 	while (roots[n].dir)
 		n++;
 	walk_root *wr = g_new0(walk_root, n + 1);
-	bool *exists = g_new0(bool, n + 1);
 	guint first = st->roots->len;
 	for (guint i = 0; i < n; i++) {
 		struct stat sb;
 		au_root_info ri = {.dir = g_strdup(roots[i].dir), .source = roots[i].source};
-		ri.exists = exists[i] = stat(roots[i].dir, &sb) == 0 && S_ISDIR(sb.st_mode);
-		wr[i] = (walk_root){.dir = ri.dir, .src = ri.source};
+		ri.exists = stat(roots[i].dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+		wr[i] = (walk_root){.dir = ri.dir, .src = ri.source, .exists = ri.exists};
 		g_array_append_val(st->roots, ri);
 	}
-	GArray *files = walk_roots(st, wr, exists, n);
+	GArray *files = walk_roots(st, wr, n);
 	if (loader)
 		g_thread_join(loader);
+	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
+	if (cl.r == 0) {
+		sc.cursors = cl.cursors;
+		for (guint i = 0; i < files->len; i++) {
+			const found *f = &g_array_index(files, found, i);
+			add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, wr[f->root].src, first + f->root);
+		}
+	}
+	g_array_free(files, TRUE);
+	g_free(wr);
+	au_roots_free(roots);
 	if (cl.r < 0) {
 		if (err)
 			*err = cl.err;
-		g_array_free(files, TRUE);
-		g_free(wr);
-		g_free(exists);
-		au_roots_free(roots);
+		g_array_free(tasks, TRUE);
 		g_mutex_clear(&sc.lock);
 		g_cond_clear(&sc.cond);
 		return cl.r;
 	}
-	sc.cursors = cl.cursors;
-	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
-	for (guint i = 0; i < files->len; i++) {
-		const found *f = &g_array_index(files, found, i);
-		add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, wr[f->root].src, first + f->root);
-	}
-	g_array_free(files, TRUE);
-	g_free(wr);
-	g_free(exists);
-	au_roots_free(roots);
 	return run_tasks(&sc, tasks, err);
 }
 
