@@ -503,14 +503,15 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
  * statusline run adds about five pages. */
 #define DEFERRED_CHECKPOINT_BYTES (512 * 1024)
 
-static int64_t page_size(au_store *s)
+/* A pragma's integer answer, or fallback when it gives none. */
+static int64_t pragma_int(au_store *s, const char *pragma, int64_t fallback)
 {
 	sqlite3_stmt *st;
-	int64_t n = 4096;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
+	int64_t v = fallback;
+	if (sqlite3_prepare_v2(s->db, pragma, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return n;
+	return v;
 }
 
 /* Instead of the automatic checkpoint at commit: note the WAL's length
@@ -542,7 +543,7 @@ void au_store_close(au_store *s)
 	filters_free(s);
 	/* a long WAL is checkpointed (and, by the last connection, removed)
 	 * as an ordinary close would */
-	if (s->defer_ckpt && (int64_t)s->wal_frames * page_size(s) >= DEFERRED_CHECKPOINT_BYTES)
+	if (s->defer_ckpt && (int64_t)s->wal_frames * pragma_int(s, "PRAGMA page_size", 4096) >= DEFERRED_CHECKPOINT_BYTES)
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	sqlite3_close(s->db);
 	free(s->warning);
@@ -1006,13 +1007,7 @@ static void filter_add(au_store *s, int which, const char *text)
 
 static int64_t data_version(au_store *s)
 {
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return pragma_int(s, "PRAGMA data_version", -1);
 }
 
 /* At a bulk load's start, inside its write transaction. */
