@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int au_fail(au_err *err, int code, const char *fmt, ...)
 {
@@ -310,6 +311,22 @@ bool au_parse_int64(const char *s, int64_t *ret)
 		return false;
 	*ret = v;
 	return true;
+}
+
+ssize_t au_read_full(int fd, char *buf, size_t n)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
 }
 
 void au_remove_tree(const char *path)

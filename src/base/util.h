@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef struct au_err {
 	char msg[512];
@@ -64,6 +65,10 @@ void au_civil_from_days(int64_t z, int *ret_y, unsigned *ret_m, unsigned *ret_d)
 /* A calendar date as YYYY-MM-DD or YYYYMMDD (the --since/--until forms)
  * to days since 1970-01-01; false if it is not a real date. */
 bool au_parse_day(const char *s, int64_t *ret_days);
+
+/* Reads from fd into buf until n bytes or the end of the file, retrying
+ * when a signal interrupts: the count read, or -errno. */
+ssize_t au_read_full(int fd, char *buf, size_t n);
 
 /* Removes a directory tree (symlinks are unlinked, never followed);
  * best effort, for temporary directories. */

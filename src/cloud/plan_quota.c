@@ -192,25 +192,20 @@ static int read_secret_file(const char *path, char **ret, size_t *ret_len, au_er
 		close(fd);
 		return au_fail(err, EINVAL, "%s: not a regular file of at most %d KiB", path, AU_QUOTA_CRED_MAX / 1024);
 	}
-	char *buf = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-			close(fd);
-			explicit_bzero(buf, got);
-			free(buf);
-			return au_fail(err, e, "cannot read %s: %s", path, strerror(e));
-		}
-		got += (size_t)n;
-	}
+	size_t size = (size_t)st.st_size;
+	char *buf = xmalloc(size + 1);
+	ssize_t got = au_read_full(fd, buf, size);
 	close(fd);
+	if (got < 0 || (size_t)got < size) {
+		/* an error, or the file shrank under us */
+		int e = got < 0 ? (int)-got : EIO;
+		explicit_bzero(buf, size);
+		free(buf);
+		return au_fail(err, e, "cannot read %s: %s", path, strerror(e));
+	}
 	buf[got] = '\0';
 	*ret = buf;
-	*ret_len = got;
+	*ret_len = (size_t)got;
 	return 0;
 }
 

@@ -67,29 +67,19 @@ int au_config_file_read(const char *path, bool must_exist, au_config_file *ret, 
 		return r;
 	}
 	char *text = xmalloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			explicit_bzero(text, got);
-			free(text);
-			r = au_fail(err, e, "cannot read %s: %s", p, strerror(e));
-			free(p);
-			return r;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	ssize_t got = au_read_full(fd, text, (size_t)st.st_size);
 	close(fd);
+	if (got < 0) {
+		explicit_bzero(text, (size_t)st.st_size);
+		free(text);
+		r = au_fail(err, (int)-got, "cannot read %s: %s", p, strerror((int)-got));
+		free(p);
+		return r;
+	}
 	text[got] = '\0';
 	ret->path = p;
 	ret->text = text;
-	ret->len = got;
+	ret->len = (size_t)got;
 	ret->exists = true;
 	/* "refused unless mode 0600": no group or other permission at all */
 	ret->private_file = (st.st_mode & 077) == 0;

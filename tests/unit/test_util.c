@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -361,8 +362,28 @@ static void test_parse_day(void)
 	CHECK(au_parse_day("1970-01-02", &v) && v == 1);
 }
 
+/* au_read_full: everything up to n across short reads, less at the end of
+ * the data, -errno for a bad descriptor */
+static void test_read_full(void)
+{
+	int fds[2];
+	CHECK_INT(pipe(fds), 0);
+	/* two writes: a pipe read returns what one write put there */
+	CHECK_INT(write(fds[1], "hello ", 6), 6);
+	CHECK_INT(write(fds[1], "world", 5), 5);
+	char buf[32] = "";
+	CHECK_INT(au_read_full(fds[0], buf, 8), 8);
+	CHECK(memcmp(buf, "hello wo", 8) == 0);
+	close(fds[1]);
+	CHECK_INT(au_read_full(fds[0], buf, sizeof(buf)), 3); /* "rld", then the end */
+	CHECK(memcmp(buf, "rld", 3) == 0);
+	close(fds[0]);
+	CHECK_INT(au_read_full(fds[0], buf, 4), -EBADF);
+}
+
 int main(void)
 {
+	test_read_full();
 	test_parse_day();
 	test_iso8601_exact();
 	test_iso8601_invalid();
