@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -18,6 +19,7 @@
 #include "pricing.h"
 #include "scan.h"
 #include "store.h"
+#include "tools.h"
 
 static char *home;
 static au_pricing *prices;
@@ -344,6 +346,110 @@ static void test_fast_survives_reprice(au_store *s)
 	g_free(pf);
 }
 
+/*
+ * The cursor keys a scan compares each file with are the stored cursors'
+ * (every one, and nothing else), also for a path longer than the blocks
+ * the keys are kept in.
+ */
+static void test_cursor_keys(au_store *s)
+{
+	au_err err;
+	GHashTable *full;
+	CHECK_INT(au_store_load_cursors(s, au_tool_parser_by_name, (void **)&full, &err), 0);
+	CHECK(g_hash_table_size(full) >= 3);
+	CHECK_INT(au_store_begin(s, &err), 0);
+	au_cursor big = {.parser = au_tool_parser_by_name("claude"), .dev = 7, .ino = 8, .size = 9, .mtime_ns = 10};
+	big.path = g_malloc(70000);
+	memset(big.path, 'x', 69999);
+	big.path[0] = '/';
+	big.path[69999] = '\0';
+	CHECK_INT(au_store_save_cursor(s, &big, &err), 0);
+	au_cursor_keys *k;
+	CHECK_INT(au_store_load_cursor_keys(s, au_tool_parser_by_name, &k, &err), 0);
+	GHashTableIter it;
+	gpointer path, v;
+	g_hash_table_iter_init(&it, full);
+	while (g_hash_table_iter_next(&it, &path, &v)) {
+		const au_cursor *c = v;
+		const au_cursor_key *got = au_cursor_keys_get(k, path);
+		CHECK(got != NULL);
+		if (!got)
+			continue;
+		CHECK(got->parser == c->parser && got->parser != NULL);
+		CHECK_INT(got->dev, c->dev);
+		CHECK_INT(got->ino, c->ino);
+		CHECK_INT(got->size, c->size);
+		CHECK_INT(got->mtime_ns, c->mtime_ns);
+	}
+	const au_cursor_key *b = au_cursor_keys_get(k, big.path);
+	CHECK(b != NULL && b->dev == 7 && b->ino == 8 && b->size == 9 && b->mtime_ns == 10);
+	CHECK(au_cursor_keys_get(k, "/no/such/file.jsonl") == NULL);
+	au_cursor_keys_free(k);
+	au_store_rollback(s);
+	g_free(big.path);
+	g_hash_table_destroy(full);
+}
+
+/* A Claude line of session "many" (project /w/many). */
+static char *many_line(int i, const char *suffix, int out)
+{
+	return g_strdup_printf("{\"type\":\"assistant\",\"cwd\":\"/w/many\",\"sessionId\":\"many\","
+			       "\"requestId\":\"r%d%s\",\"timestamp\":\"2025-10-02T10:00:00.000Z\",\"message\":"
+			       "{\"id\":\"m%d%s\",\"model\":\"claude-sonnet-4-5-20250929\",\"usage\":"
+			       "{\"input_tokens\":1,\"output_tokens\":%d}}}\n",
+			       i, suffix, i, suffix, out);
+}
+
+/*
+ * More changed files than the scan reads cursors for one by one: the rest
+ * come from every cursor read at once, and each file is still read on from
+ * where it stopped (only the appended bytes), with nothing counted twice.
+ */
+static void test_many_changed(void)
+{
+	enum { N = 300 };
+	au_store *s;
+	au_err err;
+	char *db = g_build_filename(home, "many.db", NULL);
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	for (int i = 0; i < N; i++) {
+		char *rel = g_strdup_printf(".claude/projects/-w-many/f%03d.jsonl", i);
+		char *l = many_line(i, "", 10);
+		put_file(rel, l, "w");
+		g_free(l);
+		g_free(rel);
+	}
+	au_scan_stats st = scan(s);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE session = 'many'"), N * 10);
+	int64_t appended = 0;
+	for (int i = 0; i < N; i++) {
+		char *rel = g_strdup_printf(".claude/projects/-w-many/f%03d.jsonl", i);
+		/* a later copy of the response, and a new one */
+		char *copy = many_line(i, "", 15), *next = many_line(i, "b", 1);
+		char *l = g_strconcat(copy, next, NULL);
+		appended += (int64_t)strlen(l);
+		put_file(rel, l, "a");
+		g_free(l);
+		g_free(copy);
+		g_free(next);
+		g_free(rel);
+	}
+	st = scan(s);
+	CHECK_INT(st.files_read, N);
+	CHECK_INT(st.files_reread, 0);
+	CHECK_INT(st.bytes_read, appended);
+	/* what was left to read, from each file's stored cursor */
+	CHECK_INT(st.bytes_todo, appended);
+	CHECK_INT(st.responses_replaced, N);
+	CHECK_INT(st.responses_new, N);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE session = 'many'"), N * 16);
+	check_agg(s);
+	au_store_close(s);
+	g_free(db);
+}
+
 int main(void)
 {
 	home = g_dir_make_tmp("aiusage-test-XXXXXX", NULL);
@@ -365,8 +471,10 @@ int main(void)
 	test_codex_tiers(s);
 	test_unpriced_and_reprice(s);
 	test_fast_survives_reprice(s);
+	test_cursor_keys(s);
 	au_store_close(s);
 	test_health_many_files();
+	test_many_changed();
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
