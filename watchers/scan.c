@@ -165,7 +165,14 @@ typedef struct walk_sink {
 	GPtrArray *warnings; /* char*: a directory that cannot be read */
 	GPtrArray *notes;    /* char*: a path skipped, for -v */
 	int64_t unreadable;
+	/* per root: the files found as their cursors left them (no longer in
+	 * found), and their bytes */
+	int64_t *same_files, *same_bytes;
 } walk_sink;
+
+/* What each walker does with what it found once the walk is over, on its
+ * own thread (the sink's roots and found are its own). */
+typedef void (*walk_done_fn)(walk_sink *k, const struct walk_root *roots, void *ud);
 
 typedef struct walker {
 	GMutex lock;
@@ -278,11 +285,12 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 typedef struct walker_arg {
 	walker *w;
 	walk_sink sink;
+	walk_done_fn done;
+	void *done_ud;
 } walker_arg;
 
-static gpointer walker_run(gpointer p)
+static void walker_run(walker_arg *a)
 {
-	walker_arg *a = p;
 	walker *w = a->w;
 	g_mutex_lock(&w->lock);
 	for (;;) {
@@ -305,6 +313,14 @@ static gpointer walker_run(gpointer p)
 			g_cond_broadcast(&w->cond);
 	}
 	g_mutex_unlock(&w->lock);
+}
+
+static gpointer walker_main(gpointer p)
+{
+	walker_arg *a = p;
+	walker_run(a);
+	if (a->done)
+		a->done(&a->sink, a->w->roots, a->done_ud);
 	return NULL;
 }
 
@@ -322,10 +338,12 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 }
 
 /*
- * Walks the roots that exist and returns every log file found, by root and
- * then by name; the warnings and notes go to st in name order.
+ * Walks the roots that exist and returns every log file found that done
+ * (if any) kept, by root and then by name; the warnings and notes go to st
+ * in name order. same_files and same_bytes (n each) add up the sinks'.
  */
-static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n)
+static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n, walk_done_fn done, void *done_ud,
+			  int64_t *same_files, int64_t *same_bytes)
 {
 	walker w = {.roots = roots};
 	g_mutex_init(&w.lock);
@@ -343,15 +361,17 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n)
 	walker_arg args[WALKERS_MAX];
 	GThread *threads[WALKERS_MAX] = {0};
 	for (int i = 0; i < nthreads; i++) {
-		args[i] = (walker_arg){.w = &w};
+		args[i] = (walker_arg){.w = &w, .done = done, .done_ud = done_ud};
 		args[i].sink.found = g_array_new(FALSE, FALSE, sizeof(found));
 		args[i].sink.warnings = g_ptr_array_new();
 		args[i].sink.notes = g_ptr_array_new();
+		args[i].sink.same_files = g_new0(int64_t, n + 1);
+		args[i].sink.same_bytes = g_new0(int64_t, n + 1);
 		/* the calling thread is the first walker */
 		if (i > 0)
-			threads[i] = g_thread_try_new("walk", walker_run, &args[i], NULL);
+			threads[i] = g_thread_try_new("walk", walker_main, &args[i], NULL);
 	}
-	walker_run(&args[0]);
+	walker_main(&args[0]);
 	GArray *all = g_array_new(FALSE, FALSE, sizeof(found));
 	g_array_set_clear_func(all, found_clear);
 	GPtrArray *warnings = g_ptr_array_new(), *notes = g_ptr_array_new();
@@ -364,6 +384,12 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n)
 		g_ptr_array_extend_and_steal(warnings, k->warnings);
 		g_ptr_array_extend_and_steal(notes, k->notes);
 		st->unreadable += k->unreadable;
+		for (guint r = 0; r < n; r++) {
+			same_files[r] += k->same_files[r];
+			same_bytes[r] += k->same_bytes[r];
+		}
+		g_free(k->same_files);
+		g_free(k->same_bytes);
 	}
 	g_array_sort(all, cmp_found);
 	g_ptr_array_sort(warnings, cmp_str);
@@ -653,8 +679,6 @@ static int add_task(scanner *sc, GArray *tasks, const char *path, const struct s
 		}
 	}
 	task t = {.root = root};
-	/* The common case of a warm run, decided without a thread hop (or
-	 * any allocation). */
 	int64_t dev, ino, size, mtime;
 	bool known = k && k->parser == p && au_file_version_from(p, path, from, &dev, &ino, &size, &mtime);
 	if (known && dev == k->dev && ino == k->ino && size == k->size && mtime == k->mtime_ns) {
@@ -816,13 +840,54 @@ typedef struct cursor_load {
 	au_cursor_keys *keys;
 	int r;
 	au_err err;
+	GMutex lock;
+	GCond cond;
+	bool loaded;
 } cursor_load;
 
 static gpointer load_cursors(gpointer p)
 {
 	cursor_load *cl = p;
 	cl->r = au_store_load_cursor_keys(cl->store, au_tool_parser_by_name, &cl->keys, &cl->err);
+	g_mutex_lock(&cl->lock);
+	cl->loaded = true;
+	g_cond_broadcast(&cl->cond);
+	g_mutex_unlock(&cl->lock);
 	return NULL;
+}
+
+/*
+ * A walk_done_fn: the common case of a warm run, settled on the walkers'
+ * threads without a task, a sort or an allocation. Once the cursors' keys
+ * are read, each file whose stat() in the walk matches its cursor's key
+ * leaves found and is only counted (22k files: 10 ms less on the one
+ * thread that makes the tasks). The others stay, to be read.
+ */
+static void drop_unchanged(walk_sink *k, const walk_root *roots, void *ud)
+{
+	cursor_load *cl = ud;
+	g_mutex_lock(&cl->lock);
+	while (!cl->loaded)
+		g_cond_wait(&cl->cond, &cl->lock);
+	g_mutex_unlock(&cl->lock);
+	if (cl->r < 0)
+		return;
+	guint kept = 0;
+	for (guint i = 0; i < k->found->len; i++) {
+		found *f = &g_array_index(k->found, found, i);
+		const au_parser_ops *p = f->statted ? au_file_parser(roots[f->root].src, f->path) : NULL;
+		const au_cursor_key *key = p ? au_cursor_keys_get(cl->keys, f->path) : NULL;
+		int64_t dev, ino, size, mtime;
+		if (key && key->parser == p && au_file_version_from(p, f->path, &f->sb, &dev, &ino, &size, &mtime) &&
+		    dev == key->dev && ino == key->ino && size == key->size && mtime == key->mtime_ns) {
+			k->same_files[f->root]++;
+			k->same_bytes[f->root] += size;
+			g_free(f->path);
+			continue;
+		}
+		g_array_index(k->found, found, kept++) = *f;
+	}
+	g_array_set_size(k->found, kept);
 }
 
 int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err)
@@ -830,6 +895,8 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 	scanner sc;
 	scanner_init(&sc, s, p, o, st);
 	cursor_load cl = {.store = s};
+	g_mutex_init(&cl.lock);
+	g_cond_init(&cl.cond);
 	GThread *loader = g_thread_try_new("cursors", load_cursors, &cl, NULL);
 	if (!loader)
 		load_cursors(&cl);
@@ -848,9 +915,23 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		wr[i] = (walk_root){.dir = ri.dir, .src = ri.source, .exists = ri.exists};
 		g_array_append_val(st->roots, ri);
 	}
-	GArray *files = walk_roots(st, wr, n);
+	int64_t *same_files = g_new0(int64_t, n + 1), *same_bytes = g_new0(int64_t, n + 1);
+	GArray *files = walk_roots(st, wr, n, drop_unchanged, &cl, same_files, same_bytes);
 	if (loader)
 		g_thread_join(loader);
+	g_mutex_clear(&cl.lock);
+	g_cond_clear(&cl.cond);
+	for (guint i = 0; i < n; i++) {
+		au_root_info *ri = &g_array_index(st->roots, au_root_info, first + i);
+		ri->files += same_files[i];
+		ri->bytes += same_bytes[i];
+		st->files += same_files[i];
+		st->files_unchanged += same_files[i];
+		st->files_total += same_files[i];
+		st->bytes_total += same_bytes[i];
+	}
+	g_free(same_files);
+	g_free(same_bytes);
 	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
 	int r = cl.r;
 	if (r < 0 && err)

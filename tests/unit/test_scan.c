@@ -88,10 +88,22 @@ static void test_claude(au_store *s)
 	au_scan_stats_release(&st);
 	check_agg(s);
 
-	/* nothing changed: nothing read */
+	/* nothing changed: nothing read, and the file still counted where
+	 * it was found, with its size */
 	st = scan(s);
 	CHECK_INT(st.files_unchanged, 1);
 	CHECK_INT(st.bytes_read, 0);
+	CHECK_INT(st.files, 1);
+	CHECK_INT(st.files_total, 1);
+	int64_t claude_files = -1, claude_bytes = -1;
+	for (guint i = 0; i < st.roots->len; i++) {
+		const au_root_info *ri = &g_array_index(st.roots, au_root_info, i);
+		if (ri->source == AU_SRC_CLAUDE && ri->files)
+			claude_files = ri->files, claude_bytes = ri->bytes;
+	}
+	CHECK_INT(claude_files, 1);
+	CHECK_INT(claude_bytes, (int64_t)strlen(two) + (int64_t)strlen(CL("m1", "r1", "false", 15, 0)));
+	CHECK_INT(st.bytes_total, claude_bytes);
 	au_scan_stats_release(&st);
 
 	/* truncated and rewritten shorter: read again, no double count */
