@@ -97,6 +97,18 @@ int au_store_agg_iter(au_store *s, const char *source, au_store_iter **ret, au_e
 	return r;
 }
 
+int au_store_agg_hour_iter(au_store *s, const char *source, au_store_iter **ret, au_err *err)
+{
+	int r = iter_new(s,
+			 "SELECT hour * 4, source, model, '', '', n, input, cc5m, cc1h, cache_read, output,"
+			 " reasoning, cost, unpriced, hour * 3600000, hour * 3600000 + 3599999, tool_cost, tool_costed"
+			 " FROM agg_hour WHERE (?1 IS NULL OR source = ?1) ORDER BY hour",
+			 "reading the store", ret, err);
+	if (r == 0)
+		bind_opt_text((*ret)->st, 1, source);
+	return r;
+}
+
 int au_store_agg_since_iter(au_store *s, int64_t from_ms, const char *source, const char *session,
 			    au_store_iter **ret, au_err *err)
 {

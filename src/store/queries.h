@@ -42,6 +42,12 @@ typedef struct au_agg_row {
 /* Every agg row of source (NULL: all), in bucket order. */
 int au_store_agg_iter(au_store *s, const char *source, au_store_iter **ret, au_err *err);
 int au_store_agg_next(au_store_iter *it, au_agg_row *ret_row, au_err *err);
+/* The same sums by UTC hour, source and model (agg_hour: a fifth of the
+ * rows), in hour order, read with au_store_agg_next: each row's bucket is
+ * the hour's first, project and session are "", and first_ts and last_ts
+ * are the hour's bounds. Only for a report that groups by periods that
+ * never begin inside an hour (reports/report.c checks the zone). */
+int au_store_agg_hour_iter(au_store *s, const char *source, au_store_iter **ret, au_err *err);
 /* The same rows from the bucket holding from_ms on, for source and session
  * when given (NULL: all): a seek on agg's key, for the statusline. */
 int au_store_agg_since_iter(au_store *s, int64_t from_ms, const char *source, const char *session,

@@ -52,14 +52,26 @@ static inline au_scan_stats scan_checked(au_store *s, au_pricing *prices, au_sou
 #define AGG_ROWS                                                                                       \
 	"SELECT bucket, source, model, project, session, n, input, cc5m, cc1h, cache_read, output,"         \
 	" reasoning, cost, unpriced, tool_cost, tool_costed FROM agg"
+/* agg_hour (migration 9), and what agg says it must hold (hours before
+ * 1970 included: the bucket rounded down) */
+#define AGG_HOUR_ROWS                                                                                  \
+	"SELECT hour, source, model, n, input, cc5m, cc1h, cache_read, output, reasoning, cost, unpriced,"   \
+	" tool_cost, tool_costed FROM agg_hour"
+#define AGG_HOUR_OF_AGG                                                                                \
+	"SELECT bucket / 4 - (bucket % 4 < 0), source, model, sum(n), sum(input), sum(cc5m),"               \
+	" sum(cc1h), sum(cache_read), sum(output), sum(reasoning), sum(cost), sum(unpriced), sum(tool_cost),"  \
+	" sum(tool_costed) FROM agg GROUP BY 1, 2, 3"
 static inline void check_agg_matches_usage(au_store *s)
 {
 	CHECK_INT(q(s, "SELECT count(*) FROM (" AGG_ROWS " EXCEPT " AGG_OF_USAGE ")"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM (" AGG_OF_USAGE " EXCEPT " AGG_ROWS ")"), 0);
+	/* agg_hour is agg by hour, source and model */
+	CHECK_INT(q(s, "SELECT count(*) FROM (" AGG_HOUR_ROWS " EXCEPT " AGG_HOUR_OF_AGG ")"), 0);
+	CHECK_INT(q(s, "SELECT count(*) FROM (" AGG_HOUR_OF_AGG " EXCEPT " AGG_HOUR_ROWS ")"), 0);
 	/* and the triggers that keep it so are in place */
 	CHECK_INT(q(s, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN"
-		       " ('usage_ai', 'usage_ad', 'usage_au')"),
-		  3);
+		       " ('usage_ai', 'usage_ad', 'usage_au', 'agg_ai', 'agg_ad', 'agg_au')"),
+		  6);
 }
 
 static inline void rm_rf(const char *path)

@@ -490,7 +490,7 @@ int main(void)
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 8);
+	CHECK_INT(q(s, "PRAGMA user_version"), 9);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
 	au_store_close(s);
 
@@ -512,17 +512,31 @@ int main(void)
 			       " DROP TABLE unknown_field;"
 			       /* nor migration 7's column */
 			       "ALTER TABLE usage DROP COLUMN price_mode;"
+			       /* nor migration 9's hourly sums and their triggers */
+			       "DROP TRIGGER agg_ai; DROP TRIGGER agg_ad; DROP TRIGGER agg_au; DROP TABLE agg_hour;"
 			       "PRAGMA user_version = 4;",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(raw);
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 8);
+	CHECK_INT(q(s, "PRAGMA user_version"), 9);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);
 	/* migration 7: rows stored before it ran in the standard mode */
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE price_mode <> 0"), 0);
+	/* migration 9: the hourly sums made from agg as it stood */
+	CHECK(q(s, "SELECT count(*) FROM agg_hour") > 0);
+	check_agg_matches_usage(s);
+	/* a response from before 1970 is in the hour before the epoch's */
+	CHECK_INT(sqlite3_exec(s->db,
+			       "INSERT INTO usage(key, source, ts, session, model, project, input, cc5m, cc1h,"
+			       " cache_read, output, reasoning, total, file_id, sidechain, msg_id)"
+			       " SELECT 'old', 'claude', -900001, 's', 'm', '/w', 1, 0, 0, 0, 2, 0, 3, 0, 0, ''",
+			       NULL, NULL, NULL),
+		  SQLITE_OK);
+	CHECK_INT(q(s, "SELECT n FROM agg_hour WHERE hour = -1 AND model = 'm'"), 1);
+	check_agg_matches_usage(s);
 	au_store_close(s);
 
 	au_pricing_free(prices);
