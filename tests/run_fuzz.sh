@@ -193,6 +193,53 @@ seed_jsonw() {
 	done
 }
 
+le32() {
+	local n=$1 k
+	for k in 0 1 2 3; do
+		printf '%b' "\\0$(printf '%03o' $(((n >> (8 * k)) & 255)))"
+	done
+}
+
+# FNV-1a of a path, as walkcache.c hashes it (ASCII paths only)
+fnv1a() {
+	local s=$1 h=2166136261 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ c) * 16777619 & 0xffffffff))
+	done
+	echo "$h"
+}
+
+# Listing caches (walkcache.c's file, header and all): a directory with
+# files, a link and a subdirectory, an empty one, and a long name.
+seed_walkcache() {
+	local dir=$1 i=0 path entries
+	mkdir -p "$dir"
+	for path in /h/.claude/projects /h/.claude/projects/-w-a /h/.codex/sessions/2025/10/02; do
+		i=$((i + 1))
+		case $i in
+		1) entries='\004-w-a\000\004-w-b\000' ;;
+		2) entries='\010s1.jsonl\000\012s2.jsonl\000\004sess\000' ;;
+		3) entries='' ;;
+		esac
+		local elen
+		elen=$(printf '%b' "$entries" | wc -c)
+		{
+			printf 'AUWC'
+			le32 2
+			le32 $((4 + 32 + 4 + ${#path} + 1 + elen))
+			le32 "$(fnv1a "$path")"
+			le64 2049
+			le64 $((1000 + i))
+			le64 $((1700000000000000000 + i))
+			le64 $((1700000000000000001 + i))
+			le32 ${#path}
+			printf '%s\0' "$path"
+			printf '%b' "$entries"
+		} >"$dir/s-$i"
+	done
+}
+
 # Artifacts of an earlier run would read as this run's findings.
 rm -rf "$build/artifacts"
 mkdir -p "$build/artifacts"
@@ -211,6 +258,7 @@ for t in "${targets[@]}"; do
 	fuzz_pricing) seed_pricing "$dir" ;;
 	fuzz_cloud) seed_cloud "$dir" ;;
 	fuzz_jsonw) seed_jsonw "$dir" ;;
+	fuzz_walkcache) seed_walkcache "$dir" ;;
 	fuzz_vscode_json) seed_docs "$dir" '*/.config/Code/*' ;;
 	fuzz_gemini) seed_logs "$dir" '*/.gemini/*'; seed_docs "$dir" '*/.gemini/*' ;;
 	fuzz_cline) seed_docs "$dir" '*/globalStorage/*/tasks/*' ;;

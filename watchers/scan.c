@@ -17,12 +17,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "dayarg.h"
 #include "plan_limits.h"
 #include "sources.h"
 #include "tools.h"
+#include "walkcache.h"
 
 #define BATCH_BYTES (256 << 20) /* commit at least this often */
 /* A first load into an empty store commits far less often: each commit
@@ -105,6 +107,15 @@ static void add_warning(au_scan_stats *st, char *msg)
 		g_free(msg);
 }
 
+/* A note for -v that is not a path skipped (the listing cache's) */
+static void add_info(au_scan_stats *st, char *msg)
+{
+	if (st->notes->len < AU_MAX_WARNINGS)
+		g_ptr_array_add(st->notes, msg);
+	else
+		g_free(msg);
+}
+
 static void add_note(au_scan_stats *st, char *msg)
 {
 	st->skipped++;
@@ -150,8 +161,12 @@ static char *join_path(const char *dir, size_t dir_len, const char *name)
  */
 typedef struct walk_root {
 	const char *dir;
+	size_t dir_len;
 	au_source src;
 	bool exists;
+	int fd; /* the directory (O_PATH) while a walk uses a cache, or -1 */
+	/* out: the files found as their cursors left them, and their bytes */
+	int64_t same_files, same_bytes;
 } walk_root;
 
 typedef struct walk_dir {
@@ -168,6 +183,13 @@ typedef struct walk_sink {
 	/* per root: the files found as their cursors left them (no longer in
 	 * found), and their bytes */
 	int64_t *same_files, *same_bytes;
+	/* for the listing cache: the records of the directories this walker
+	 * listed (getdents), and how many it listed from the cache */
+	GByteArray *listing;
+	int64_t dirs, dirs_cached;
+	/* the last device whose file system was asked about (fs_local) */
+	dev_t fs_dev;
+	bool fs_known, fs_local;
 } walk_sink;
 
 /* What each walker does with what it found once the walk is over, on its
@@ -181,6 +203,13 @@ typedef struct walker {
 	int busy;    /* walkers inside a directory: they may add more */
 	int waiting; /* walkers waiting for work */
 	const walk_root *roots;
+	/* the listing cache: the one read (NULL when none) when caching; a
+	 * listing is kept only when its directory changed before cut_ns (now
+	 * less a margin, so that a change within the clock's granularity of a
+	 * listing cannot hide behind the same mtime) */
+	bool caching;
+	au_wc *cache;
+	int64_t cut_ns;
 } walker;
 
 #define WALKERS_MAX 3
@@ -201,13 +230,102 @@ static void walk_push(walker *w, char *dir, guint root, int depth)
 	g_mutex_unlock(&w->lock);
 }
 
+/* The file systems whose directory times a listing may be trusted on: local
+ * ones (a network or FUSE file system may not move a directory's mtime on
+ * another client's change, and overlayfs not on a lower layer's) */
+static bool fs_is_local(walk_sink *out, int fd, dev_t dev)
+{
+	if (out->fs_known && out->fs_dev == dev)
+		return out->fs_local;
+	struct statfs sf;
+	bool local = false;
+	if (fstatfs(fd, &sf) == 0)
+		switch ((unsigned long)sf.f_type) {
+		case 0xEF53UL:	   /* ext2, ext3, ext4 */
+		case 0x58465342UL: /* xfs */
+		case 0x9123683EUL: /* btrfs */
+		case 0x01021994UL: /* tmpfs */
+		case 0xF2F52010UL: /* f2fs */
+		case 0x2FC12FC1UL: /* zfs */
+		case 0xCA451A4EUL: /* bcachefs */
+			local = true;
+			break;
+		}
+	out->fs_dev = dev, out->fs_known = true, out->fs_local = local;
+	return local;
+}
+
+/* stat() of a path under a root whose cache is in use: looked up from the
+ * root's directory, a few names instead of the whole path */
+static int stat_under(const walk_root *rt, const char *path, struct stat *sb)
+{
+	if (rt->fd >= 0 && strncmp(path, rt->dir, rt->dir_len) == 0) {
+		if (path[rt->dir_len] == '\0')
+			return fstatat(rt->fd, "", sb, AT_EMPTY_PATH);
+		if (path[rt->dir_len] == '/')
+			return fstatat(rt->fd, path + rt->dir_len + 1, sb, 0);
+	}
+	return stat(path, sb);
+}
+
+static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd, const char *name);
+
 /*
- * Lists one directory (not following symlinked directories): log files
- * are stat'ed relative to it, so the kernel looks up one name instead of
- * the whole path, and subdirectories become work. A directory that cannot
- * be read is a warning, as an unreadable file is; a log-named path that is
+ * One entry of a directory: fd is the directory, or -1 when its listing
+ * came from the cache (then the entry is stat'ed by its whole path). A
+ * directory becomes work; a log file is stat'ed; a log-named path that is
  * not a regular file, or a file the tool names as looking like a log it
  * does not read, is a note for -v.
+ */
+static void walk_entry(walker *w, walk_sink *out, const walk_dir *d, int fd, size_t dir_len, const char *n,
+		       unsigned char type)
+{
+	const walk_root *rt = &w->roots[d->root];
+	char *path = join_path(d->dir, dir_len, n);
+	struct stat sb = {0};
+	bool statted = false;
+	if (type == DT_UNKNOWN || type == DT_LNK) {
+		/* a symlinked file is read; a symlinked directory is not walked */
+		if (type == DT_LNK ? stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode) : lstat(path, &sb) == 0) {
+			type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
+			statted = true;
+		} else {
+			type = DT_UNKNOWN;
+		}
+	}
+	if (type == DT_DIR && g_atomic_int_get(&w->waiting) > 0) {
+		/* a walker is idle: the directory is its work */
+		walk_push(w, path, d->root, d->depth + 1);
+		path = NULL;
+	} else if (type == DT_DIR) {
+		walk_dir sub = {.dir = path, .root = d->root, .depth = d->depth + 1};
+		walk_one(w, out, &sub, fd, fd < 0 ? NULL : n);
+	} else if (type != DT_REG && type != DT_LNK && au_file_parser(rt->src, path)) {
+		g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
+	} else if (type == DT_REG && au_file_parser(rt->src, path)) {
+		found f = {.path = path, .root = d->root};
+		if (statted)
+			f.sb = sb, f.statted = true;
+		else
+			f.statted = (fd < 0 ? stat_under(rt, path, &f.sb) : fstatat(fd, n, &f.sb, 0)) == 0;
+		g_array_append_val(out->found, f);
+		path = NULL;
+	} else if (type == DT_REG) {
+		char *why = au_file_skip_note(rt->src, path);
+		if (why)
+			g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: %s", path, why));
+		free(why);
+	}
+	g_free(path);
+}
+
+/*
+ * Lists one directory (not following symlinked directories), from the
+ * listing cache when the directory is as the cache saw it (then nothing is
+ * opened: its entries are stat'ed by path), else with getdents, its log
+ * files stat'ed relative to it so that the kernel looks up one name instead
+ * of the whole path. A directory that cannot be read is a warning, as an
+ * unreadable file is.
  */
 static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd, const char *name)
 {
@@ -215,13 +333,34 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 	const char *dir = d->dir;
 	if (d->depth > 16 || !au_source_walks_dir(rt->src, rt->dir, dir))
 		return;
+	out->dirs++;
+	size_t dir_len = strlen(dir);
+	au_wc_dir cd;
+	const au_wc_dir *cached = au_wc_find(w->cache, dir, &cd) ? &cd : NULL;
+	struct stat sb;
+	if (cached) {
+		if ((parent_fd < 0 ? stat_under(rt, dir, &sb) : fstatat(parent_fd, name, &sb, 0)) == 0 &&
+		    S_ISDIR(sb.st_mode) && au_wc_matches(cached, &sb)) {
+			out->dirs_cached++;
+			au_wc_mark_used(w->cache, cached);
+			const uint8_t *e = cached->entries;
+			unsigned char type;
+			const char *n;
+			while (au_wc_next_entry(&e, cached->entries_end, &type, &n))
+				walk_entry(w, out, d, -1, dir_len, n, type);
+			return;
+		}
+	}
 	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			       : openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		sink_unreadable(out, dir);
 		return;
 	}
-	size_t dir_len = strlen(dir);
+	GByteArray *entries = NULL;
+	if (w->caching && fstat(fd, &sb) == 0 && MAX(au_wc_time_ns(&sb.st_mtim), au_wc_time_ns(&sb.st_ctim)) < w->cut_ns &&
+	    fs_is_local(out, fd, sb.st_dev))
+		entries = g_byte_array_new();
 	/* getdents64 on the descriptor itself: fdopendir would fstat it and
 	 * set its flags again, three system calls a directory for nothing */
 	char buf[16384] __attribute__((aligned(8)));
@@ -231,8 +370,10 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 			got = getdents64(fd, buf, sizeof(buf));
 			at = 0;
 			if (got <= 0) {
-				if (got < 0)
+				if (got < 0) {
 					sink_unreadable(out, dir);
+					g_clear_pointer(&entries, g_byte_array_unref);
+				}
 				break;
 			}
 		}
@@ -241,43 +382,13 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 		const char *n = de->d_name;
 		if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0')))
 			continue;
-		char *path = join_path(dir, dir_len, n);
-		unsigned char type = de->d_type;
-		struct stat sb = {0};
-		bool statted = false;
-		if (type == DT_UNKNOWN || type == DT_LNK) {
-			/* a symlinked file is read; a symlinked directory is not walked */
-			if (type == DT_LNK ? stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode) : lstat(path, &sb) == 0) {
-				type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_UNKNOWN;
-				statted = true;
-			} else {
-				type = DT_UNKNOWN;
-			}
-		}
-		if (type == DT_DIR && g_atomic_int_get(&w->waiting) > 0) {
-			/* a walker is idle: the directory is its work */
-			walk_push(w, path, d->root, d->depth + 1);
-			path = NULL;
-		} else if (type == DT_DIR) {
-			walk_dir sub = {.dir = path, .root = d->root, .depth = d->depth + 1};
-			walk_one(w, out, &sub, fd, n);
-		} else if (type != DT_REG && type != DT_LNK && au_file_parser(rt->src, path)) {
-			g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
-		} else if (type == DT_REG && au_file_parser(rt->src, path)) {
-			found f = {.path = path, .root = d->root};
-			if (statted)
-				f.sb = sb, f.statted = true;
-			else
-				f.statted = fstatat(fd, n, &f.sb, 0) == 0;
-			g_array_append_val(out->found, f);
-			path = NULL;
-		} else if (type == DT_REG) {
-			char *why = au_file_skip_note(rt->src, path);
-			if (why)
-				g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: %s", path, why));
-			free(why);
-		}
-		g_free(path);
+		if (entries)
+			au_wc_entry(entries, de->d_type, n);
+		walk_entry(w, out, d, fd, dir_len, n, de->d_type);
+	}
+	if (entries) {
+		au_wc_add(out->listing, dir, &sb, entries);
+		g_byte_array_unref(entries);
 	}
 	close(fd);
 }
@@ -340,16 +451,26 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 /*
  * Walks the roots that exist and returns every log file found that done
  * (if any) kept, by root and then by name; the warnings and notes go to st
- * in name order. same_files and same_bytes (n each) add up the sinks'.
+ * in name order, the roots' counts and listing caches to roots. With
+ * caching, directories are listed from the roots' caches where they can be.
  */
-static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n, walk_done_fn done, void *done_ud,
-			  int64_t *same_files, int64_t *same_bytes)
+static GArray *walk_roots(au_scan_stats *st, walk_root *roots, guint n, walk_done_fn done, void *done_ud,
+			  bool caching, au_wc *cache, GByteArray **ret_listing)
 {
-	walker w = {.roots = roots};
+	walker w = {.roots = roots,
+		    .caching = caching,
+		    .cache = cache,
+		    .cut_ns = (g_get_real_time() - 2 * G_USEC_PER_SEC) * 1000};
 	g_mutex_init(&w.lock);
 	g_cond_init(&w.cond);
 	g_queue_init(&w.todo);
 	guint queued = 0;
+	for (guint i = 0; i < n; i++) {
+		roots[i].dir_len = strlen(roots[i].dir);
+		roots[i].fd = cache && roots[i].exists
+				      ? open(roots[i].dir, O_PATH | O_DIRECTORY | O_CLOEXEC)
+				      : -1;
+	}
 	for (guint i = 0; i < n; i++)
 		if (roots[i].exists) {
 			walk_dir *d = g_new(walk_dir, 1);
@@ -362,11 +483,13 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n, wa
 	GThread *threads[WALKERS_MAX] = {0};
 	for (int i = 0; i < nthreads; i++) {
 		args[i] = (walker_arg){.w = &w, .done = done, .done_ud = done_ud};
-		args[i].sink.found = g_array_new(FALSE, FALSE, sizeof(found));
-		args[i].sink.warnings = g_ptr_array_new();
-		args[i].sink.notes = g_ptr_array_new();
-		args[i].sink.same_files = g_new0(int64_t, n + 1);
-		args[i].sink.same_bytes = g_new0(int64_t, n + 1);
+		walk_sink *k = &args[i].sink;
+		k->found = g_array_new(FALSE, FALSE, sizeof(found));
+		k->warnings = g_ptr_array_new();
+		k->notes = g_ptr_array_new();
+		k->same_files = g_new0(int64_t, n + 1);
+		k->same_bytes = g_new0(int64_t, n + 1);
+		k->listing = g_byte_array_new();
 		/* the calling thread is the first walker */
 		if (i > 0)
 			threads[i] = g_thread_try_new("walk", walker_main, &args[i], NULL);
@@ -375,6 +498,7 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n, wa
 	GArray *all = g_array_new(FALSE, FALSE, sizeof(found));
 	g_array_set_clear_func(all, found_clear);
 	GPtrArray *warnings = g_ptr_array_new(), *notes = g_ptr_array_new();
+	bool relisted = false;
 	for (int i = 0; i < nthreads; i++) {
 		if (threads[i])
 			g_thread_join(threads[i]);
@@ -384,13 +508,31 @@ static GArray *walk_roots(au_scan_stats *st, const walk_root *roots, guint n, wa
 		g_ptr_array_extend_and_steal(warnings, k->warnings);
 		g_ptr_array_extend_and_steal(notes, k->notes);
 		st->unreadable += k->unreadable;
+		st->dirs += k->dirs;
+		st->dirs_cached += k->dirs_cached;
+		relisted |= k->listing->len > 0;
 		for (guint r = 0; r < n; r++) {
-			same_files[r] += k->same_files[r];
-			same_bytes[r] += k->same_bytes[r];
+			roots[r].same_files += k->same_files[r];
+			roots[r].same_bytes += k->same_bytes[r];
 		}
 		g_free(k->same_files);
 		g_free(k->same_bytes);
 	}
+	/* the cache is saved again when a directory was listed anew, or when
+	 * one it had is gone or has changed */
+	*ret_listing = NULL;
+	if (caching && (relisted || au_wc_count_used(cache) != au_wc_count(cache))) {
+		GByteArray *b = *ret_listing = g_byte_array_new();
+		au_wc_start(b);
+		au_wc_add_used(b, cache);
+		for (int i = 0; i < nthreads; i++)
+			g_byte_array_append(b, args[i].sink.listing->data, args[i].sink.listing->len);
+	}
+	for (int i = 0; i < nthreads; i++)
+		g_byte_array_unref(args[i].sink.listing);
+	for (guint r = 0; r < n; r++)
+		if (roots[r].fd >= 0)
+			close(roots[r].fd);
 	g_array_sort(all, cmp_found);
 	g_ptr_array_sort(warnings, cmp_str);
 	g_ptr_array_sort(notes, cmp_str);
@@ -890,16 +1032,20 @@ static void drop_unchanged(walk_sink *k, const walk_root *roots, void *ud)
 	g_array_set_size(k->found, kept);
 }
 
+/* Saves the listing cache when it changed: a cache that cannot be saved
+ * costs the next walk its getdents, nothing else. */
+static void save_listing_cache(const char *path, GByteArray *listing, au_scan_stats *st)
+{
+	char *why = NULL;
+	if (!au_wc_save(path, listing, &why))
+		add_info(st, g_strdup_printf("%s: the listing cache not saved: %s", path, why));
+	g_free(why);
+}
+
 int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st, au_err *err)
 {
 	scanner sc;
 	scanner_init(&sc, s, p, o, st);
-	cursor_load cl = {.store = s};
-	g_mutex_init(&cl.lock);
-	g_cond_init(&cl.cond);
-	GThread *loader = g_thread_try_new("cursors", load_cursors, &cl, NULL);
-	if (!loader)
-		load_cursors(&cl);
 
 	/* every file of every root, each root's files in name order */
 	au_root *roots = au_roots_get(sc.opts->only);
@@ -915,23 +1061,31 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		wr[i] = (walk_root){.dir = ri.dir, .src = ri.source, .exists = ri.exists};
 		g_array_append_val(st->roots, ri);
 	}
-	int64_t *same_files = g_new0(int64_t, n + 1), *same_bytes = g_new0(int64_t, n + 1);
-	GArray *files = walk_roots(st, wr, n, drop_unchanged, &cl, same_files, same_bytes);
+	char *cache_path = sc.opts->listing_cache ? g_strdup(sc.opts->listing_cache) : au_wc_default_path();
+	bool caching = cache_path && cache_path[0];
+	au_wc *cache = caching ? au_wc_load(cache_path) : NULL;
+	GByteArray *listing = NULL;
+
+	cursor_load cl = {.store = s};
+	g_mutex_init(&cl.lock);
+	g_cond_init(&cl.cond);
+	GThread *loader = g_thread_try_new("cursors", load_cursors, &cl, NULL);
+	if (!loader)
+		load_cursors(&cl);
+	GArray *files = walk_roots(st, wr, n, drop_unchanged, &cl, caching, cache, &listing);
 	if (loader)
 		g_thread_join(loader);
 	g_mutex_clear(&cl.lock);
 	g_cond_clear(&cl.cond);
 	for (guint i = 0; i < n; i++) {
 		au_root_info *ri = &g_array_index(st->roots, au_root_info, first + i);
-		ri->files += same_files[i];
-		ri->bytes += same_bytes[i];
-		st->files += same_files[i];
-		st->files_unchanged += same_files[i];
-		st->files_total += same_files[i];
-		st->bytes_total += same_bytes[i];
+		ri->files += wr[i].same_files;
+		ri->bytes += wr[i].same_bytes;
+		st->files += wr[i].same_files;
+		st->files_unchanged += wr[i].same_files;
+		st->files_total += wr[i].same_files;
+		st->bytes_total += wr[i].same_bytes;
 	}
-	g_free(same_files);
-	g_free(same_bytes);
 	GArray *tasks = g_array_new(FALSE, TRUE, sizeof(task));
 	int r = cl.r;
 	if (r < 0 && err)
@@ -942,13 +1096,19 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 		r = add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, wr[f->root].src, first + f->root, err);
 	}
 	g_array_free(files, TRUE);
-	g_free(wr);
 	au_roots_free(roots);
-	if (r < 0) {
+	if (r < 0)
 		scanner_release(&sc, tasks);
-		return r;
-	}
-	return run_tasks(&sc, tasks, err);
+	else
+		r = run_tasks(&sc, tasks, err);
+	if (r == 0 && listing)
+		save_listing_cache(cache_path, listing, st);
+	if (listing)
+		g_byte_array_unref(listing);
+	au_wc_free(cache);
+	g_free(cache_path);
+	g_free(wr);
+	return r;
 }
 
 int au_scan_files(au_store *s, au_pricing *p, const au_scan_opts *o, char *const *paths, const au_source *sources,

@@ -35,6 +35,8 @@ typedef struct au_scan_stats {
 	int64_t files_total, bytes_todo;
 	int64_t lines, events, responses_new, responses_replaced, copies_kept, replays;
 	int64_t malformed, unreadable, oversized, partial_lines;
+	/* directories walked, and those of them listed from the listing cache */
+	int64_t dirs, dirs_cached;
 	GPtrArray *warnings;    /* "path:line: text", first AU_MAX_WARNINGS */
 	/* Paths with a log's name that are not regular files (FIFOs, devices,
 	 * links to them): skipped, named once each for -v; first AU_MAX_WARNINGS */
@@ -62,6 +64,9 @@ typedef struct au_scan_opts {
 	int threads;    /* reader threads; 0: one per core, at most 4 */
 	au_progress_fn progress;
 	void *progress_ud;
+	/* the walk's cache of directory listings (walkcache.h): NULL for
+	 * au_wc_default_path(), "" for none */
+	const char *listing_cache;
 } au_scan_opts;
 
 /* The text of a progress line, elapsed_s into a scan (no carriage return,

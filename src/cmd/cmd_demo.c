@@ -200,6 +200,8 @@ static int show(const char *demo, const char *tmp, const au_opts *o)
 		"CLAUDE_CONFIG_DIR", "CODEX_HOME",        "COPILOT_HOME",        "COPILOT_OTEL_FILE_EXPORTER_PATH",
 		"CURSOR_CONFIG_DIR", "GEMINI_CLI_HOME",   "GEMINI_DATA_DIR",     "OPENCODE_DATA_DIR",
 		"WINDSURF_CONFIG_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+		/* and the walk's listing cache goes with the HOME */
+		"XDG_CACHE_HOME",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(own); i++)
 		g_unsetenv(own[i]);

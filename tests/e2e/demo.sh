@@ -45,7 +45,7 @@ if "$AU_JSON_CHECK" <"$t/out" 2>"$t/jerr"; then ok; else bad "demo --json is not
 [ "$("$AU_JSON_CHECK" limits limits 1 window <"$t/out" 2>/dev/null)" = secondary ] && ok ||
 	bad "demo --json: no Codex secondary window under \"limits\""
 # the same figures as the report run on its own over the same logs
-want=$(env -i PATH="$PATH" HOME="$AU_SRC/fixtures/demo" TZ=UTC "$AIUSAGE" projects --json -z UTC --db "$t/d.db" 2>/dev/null |
+want=$(env -i PATH="$PATH" HOME="$AU_SRC/fixtures/demo" XDG_CACHE_HOME="$t/cache" TZ=UTC "$AIUSAGE" projects --json -z UTC --db "$t/d.db" 2>/dev/null |
 	"$AU_JSON_CHECK" totals)
 got=$("$AU_JSON_CHECK" projects totals <"$t/out" 2>/dev/null)
 [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "demo --json projects totals '$got', the report's own '$want'"

@@ -57,8 +57,9 @@ for set in "$fixtures"/rules/* "$fixtures"/demo; do
 		for pass in $passes; do
 			# shellcheck disable=SC2086
 			# the default XDG dirs, inside the fixture HOME, as the truth
-			# check below sees them (the store itself is --db in $tmp)
-			env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+			# check below sees them (the store itself is --db in $tmp, and
+			# the walk's listing cache is kept there too, out of the tree)
+			env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$tmp/cache" \
 				TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "${extra[@]}" \
 				"$bin" $args "${dbarg[@]}" >"$tmp/out" 2>"$tmp/err" || true
 			# the home first: a set with a setup.sh has its home under $tmp
@@ -82,7 +83,7 @@ for set in "$fixtures"/rules/* "$fixtures"/demo; do
 	done <"$set/commands"
 	if [ -f "$set/truth.json" ] && [ -n "$check_truth" ]; then
 		db=$tmp/$name-truth.db
-		env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" TZ=UTC \
+		env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$tmp/cache" TZ=UTC \
 			"$bin" daily --json -z UTC --db "$db" >"$tmp/daily.json" 2>/dev/null
 		ran=$((ran + 1))
 		if ! "$check_truth" "$set/truth.json" "$tmp/daily.json" >"$tmp/diff" 2>&1; then

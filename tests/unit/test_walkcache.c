@@ -1,0 +1,348 @@
+/*
+ * The walk's listing cache: the file format (walkcache.c) whole, cut short
+ * and damaged, and a scan that lists directories from it (scan.c) finding
+ * exactly what a scan without it finds, through new files, appends, a
+ * directory removed, a directory's mtime set back, a damaged cache file and
+ * one that cannot be written.
+ */
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "check.h"
+#include "storeq.h"
+#include "pricing.h"
+#include "scan.h"
+#include "store.h"
+#include "walkcache.h"
+
+static char *home;
+static au_pricing *prices;
+
+static struct stat fake_stat(int64_t ino, int64_t mtime_s)
+{
+	struct stat sb = {0};
+	sb.st_dev = 7;
+	sb.st_ino = (ino_t)ino;
+	sb.st_mtim.tv_sec = mtime_s;
+	sb.st_mtim.tv_nsec = 5;
+	sb.st_ctim.tv_sec = mtime_s + 1;
+	sb.st_ctim.tv_nsec = 6;
+	return sb;
+}
+
+/* a cache of three directories; *ret_bounds: where each record ends */
+static GByteArray *three(size_t ret_bounds[3])
+{
+	GByteArray *b = g_byte_array_new();
+	au_wc_start(b);
+	const char *dirs[] = {"/h/.claude/projects", "/h/.claude/projects/-w-a", "/h/.claude/projects/-w-b"};
+	for (int i = 0; i < 3; i++) {
+		GByteArray *e = g_byte_array_new();
+		if (i == 0) {
+			au_wc_entry(e, 4 /* DT_DIR */, "-w-a");
+			au_wc_entry(e, 4, "-w-b");
+		} else if (i == 1) {
+			au_wc_entry(e, 8 /* DT_REG */, "s1.jsonl");
+			au_wc_entry(e, 10 /* DT_LNK */, "s2.jsonl");
+		} /* -w-b: empty */
+		struct stat sb = fake_stat(100 + i, 1700000000 + i);
+		au_wc_add(b, dirs[i], &sb, e);
+		g_byte_array_unref(e);
+		ret_bounds[i] = b->len;
+	}
+	return b;
+}
+
+static au_wc *parse_copy(const guint8 *p, size_t len)
+{
+	return au_wc_parse(g_memdup2(p, len), len);
+}
+
+static void test_format(void)
+{
+	size_t ends[3];
+	GByteArray *b = three(ends);
+	au_wc *c = parse_copy(b->data, b->len);
+	CHECK(c != NULL);
+	CHECK_INT(au_wc_count(c), 3);
+	au_wc_dir d;
+	CHECK(au_wc_find(c, "/h/.claude/projects/-w-a", &d));
+	struct stat now = fake_stat(101, 1700000001);
+	CHECK(au_wc_matches(&d, &now));
+	now.st_ctim.tv_nsec++; /* anything changed: a ctime is never set back */
+	CHECK(!au_wc_matches(&d, &now));
+	now = fake_stat(101, 1700000001);
+	now.st_ino++;
+	CHECK(!au_wc_matches(&d, &now));
+	const uint8_t *e = d.entries;
+	unsigned char type;
+	const char *name;
+	CHECK(au_wc_next_entry(&e, d.entries_end, &type, &name));
+	CHECK(type == 8 && strcmp(name, "s1.jsonl") == 0);
+	CHECK(au_wc_next_entry(&e, d.entries_end, &type, &name));
+	CHECK(type == 10 && strcmp(name, "s2.jsonl") == 0);
+	CHECK(!au_wc_next_entry(&e, d.entries_end, &type, &name));
+	CHECK(au_wc_find(c, "/h/.claude/projects/-w-b", &d));
+	CHECK(d.entries == d.entries_end);
+	/* a path is compared whole: a prefix, an extension or a stranger is not it */
+	CHECK(!au_wc_find(c, "/h/.claude/projects/-w-", &d));
+	CHECK(!au_wc_find(c, "/h/.claude/projects/-w-a/x", &d));
+	CHECK(!au_wc_find(c, "/elsewhere", &d));
+	CHECK(!au_wc_find(NULL, "/h/.claude/projects", &d));
+
+	/* what the walk marks is what is kept */
+	CHECK_INT(au_wc_count_used(c), 0);
+	CHECK(au_wc_find(c, "/h/.claude/projects", &d));
+	au_wc_mark_used(c, &d);
+	au_wc_mark_used(c, &d); /* twice (two roots sharing it): once */
+	CHECK(au_wc_find(c, "/h/.claude/projects/-w-b", &d));
+	au_wc_mark_used(c, &d);
+	CHECK_INT(au_wc_count_used(c), 2);
+	GByteArray *kept = g_byte_array_new();
+	au_wc_start(kept);
+	au_wc_add_used(kept, c);
+	au_wc *k = parse_copy(kept->data, kept->len);
+	CHECK(k != NULL);
+	CHECK_INT(au_wc_count(k), 2);
+	CHECK(au_wc_find(k, "/h/.claude/projects", &d) && au_wc_find(k, "/h/.claude/projects/-w-b", &d));
+	CHECK(!au_wc_find(k, "/h/.claude/projects/-w-a", &d));
+	au_wc_free(k);
+	g_byte_array_unref(kept);
+	au_wc_free(c);
+
+	/* cut short anywhere: whole records only, or no cache */
+	for (size_t len = 0; len < b->len; len++) {
+		c = parse_copy(b->data, len);
+		int whole = len == 8 ? 0 : len == ends[0] ? 1 : len == ends[1] ? 2 : -1;
+		if (whole < 0) {
+			CHECK(c == NULL);
+		} else {
+			CHECK(c != NULL);
+			CHECK_INT(au_wc_count(c), whole);
+		}
+		au_wc_free(c);
+	}
+	/* another build's format, or not ours at all */
+	GByteArray *other = g_byte_array_new();
+	g_byte_array_append(other, b->data, b->len);
+	other->data[4] ^= 0x40; /* the version */
+	CHECK(parse_copy(other->data, other->len) == NULL);
+	other->data[4] ^= 0x40;
+	other->data[0] = 'X';
+	CHECK(parse_copy(other->data, other->len) == NULL);
+	CHECK(au_wc_parse(NULL, 0) == NULL);
+
+	/* every byte damaged in turn: never a crash, and a record found is
+	 * one whose entries are names */
+	for (size_t i = 0; i < b->len; i++) {
+		for (int bit = 0; bit < 8; bit += 3) {
+			g_byte_array_set_size(other, 0);
+			g_byte_array_append(other, b->data, b->len);
+			other->data[i] ^= (guint8)(1u << bit);
+			c = parse_copy(other->data, other->len);
+			const char *dirs[] = {"/h/.claude/projects", "/h/.claude/projects/-w-a",
+					      "/h/.claude/projects/-w-b"};
+			for (int j = 0; c && j < 3; j++) {
+				if (!au_wc_find(c, dirs[j], &d))
+					continue;
+				e = d.entries;
+				while (au_wc_next_entry(&e, d.entries_end, &type, &name))
+					CHECK(name[0] && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, ".."));
+			}
+			au_wc_free(c);
+		}
+	}
+
+	/* a record whose entries are not names is no record: listed again */
+	GByteArray *bad = g_byte_array_new(), *e2 = g_byte_array_new();
+	au_wc_start(bad);
+	au_wc_entry(e2, 8, "a/b");
+	struct stat sb = fake_stat(1, 1);
+	au_wc_add(bad, "/d1", &sb, e2);
+	g_byte_array_set_size(e2, 0);
+	au_wc_entry(e2, 4, "..");
+	au_wc_add(bad, "/d2", &sb, e2);
+	g_byte_array_set_size(e2, 0);
+	au_wc_entry(e2, 8, "ok");
+	au_wc_add(bad, "/d3", &sb, e2);
+	c = parse_copy(bad->data, bad->len);
+	CHECK(c != NULL);
+	CHECK(!au_wc_find(c, "/d1", &d));
+	CHECK(!au_wc_find(c, "/d2", &d));
+	CHECK(au_wc_find(c, "/d3", &d));
+	au_wc_free(c);
+	g_byte_array_unref(e2);
+	g_byte_array_unref(bad);
+	g_byte_array_unref(other);
+	g_byte_array_unref(b);
+}
+
+static char *at(const char *rel)
+{
+	return g_build_filename(home, rel, NULL);
+}
+
+static void put(const char *rel, int out, const char *mode)
+{
+	char *path = at(rel), *dir = g_path_get_dirname(path);
+	g_mkdir_with_parents(dir, 0700);
+	FILE *f = fopen(path, mode);
+	fprintf(f,
+		"{\"type\":\"assistant\",\"cwd\":\"/w\",\"sessionId\":\"s\",\"requestId\":\"r-%s-%d\","
+		"\"timestamp\":\"2025-10-02T10:00:00.000Z\",\"message\":{\"id\":\"m-%s-%d\","
+		"\"model\":\"claude-sonnet-4-5-20250929\",\"usage\":{\"input_tokens\":1,\"output_tokens\":%d}}}\n",
+		rel, out, rel, out, out);
+	fclose(f);
+	g_free(dir);
+	g_free(path);
+}
+
+static au_scan_stats scan_with(au_store *s, const char *cache)
+{
+	au_scan_opts o = {.only = AU_SRC_CLAUDE, .listing_cache = cache};
+	au_scan_stats st;
+	au_err err;
+	au_scan_stats_init(&st);
+	int r = au_scan(s, prices, &o, &st, &err);
+	if (r < 0)
+		fprintf(stderr, "scan failed: %s\n", err.msg);
+	CHECK_INT(r, 0);
+	return st;
+}
+
+/* Past the walk's margin: a directory changed less than 2 s before a walk
+ * is listed every time, not kept. */
+static void age(void)
+{
+	g_usleep(2100 * 1000);
+}
+
+static int64_t cached_dirs(const char *path)
+{
+	au_wc *c = au_wc_load(path);
+	int64_t n = c ? (int64_t)au_wc_count(c) : -1;
+	au_wc_free(c);
+	return n;
+}
+
+static void test_scan_with_cache(void)
+{
+	au_store *s;
+	au_err err;
+	char *db = at("usage.db"), *cache = at(".cache/aiusage/listings");
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	put(".claude/projects/-w-a/s1.jsonl", 1, "w");
+	put(".claude/projects/-w-a/s2.jsonl", 2, "w");
+	put(".claude/projects/-w-a/sess/subagents/agent-1.jsonl", 4, "w");
+	put(".claude/projects/-w-b/s3.jsonl", 8, "w");
+	age();
+	/* the first walk lists 5 directories and keeps them (all older than
+	 * the margin) where the default path puts them */
+	au_scan_stats st = scan_with(s, NULL);
+	CHECK_INT(st.dirs, 5);
+	CHECK_INT(st.dirs_cached, 0);
+	CHECK_INT(st.files, 4);
+	au_scan_stats_release(&st);
+	CHECK_INT(cached_dirs(cache), 5);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 15);
+	/* the second lists them all from the cache */
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs, 5);
+	CHECK_INT(st.dirs_cached, 5);
+	CHECK_INT(st.files, 4);
+	CHECK_INT(st.files_unchanged, 4);
+	au_scan_stats_release(&st);
+
+	/* a new file in -w-a whose mtime is then set back as it was (its ctime
+	 * moves all the same); an append in a directory that did not change; a
+	 * directory removed with its file */
+	char *wa = at(".claude/projects/-w-a");
+	struct stat before;
+	CHECK_INT(stat(wa, &before), 0);
+	put(".claude/projects/-w-a/s4.jsonl", 16, "w");
+	struct timespec times[2] = {before.st_atim, before.st_mtim};
+	CHECK_INT(utimensat(AT_FDCWD, wa, times, 0), 0);
+	put(".claude/projects/-w-a/sess/subagents/agent-1.jsonl", 32, "a");
+	char *s3 = at(".claude/projects/-w-b/s3.jsonl"), *wb = at(".claude/projects/-w-b");
+	CHECK_INT(g_unlink(s3), 0);
+	CHECK_INT(g_rmdir(wb), 0);
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs, 4);
+	CHECK_INT(st.dirs_cached, 2); /* sess and subagents; projects and -w-a listed */
+	CHECK_INT(st.files, 4);
+	CHECK_INT(st.files_read, 2);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 15 + 16 + 32);
+	/* -w-b is gone from it, and the two just changed are not kept yet */
+	CHECK_INT(cached_dirs(cache), 2);
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs_cached, 2);
+	CHECK_INT(st.files_unchanged, 4);
+	au_scan_stats_release(&st);
+	age();
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs_cached, 2);
+	au_scan_stats_release(&st);
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs_cached, 4);
+	au_scan_stats_release(&st);
+	CHECK_INT(cached_dirs(cache), 4);
+
+	/* a cache cut in half is no cache: everything is listed and found */
+	struct stat cs;
+	CHECK_INT(stat(cache, &cs), 0);
+	CHECK_INT(truncate(cache, cs.st_size / 2), 0);
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs_cached, 0);
+	CHECK_INT(st.files_unchanged, 4);
+	au_scan_stats_release(&st);
+	CHECK_INT(cached_dirs(cache), 4);
+
+	/* one that cannot be saved is a note for -v, and the scan goes on */
+	st = scan_with(s, "/proc/self/no/such/listings");
+	CHECK_INT(st.dirs_cached, 0);
+	CHECK_INT(st.files_unchanged, 4);
+	bool noted = false;
+	for (guint i = 0; i < st.notes->len; i++)
+		noted |= strstr(st.notes->pdata[i], "listing cache not saved") != NULL;
+	CHECK(noted);
+	CHECK_INT(st.skipped, 0);
+	au_scan_stats_release(&st);
+	/* and "" is none at all */
+	CHECK_INT(g_unlink(cache), 0);
+	st = scan_with(s, "");
+	CHECK_INT(st.dirs_cached, 0);
+	au_scan_stats_release(&st);
+	CHECK(!g_file_test(cache, G_FILE_TEST_EXISTS));
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), 15 + 16 + 32);
+	check_agg_matches_usage(s);
+
+	au_store_close(s);
+	g_free(s3);
+	g_free(wb);
+	g_free(wa);
+	g_free(cache);
+	g_free(db);
+}
+
+int main(void)
+{
+	test_format();
+
+	home = g_dir_make_tmp("aiusage-wc-XXXXXX", NULL);
+	g_setenv("HOME", home, TRUE);
+	g_unsetenv("CLAUDE_CONFIG_DIR");
+	g_unsetenv("XDG_CONFIG_HOME");
+	g_unsetenv("XDG_CACHE_HOME");
+	prices = au_pricing_new();
+	test_scan_with_cache();
+	au_pricing_free(prices);
+	rm_rf(home);
+	g_free(home);
+	return check_done("test_walkcache");
+}
