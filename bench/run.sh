@@ -107,8 +107,8 @@ timed() {
 	local st="$OUT/$corpus/state" t0 t1 rc=0
 	local tv="$st/runs/$name.time"
 	t0=$(date +%s%N)
-	HOME="$OUT/$corpus/home" XDG_DATA_HOME="$st/data" XDG_CONFIG_HOME="$st/config" TZ=UTC \
-		/usr/bin/time -v -o "$tv" "$@" >"$st/runs/$name.json" 2>"$st/runs/$name.err" </dev/null || rc=$?
+	HOME="$OUT/$corpus/home" XDG_DATA_HOME="$st/data" XDG_CONFIG_HOME="$st/config" \
+		XDG_CACHE_HOME="$st/cache" TZ=UTC /usr/bin/time -v -o "$tv" "$@" >"$st/runs/$name.json" 2>"$st/runs/$name.err" </dev/null || rc=$?
 	t1=$(date +%s%N)
 	if [ "$rc" -ne 0 ]; then
 		say "$corpus/$name failed (exit $rc), see $st/runs/$name.err"
@@ -138,7 +138,8 @@ watcher_start() {
 	t0=$(date +%s%N)
 	# the environment the timed reports get: the same roots (their fingerprint)
 	env -i PATH="$PATH" HOME="$OUT/$corpus/home" XDG_DATA_HOME="$OUT/$corpus/state/data" \
-		XDG_CONFIG_HOME="$OUT/$corpus/state/config" TZ=UTC "$AIUSAGE" watch --db "$db" 2>"$log" &
+		XDG_CONFIG_HOME="$OUT/$corpus/state/config" XDG_CACHE_HOME="$OUT/$corpus/state/cache" TZ=UTC \
+		"$AIUSAGE" watch --db "$db" 2>"$log" &
 	pid=$!
 	for _ in $(seq 30000); do
 		if grep -q "ready (pid $pid" "$log" 2>/dev/null; then
@@ -213,7 +214,8 @@ run_corpus() {
 	local v_truth="not run (aiusage not built)" v_warm="not run" v_codex="not run" v_claude="not run"
 	if [ "$ok" = 1 ]; then
 		say "$corpus: aiusage cold"
-		rm -f "$db" "$db"-*
+		# cold: no store, and no walk caches either (they outlive a store)
+		rm -rf "$db" "$db"-* "$st/cache"
 		timed "$corpus" aiusage-cold "$b_all" "$AIUSAGE" daily --json --timezone UTC --db "$db" --quiet || ok=0
 	fi
 	if [ "$ok" = 1 ]; then
@@ -241,7 +243,7 @@ run_corpus() {
 	for i in $(seq 2 "$cold_runs"); do
 		if [ "$ok" = 1 ]; then
 			say "$corpus: aiusage cold $i/$cold_runs"
-			rm -f "$st/cold.db" "$st/cold.db"-*
+			rm -rf "$st/cold.db" "$st/cold.db"-* "$st/cache"
 			timed "$corpus" "aiusage-cold-r$i" "$b_all" "$AIUSAGE" daily --json --timezone UTC \
 				--db "$st/cold.db" --quiet || true
 		fi

@@ -200,14 +200,32 @@ le32() {
 	done
 }
 
-# FNV-1a of a path, as walkcache.c hashes it (ASCII paths only)
-fnv1a() {
-	local s=$1 h=2166136261 i c
-	for ((i = 0; i < ${#s}; i++)); do
-		printf -v c '%d' "'${s:i:1}"
-		h=$(((h ^ c) * 16777619 & 0xffffffff))
+# A path's hash as walkcache.c's path_hash makes it (ASCII paths only;
+# bash's 64-bit arithmetic wraps as uint64_t does, and >> is made logical)
+path_hash() {
+	local s=$1 n=${#1} h i w
+	h=$((0x9e3779b97f4a7c15 ^ n))
+	for ((i = 0; i + 8 <= n; i += 8)); do
+		w=$(le_word "$s" $i 8)
+		h=$(((h ^ w) * 0xff51afd7ed558ccd))
+		h=$((h ^ ((h >> 32) & 0xffffffff)))
 	done
-	echo "$h"
+	w=$(le_word "$s" $i $((n - i)))
+	h=$(((h ^ w) * 0xc4ceb9fe1a85ec53))
+	h=$((h ^ ((h >> 29) & 0x7ffffffff)))
+	h=$((h * 0xff51afd7ed558ccd))
+	h=$((h ^ ((h >> 32) & 0xffffffff)))
+	echo $((h & 0xffffffff))
+}
+
+# len bytes of s from at, as a little-endian number
+le_word() {
+	local s=$1 at=$2 len=$3 w=0 j c
+	for ((j = 0; j < len; j++)); do
+		printf -v c '%d' "'${s:at+j:1}"
+		w=$((w | (c << (8 * j))))
+	done
+	echo $w
 }
 
 # Listing caches (walkcache.c's file, header and all): a directory with
@@ -226,9 +244,10 @@ seed_walkcache() {
 		elen=$(printf '%b' "$entries" | wc -c)
 		{
 			printf 'AUWC'
-			le32 2
+			le32 4
+			le32 0
 			le32 $((4 + 32 + 4 + ${#path} + 1 + elen))
-			le32 "$(fnv1a "$path")"
+			le32 "$(path_hash "$path")"
 			le64 2049
 			le64 $((1000 + i))
 			le64 $((1700000000000000000 + i))

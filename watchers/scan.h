@@ -37,6 +37,8 @@ typedef struct au_scan_stats {
 	int64_t malformed, unreadable, oversized, partial_lines;
 	/* directories walked, and those of them listed from the listing cache */
 	int64_t dirs, dirs_cached;
+	/* the stored cursors' keys came from the keys file (scan.c), not the store */
+	bool keys_cached;
 	GPtrArray *warnings;    /* "path:line: text", first AU_MAX_WARNINGS */
 	/* Paths with a log's name that are not regular files (FIFOs, devices,
 	 * links to them): skipped, named once each for -v; first AU_MAX_WARNINGS */

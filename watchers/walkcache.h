@@ -25,10 +25,11 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-/* One directory as listed: a view into the cache. */
+/* One record: a view into the cache. A directory's listing has its dev,
+ * ino, mtime_ns and ctime_ns for numbers, its entries for entries. */
 typedef struct au_wc_dir {
 	guint id; /* for au_wc_mark_used */
-	int64_t dev, ino, mtime_ns, ctime_ns;
+	int64_t num[4];
 	const uint8_t *entries, *entries_end; /* au_wc_next_entry walks them */
 } au_wc_dir;
 
@@ -48,6 +49,10 @@ bool au_wc_save(const char *path, const GByteArray *blob, char **ret_why);
 au_wc *au_wc_parse(void *blob, size_t len);
 void au_wc_free(au_wc *c);
 guint au_wc_count(const au_wc *c);
+/* What au_wc_start was given ("" for none, or without a cache). */
+const char *au_wc_tag(const au_wc *c);
+/* fn for every record whose entries parse, in no order. */
+void au_wc_each(const au_wc *c, void (*fn)(const char *path, const au_wc_dir *d, void *ud), void *ud);
 /* The record of path, when c has one and its entries parse (c may be
  * NULL). Safe from several threads at once. */
 bool au_wc_find(const au_wc *c, const char *path, au_wc_dir *ret);
@@ -63,11 +68,15 @@ guint au_wc_count_used(const au_wc *c);
 /* A stat time in nanoseconds. */
 int64_t au_wc_time_ns(const struct timespec *t);
 
-/* Building a blob: au_wc_start first, then a record per directory. */
-void au_wc_start(GByteArray *out);
+/* Building a blob: au_wc_start first (tag: what the cache is valid for,
+ * or NULL), then a record per path. */
+void au_wc_start(GByteArray *out, const char *tag);
 /* entries: what au_wc_entry appended, one per directory entry */
 void au_wc_entry(GByteArray *entries, unsigned char type, const char *name);
+/* a directory as sb says, with its entries */
 void au_wc_add(GByteArray *out, const char *path, const struct stat *sb, const GByteArray *entries);
+/* any record: its four numbers and entries (len bytes of au_wc_entry's) */
+void au_wc_add_nums(GByteArray *out, const char *path, const int64_t nums[4], const void *entries, size_t len);
 /* Every record of c marked used, as it was. */
 void au_wc_add_used(GByteArray *out, const au_wc *c);
 

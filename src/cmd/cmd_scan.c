@@ -44,6 +44,7 @@ static void print_json(const au_scan_stats *st)
 	au_jw_kint(w, "warnings", st->warnings_total);
 	au_jw_kint(w, "dirs", st->dirs);
 	au_jw_kint(w, "dirsFromCache", st->dirs_cached);
+	au_jw_kbool(w, "keysFromCache", st->keys_cached);
 	au_jw_obj_end(w);
 	au_jw_newline(w);
 	au_jw_finish(w);

@@ -301,6 +301,15 @@ static const char *const migrations[] = {
 	"  tool_costed INTEGER NOT NULL,"
 	"  PRIMARY KEY(hour, source, model)) WITHOUT ROWID;"
 	AGG_HOUR_REBUILD AGG_HOUR_TRIGGERS,
+	/* 10: the cursors' stamp (au_store_files_stamp): this store's own
+	 * random name and a count of every row written to or deleted from
+	 * files, by any writer, so that a copy of the cursors' keys kept
+	 * outside the store (watchers/scan.c) knows whether it still holds */
+	"CREATE TABLE files_stamp(id INTEGER PRIMARY KEY CHECK(id = 1), store TEXT NOT NULL, n INTEGER NOT NULL);"
+	"INSERT INTO files_stamp VALUES(1, lower(hex(randomblob(16))), 0);"
+	"CREATE TRIGGER files_stamp_ai AFTER INSERT ON files BEGIN UPDATE files_stamp SET n = n + 1; END;"
+	"CREATE TRIGGER files_stamp_au AFTER UPDATE ON files BEGIN UPDATE files_stamp SET n = n + 1; END;"
+	"CREATE TRIGGER files_stamp_ad AFTER DELETE ON files BEGIN UPDATE files_stamp SET n = n + 1; END;",
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
@@ -463,6 +472,7 @@ int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err)
 {
 	au_store *s = xcalloc(1, sizeof(*s));
 	s->readonly = readonly;
+	s->path = g_strdup(path);
 	/* one thread at a time uses a connection: no mutex on every call */
 	int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 	int r;
@@ -598,7 +608,36 @@ void au_store_close(au_store *s)
 		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	sqlite3_close(s->db);
 	free(s->warning);
+	g_free(s->path);
 	free(s);
+}
+
+const char *au_store_path(const au_store *s)
+{
+	return s->path;
+}
+
+int64_t au_store_cursors_saved(const au_store *s)
+{
+	return s->cursors_saved;
+}
+
+int au_store_files_stamp(au_store *s, char **ret, au_err *err)
+{
+	*ret = NULL;
+	sqlite3_stmt *st;
+	int r = prepare(s, "SELECT store || ':' || n FROM files_stamp WHERE id = 1", &st, err);
+	if (r < 0)
+		return r;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = g_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return au_store_fail(s, err, "reading the cursors' stamp");
+	if (!*ret)
+		return au_fail(err, EIO, "the store has no cursors' stamp");
+	return 0;
 }
 
 bool au_store_readonly(const au_store *s)
@@ -775,13 +814,29 @@ static key_entry *key_alloc(au_cursor_keys *k, size_t path_len)
 	return e;
 }
 
-int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor_keys **ret, au_err *err)
+int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor_keys **ret, char **ret_stamp,
+			      au_err *err)
 {
 	*ret = NULL;
-	sqlite3_stmt *st;
-	int r = prepare(s, "SELECT path, source, dev, ino, size, mtime_ns FROM files", &st, err);
-	if (r < 0)
+	if (ret_stamp)
+		*ret_stamp = NULL;
+	/* the stamp and the keys from one snapshot */
+	bool txn = ret_stamp && sqlite3_get_autocommit(s->db);
+	int r;
+	if (txn && (r = exec(s, "BEGIN", err)) < 0)
 		return r;
+	if (ret_stamp && (r = au_store_files_stamp(s, ret_stamp, err)) < 0) {
+		if (txn)
+			exec(s, "ROLLBACK", NULL);
+		return r;
+	}
+	sqlite3_stmt *st;
+	r = prepare(s, "SELECT path, source, dev, ino, size, mtime_ns FROM files", &st, err);
+	if (r < 0) {
+		if (txn)
+			exec(s, "ROLLBACK", NULL);
+		return r;
+	}
 	au_cursor_keys *k = xcalloc(1, sizeof(*k));
 	k->by_path = g_hash_table_new(au_str_hash, g_str_equal);
 	k->blocks = g_ptr_array_new_with_free_func(free);
@@ -807,11 +862,27 @@ int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor
 		r = au_store_fail(s, err, "reading file cursors");
 		sqlite3_finalize(st);
 		au_cursor_keys_free(k);
+		if (txn)
+			exec(s, "ROLLBACK", NULL);
 		return r;
 	}
 	sqlite3_finalize(st);
+	if (txn)
+		exec(s, "COMMIT", NULL); /* a read: nothing to lose */
 	*ret = k;
 	return 0;
+}
+
+void au_cursor_keys_each(const au_cursor_keys *k, void (*fn)(const char *path, const au_cursor_key *key, void *ud),
+			 void *ud)
+{
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, k->by_path);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const key_entry *e = v;
+		fn(e->path, &e->key, ud);
+	}
 }
 
 const au_cursor_key *au_cursor_keys_get(const au_cursor_keys *k, const char *path)
@@ -870,6 +941,7 @@ int au_store_save_cursor(au_store *s, au_cursor *c, au_err *err)
 		return au_store_fail(s, err, "saving a file cursor");
 	if (!c->id)
 		c->id = sqlite3_last_insert_rowid(s->db);
+	s->cursors_saved++;
 	return 0;
 }
 

@@ -91,7 +91,22 @@ typedef struct au_cursor_key {
 	int64_t dev, ino, size, mtime_ns;
 } au_cursor_key;
 typedef struct au_cursor_keys au_cursor_keys;
-int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor_keys **ret, au_err *err);
+/* ret_stamp (g_free; may be NULL): au_store_files_stamp as of the keys */
+int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor_keys **ret, char **ret_stamp,
+			      au_err *err);
+void au_cursor_keys_each(const au_cursor_keys *k, void (*fn)(const char *path, const au_cursor_key *key, void *ud),
+			 void *ud);
+/*
+ * The cursors' stamp (g_free): this store's random name and the number of
+ * rows ever written to or deleted from its cursors, by any writer (a
+ * trigger counts them). Equal stamps: the same cursors. A copy of the keys
+ * kept elsewhere is good while the stamp is the one it was made at.
+ */
+int au_store_files_stamp(au_store *s, char **ret, au_err *err);
+/* The cursors this connection saved (au_store_save_cursor), ever. */
+int64_t au_store_cursors_saved(const au_store *s);
+/* The path the store was opened with. */
+const char *au_store_path(const au_store *s);
 /* NULL when the store has no cursor for path. */
 const au_cursor_key *au_cursor_keys_get(const au_cursor_keys *k, const char *path);
 void au_cursor_keys_free(au_cursor_keys *k);

@@ -40,6 +40,8 @@ struct au_store {
 	char *warning;       /* au_store_warning */
 	bool defer_ckpt;     /* au_store_defer_checkpoint */
 	int wal_frames;      /* the WAL's length at this connection's last commit */
+	char *path;	     /* as opened */
+	int64_t cursors_saved; /* au_store_cursors_saved */
 };
 
 /* The bulk load's limits (store.c): staged rows before an INSERT, agg

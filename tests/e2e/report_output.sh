@@ -18,7 +18,7 @@ demo=$AU_SRC/fixtures/demo
 # now pinned to the price table's date: no "prices are old" note unless a
 # check asks for one
 as_of=$(sed -n 's/.*"as_of": *"\([0-9-]*\)".*/\1/p' "$AU_SRC/pricing/catalog.json" | head -n 1)
-run() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$@" --db "$t/demo.db"; }
+run() { env -i PATH="$PATH" HOME="$demo" XDG_CACHE_HOME="$t/cache" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$@" --db "$t/demo.db"; }
 au() { run "$AIUSAGE" "$@"; }
 au_cols() { # columns args...
 	local cols=$1
@@ -66,7 +66,7 @@ expect_eq "$("$AU_JSON_CHECK" sessions 3 sessionId <"$t/out" | wc -c)" 37 "sessi
 
 # LC_ALL=C: not a UTF-8 locale, so ASCII borders (+ - |) and no byte
 # above 0x7f anywhere; the UTF-8 form is the goldens'
-runc() { env -i PATH="$PATH" HOME="$demo" TZ=UTC LC_ALL=C AIUSAGE_NOW="${as_of}T12:00:00Z" "$AIUSAGE" "$@" --db "$t/demo.db"; }
+runc() { env -i PATH="$PATH" HOME="$demo" XDG_CACHE_HOME="$t/cache" TZ=UTC LC_ALL=C AIUSAGE_NOW="${as_of}T12:00:00Z" "$AIUSAGE" "$@" --db "$t/demo.db"; }
 runc daily -z UTC --breakdown >"$t/out" 2>"$t/err"
 expect_eq "$(LC_ALL=C grep -c '[^ -~]' "$t/out")" 0 "LC_ALL=C daily: lines with a non-ASCII byte"
 expect_eq "$(head -n 1 "$t/out" | cut -c1-16)" "+------------+--" "LC_ALL=C daily: the top border"
@@ -74,7 +74,7 @@ expect_eq "$(sed -n 2p "$t/out" | cut -c1-16)" "| Date       | M" "LC_ALL=C dail
 expect_eq "$(grep -c '^|            | [`] claude-opus-4-5 ' "$t/out")" 3 "LC_ALL=C daily --breakdown: sub rows"
 runc session -z UTC >"$t/out" 2>"$t/err"
 expect_eq "$(LC_ALL=C grep -c '[^ -~]' "$t/out")" 0 "LC_ALL=C session: lines with a non-ASCII byte"
-env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$AIUSAGE" daily -z UTC \
+env -i PATH="$PATH" HOME="$demo" XDG_CACHE_HOME="$t/cache" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${as_of}T12:00:00Z" "$AIUSAGE" daily -z UTC \
 	--db "$t/demo.db" >"$t/out" 2>&1
 expect_eq "$(head -c 3 "$t/out")" "┌" "LANG=C.UTF-8 daily: box drawing"
 
@@ -97,7 +97,7 @@ expect_eq "$(grep -c 'Compact' "$t/out")" 0 "COLUMNS=200 daily: no note"
 au_at() { # day args...
 	local day=$1
 	shift
-	env -i PATH="$PATH" HOME="$demo" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${day}T12:00:00Z" "$AIUSAGE" "$@" --db "$t/demo.db"
+	env -i PATH="$PATH" HOME="$demo" XDG_CACHE_HOME="$t/cache" TZ=UTC LANG=C.UTF-8 AIUSAGE_NOW="${day}T12:00:00Z" "$AIUSAGE" "$@" --db "$t/demo.db"
 }
 old=$(date -u -d "$as_of + 130 days" +%F)
 edge=$(date -u -d "$as_of + 90 days" +%F)

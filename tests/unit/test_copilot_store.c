@@ -212,7 +212,7 @@ static void test_ranks(const char *dir)
 	au_store *s;
 	au_err err;
 	CHECK_INT(au_store_open(path, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 9);
+	CHECK_INT(q(s, "PRAGMA user_version"), 10);
 	CHECK_INT(au_store_begin(s, &err), 0);
 
 	/* one request described by a shutdown total (output 100), an

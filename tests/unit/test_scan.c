@@ -377,7 +377,7 @@ static void test_cursor_keys(au_store *s)
 	big.path[69999] = '\0';
 	CHECK_INT(au_store_save_cursor(s, &big, &err), 0);
 	au_cursor_keys *k;
-	CHECK_INT(au_store_load_cursor_keys(s, au_tool_parser_by_name, &k, &err), 0);
+	CHECK_INT(au_store_load_cursor_keys(s, au_tool_parser_by_name, &k, NULL, &err), 0);
 	GHashTableIter it;
 	gpointer path, v;
 	g_hash_table_iter_init(&it, full);
@@ -490,7 +490,7 @@ int main(void)
 
 	/* reopening runs no migration and keeps everything */
 	CHECK_INT(au_store_open(db, true, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 9);
+	CHECK_INT(q(s, "PRAGMA user_version"), 10);
 	CHECK(q(s, "SELECT count(*) FROM usage") > 0);
 	au_store_close(s);
 
@@ -514,12 +514,15 @@ int main(void)
 			       "ALTER TABLE usage DROP COLUMN price_mode;"
 			       /* nor migration 9's hourly sums and their triggers */
 			       "DROP TRIGGER agg_ai; DROP TRIGGER agg_ad; DROP TRIGGER agg_au; DROP TABLE agg_hour;"
+			       /* nor migration 10's cursors' stamp */
+			       "DROP TRIGGER files_stamp_ai; DROP TRIGGER files_stamp_au; DROP TRIGGER files_stamp_ad;"
+			       " DROP TABLE files_stamp;"
 			       "PRAGMA user_version = 4;",
 			       NULL, NULL, NULL),
 		  SQLITE_OK);
 	sqlite3_close(raw);
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
-	CHECK_INT(q(s, "PRAGMA user_version"), 9);
+	CHECK_INT(q(s, "PRAGMA user_version"), 10);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-1|msg-1'"), 1);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:msg-1'"), 0);
 	CHECK_INT(q(s, "SELECT count(*) FROM usage WHERE key = 'g:sess-2@5'"), 1);

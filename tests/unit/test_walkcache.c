@@ -18,6 +18,7 @@
 #include "pricing.h"
 #include "scan.h"
 #include "store.h"
+#include "tools.h"
 #include "walkcache.h"
 
 static char *home;
@@ -39,7 +40,7 @@ static struct stat fake_stat(int64_t ino, int64_t mtime_s)
 static GByteArray *three(size_t ret_bounds[3])
 {
 	GByteArray *b = g_byte_array_new();
-	au_wc_start(b);
+	au_wc_start(b, NULL);
 	const char *dirs[] = {"/h/.claude/projects", "/h/.claude/projects/-w-a", "/h/.claude/projects/-w-b"};
 	for (int i = 0; i < 3; i++) {
 		GByteArray *e = g_byte_array_new();
@@ -89,6 +90,8 @@ static void test_format(void)
 	CHECK(!au_wc_next_entry(&e, d.entries_end, &type, &name));
 	CHECK(au_wc_find(c, "/h/.claude/projects/-w-b", &d));
 	CHECK(d.entries == d.entries_end);
+	CHECK_INT(d.num[1], 102);
+	CHECK_STR(au_wc_tag(c), "");
 	/* a path is compared whole: a prefix, an extension or a stranger is not it */
 	CHECK(!au_wc_find(c, "/h/.claude/projects/-w-", &d));
 	CHECK(!au_wc_find(c, "/h/.claude/projects/-w-a/x", &d));
@@ -104,7 +107,7 @@ static void test_format(void)
 	au_wc_mark_used(c, &d);
 	CHECK_INT(au_wc_count_used(c), 2);
 	GByteArray *kept = g_byte_array_new();
-	au_wc_start(kept);
+	au_wc_start(kept, NULL);
 	au_wc_add_used(kept, c);
 	au_wc *k = parse_copy(kept->data, kept->len);
 	CHECK(k != NULL);
@@ -118,7 +121,7 @@ static void test_format(void)
 	/* cut short anywhere: whole records only, or no cache */
 	for (size_t len = 0; len < b->len; len++) {
 		c = parse_copy(b->data, len);
-		int whole = len == 8 ? 0 : len == ends[0] ? 1 : len == ends[1] ? 2 : -1;
+		int whole = len == 12 ? 0 : len == ends[0] ? 1 : len == ends[1] ? 2 : -1;
 		if (whole < 0) {
 			CHECK(c == NULL);
 		} else {
@@ -158,9 +161,26 @@ static void test_format(void)
 		}
 	}
 
+	/* a tag, and any four numbers with any entries */
+	GByteArray *t = g_byte_array_new();
+	au_wc_start(t, "store-1:42");
+	int64_t nums[4] = {1, -2, INT64_MAX, INT64_MIN};
+	au_wc_add_nums(t, "/f.jsonl", nums, "\0claude", 8);
+	c = parse_copy(t->data, t->len);
+	CHECK_STR(au_wc_tag(c), "store-1:42");
+	CHECK(au_wc_find(c, "/f.jsonl", &d));
+	CHECK(d.num[0] == 1 && d.num[1] == -2 && d.num[2] == INT64_MAX && d.num[3] == INT64_MIN);
+	e = d.entries;
+	CHECK(au_wc_next_entry(&e, d.entries_end, &type, &name) && type == 0 && strcmp(name, "claude") == 0);
+	au_wc_free(c);
+	/* a tag longer than the file is no cache */
+	t->data[8] = 0xff;
+	CHECK(parse_copy(t->data, t->len) == NULL);
+	g_byte_array_unref(t);
+
 	/* a record whose entries are not names is no record: listed again */
 	GByteArray *bad = g_byte_array_new(), *e2 = g_byte_array_new();
-	au_wc_start(bad);
+	au_wc_start(bad, NULL);
 	au_wc_entry(e2, 8, "a/b");
 	struct stat sb = fake_stat(1, 1);
 	au_wc_add(bad, "/d1", &sb, e2);
@@ -330,6 +350,105 @@ static void test_scan_with_cache(void)
 	g_free(db);
 }
 
+/* the keys file in the cache folder (there is one store here) */
+static char *keys_file(void)
+{
+	char *dir = at(".cache/aiusage"), *found = NULL;
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n;
+	while (d && (n = g_dir_read_name(d)))
+		if (g_str_has_prefix(n, "keys-"))
+			found = g_build_filename(dir, n, NULL);
+	if (d)
+		g_dir_close(d);
+	g_free(dir);
+	return found;
+}
+
+/*
+ * The cursors' keys file: used while the store's cursors are the ones it
+ * was made from, and never when anyone else wrote, deleted or replaced
+ * them: a file it says is done is then read again.
+ */
+static void test_keys_file(void)
+{
+	au_store *s;
+	au_err err;
+	char *db = at("keys.db"), *old;
+	while ((old = keys_file())) { /* the other test's store's */
+		g_unlink(old);
+		g_free(old);
+	}
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	put(".claude/projects/-w-k/k1.jsonl", 100, "w");
+	put(".claude/projects/-w-k/k2.jsonl", 200, "w");
+	au_scan_stats st = scan_with(s, NULL);
+	CHECK(!st.keys_cached); /* none yet: made */
+	au_scan_stats_release(&st);
+	char *kf = keys_file();
+	CHECK(kf != NULL);
+	int64_t n0 = q(s, "SELECT n FROM files_stamp");
+	CHECK(n0 > 0);
+	st = scan_with(s, NULL);
+	CHECK(st.keys_cached);
+	CHECK_INT(st.files_read, 0);
+	au_scan_stats_release(&st);
+
+	/* this scan's own saves keep it good (tagged anew) */
+	put(".claude/projects/-w-k/k1.jsonl", 1000, "a");
+	st = scan_with(s, NULL);
+	CHECK(st.keys_cached);
+	CHECK_INT(st.files_read, 1);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT n FROM files_stamp"), n0 + 1);
+	st = scan_with(s, NULL);
+	CHECK(st.keys_cached);
+	CHECK_INT(st.files_read, 0);
+	au_scan_stats_release(&st);
+
+	/* another writer: a cursor deleted behind its back (as by hand, or by
+	 * a store put back from a backup) is a file read again, whatever the
+	 * keys file says */
+	CHECK_INT(sqlite3_exec(s->db, "DELETE FROM files WHERE path LIKE '%/k2.jsonl'", NULL, NULL, NULL), SQLITE_OK);
+	st = scan_with(s, NULL);
+	CHECK(!st.keys_cached);
+	CHECK_INT(st.files_read, 1);
+	au_scan_stats_release(&st);
+	/* read again from its start, and counted once */
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE msg_id LIKE 'm-.claude/projects/-w-k/%'"), 100 + 1000 + 200);
+	st = scan_with(s, NULL);
+	CHECK(st.keys_cached);
+	au_scan_stats_release(&st);
+
+	/* the store file replaced by a copy of itself: another inode, so the
+	 * keys file is not trusted with it */
+	au_store_close(s);
+	char *copy = at("keys-copy.db"), *cmd = g_strdup_printf("cp '%s' '%s' && mv '%s' '%s'", db, copy, copy, db);
+	CHECK_INT(system(cmd), 0);
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	st = scan_with(s, NULL);
+	CHECK(!st.keys_cached);
+	CHECK_INT(st.files_read, 0); /* the same cursors, from the store */
+	au_scan_stats_release(&st);
+
+	/* a damaged keys file is no keys file */
+	CHECK_INT(truncate(kf, 40), 0);
+	st = scan_with(s, NULL);
+	CHECK(!st.keys_cached);
+	CHECK_INT(st.files_unchanged, 2 + 4);
+	au_scan_stats_release(&st);
+	st = scan_with(s, NULL);
+	CHECK(st.keys_cached);
+	CHECK_INT(st.files_unchanged, 2 + 4);
+	au_scan_stats_release(&st);
+	check_agg_matches_usage(s);
+	au_store_close(s);
+	g_free(cmd);
+	g_free(copy);
+	g_free(kf);
+	g_free(db);
+}
+
 int main(void)
 {
 	test_format();
@@ -341,6 +460,7 @@ int main(void)
 	g_unsetenv("XDG_CACHE_HOME");
 	prices = au_pricing_new();
 	test_scan_with_cache();
+	test_keys_file();
 	au_pricing_free(prices);
 	rm_rf(home);
 	g_free(home);
