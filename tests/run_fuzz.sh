@@ -200,60 +200,32 @@ le32() {
 	done
 }
 
-# A path's hash as walkcache.c's path_hash makes it (ASCII paths only;
-# bash's 64-bit arithmetic wraps as uint64_t does, and >> is made logical)
-path_hash() {
-	local s=$1 n=${#1} h i w
-	h=$((0x9e3779b97f4a7c15 ^ n))
-	for ((i = 0; i + 8 <= n; i += 8)); do
-		w=$(le_word "$s" $i 8)
-		h=$(((h ^ w) * 0xff51afd7ed558ccd))
-		h=$((h ^ ((h >> 32) & 0xffffffff)))
-	done
-	w=$(le_word "$s" $i $((n - i)))
-	h=$(((h ^ w) * 0xc4ceb9fe1a85ec53))
-	h=$((h ^ ((h >> 29) & 0x7ffffffff)))
-	h=$((h * 0xff51afd7ed558ccd))
-	h=$((h ^ ((h >> 32) & 0xffffffff)))
-	echo $((h & 0xffffffff))
-}
-
-# len bytes of s from at, as a little-endian number
-le_word() {
-	local s=$1 at=$2 len=$3 w=0 j c
-	for ((j = 0; j < len; j++)); do
-		printf -v c '%d' "'${s:at+j:1}"
-		w=$((w | (c << (8 * j))))
-	done
-	echo $w
-}
-
-# Listing caches (walkcache.c's file, header and all): a directory with
-# files, a link and a subdirectory, an empty one, and a long name.
+# Walk caches (walkcache.c's files, header and all): listings of a
+# directory with files, a link and a subdirectory, and of an empty one, and
+# a keys file's record (a tag, one entry: the parser's name). Any bytes
+# may be ids: a record is found by the ids it holds.
 seed_walkcache() {
-	local dir=$1 i=0 path entries
+	local dir=$1 i entries tag elen
 	mkdir -p "$dir"
-	for path in /h/.claude/projects /h/.claude/projects/-w-a /h/.codex/sessions/2025/10/02; do
-		i=$((i + 1))
+	for i in 1 2 3; do
 		case $i in
-		1) entries='\004-w-a\000\004-w-b\000' ;;
-		2) entries='\010s1.jsonl\000\012s2.jsonl\000\004sess\000' ;;
-		3) entries='' ;;
+		1) entries='\004-w-a\000\004-w-b\000' tag='' ;;
+		2) entries='\010s1.jsonl\000\012s2.jsonl\000\004sess\000' tag='' ;;
+		3) entries='\000claude\000' tag='2049:77:0123456789abcdef:42' ;;
 		esac
-		local elen
 		elen=$(printf '%b' "$entries" | wc -c)
 		{
 			printf 'AUWC'
-			le32 4
-			le32 0
-			le32 $((4 + 32 + 4 + ${#path} + 1 + elen))
-			le32 "$(path_hash "$path")"
+			le32 5
+			le32 ${#tag}
+			printf '%s' "$tag"
+			le32 $((48 + elen))
 			le64 2049
 			le64 $((1000 + i))
 			le64 $((1700000000000000000 + i))
 			le64 $((1700000000000000001 + i))
-			le32 ${#path}
-			printf '%s\0' "$path"
+			le64 0
+			le64 0
 			printf '%b' "$entries"
 		} >"$dir/s-$i"
 	done

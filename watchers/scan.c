@@ -335,21 +335,18 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 		return;
 	out->dirs++;
 	size_t dir_len = strlen(dir);
-	au_wc_dir cd;
-	const au_wc_dir *cached = au_wc_find(w->cache, dir, &cd) ? &cd : NULL;
 	struct stat sb;
-	if (cached) {
-		if ((parent_fd < 0 ? stat_under(rt, dir, &sb) : fstatat(parent_fd, name, &sb, 0)) == 0 &&
-		    S_ISDIR(sb.st_mode) && au_wc_matches(cached, &sb)) {
-			out->dirs_cached++;
-			au_wc_mark_used(w->cache, cached);
-			const uint8_t *e = cached->entries;
-			unsigned char type;
-			const char *n;
-			while (au_wc_next_entry(&e, cached->entries_end, &type, &n))
-				walk_entry(w, out, d, -1, dir_len, n, type);
-			return;
-		}
+	au_wc_rec cd;
+	if (w->cache && (parent_fd < 0 ? stat_under(rt, dir, &sb) : fstatat(parent_fd, name, &sb, 0)) == 0 &&
+	    S_ISDIR(sb.st_mode) && au_wc_find_dir(w->cache, &sb, &cd) && au_wc_matches(&cd, &sb)) {
+		out->dirs_cached++;
+		au_wc_mark_used(w->cache, &cd);
+		const uint8_t *e = cd.entries;
+		unsigned char type;
+		const char *n;
+		while (au_wc_next_entry(&e, cd.entries_end, &type, &n))
+			walk_entry(w, out, d, -1, dir_len, n, type);
+		return;
 	}
 	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
 			       : openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -361,7 +358,9 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 	if (w->caching && fstat(fd, &sb) == 0 && MAX(au_wc_time_ns(&sb.st_mtim), au_wc_time_ns(&sb.st_ctim)) < w->cut_ns &&
 	    fs_is_local(out, fd, sb.st_dev))
 		entries = g_byte_array_new();
-	/* getdents64 on the descriptor itself: fdopendir would fstat it and
+	/* the listing is recorded with the descriptor's own stat, taken before
+	 * getdents: a change after it moves the mtime past the one recorded.
+	 * getdents64 on the descriptor itself: fdopendir would fstat it and
 	 * set its flags again, three system calls a directory for nothing */
 	char buf[16384] __attribute__((aligned(8)));
 	ssize_t got = 0, at = 0;
@@ -387,7 +386,7 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 		walk_entry(w, out, d, fd, dir_len, n, de->d_type);
 	}
 	if (entries) {
-		au_wc_add(out->listing, dir, &sb, entries);
+		au_wc_add_dir(out->listing, &sb, entries);
 		g_byte_array_unref(entries);
 	}
 	close(fd);
@@ -1069,13 +1068,13 @@ static bool key_matches(const cursor_load *cl, const char *path, const au_parser
 			int64_t size, int64_t mtime)
 {
 	if (cl->kc) {
-		au_wc_dir d;
+		au_wc_rec r;
 		const uint8_t *e;
 		unsigned char type;
 		const char *name;
-		return au_wc_find(cl->kc, path, &d) && d.num[0] == dev && d.num[1] == ino && d.num[2] == size &&
-		       d.num[3] == mtime && (e = d.entries, au_wc_next_entry(&e, d.entries_end, &type, &name)) &&
-		       strcmp(name, p->name) == 0;
+		return au_wc_find(cl->kc, au_wc_path_id(path), 0, &r) && r.num[0] == dev && r.num[1] == ino &&
+		       r.num[2] == size && r.num[3] == mtime &&
+		       (e = r.entries, au_wc_next_entry(&e, r.entries_end, &type, &name)) && strcmp(name, p->name) == 0;
 	}
 	const au_cursor_key *key = au_cursor_keys_get(cl->keys, path);
 	return key && key->parser == p && dev == key->dev && ino == key->ino && size == key->size &&
@@ -1131,22 +1130,24 @@ static char *keys_file_path(au_store *s, const char *cache_path)
 
 typedef struct keys_out {
 	GByteArray *blob;
-	GHashTable *learned;
+	GHashTable *learned;	/* path -> key_rec */
+	GHashTable *learned_id; /* their au_wc_path_id (gint64*) */
 } keys_out;
 
 static void key_out(GByteArray *b, const char *path, const char *parser, const int64_t num[4])
 {
 	GByteArray *e = g_byte_array_new();
 	au_wc_entry(e, 0, parser);
-	au_wc_add_nums(b, path, num, e->data, e->len);
+	au_wc_add(b, au_wc_path_id(path), 0, num, e->data, e->len);
 	g_byte_array_unref(e);
 }
 
-static void keys_out_file(const char *path, const au_wc_dir *d, void *ud)
+static void keys_out_file(const au_wc_rec *r, void *ud)
 {
 	keys_out *o = ud;
-	if (!g_hash_table_contains(o->learned, path))
-		au_wc_add_nums(o->blob, path, d->num, d->entries, (size_t)(d->entries_end - d->entries));
+	gint64 id = (gint64)r->a;
+	if (!g_hash_table_contains(o->learned_id, &id))
+		au_wc_add(o->blob, r->a, r->b, r->num, r->entries, (size_t)(r->entries_end - r->entries));
 }
 
 static void keys_out_store(const char *path, const au_cursor_key *k, void *ud)
@@ -1177,17 +1178,26 @@ static void save_keys_file(scanner *sc, const cursor_load *cl, int64_t saved, au
 	if (!a || !b || a - cl->stamp != b - tag || strncmp(cl->stamp, tag, (size_t)(a - cl->stamp)) != 0 ||
 	    g_ascii_strtoll(b + 1, NULL, 10) != g_ascii_strtoll(a + 1, NULL, 10) + saved)
 		goto out;
-	keys_out o = {.blob = g_byte_array_new(), .learned = sc->learned};
+	keys_out o = {.blob = g_byte_array_new(),
+		      .learned = sc->learned,
+		      .learned_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL)};
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init(&it, sc->learned);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		gint64 *id = g_new(gint64, 1);
+		*id = (gint64)au_wc_path_id(k);
+		g_hash_table_add(o.learned_id, id);
+	}
 	au_wc_start(o.blob, tag);
 	if (cl->kc)
 		au_wc_each(cl->kc, keys_out_file, &o);
 	else if (cl->keys)
 		au_cursor_keys_each(cl->keys, keys_out_store, &o);
-	GHashTableIter it;
-	gpointer k, v;
 	g_hash_table_iter_init(&it, sc->learned);
 	while (g_hash_table_iter_next(&it, &k, &v))
 		key_out(o.blob, k, ((key_rec *)v)->parser, ((key_rec *)v)->num);
+	g_hash_table_destroy(o.learned_id);
 	char *why = NULL;
 	if (!au_wc_save(cl->keys_path, o.blob, &why))
 		add_info(st, g_strdup_printf("%s: the cursors' keys not saved: %s", cl->keys_path, why));

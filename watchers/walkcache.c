@@ -1,26 +1,29 @@
 /*
  * The cache files (walkcache.h): "AUWC", a version, a tag (u32 length,
- * bytes), then one record per path:
+ * bytes), then one record per pair of ids:
  *   u32 length of the rest of the record
- *   u32 the path's hash (path_hash)
- *   i64 four numbers (a listing: dev, ino, mtime_ns, ctime_ns)
- *   u32 path length, the path, NUL
+ *   u64 a, b: the ids (a listing: the directory's dev and ino)
+ *   i64 four numbers (a listing: mtime_ns, ctime_ns, 0, 0)
  *   entries to the record's end: u8 d_type, the name, NUL
  * Numbers in native byte order, unaligned (read with memcpy). Reading it
  * makes only an open-addressed table of (hash, offset): 10k records took
  * 2.9 ms as a GHashTable of parsed records and take 0.3 ms this way; a
- * record's entries are checked when the walk asks for it.
+ * record's entries are checked when the walk asks for it. Keying listings
+ * by path made the file 2.7 MB for 10k directories (their paths, again and
+ * again) and every lookup a hash and a compare of a 134-byte path.
  */
 #include "walkcache.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAGIC "AUWC"
-#define VERSION 4u
-#define HEADER 12 /* before the tag */
-#define FIXED (4 + 4 * 8 + 4) /* the numbers after the length, before the path */
+#define VERSION 5u
+#define HEADER 12  /* before the tag */
+#define FIXED (16 + 32) /* the ids and numbers after the length */
 
 struct au_wc {
 	uint8_t *blob;
@@ -29,7 +32,7 @@ struct au_wc {
 	guint n;	   /* records */
 	guint mask;	   /* slots - 1 */
 	struct slot {
-		uint32_t hash; /* the record's path's */
+		uint32_t hash; /* of the record's ids */
 		uint32_t off;  /* the record's offset, 0 when empty */
 	} *slot;	       /* side by side: one cache line a probe */
 	gint *used;	   /* per slot (atomic) */
@@ -47,33 +50,44 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
-static int64_t get64(const uint8_t *p)
+static uint64_t get64(const uint8_t *p)
 {
-	int64_t v;
+	uint64_t v;
 	memcpy(&v, p, sizeof(v));
 	return v;
 }
 
-/* The table's order only, never trusted (a path is compared): eight bytes
- * a step and a final mix, since paths differ in their last bytes and the
- * slot is the low bits. Byte-wise FNV-1a made lookups 13 % of a warm run's
- * CPU (134-byte paths, 30k lookups). Part of the format: changing it needs
- * a new VERSION. */
-static uint32_t path_hash(const char *p, size_t n)
+static uint64_t mix64(uint64_t h)
 {
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 33;
+	return h;
+}
+
+/* The table's slot for a pair of ids (the low bits pick it). */
+static uint32_t ids_hash(uint64_t a, uint64_t b)
+{
+	return (uint32_t)mix64(a ^ mix64(b + 0x9e3779b97f4a7c15u));
+}
+
+/* Eight bytes a step and a final mix. Part of the format: changing it needs
+ * a new VERSION. Two paths with one id would need the same 64 bits and a
+ * file at each with one device, inode, size and mtime: one file, whose
+ * records its cursor's path already holds. */
+uint64_t au_wc_path_id(const char *p)
+{
+	size_t n = strlen(p);
 	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
 	for (; n >= 8; n -= 8, p += 8) {
 		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdu;
-		h ^= h >> 32;
+		h = mix64(h ^ w);
 	}
 	w = 0;
 	memcpy(&w, p, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-	h ^= h >> 29;
-	h *= 0xff51afd7ed558ccdu;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	return mix64(h ^ w ^ 0x2545f4914f6cdd1du);
 }
 
 /* Every entry from p to end: a type byte and a NUL-terminated name that
@@ -92,22 +106,6 @@ static bool entries_valid(const uint8_t *p, const uint8_t *end)
 	return true;
 }
 
-/* The record at off (its length field), checked up to its path: its
- * path's length, or 0 when it is not a record. */
-static uint32_t record_at(const uint8_t *blob, size_t len, size_t off)
-{
-	if (len - off < 4)
-		return 0;
-	uint32_t n = get32(blob + off);
-	if (n < FIXED + 2 || n > len - off - 4)
-		return 0;
-	const uint8_t *rec = blob + off + 4;
-	uint32_t path_len = get32(rec + FIXED - 4);
-	if (path_len == 0 || path_len > n - FIXED - 1 || rec[FIXED + path_len] != '\0')
-		return 0;
-	return path_len;
-}
-
 au_wc *au_wc_parse(void *blob, size_t len)
 {
 	const uint8_t *b = blob;
@@ -119,7 +117,7 @@ au_wc *au_wc_parse(void *blob, size_t len)
 	size_t first = HEADER + get32(b + 8);
 	guint n = 0;
 	for (size_t off = first; off < len; off += 4 + get32(b + off), n++)
-		if (!record_at(b, len, off)) {
+		if (len - off < 4 || get32(b + off) < FIXED || get32(b + off) > len - off - 4) {
 			g_free(blob);
 			return NULL;
 		}
@@ -132,7 +130,7 @@ au_wc *au_wc_parse(void *blob, size_t len)
 	c->slot = g_new0(struct slot, slots);
 	c->used = g_new0(gint, slots);
 	for (size_t off = first; off < len; off += 4 + get32(b + off)) {
-		uint32_t h = get32(b + off + 4);
+		uint32_t h = ids_hash(get64(b + off + 4), get64(b + off + 12));
 		guint i = h & c->mask;
 		while (c->slot[i].off)
 			i = (i + 1) & c->mask;
@@ -163,42 +161,42 @@ const char *au_wc_tag(const au_wc *c)
 }
 
 /* The record in slot i as a view (its entries not checked). */
-static const char *view(const au_wc *c, guint i, au_wc_dir *ret)
+static void view(const au_wc *c, guint i, au_wc_rec *ret)
 {
 	const uint8_t *rec = c->blob + c->slot[i].off + 4;
-	uint32_t n = get32(rec - 4), path_len = get32(rec + FIXED - 4);
-	*ret = (au_wc_dir){
+	*ret = (au_wc_rec){
 		.id = i,
-		.num = {get64(rec + 4), get64(rec + 12), get64(rec + 20), get64(rec + 28)},
-		.entries = rec + FIXED + path_len + 1,
-		.entries_end = rec + n,
+		.a = get64(rec),
+		.b = get64(rec + 8),
+		.num = {(int64_t)get64(rec + 16), (int64_t)get64(rec + 24), (int64_t)get64(rec + 32),
+			(int64_t)get64(rec + 40)},
+		.entries = rec + FIXED,
+		.entries_end = rec + get32(rec - 4),
 	};
-	return (const char *)rec + FIXED;
 }
 
-void au_wc_each(const au_wc *c, void (*fn)(const char *path, const au_wc_dir *d, void *ud), void *ud)
+void au_wc_each(const au_wc *c, void (*fn)(const au_wc_rec *r, void *ud), void *ud)
 {
 	for (guint i = 0; c && i <= c->mask; i++) {
 		if (!c->slot[i].off)
 			continue;
-		au_wc_dir d;
-		const char *path = view(c, i, &d);
-		if (entries_valid(d.entries, d.entries_end))
-			fn(path, &d, ud);
+		au_wc_rec r;
+		view(c, i, &r);
+		if (entries_valid(r.entries, r.entries_end))
+			fn(&r, ud);
 	}
 }
 
-bool au_wc_find(const au_wc *c, const char *path, au_wc_dir *ret)
+bool au_wc_find(const au_wc *c, uint64_t a, uint64_t b, au_wc_rec *ret)
 {
 	if (!c)
 		return false;
-	size_t plen = strlen(path);
-	uint32_t h = path_hash(path, plen);
+	uint32_t h = ids_hash(a, b);
 	for (guint i = h & c->mask; c->slot[i].off; i = (i + 1) & c->mask) {
 		if (c->slot[i].hash != h)
 			continue;
 		const uint8_t *rec = c->blob + c->slot[i].off + 4;
-		if (get32(rec + FIXED - 4) != plen || memcmp(rec + FIXED, path, plen) != 0)
+		if (get64(rec) != a || get64(rec + 8) != b)
 			continue;
 		view(c, i, ret);
 		return entries_valid(ret->entries, ret->entries_end);
@@ -206,10 +204,15 @@ bool au_wc_find(const au_wc *c, const char *path, au_wc_dir *ret)
 	return false;
 }
 
-bool au_wc_matches(const au_wc_dir *d, const struct stat *sb)
+bool au_wc_find_dir(const au_wc *c, const struct stat *sb, au_wc_rec *ret)
 {
-	return d->num[0] == (int64_t)sb->st_dev && d->num[1] == (int64_t)sb->st_ino &&
-	       d->num[2] == au_wc_time_ns(&sb->st_mtim) && d->num[3] == au_wc_time_ns(&sb->st_ctim);
+	return au_wc_find(c, (uint64_t)sb->st_dev, (uint64_t)sb->st_ino, ret);
+}
+
+bool au_wc_matches(const au_wc_rec *r, const struct stat *sb)
+{
+	return r->a == (uint64_t)sb->st_dev && r->b == (uint64_t)sb->st_ino &&
+	       r->num[0] == au_wc_time_ns(&sb->st_mtim) && r->num[1] == au_wc_time_ns(&sb->st_ctim);
 }
 
 bool au_wc_next_entry(const uint8_t **p, const uint8_t *end, unsigned char *ret_type, const char **ret_name)
@@ -222,11 +225,11 @@ bool au_wc_next_entry(const uint8_t **p, const uint8_t *end, unsigned char *ret_
 	return true;
 }
 
-void au_wc_mark_used(au_wc *c, const au_wc_dir *d)
+void au_wc_mark_used(au_wc *c, const au_wc_rec *r)
 {
 	/* two roots may share a directory, and their walkers mark it at once;
 	 * relaxed: it is read after the walkers are joined */
-	__atomic_store_n(&c->used[d->id], 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->used[r->id], 1, __ATOMIC_RELAXED);
 }
 
 guint au_wc_count_used(const au_wc *c)
@@ -253,22 +256,19 @@ void au_wc_entry(GByteArray *entries, unsigned char type, const char *name)
 	g_byte_array_append(entries, (const guint8 *)name, (guint)strlen(name) + 1);
 }
 
-void au_wc_add(GByteArray *out, const char *path, const struct stat *sb, const GByteArray *entries)
+void au_wc_add_dir(GByteArray *out, const struct stat *sb, const GByteArray *entries)
 {
-	int64_t nums[4] = {(int64_t)sb->st_dev, (int64_t)sb->st_ino, au_wc_time_ns(&sb->st_mtim),
-			   au_wc_time_ns(&sb->st_ctim)};
-	au_wc_add_nums(out, path, nums, entries->data, entries->len);
+	int64_t num[4] = {au_wc_time_ns(&sb->st_mtim), au_wc_time_ns(&sb->st_ctim), 0, 0};
+	au_wc_add(out, (uint64_t)sb->st_dev, (uint64_t)sb->st_ino, num, entries->data, entries->len);
 }
 
-void au_wc_add_nums(GByteArray *out, const char *path, const int64_t nums[4], const void *entries, size_t len)
+void au_wc_add(GByteArray *out, uint64_t a, uint64_t b, const int64_t num[4], const void *entries, size_t len)
 {
-	uint32_t path_len = (uint32_t)strlen(path);
-	uint32_t n = FIXED + path_len + 1 + (uint32_t)len, h = path_hash(path, path_len);
+	uint32_t n = FIXED + (uint32_t)len;
 	g_byte_array_append(out, (const guint8 *)&n, 4);
-	g_byte_array_append(out, (const guint8 *)&h, 4);
-	g_byte_array_append(out, (const guint8 *)nums, 4 * sizeof(nums[0]));
-	g_byte_array_append(out, (const guint8 *)&path_len, 4);
-	g_byte_array_append(out, (const guint8 *)path, path_len + 1);
+	g_byte_array_append(out, (const guint8 *)&a, 8);
+	g_byte_array_append(out, (const guint8 *)&b, 8);
+	g_byte_array_append(out, (const guint8 *)num, 4 * sizeof(num[0]));
 	g_byte_array_append(out, entries, (guint)len);
 }
 
@@ -299,6 +299,8 @@ au_wc *au_wc_load(const char *path)
 	return au_wc_parse(blob, len);
 }
 
+/* A new file renamed over the old, without an fsync: a cache lost in a
+ * crash, or cut short, parses to no cache. */
 bool au_wc_save(const char *path, const GByteArray *blob, char **ret_why)
 {
 	*ret_why = NULL;
@@ -310,12 +312,26 @@ bool au_wc_save(const char *path, const GByteArray *blob, char **ret_why)
 		*ret_why = g_strdup(g_strerror(e));
 		return false;
 	}
-	GError *ge = NULL;
-	if (!g_file_set_contents_full(path, (const gchar *)blob->data, (gssize)blob->len,
-				      G_FILE_SET_CONTENTS_CONSISTENT, 0600, &ge)) {
-		*ret_why = g_strdup(ge->message);
-		g_error_free(ge);
-		return false;
+	char *tmp = g_strconcat(path, ".XXXXXX", NULL);
+	int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+	bool ok = fd >= 0;
+	for (size_t at = 0; ok && at < blob->len;) {
+		ssize_t w = write(fd, blob->data + at, blob->len - at);
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		at += ok ? (size_t)w : 0;
 	}
-	return true;
+	e = errno;
+	if (fd >= 0 && close(fd) != 0 && ok)
+		ok = false, e = errno;
+	if (ok && rename(tmp, path) != 0)
+		ok = false, e = errno;
+	if (!ok) {
+		*ret_why = g_strdup(g_strerror(e ? e : EIO));
+		if (fd >= 0)
+			g_unlink(tmp);
+	}
+	g_free(tmp);
+	return ok;
 }

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for the walk's listing cache file (watchers/walkcache.c):
- * a damaged or hostile file must parse to no cache or to records whose
+ * libFuzzer target for the walk's cache files (watchers/walkcache.c): a
+ * damaged or hostile file must parse to no cache or to records whose
  * entries are names, and what the walk keeps of it must parse back to the
  * same records. An input not starting with the magic gets a header put in
  * front of it, so that the fuzzer spends its time on the records.
@@ -14,34 +14,39 @@
 #include "walkcache.h"
 #include "require.h"
 
-/* Every NUL-terminated string in the input that starts with '/': the
- * paths a record may have. */
-static GPtrArray *candidate_paths(const uint8_t *p, size_t n)
+static void check_entries(const au_wc_rec *r)
 {
-	GPtrArray *out = g_ptr_array_new();
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] != '/')
-			continue;
-		const uint8_t *nul = memchr(p + i, '\0', n - i);
-		if (!nul)
-			break;
-		g_ptr_array_add(out, (gpointer)(p + i));
-		i = (size_t)(nul - p);
-	}
-	return out;
-}
-
-static void check_entries(const au_wc_dir *d)
-{
-	const uint8_t *e = d->entries;
+	const uint8_t *e = r->entries;
 	unsigned char type;
 	const char *name;
-	while (au_wc_next_entry(&e, d->entries_end, &type, &name)) {
+	while (au_wc_next_entry(&e, r->entries_end, &type, &name)) {
 		REQUIRE(name[0] != '\0' && !strchr(name, '/'));
 		REQUIRE(strcmp(name, ".") != 0 && strcmp(name, "..") != 0);
-		REQUIRE(e <= d->entries_end);
+		REQUIRE(e <= r->entries_end);
 	}
-	REQUIRE(e == d->entries_end);
+	REQUIRE(e == r->entries_end);
+}
+
+typedef struct seen {
+	au_wc *c;
+	GArray *ids; /* uint64_t pairs of the records marked */
+} seen;
+
+/* Every record's entries are names; the record its ids find (the first of
+ * them when the file has them twice, and not found when that one's entries
+ * are not names) is theirs, and it is marked for keeping. */
+static void visit(const au_wc_rec *r, void *ud)
+{
+	seen *s = ud;
+	check_entries(r);
+	au_wc_rec f;
+	if (!au_wc_find(s->c, r->a, r->b, &f))
+		return;
+	check_entries(&f);
+	REQUIRE(f.a == r->a && f.b == r->b);
+	au_wc_mark_used(s->c, &f);
+	uint64_t pair[2] = {f.a, f.b};
+	g_array_append_vals(s->ids, pair, 2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,18 +57,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	g_byte_array_append(in, data, (guint)size);
 	au_wc *c = au_wc_parse(g_memdup2(in->data, in->len), in->len);
 	if (c) {
-		GPtrArray *paths = candidate_paths(in->data, in->len);
-		guint found = 0;
-		for (guint i = 0; i < paths->len; i++) {
-			au_wc_dir d;
-			if (!au_wc_find(c, paths->pdata[i], &d))
-				continue;
-			check_entries(&d);
-			au_wc_mark_used(c, &d);
-			found++;
-		}
+		seen s = {.c = c, .ids = g_array_new(FALSE, FALSE, sizeof(uint64_t))};
+		au_wc_each(c, visit, &s);
 		guint used = au_wc_count_used(c);
-		REQUIRE(used <= au_wc_count(c) && used <= found);
+		REQUIRE(used <= au_wc_count(c));
 		/* what a walk keeps is itself a cache of those records */
 		GByteArray *kept = g_byte_array_new();
 		au_wc_start(kept, au_wc_tag(c));
@@ -72,19 +69,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		REQUIRE(k != NULL);
 		REQUIRE(au_wc_count(k) == used);
 		REQUIRE(strcmp(au_wc_tag(k), au_wc_tag(c)) == 0);
-		for (guint i = 0; i < paths->len; i++) {
-			au_wc_dir a, b;
-			bool in_c = au_wc_find(c, paths->pdata[i], &a);
-			if (!in_c)
-				continue;
-			REQUIRE(au_wc_find(k, paths->pdata[i], &b));
-			REQUIRE(memcmp(a.num, b.num, sizeof(a.num)) == 0);
-			REQUIRE(a.entries_end - a.entries == b.entries_end - b.entries);
-			REQUIRE(memcmp(a.entries, b.entries, (size_t)(a.entries_end - a.entries)) == 0);
+		for (guint i = 0; i + 1 < s.ids->len; i += 2) {
+			uint64_t a = g_array_index(s.ids, uint64_t, i), b = g_array_index(s.ids, uint64_t, i + 1);
+			au_wc_rec x, y;
+			REQUIRE(au_wc_find(c, a, b, &x));
+			REQUIRE(au_wc_find(k, a, b, &y));
+			REQUIRE(memcmp(x.num, y.num, sizeof(x.num)) == 0);
+			REQUIRE(x.entries_end - x.entries == y.entries_end - y.entries);
+			REQUIRE(memcmp(x.entries, y.entries, (size_t)(x.entries_end - x.entries)) == 0);
 		}
 		au_wc_free(k);
 		g_byte_array_unref(kept);
-		g_ptr_array_free(paths, TRUE);
+		g_array_free(s.ids, TRUE);
 		au_wc_free(c);
 	}
 	g_byte_array_unref(in);

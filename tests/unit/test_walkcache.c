@@ -36,12 +36,12 @@ static struct stat fake_stat(int64_t ino, int64_t mtime_s)
 	return sb;
 }
 
-/* a cache of three directories; *ret_bounds: where each record ends */
+/* a cache of three directories (inodes 100, 101, 102); *ret_bounds:
+ * where each record ends */
 static GByteArray *three(size_t ret_bounds[3])
 {
 	GByteArray *b = g_byte_array_new();
 	au_wc_start(b, NULL);
-	const char *dirs[] = {"/h/.claude/projects", "/h/.claude/projects/-w-a", "/h/.claude/projects/-w-b"};
 	for (int i = 0; i < 3; i++) {
 		GByteArray *e = g_byte_array_new();
 		if (i == 0) {
@@ -50,9 +50,9 @@ static GByteArray *three(size_t ret_bounds[3])
 		} else if (i == 1) {
 			au_wc_entry(e, 8 /* DT_REG */, "s1.jsonl");
 			au_wc_entry(e, 10 /* DT_LNK */, "s2.jsonl");
-		} /* -w-b: empty */
+		} /* 102: empty */
 		struct stat sb = fake_stat(100 + i, 1700000000 + i);
-		au_wc_add(b, dirs[i], &sb, e);
+		au_wc_add_dir(b, &sb, e);
 		g_byte_array_unref(e);
 		ret_bounds[i] = b->len;
 	}
@@ -64,6 +64,12 @@ static au_wc *parse_copy(const guint8 *p, size_t len)
 	return au_wc_parse(g_memdup2(p, len), len);
 }
 
+static bool find_ino(const au_wc *c, int64_t ino, au_wc_rec *r)
+{
+	struct stat sb = fake_stat(ino, 0);
+	return au_wc_find_dir(c, &sb, r);
+}
+
 static void test_format(void)
 {
 	size_t ends[3];
@@ -71,15 +77,22 @@ static void test_format(void)
 	au_wc *c = parse_copy(b->data, b->len);
 	CHECK(c != NULL);
 	CHECK_INT(au_wc_count(c), 3);
-	au_wc_dir d;
-	CHECK(au_wc_find(c, "/h/.claude/projects/-w-a", &d));
+	au_wc_rec d;
+	CHECK(find_ino(c, 101, &d));
 	struct stat now = fake_stat(101, 1700000001);
 	CHECK(au_wc_matches(&d, &now));
 	now.st_ctim.tv_nsec++; /* anything changed: a ctime is never set back */
 	CHECK(!au_wc_matches(&d, &now));
 	now = fake_stat(101, 1700000001);
-	now.st_ino++;
+	now.st_mtim.tv_sec--;
 	CHECK(!au_wc_matches(&d, &now));
+	now = fake_stat(101, 1700000001);
+	now.st_ino++; /* another directory is never this one's */
+	CHECK(!au_wc_matches(&d, &now));
+	now = fake_stat(101, 1700000001);
+	now.st_dev++;
+	CHECK(!au_wc_find_dir(c, &now, &d));
+	CHECK(find_ino(c, 101, &d));
 	const uint8_t *e = d.entries;
 	unsigned char type;
 	const char *name;
@@ -88,22 +101,20 @@ static void test_format(void)
 	CHECK(au_wc_next_entry(&e, d.entries_end, &type, &name));
 	CHECK(type == 10 && strcmp(name, "s2.jsonl") == 0);
 	CHECK(!au_wc_next_entry(&e, d.entries_end, &type, &name));
-	CHECK(au_wc_find(c, "/h/.claude/projects/-w-b", &d));
+	CHECK(find_ino(c, 102, &d));
 	CHECK(d.entries == d.entries_end);
-	CHECK_INT(d.num[1], 102);
+	CHECK_INT(d.num[0], (int64_t)1700000002 * 1000000000 + 5);
+	CHECK_INT(d.num[1], (int64_t)1700000003 * 1000000000 + 6);
 	CHECK_STR(au_wc_tag(c), "");
-	/* a path is compared whole: a prefix, an extension or a stranger is not it */
-	CHECK(!au_wc_find(c, "/h/.claude/projects/-w-", &d));
-	CHECK(!au_wc_find(c, "/h/.claude/projects/-w-a/x", &d));
-	CHECK(!au_wc_find(c, "/elsewhere", &d));
-	CHECK(!au_wc_find(NULL, "/h/.claude/projects", &d));
+	CHECK(!find_ino(c, 103, &d));
+	CHECK(!find_ino(NULL, 100, &d));
 
 	/* what the walk marks is what is kept */
 	CHECK_INT(au_wc_count_used(c), 0);
-	CHECK(au_wc_find(c, "/h/.claude/projects", &d));
+	CHECK(find_ino(c, 100, &d));
 	au_wc_mark_used(c, &d);
 	au_wc_mark_used(c, &d); /* twice (two roots sharing it): once */
-	CHECK(au_wc_find(c, "/h/.claude/projects/-w-b", &d));
+	CHECK(find_ino(c, 102, &d));
 	au_wc_mark_used(c, &d);
 	CHECK_INT(au_wc_count_used(c), 2);
 	GByteArray *kept = g_byte_array_new();
@@ -112,8 +123,8 @@ static void test_format(void)
 	au_wc *k = parse_copy(kept->data, kept->len);
 	CHECK(k != NULL);
 	CHECK_INT(au_wc_count(k), 2);
-	CHECK(au_wc_find(k, "/h/.claude/projects", &d) && au_wc_find(k, "/h/.claude/projects/-w-b", &d));
-	CHECK(!au_wc_find(k, "/h/.claude/projects/-w-a", &d));
+	CHECK(find_ino(k, 100, &d) && find_ino(k, 102, &d));
+	CHECK(!find_ino(k, 101, &d));
 	au_wc_free(k);
 	g_byte_array_unref(kept);
 	au_wc_free(c);
@@ -148,10 +159,8 @@ static void test_format(void)
 			g_byte_array_append(other, b->data, b->len);
 			other->data[i] ^= (guint8)(1u << bit);
 			c = parse_copy(other->data, other->len);
-			const char *dirs[] = {"/h/.claude/projects", "/h/.claude/projects/-w-a",
-					      "/h/.claude/projects/-w-b"};
 			for (int j = 0; c && j < 3; j++) {
-				if (!au_wc_find(c, dirs[j], &d))
+				if (!find_ino(c, 100 + j, &d))
 					continue;
 				e = d.entries;
 				while (au_wc_next_entry(&e, d.entries_end, &type, &name))
@@ -161,18 +170,26 @@ static void test_format(void)
 		}
 	}
 
-	/* a tag, and any four numbers with any entries */
+	/* a tag, and any ids and numbers with any entries */
 	GByteArray *t = g_byte_array_new();
 	au_wc_start(t, "store-1:42");
 	int64_t nums[4] = {1, -2, INT64_MAX, INT64_MIN};
-	au_wc_add_nums(t, "/f.jsonl", nums, "\0claude", 8);
+	uint64_t id = au_wc_path_id("/h/f.jsonl");
+	au_wc_add(t, id, 0, nums, "\0claude", 8);
 	c = parse_copy(t->data, t->len);
 	CHECK_STR(au_wc_tag(c), "store-1:42");
-	CHECK(au_wc_find(c, "/f.jsonl", &d));
+	CHECK(au_wc_find(c, id, 0, &d));
+	CHECK(!au_wc_find(c, id, 1, &d));
+	CHECK(!au_wc_find(c, au_wc_path_id("/h/f.jsonl2"), 0, &d));
+	CHECK(au_wc_find(c, id, 0, &d));
 	CHECK(d.num[0] == 1 && d.num[1] == -2 && d.num[2] == INT64_MAX && d.num[3] == INT64_MIN);
 	e = d.entries;
 	CHECK(au_wc_next_entry(&e, d.entries_end, &type, &name) && type == 0 && strcmp(name, "claude") == 0);
 	au_wc_free(c);
+	/* path ids: the whole path, every byte of it */
+	CHECK(au_wc_path_id("/a/b") != au_wc_path_id("/a/c"));
+	CHECK(au_wc_path_id("/a/bcdefgh1") != au_wc_path_id("/a/bcdefgh2"));
+	CHECK(au_wc_path_id("12345678") != au_wc_path_id("1234567"));
 	/* a tag longer than the file is no cache */
 	t->data[8] = 0xff;
 	CHECK(parse_copy(t->data, t->len) == NULL);
@@ -183,18 +200,20 @@ static void test_format(void)
 	au_wc_start(bad, NULL);
 	au_wc_entry(e2, 8, "a/b");
 	struct stat sb = fake_stat(1, 1);
-	au_wc_add(bad, "/d1", &sb, e2);
+	au_wc_add_dir(bad, &sb, e2);
 	g_byte_array_set_size(e2, 0);
 	au_wc_entry(e2, 4, "..");
-	au_wc_add(bad, "/d2", &sb, e2);
+	sb = fake_stat(2, 1);
+	au_wc_add_dir(bad, &sb, e2);
 	g_byte_array_set_size(e2, 0);
 	au_wc_entry(e2, 8, "ok");
-	au_wc_add(bad, "/d3", &sb, e2);
+	sb = fake_stat(3, 1);
+	au_wc_add_dir(bad, &sb, e2);
 	c = parse_copy(bad->data, bad->len);
 	CHECK(c != NULL);
-	CHECK(!au_wc_find(c, "/d1", &d));
-	CHECK(!au_wc_find(c, "/d2", &d));
-	CHECK(au_wc_find(c, "/d3", &d));
+	CHECK(!find_ino(c, 1, &d));
+	CHECK(!find_ino(c, 2, &d));
+	CHECK(find_ino(c, 3, &d));
 	au_wc_free(c);
 	g_byte_array_unref(e2);
 	g_byte_array_unref(bad);
