@@ -173,6 +173,11 @@ typedef struct walk_dir {
 	char *dir;
 	guint root;
 	int depth;
+	/* a directory above it, open (O_PATH) while the walk uses the listing
+	 * cache: entries are stat'ed from it by the rest of their path; -1 when
+	 * none (then by their whole path). base_len: its path's length in dir */
+	int base;
+	size_t base_len;
 } walk_dir;
 
 typedef struct walk_sink {
@@ -210,7 +215,16 @@ typedef struct walker {
 	bool caching;
 	au_wc *cache;
 	int64_t cut_ns;
+	GArray *bases; /* int: the walk_dir bases opened, closed at the end (lock) */
 } walker;
+
+/* A directory listed from the cache with this many bytes of entries or more
+ * (about 25 names) becomes the base of the walk below it: one open instead
+ * of one name looked up again for each thing below. On the 10 GiB history
+ * the 12 project folders (1,000 entries each) took a third of the names
+ * the kernel looked up. At most BASES_MAX are open at once. */
+#define BASE_MIN_ENTRY_BYTES 1024
+#define BASES_MAX 256
 
 #define WALKERS_MAX 3
 
@@ -220,10 +234,10 @@ static void sink_unreadable(walk_sink *out, const char *dir)
 	g_ptr_array_add(out->warnings, g_strdup_printf("%s: cannot read the directory: %s", dir, g_strerror(errno)));
 }
 
-static void walk_push(walker *w, char *dir, guint root, int depth)
+static void walk_push(walker *w, char *dir, guint root, int depth, int base, size_t base_len)
 {
 	walk_dir *d = g_new(walk_dir, 1);
-	*d = (walk_dir){.dir = dir, .root = root, .depth = depth};
+	*d = (walk_dir){.dir = dir, .root = root, .depth = depth, .base = base, .base_len = base_len};
 	g_mutex_lock(&w->lock);
 	g_queue_push_tail(&w->todo, d);
 	g_cond_signal(&w->cond);
@@ -255,17 +269,43 @@ static bool fs_is_local(walk_sink *out, int fd, dev_t dev)
 	return local;
 }
 
-/* stat() of a path under a root whose cache is in use: looked up from the
- * root's directory, a few names instead of the whole path */
-static int stat_under(const walk_root *rt, const char *path, struct stat *sb)
+/* stat() of a path at or below d's base: looked up from the base, a few
+ * names instead of the whole path */
+static int stat_under(const walk_dir *d, const char *path, struct stat *sb)
 {
-	if (rt->fd >= 0 && strncmp(path, rt->dir, rt->dir_len) == 0) {
-		if (path[rt->dir_len] == '\0')
-			return fstatat(rt->fd, "", sb, AT_EMPTY_PATH);
-		if (path[rt->dir_len] == '/')
-			return fstatat(rt->fd, path + rt->dir_len + 1, sb, 0);
+	if (d->base >= 0) {
+		if (path[d->base_len] == '\0')
+			return fstatat(d->base, "", sb, AT_EMPTY_PATH);
+		if (path[d->base_len] == '/')
+			return fstatat(d->base, path + d->base_len + 1, sb, 0);
 	}
 	return stat(path, sb);
+}
+
+/* The directory d (just found as sb says) opened as the base of the walk
+ * below it; -1 when it is not worth one or cannot be had. */
+static int open_base(walker *w, const walk_dir *d, size_t dir_len, const struct stat *sb)
+{
+	if (d->base < 0 || dir_len <= d->base_len || d->dir[d->base_len] != '/')
+		return -1;
+	g_mutex_lock(&w->lock);
+	bool room = w->bases->len < BASES_MAX; /* a walker or two past it at most */
+	g_mutex_unlock(&w->lock);
+	if (!room)
+		return -1;
+	int fd = openat(d->base, d->dir + d->base_len + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat now;
+	/* the same directory the stat found, not one renamed into its place */
+	if (fd >= 0 && (fstat(fd, &now) != 0 || now.st_dev != sb->st_dev || now.st_ino != sb->st_ino)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd >= 0) {
+		g_mutex_lock(&w->lock);
+		g_array_append_val(w->bases, fd);
+		g_mutex_unlock(&w->lock);
+	}
+	return fd;
 }
 
 static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd, const char *name);
@@ -295,10 +335,11 @@ static void walk_entry(walker *w, walk_sink *out, const walk_dir *d, int fd, siz
 	}
 	if (type == DT_DIR && g_atomic_int_get(&w->waiting) > 0) {
 		/* a walker is idle: the directory is its work */
-		walk_push(w, path, d->root, d->depth + 1);
+		walk_push(w, path, d->root, d->depth + 1, d->base, d->base_len);
 		path = NULL;
 	} else if (type == DT_DIR) {
-		walk_dir sub = {.dir = path, .root = d->root, .depth = d->depth + 1};
+		walk_dir sub = {
+			.dir = path, .root = d->root, .depth = d->depth + 1, .base = d->base, .base_len = d->base_len};
 		walk_one(w, out, &sub, fd, fd < 0 ? NULL : n);
 	} else if (type != DT_REG && type != DT_LNK && au_file_parser(rt->src, path)) {
 		g_ptr_array_add(out->notes, g_strdup_printf("%s: skipped: not a regular file, not a log file", path));
@@ -307,7 +348,7 @@ static void walk_entry(walker *w, walk_sink *out, const walk_dir *d, int fd, siz
 		if (statted)
 			f.sb = sb, f.statted = true;
 		else
-			f.statted = (fd < 0 ? stat_under(rt, path, &f.sb) : fstatat(fd, n, &f.sb, 0)) == 0;
+			f.statted = (fd < 0 ? stat_under(d, path, &f.sb) : fstatat(fd, n, &f.sb, 0)) == 0;
 		g_array_append_val(out->found, f);
 		path = NULL;
 	} else if (type == DT_REG) {
@@ -337,15 +378,21 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 	size_t dir_len = strlen(dir);
 	struct stat sb;
 	au_wc_rec cd;
-	if (w->cache && (parent_fd < 0 ? stat_under(rt, dir, &sb) : fstatat(parent_fd, name, &sb, 0)) == 0 &&
+	if (w->cache && (parent_fd < 0 ? stat_under(d, dir, &sb) : fstatat(parent_fd, name, &sb, 0)) == 0 &&
 	    S_ISDIR(sb.st_mode) && au_wc_find_dir(w->cache, &sb, &cd) && au_wc_matches(&cd, &sb)) {
 		out->dirs_cached++;
 		au_wc_mark_used(w->cache, &cd);
+		walk_dir here = *d;
+		if (cd.entries_end - cd.entries >= BASE_MIN_ENTRY_BYTES) {
+			int base = open_base(w, d, dir_len, &sb);
+			if (base >= 0)
+				here.base = base, here.base_len = dir_len;
+		}
 		const uint8_t *e = cd.entries;
 		unsigned char type;
 		const char *n;
 		while (au_wc_next_entry(&e, cd.entries_end, &type, &n))
-			walk_entry(w, out, d, -1, dir_len, n, type);
+			walk_entry(w, out, &here, -1, dir_len, n, type);
 		return;
 	}
 	int fd = parent_fd < 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -459,7 +506,8 @@ static GArray *walk_roots(au_scan_stats *st, walk_root *roots, guint n, walk_don
 	walker w = {.roots = roots,
 		    .caching = caching,
 		    .cache = cache,
-		    .cut_ns = (g_get_real_time() - 2 * G_USEC_PER_SEC) * 1000};
+		    .cut_ns = (g_get_real_time() - 2 * G_USEC_PER_SEC) * 1000,
+		    .bases = g_array_new(FALSE, FALSE, sizeof(int))};
 	g_mutex_init(&w.lock);
 	g_cond_init(&w.cond);
 	g_queue_init(&w.todo);
@@ -473,7 +521,8 @@ static GArray *walk_roots(au_scan_stats *st, walk_root *roots, guint n, walk_don
 	for (guint i = 0; i < n; i++)
 		if (roots[i].exists) {
 			walk_dir *d = g_new(walk_dir, 1);
-			*d = (walk_dir){.dir = g_strdup(roots[i].dir), .root = i};
+			*d = (walk_dir){
+				.dir = g_strdup(roots[i].dir), .root = i, .base = roots[i].fd, .base_len = roots[i].dir_len};
 			g_queue_push_tail(&w.todo, d);
 			queued++;
 		}
@@ -532,6 +581,9 @@ static GArray *walk_roots(au_scan_stats *st, walk_root *roots, guint n, walk_don
 	for (guint r = 0; r < n; r++)
 		if (roots[r].fd >= 0)
 			close(roots[r].fd);
+	for (guint i = 0; i < w.bases->len; i++)
+		close(g_array_index(w.bases, int, i));
+	g_array_free(w.bases, TRUE);
 	g_array_sort(all, cmp_found);
 	g_ptr_array_sort(warnings, cmp_str);
 	g_ptr_array_sort(notes, cmp_str);

@@ -468,6 +468,42 @@ static void test_keys_file(void)
 	g_free(db);
 }
 
+/* A directory with many entries becomes the base the walk below it stats
+ * from: its files are found, and an append to one is read. */
+static void test_big_dir(void)
+{
+	au_store *s;
+	au_err err;
+	char *db = at("big.db");
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	for (int i = 0; i < 60; i++) {
+		char *rel = g_strdup_printf(".claude/projects/-w-big/session-%04d.jsonl", i);
+		put(rel, i + 1, "w");
+		g_free(rel);
+	}
+	put(".claude/projects/-w-big/sub/deeper/agent-1.jsonl", 1000, "w");
+	age();
+	au_scan_stats st = scan_with(s, NULL);
+	au_scan_stats_release(&st);
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs_cached, st.dirs);
+	CHECK_INT(st.files_read, 0);
+	int64_t files = st.files;
+	au_scan_stats_release(&st);
+	int64_t before = q(s, "SELECT sum(output) FROM usage");
+	put(".claude/projects/-w-big/session-0030.jsonl", 5000, "a");
+	put(".claude/projects/-w-big/sub/deeper/agent-1.jsonl", 7000, "a");
+	st = scan_with(s, NULL);
+	CHECK_INT(st.dirs_cached, st.dirs);
+	CHECK_INT(st.files, files);
+	CHECK_INT(st.files_read, 2);
+	CHECK_INT(st.files_unchanged, files - 2);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage"), before + 5000 + 7000);
+	au_store_close(s);
+	g_free(db);
+}
+
 int main(void)
 {
 	test_format();
@@ -480,6 +516,7 @@ int main(void)
 	prices = au_pricing_new();
 	test_scan_with_cache();
 	test_keys_file();
+	test_big_dir();
 	au_pricing_free(prices);
 	rm_rf(home);
 	g_free(home);
