@@ -623,13 +623,15 @@ typedef struct scanner {
 	GHashTable *projects; /* stand-in cwd -> real project folder ("" if none) */
 	int64_t now_ms;       /* the scan's clock for source health; 0 until read */
 	/* while the keys file is kept: the cursors' keys this scan learned or
-	 * saved, over what the keys it started from say (path -> key_rec) */
+	 * saved, over what the keys it started from say (&key_rec.id ->
+	 * key_rec, by au_wc_path_id) */
 	GHashTable *learned;
 } scanner;
 
 /* A cursor's key as the keys file keeps it: the parser's name (static)
  * and dev, ino, size, mtime_ns. */
 typedef struct key_rec {
+	gint64 id; /* au_wc_path_id of its path */
 	const char *parser;
 	int64_t num[4];
 } key_rec;
@@ -640,8 +642,8 @@ static void learn_key(scanner *sc, const char *path, const au_parser_ops *parser
 	if (!sc->learned || !parser)
 		return;
 	key_rec *k = g_new(key_rec, 1);
-	*k = (key_rec){.parser = parser->name, .num = {dev, ino, size, mtime_ns}};
-	g_hash_table_replace(sc->learned, g_strdup(path), k);
+	*k = (key_rec){.id = (gint64)au_wc_path_id(path), .parser = parser->name, .num = {dev, ino, size, mtime_ns}};
+	g_hash_table_replace(sc->learned, &k->id, k);
 }
 
 static void reader_thread(gpointer data, gpointer user)
@@ -1180,33 +1182,37 @@ static char *keys_file_path(au_store *s, const char *cache_path)
 	return path;
 }
 
+/* A key's record: its ids, numbers, and one entry, the parser's name. */
+static void key_out(GByteArray *b, uint64_t id, const char *parser, const int64_t num[4])
+{
+	char e[64];
+	size_t n = strlen(parser);
+	if (n + 2 > sizeof(e))
+		return; /* no parser has such a name */
+	e[0] = 0;
+	memcpy(e + 1, parser, n + 1);
+	au_wc_add(b, id, 0, num, e, n + 2);
+}
+
 typedef struct keys_out {
 	GByteArray *blob;
-	GHashTable *learned;	/* path -> key_rec */
-	GHashTable *learned_id; /* their au_wc_path_id (gint64*) */
+	GHashTable *learned;
 } keys_out;
-
-static void key_out(GByteArray *b, const char *path, const char *parser, const int64_t num[4])
-{
-	GByteArray *e = g_byte_array_new();
-	au_wc_entry(e, 0, parser);
-	au_wc_add(b, au_wc_path_id(path), 0, num, e->data, e->len);
-	g_byte_array_unref(e);
-}
 
 static void keys_out_file(const au_wc_rec *r, void *ud)
 {
 	keys_out *o = ud;
 	gint64 id = (gint64)r->a;
-	if (!g_hash_table_contains(o->learned_id, &id))
+	if (!g_hash_table_contains(o->learned, &id))
 		au_wc_add(o->blob, r->a, r->b, r->num, r->entries, (size_t)(r->entries_end - r->entries));
 }
 
 static void keys_out_store(const char *path, const au_cursor_key *k, void *ud)
 {
 	keys_out *o = ud;
-	if (k->parser && !g_hash_table_contains(o->learned, path))
-		key_out(o->blob, path, k->parser->name, (const int64_t[4]){k->dev, k->ino, k->size, k->mtime_ns});
+	gint64 id = (gint64)au_wc_path_id(path);
+	if (k->parser && !g_hash_table_contains(o->learned, &id))
+		key_out(o->blob, (uint64_t)id, k->parser->name, (const int64_t[4]){k->dev, k->ino, k->size, k->mtime_ns});
 }
 
 /*
@@ -1230,26 +1236,18 @@ static void save_keys_file(scanner *sc, const cursor_load *cl, int64_t saved, au
 	if (!a || !b || a - cl->stamp != b - tag || strncmp(cl->stamp, tag, (size_t)(a - cl->stamp)) != 0 ||
 	    g_ascii_strtoll(b + 1, NULL, 10) != g_ascii_strtoll(a + 1, NULL, 10) + saved)
 		goto out;
-	keys_out o = {.blob = g_byte_array_new(),
-		      .learned = sc->learned,
-		      .learned_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL)};
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init(&it, sc->learned);
-	while (g_hash_table_iter_next(&it, &k, NULL)) {
-		gint64 *id = g_new(gint64, 1);
-		*id = (gint64)au_wc_path_id(k);
-		g_hash_table_add(o.learned_id, id);
-	}
+	keys_out o = {.blob = g_byte_array_sized_new(64 * (g_hash_table_size(sc->learned) + au_wc_count(cl->kc)) + 256),
+		      .learned = sc->learned};
 	au_wc_start(o.blob, tag);
 	if (cl->kc)
 		au_wc_each(cl->kc, keys_out_file, &o);
 	else if (cl->keys)
 		au_cursor_keys_each(cl->keys, keys_out_store, &o);
+	GHashTableIter it;
+	gpointer v;
 	g_hash_table_iter_init(&it, sc->learned);
-	while (g_hash_table_iter_next(&it, &k, &v))
-		key_out(o.blob, k, ((key_rec *)v)->parser, ((key_rec *)v)->num);
-	g_hash_table_destroy(o.learned_id);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		key_out(o.blob, (uint64_t)((key_rec *)v)->id, ((key_rec *)v)->parser, ((key_rec *)v)->num);
 	char *why = NULL;
 	if (!au_wc_save(cl->keys_path, o.blob, &why))
 		add_info(st, g_strdup_printf("%s: the cursors' keys not saved: %s", cl->keys_path, why));
@@ -1333,7 +1331,7 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 	st->keys_cached = cl.kc != NULL;
 	int64_t saved0 = au_store_cursors_saved(s);
 	if (keys_path && cl.stamp)
-		sc.learned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		sc.learned = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
 	for (guint i = 0; r == 0 && i < files->len; i++) {
 		const found *f = &g_array_index(files, found, i);
 		r = add_task(&sc, tasks, f->path, f->statted ? &f->sb : NULL, wr[f->root].src, first + f->root, err);
