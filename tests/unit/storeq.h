@@ -27,17 +27,23 @@ static inline int64_t q(au_store *s, const char *sql)
 
 /* A single-threaded scan of one source (AU_SRC_NONE: all), checked to
  * succeed; the caller releases the stats. */
-static inline au_scan_stats scan_checked(au_store *s, au_pricing *prices, au_source only)
+/* A scan with these options that must succeed. */
+static inline au_scan_stats scan_opts_checked(au_store *s, au_pricing *prices, const au_scan_opts *o)
 {
 	au_scan_stats st;
 	au_err err;
-	au_scan_opts o = {.only = only, .threads = 1};
 	au_scan_stats_init(&st);
-	int r = au_scan(s, prices, &o, &st, &err);
+	int r = au_scan(s, prices, o, &st, &err);
 	if (r < 0)
 		fprintf(stderr, "scan failed: %s\n", err.msg);
 	CHECK_INT(r, 0);
 	return st;
+}
+
+static inline au_scan_stats scan_checked(au_store *s, au_pricing *prices, au_source only)
+{
+	au_scan_opts o = {.only = only, .threads = 1};
+	return scan_opts_checked(s, prices, &o);
 }
 
 /*

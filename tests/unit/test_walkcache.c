@@ -244,14 +244,7 @@ static void put(const char *rel, int out, const char *mode)
 static au_scan_stats scan_with(au_store *s, const char *cache)
 {
 	au_scan_opts o = {.only = AU_SRC_CLAUDE, .listing_cache = cache};
-	au_scan_stats st;
-	au_err err;
-	au_scan_stats_init(&st);
-	int r = au_scan(s, prices, &o, &st, &err);
-	if (r < 0)
-		fprintf(stderr, "scan failed: %s\n", err.msg);
-	CHECK_INT(r, 0);
-	return st;
+	return scan_opts_checked(s, prices, &o);
 }
 
 /* Past the walk's margin: a directory changed less than 2 s before a walk
