@@ -214,6 +214,7 @@ const au_option au_top_options[] = {
 const au_help_item au_help_files[] = {
 	{"$XDG_DATA_HOME/aiusage/usage.db", "the store (default ~/.local/share/aiusage)"},
 	{"$XDG_CONFIG_HOME/aiusage/config.ini", "the config (default ~/.config/aiusage)"},
+	{"$XDG_CACHE_HOME/aiusage/", "the scan's caches (default ~/.cache/aiusage; safe to delete)"},
 	{NULL, NULL},
 };
 const au_help_item au_help_env[] = {
