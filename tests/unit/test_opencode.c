@@ -595,10 +595,10 @@ static void test_scan_locked(au_store *s)
 	/* another process takes the database (rollback journal: readers wait) */
 	char *argv[] = {(char *)"sqlite3", path, NULL};
 	GPid pid;
-	int in_fd = -1;
+	int in_fd = -1, out_fd = -1;
 	GError *gerr = NULL;
 	bool spawned = g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
-						NULL, &pid, &in_fd, NULL, NULL, &gerr);
+						NULL, &pid, &in_fd, &out_fd, NULL, &gerr);
 	if (!spawned) {
 		fprintf(stderr, "test_opencode: the sqlite3 CLI is needed (apt-get install sqlite3): %s\n",
 			gerr->message);
@@ -607,10 +607,13 @@ static void test_scan_locked(au_store *s)
 		goto out;
 	}
 	FILE *cli = fdopen(in_fd, "w");
-	fputs("BEGIN EXCLUSIVE;\n" ROW("msg_l2", TOK(, 7, 8, 0, 0, 0)) "\n", cli);
+	/* the CLI says when it holds the lock: no polling against a clock (a
+	 * loaded machine once took more than the 5 s that allowed) */
+	fputs("BEGIN EXCLUSIVE;\n" ROW("msg_l2", TOK(, 7, 8, 0, 0, 0)) "\n.print locked\n", cli);
 	fflush(cli);
-	for (int i = 0; i < 500 && !locked(path); i++)
-		g_usleep(10000);
+	FILE *said_by_cli = fdopen(out_fd, "r");
+	char line[64] = "";
+	CHECK(fgets(line, sizeof(line), said_by_cli) != NULL && strncmp(line, "locked", 6) == 0);
 	CHECK(locked(path));
 
 	/* the scan waits its busy timeout, says so, keeps nothing half-read */
@@ -626,6 +629,7 @@ static void test_scan_locked(au_store *s)
 	/* the writer commits and lets go: the next scan reads both */
 	fputs("COMMIT;\n.quit\n", cli);
 	fclose(cli);
+	fclose(said_by_cli);
 	int status = 0;
 	CHECK(waitpid(pid, &status, 0) == pid);
 	g_spawn_close_pid(pid);
