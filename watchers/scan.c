@@ -119,10 +119,7 @@ static void add_info(au_scan_stats *st, char *msg)
 static void add_note(au_scan_stats *st, char *msg)
 {
 	st->skipped++;
-	if (st->notes->len < AU_MAX_WARNINGS)
-		g_ptr_array_add(st->notes, msg);
-	else
-		g_free(msg);
+	add_info(st, msg);
 }
 
 /* A log file the walk found, with the stat() it made of it there. */
@@ -318,7 +315,7 @@ static void walk_one(walker *w, walk_sink *out, const walk_dir *d, int parent_fd
 
 /*
  * One entry of a directory: fd is the directory, or -1 when its listing
- * came from the cache (then the entry is stat'ed by its whole path). A
+ * came from the cache (then the entry is stat'ed from d's base). A
  * directory becomes work; a log file is stat'ed; a log-named path that is
  * not a regular file, or a file the tool names as looking like a log it
  * does not read, is a note for -v.
@@ -376,8 +373,8 @@ static void walk_entry(walker *w, walk_sink *out, const walk_dir *d, int fd, siz
 
 /*
  * Lists one directory (not following symlinked directories), from the
- * listing cache when the directory is as the cache saw it (then nothing is
- * opened: its entries are stat'ed by path), else with getdents, its log
+ * listing cache when the directory is as the cache saw it (then it is not
+ * read: its entries are stat'ed from the base), else with getdents, its log
  * files stat'ed relative to it so that the kernel looks up one name instead
  * of the whole path. A directory that cannot be read is a warning, as an
  * unreadable file is.
@@ -509,10 +506,11 @@ static int cmp_str(gconstpointer a, gconstpointer b)
 }
 
 /*
- * Walks the roots that exist and returns every log file found that done
- * (if any) kept, by root and then by name; the warnings and notes go to st
- * in name order, the roots' counts and listing caches to roots. With
- * caching, directories are listed from the roots' caches where they can be.
+ * Walks the roots that exist and returns every log file found that settle
+ * and done (if any) kept, by root and then by name; the warnings and notes
+ * go to st in name order, the counts of files settled to roots. With
+ * caching, directories are listed from cache where they can be, and
+ * *ret_listing is the listing cache to save when it changed (else NULL).
  */
 static GArray *walk_roots(au_scan_stats *st, walk_root *roots, guint n, walk_done_fn done, walk_settle_fn settle,
 			  void *done_ud, bool caching, au_wc *cache, GByteArray **ret_listing)
@@ -1073,8 +1071,9 @@ done:
  * the walkers need; the file is read and checked in 2 ms.
  *
  * The keys file sits beside the listing cache, one per store (named by the
- * store's path): au_wc records keyed by path, the four numbers dev, ino,
- * size and mtime_ns, and one entry, the parser's name. Its tag is the
+ * store's path): au_wc records found by au_wc_path_id of a file's path,
+ * the four numbers dev, ino, size and mtime_ns, and one entry, the
+ * parser's name. Its tag is the
  * store file's device and inode and au_store_files_stamp: a store copied,
  * replaced or written by anyone since is a different tag.
  */
@@ -1102,6 +1101,21 @@ static char *keys_tag(au_store *s, const char *stamp)
 	return g_strdup_printf("%ju:%ju:%s", (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino, stamp);
 }
 
+/* Every key from the store, in place of the keys file; with the tag they
+ * are good for when a keys file is kept. */
+static int load_store_keys(cursor_load *cl, au_err *err)
+{
+	char *stamp = NULL;
+	g_clear_pointer(&cl->kc, au_wc_free);
+	g_clear_pointer(&cl->stamp, g_free);
+	int r = au_store_load_cursor_keys(cl->store, au_tool_parser_by_name, &cl->keys, cl->keys_path ? &stamp : NULL,
+					  err);
+	if (r == 0)
+		cl->stamp = keys_tag(cl->store, stamp);
+	g_free(stamp);
+	return r;
+}
+
 static gpointer load_cursors(gpointer p)
 {
 	cursor_load *cl = p;
@@ -1111,22 +1125,11 @@ static gpointer load_cursors(gpointer p)
 		if (au_store_files_stamp(cl->store, &stamp, &e) == 0)
 			cl->stamp = keys_tag(cl->store, stamp);
 		g_free(stamp);
-		if (cl->stamp) {
-			cl->kc = au_wc_load(cl->keys_path);
-			if (cl->kc && strcmp(au_wc_tag(cl->kc), cl->stamp) != 0)
-				g_clear_pointer(&cl->kc, au_wc_free);
-		}
-		g_clear_pointer(&cl->stamp, g_free);
-		if (!cl->kc && (cl->r = au_store_load_cursor_keys(cl->store, au_tool_parser_by_name, &cl->keys, &stamp,
-								  &cl->err)) == 0) {
-			cl->stamp = keys_tag(cl->store, stamp);
-			g_free(stamp);
-		} else if (cl->kc) {
-			cl->stamp = g_strdup(au_wc_tag(cl->kc));
-		}
-	} else {
-		cl->r = au_store_load_cursor_keys(cl->store, au_tool_parser_by_name, &cl->keys, NULL, &cl->err);
+		if (cl->stamp && (cl->kc = au_wc_load(cl->keys_path)) && strcmp(au_wc_tag(cl->kc), cl->stamp) != 0)
+			g_clear_pointer(&cl->kc, au_wc_free);
 	}
+	if (!cl->kc)
+		cl->r = load_store_keys(cl, &cl->err);
 	g_atomic_int_set(&cl->ready, cl->r == 0);
 	g_mutex_lock(&cl->lock);
 	cl->loaded = true;
@@ -1346,16 +1349,10 @@ int au_scan(au_store *s, au_pricing *p, const au_scan_opts *o, au_scan_stats *st
 	int r = cl.r;
 	if (r < 0 && err)
 		*err = cl.err;
-	if (r == 0 && cl.kc && files->len > CURSOR_READS_ALONE) {
+	if (r == 0 && cl.kc && files->len > CURSOR_READS_ALONE)
 		/* many files the keys file did not settle: every key from the
 		 * store at once, as without the file, and a new file after */
-		g_clear_pointer(&cl.kc, au_wc_free);
-		g_clear_pointer(&cl.stamp, g_free);
-		char *stamp = NULL;
-		if ((r = au_store_load_cursor_keys(s, au_tool_parser_by_name, &cl.keys, &stamp, err)) == 0)
-			cl.stamp = keys_tag(s, stamp);
-		g_free(stamp);
-	}
+		r = load_store_keys(&cl, err);
 	sc.keys = cl.keys;
 	st->keys_cached = cl.kc != NULL;
 	int64_t saved0 = au_store_cursors_saved(s);

@@ -27,7 +27,6 @@
 
 struct au_wc {
 	uint8_t *blob;
-	size_t len;
 	char *tag;
 	guint n;	   /* records */
 	guint mask;	   /* slots - 1 */
@@ -125,7 +124,7 @@ au_wc *au_wc_parse(void *blob, size_t len)
 	while (slots < 2 * n)
 		slots *= 2;
 	au_wc *c = g_new0(au_wc, 1);
-	*c = (au_wc){.blob = blob, .len = len, .n = n, .mask = slots - 1};
+	*c = (au_wc){.blob = blob, .n = n, .mask = slots - 1};
 	c->tag = g_strndup((const char *)b + HEADER, first - HEADER);
 	c->slot = g_new0(struct slot, slots);
 	c->used = g_new0(gint, slots);

@@ -833,19 +833,12 @@ int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor
 	int r;
 	if (txn && (r = exec(s, "BEGIN", err)) < 0)
 		return r;
-	if (ret_stamp && (r = au_store_files_stamp(s, ret_stamp, err)) < 0) {
-		if (txn)
-			exec(s, "ROLLBACK", NULL);
-		return r;
-	}
-	sqlite3_stmt *st;
-	r = prepare(s, "SELECT path, source, dev, ino, size, mtime_ns FROM files", &st, err);
-	if (r < 0) {
-		if (txn)
-			exec(s, "ROLLBACK", NULL);
-		return r;
-	}
-	au_cursor_keys *k = xcalloc(1, sizeof(*k));
+	sqlite3_stmt *st = NULL;
+	au_cursor_keys *k = NULL;
+	if ((ret_stamp && (r = au_store_files_stamp(s, ret_stamp, err)) < 0) ||
+	    (r = prepare(s, "SELECT path, source, dev, ino, size, mtime_ns FROM files", &st, err)) < 0)
+		goto out;
+	k = xcalloc(1, sizeof(*k));
 	k->by_path = g_hash_table_new(au_str_hash, g_str_equal);
 	k->blocks = g_ptr_array_new_with_free_func(free);
 	parser_cache pc = {{0}, NULL};
@@ -866,17 +859,18 @@ int au_store_load_cursor_keys(au_store *s, au_parser_lookup_fn lookup, au_cursor
 		};
 		g_hash_table_insert(k->by_path, e->path, e);
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE)
 		r = au_store_fail(s, err, "reading file cursors");
-		sqlite3_finalize(st);
-		au_cursor_keys_free(k);
-		if (txn)
-			exec(s, "ROLLBACK", NULL);
-		return r;
-	}
+out:
 	sqlite3_finalize(st);
 	if (txn)
-		exec(s, "COMMIT", NULL); /* a read: nothing to lose */
+		exec(s, r < 0 ? "ROLLBACK" : "COMMIT", NULL); /* a read: nothing to lose */
+	if (r < 0) {
+		au_cursor_keys_free(k);
+		if (ret_stamp)
+			g_clear_pointer(ret_stamp, g_free);
+		return r;
+	}
 	*ret = k;
 	return 0;
 }
