@@ -527,8 +527,12 @@ int js_get(const js_doc *d, int obj, const char *key)
 	for (uint32_t k = (uint32_t)obj + 1; k < end;) {
 		uint32_t v = k + 1; /* a key is always a single token */
 		const js_tok *kt = &d->toks[k];
+		/* the first byte before a call to memcmp: most keys of one
+		 * length differ there */
 		if (kt->escaped ? js_str_eq(d, (int)k, key)
-				: kt->end - kt->start == n && memcmp(d->src + kt->start, key, n) == 0)
+				: kt->end - kt->start == n &&
+					  (n == 0 || (d->src[kt->start] == key[0] &&
+						      memcmp(d->src + kt->start, key, n) == 0)))
 			found = (int)v; /* the last duplicate wins, as in Jansson */
 		k = d->toks[v].next;
 	}

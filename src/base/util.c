@@ -283,10 +283,9 @@ uint64_t au_hash64(const void *p, size_t n)
 	return h;
 }
 
-unsigned au_str_hash(const void *p)
+uint64_t au_mem_hash64(const void *p, size_t n)
 {
-	const char *s = p;
-	size_t n = strlen(s);
+	const unsigned char *s = p;
 	uint64_t h = (uint64_t)n * UINT64_C(0x9e3779b97f4a7c15), w;
 	for (; n >= 8; n -= 8, s += 8) {
 		memcpy(&w, s, 8);
@@ -297,7 +296,12 @@ unsigned au_str_hash(const void *p)
 	memcpy(&w, s, n);
 	h = (h ^ w) * UINT64_C(0xc4ceb9fe1a85ec53);
 	h ^= h >> 29;
-	return (unsigned)h;
+	return h;
+}
+
+unsigned au_str_hash(const void *p)
+{
+	return (unsigned)au_mem_hash64(p, strlen(p));
 }
 
 bool au_parse_int64(const char *s, int64_t *ret)

@@ -81,6 +81,8 @@ uint64_t au_hash64(const void *p, size_t n);
  * (keys of 90 bytes: 350 instructions each). Not stable across versions:
  * never store it (au_hash64 is the stored one). */
 unsigned au_str_hash(const void *s);
+/* The same hash over n bytes, all 64 bits: for in-memory filters only. */
+uint64_t au_mem_hash64(const void *p, size_t n);
 
 /* strtoll-ish for an exact, whole decimal string; false on junk or overflow. */
 bool au_parse_int64(const char *s, int64_t *ret);
