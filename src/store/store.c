@@ -1119,6 +1119,7 @@ typedef struct staged {
 	bool sidechain, deleted, has_tool_cost;
 	unsigned price_mode;
 	int64_t ts, total, cost, file_id, tool_cost;
+	int64_t id; /* the rowid it gets: as if inserted in arrival order */
 	au_tokens tok;
 } staged;
 
@@ -1481,6 +1482,7 @@ static int mark_dirty_rows(au_store *s, const char *sql, const char *a1, const c
 /* Binds staged row x as the row at column offset o of an INSERT. */
 static void bind_staged(sqlite3_stmt *st, int o, const staged *x)
 {
+	sqlite3_bind_int64(st, o + 20, x->id);
 	sqlite3_bind_text(st, o + 1, x->key, (int)x->key_len, SQLITE_STATIC);
 	sqlite3_bind_text(st, o + 2, au_source_name(x->source), -1, SQLITE_STATIC);
 	if (x->msg_len)
@@ -1511,7 +1513,7 @@ static void bind_staged(sqlite3_stmt *st, int o, const staged *x)
 	sqlite3_bind_int64(st, o + 19, x->price_mode);
 }
 
-#define INS_COLS 19
+#define INS_COLS 20
 #define INS_ROWS 32 /* rows per INSERT: one statement's start and end for many */
 
 /* "INSERT INTO usage(...) VALUES(?,...),(...)" with n rows */
@@ -1525,7 +1527,7 @@ static char *insert_sql(int n)
 {
 	GString *q = g_string_new("INSERT OR FAIL INTO usage(key, source, msg_id, sidechain, ts, session, project, model,"
 				  " input, cc5m, cc1h, cache_read, output, reasoning, total, cost, file_id, tool_cost,"
-				  " price_mode) VALUES");
+				  " price_mode, id) VALUES");
 	for (int i = 0; i < n; i++) {
 		g_string_append(q, i ? ",(" : "(");
 		for (int c = 0; c < INS_COLS; c++)
@@ -1535,7 +1537,21 @@ static char *insert_sql(int n)
 	return g_string_free(q, FALSE);
 }
 
-/* Writes the staged rows, in arrival order (rowids as row by row). */
+/* Key order: SQLite's BINARY collation (memcmp, then the shorter first). */
+static int staged_key_cmp(const void *a, const void *b)
+{
+	const staged *x = *(staged *const *)a, *y = *(staged *const *)b;
+	int c = memcmp(x->key, y->key, MIN(x->key_len, y->key_len));
+	return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+/*
+ * Writes the staged rows. Each gets the rowid it would have had inserted
+ * in arrival order (the row-by-row path's), but they go in in key order:
+ * the key and msg_id indexes then take them page by page, not at random.
+ * A 10 GiB first scan's store outgrows the page cache, and random inserts
+ * had SQLite write 1.3 GiB and read as much back for a 111 MB store.
+ */
 static int stage_flush(au_store *s, au_err *err)
 {
 	au_bulk *b = s->bulk;
@@ -1551,33 +1567,35 @@ static int stage_flush(au_store *s, au_err *err)
 		if (r < 0)
 			return r;
 	}
-	staged *rows[INS_ROWS];
-	int n = 0;
-	for (guint i = 0; i <= b->order->len && r == 0; i++) {
-		staged *x = i < b->order->len ? b->order->pdata[i] : NULL;
-		if (x && x->deleted)
+	/* SQLite's next rowid is the largest plus one */
+	int64_t next = pragma_int(s, "SELECT coalesce(max(id), 0) + 1 FROM usage", -1);
+	if (next < 1)
+		return au_store_fail(s, err, "recording a response");
+	guint live = 0;
+	for (guint i = 0; i < b->order->len; i++) {
+		staged *x = b->order->pdata[i];
+		if (x->deleted)
 			continue;
-		if (x)
-			rows[n++] = x;
-		if (n < INS_ROWS && x)
-			continue;
-		/* a full statement's worth, or the last rows one by one */
-		for (int j = 0; j < n && r == 0;) {
-			int many = n - j >= INS_ROWS;
-			sqlite3_stmt *st = b->ins[many];
-			int m = many ? INS_ROWS : 1;
-			for (int t = 0; t < m; t++)
-				bind_staged(st, t * INS_COLS, rows[j + t]);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				r = au_store_fail(s, err, "recording a response");
-			sqlite3_reset(st);
-			j += m;
-		}
-		for (int j = 0; j < n; j++) {
-			bulk_agg_add(b, rows[j]);
-			filter_add(s, FILTER_KEY, rows[j]->key);
-		}
-		n = 0;
+		x->id = next++;
+		b->order->pdata[live++] = x;
+	}
+	g_ptr_array_set_size(b->order, live);
+	qsort(b->order->pdata, live, sizeof(gpointer), staged_key_cmp);
+	staged **rows = (staged **)b->order->pdata;
+	for (guint j = 0; j < live && r == 0;) {
+		int many = live - j >= INS_ROWS;
+		sqlite3_stmt *st = b->ins[many];
+		int m = many ? INS_ROWS : 1;
+		for (int t = 0; t < m; t++)
+			bind_staged(st, t * INS_COLS, rows[j + t]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			r = au_store_fail(s, err, "recording a response");
+		sqlite3_reset(st);
+		j += (guint)m;
+	}
+	for (guint j = 0; j < live && r == 0; j++) {
+		bulk_agg_add(b, rows[j]);
+		filter_add(s, FILTER_KEY, rows[j]->key);
 	}
 	g_hash_table_remove_all(b->staged);
 	g_hash_table_remove_all(b->by_msg);
