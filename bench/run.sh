@@ -59,6 +59,10 @@ fi
 
 say "building Release into $BUILD"
 cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAU_NESTED_CHECKS=OFF >/dev/null
+# the revision the binary is built from (taken now: the tree may change
+# while the benchmark runs)
+rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then rev="$rev (with local changes)"; fi
 cmake --build "$BUILD" -j "$(nproc)" --target gen_home check_truth >/dev/null
 AIUSAGE="$BUILD/aiusage"
 have_aiusage=1
@@ -416,8 +420,6 @@ done
 
 cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 ram_gib=$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
-rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then rev="$rev (with local changes)"; fi
 summary=""
 for c in $CORPORA; do
 	ratio_x=${V[$c.ratio]}
