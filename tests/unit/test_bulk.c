@@ -18,7 +18,7 @@
 #include "storeq.h"
 
 static uint64_t rng = 88172645463325252ULL;
-static bool wide;
+static bool wide, copies;
 
 static uint64_t next(void)
 {
@@ -49,6 +49,23 @@ static void make_event(au_event *ev, int i, bool copilot)
 	ev->tok.input = pick(100);
 	ev->tok.output = 1 + pick(500);
 	ev->tok.cache_read = pick(3) ? pick(9000) : 0;
+	if (copies) {
+		/* streaming copies only: four responses a session a minute apart,
+		 * a session with one model and project, a response's copies 0, 40 or 80 s after
+		 * its minute (past the next response's), so that few sessions
+		 * become dirty and a better copy that meets the row an earlier
+		 * stage stored moves its agg group's sums and span in place */
+		m = pick(600);
+		ev->source = AU_SRC_CLAUDE;
+		ev->dedup = AU_DEDUP_BEST;
+		ev->ts_ms = INT64_C(1759312800000) + (int64_t)m * 60000 + pick(3) * 40000;
+		snprintf(ev->session, sizeof(ev->session), "s%d", m / 4);
+		snprintf(ev->model, sizeof(ev->model), "%s", m / 4 % 4 ? "claude-sonnet-4-5-20250929" : "mystery");
+		snprintf(ev->cwd, sizeof(ev->cwd), "/w/p%d", m / 4 % 3);
+		snprintf(ev->msg_id, sizeof(ev->msg_id), "m%d", m);
+		snprintf(ev->key, sizeof(ev->key), "c:m%d\x1fr0", m);
+		return;
+	}
 	if (copilot) {
 		/* the three ranks of Copilot records (store.c): the session
 		 * store's, OpenTelemetry's, a session log's */
@@ -61,6 +78,13 @@ static void make_event(au_event *ev, int i, bool copilot)
 	if (kind < 7) {
 		ev->source = AU_SRC_CLAUDE;
 		ev->dedup = AU_DEDUP_BEST;
+		/* half the copies of a response within 2 s of each other, in one
+		 * 15-minute bucket: a better copy that meets the row an earlier
+		 * stage stored moves its group's sums in place when its ts is the
+		 * same or inside the group's span (else the session is summed
+		 * again) */
+		if (pick(2))
+			ev->ts_ms = INT64_C(1759312800000) + (int64_t)m * 60000 + pick(3) * 1000;
 		ev->sidechain = pick(4) == 0;
 		snprintf(ev->msg_id, sizeof(ev->msg_id), "m%d", m);
 		snprintf(ev->key, sizeof(ev->key), "c:m%d\x1fr%d", m, ev->sidechain ? rq : 0);
@@ -208,6 +232,13 @@ int main(void)
 	au_bulk_agg_max = 8;
 	compare(true);
 	wide = true;
+	compare(false);
+	wide = false;
+	copies = true;
+	compare(false);
+	/* and with agg's sums kept in memory the whole batch: a copy then
+	 * moves the span of a group no flush has written yet */
+	au_bulk_agg_max = 1 << 20;
 	compare(false);
 	return check_done("test_bulk");
 }
