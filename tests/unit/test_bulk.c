@@ -131,9 +131,39 @@ static void compare(bool with_copilot)
 				CHECK_INT(au_store_commit(a, &err), 0);
 				CHECK_INT(au_store_commit(b, &err), 0);
 			}
+			static au_event outside;
+			bool broke = i == 2 * BATCH;
+			if (broke) {
+				/* a write outside the bulk loads: the next ones can no
+				 * longer trust what the first ones learned (a row the
+				 * filters never saw) and must look in SQLite */
+				au_put_result ra, rb;
+				make_event(&outside, i, false);
+				snprintf(outside.key, sizeof(outside.key), "x:outside");
+				outside.retract = outside.sidechain = false;
+				outside.msg_id[0] = '\0';
+				outside.dedup = AU_DEDUP_BEST;
+				CHECK_INT(au_store_begin(a, &err), 0);
+				CHECK_INT(au_store_put(a, &outside, 99, 0, 0, &ra, &err), 0);
+				CHECK_INT(au_store_commit(a, &err), 0);
+				CHECK_INT(au_store_begin(b, &err), 0);
+				CHECK_INT(au_store_put(b, &outside, 99, 0, 0, &rb, &err), 0);
+				CHECK_INT(au_store_commit(b, &err), 0);
+				CHECK_INT(ra, AU_PUT_NEW);
+				CHECK_INT(rb, AU_PUT_NEW);
+			}
 			CHECK_INT(au_store_begin(a, &err), 0);
 			CHECK_INT(au_store_bulk_begin(a, &err), 0);
 			CHECK_INT(au_store_begin(b, &err), 0);
+			if (broke) {
+				/* its better copy, in the next load: found in SQLite */
+				au_put_result ra, rb;
+				outside.tok.output += 1000;
+				CHECK_INT(au_store_put(a, &outside, 99, 100, 0, &ra, &err), 0);
+				CHECK_INT(au_store_put(b, &outside, 99, 100, 0, &rb, &err), 0);
+				CHECK_INT(ra, AU_PUT_REPLACED);
+				CHECK_INT(rb, AU_PUT_REPLACED);
+			}
 		}
 		au_event ev;
 		make_event(&ev, i, with_copilot && i > 3 * BATCH && pick(50) == 0);
