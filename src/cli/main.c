@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 		au_progname = argv[0];
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers are never locale-formatted */
+	au_store_library_init();
 	const char *name = argc > 1 ? argv[1] : "daily";
 	if (strcmp(name, "-h") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "help") == 0)
 		return help(argc, argv);

@@ -34,6 +34,10 @@ typedef struct au_cursor {
 
 void au_cursor_free(au_cursor *c);
 
+/* Process-wide SQLite settings, before any thread and any connection
+ * (SQLite takes them only before its first use): main() calls it. */
+void au_store_library_init(void);
+
 /* Opens (creating and migrating) the store. readonly opens an existing
  * file without writing anything. */
 int au_store_open(const char *path, bool readonly, au_store **ret, au_err *err);
