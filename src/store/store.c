@@ -1407,7 +1407,28 @@ static const char *key_next(const char *p, const char **ret_v, int *ret_len)
 	return end + 1 + len;
 }
 
-/* Adds the new rows' sums to agg, except for the sessions summed again. */
+/* agg's key order: the bucket, then the four text parts as SQLite's
+ * BINARY collation orders them (memcmp, then the shorter first). */
+static int bulk_agg_cmp(const void *x, const void *y)
+{
+	const bulk_agg *a = *(const bulk_agg *const *)x, *b = *(const bulk_agg *const *)y;
+	if (a->bucket != b->bucket)
+		return a->bucket < b->bucket ? -1 : 1;
+	const char *p = strchr(a->key, '|') + 1, *q = strchr(b->key, '|') + 1, *f, *g;
+	for (int i = 0; i < 4; i++) {
+		int n, m;
+		p = key_next(p, &f, &n);
+		q = key_next(q, &g, &m);
+		int c = memcmp(f, g, (size_t)MIN(n, m));
+		if (c || n != m)
+			return c ? c : n < m ? -1 : 1;
+	}
+	return 0;
+}
+
+/* Adds the new rows' sums to agg, except for the sessions summed again:
+ * in agg's key order, so that its B-tree takes them page by page (in
+ * hash order, 5.8k groups took 11 ms of a dense first scan's serial end). */
 static int bulk_agg_flush(au_store *s, au_err *err)
 {
 	sqlite3_stmt *st;
@@ -1423,13 +1444,16 @@ static int bulk_agg_flush(au_store *s, au_err *err)
 			&st, err);
 	if (r < 0)
 		return r;
+	GPtrArray *groups = g_ptr_array_sized_new(g_hash_table_size(s->bulk->agg));
 	GHashTableIter it;
 	gpointer v;
 	g_hash_table_iter_init(&it, s->bulk->agg);
-	while (r == 0 && g_hash_table_iter_next(&it, NULL, &v)) {
-		const bulk_agg *a = v;
-		if (g_hash_table_contains(s->bulk->dirty, a->session))
-			continue;
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (!g_hash_table_contains(s->bulk->dirty, ((const bulk_agg *)v)->session))
+			g_ptr_array_add(groups, v);
+	qsort(groups->pdata, groups->len, sizeof(gpointer), bulk_agg_cmp);
+	for (guint g = 0; r == 0 && g < groups->len; g++) {
+		const bulk_agg *a = groups->pdata[g];
 		const char *p = strchr(a->key, '|') + 1, *f;
 		int len;
 		sqlite3_bind_int64(st, 1, a->bucket);
@@ -1446,6 +1470,7 @@ static int bulk_agg_flush(au_store *s, au_err *err)
 			r = au_store_fail(s, err, "adding up the stored responses");
 		sqlite3_reset(st);
 	}
+	g_ptr_array_free(groups, TRUE);
 	sqlite3_finalize(st);
 	return r;
 }
