@@ -59,6 +59,8 @@ static void make_event(au_event *ev, int i, bool copilot)
 		ev->source = AU_SRC_CLAUDE;
 		ev->dedup = AU_DEDUP_BEST;
 		ev->ts_ms = INT64_C(1759312800000) + (int64_t)m * 60000 + pick(3) * 40000;
+		if (m / 4 % 5 == 0)
+			ev->ts_ms = -ev->ts_ms; /* 1914: buckets and hours before 1970 */
 		snprintf(ev->session, sizeof(ev->session), "s%d", m / 4);
 		snprintf(ev->model, sizeof(ev->model), "%s", m / 4 % 4 ? "claude-sonnet-4-5-20250929" : "mystery");
 		snprintf(ev->cwd, sizeof(ev->cwd), "/w/p%d", m / 4 % 3);
