@@ -90,8 +90,9 @@
 	"    AND source = OLD.source AND model = OLD.model;"
 /* The triggers that keep agg_hour in step with agg, and agg_hour made
  * again from agg in one pass, as migration 9 made them. A bulk load drops
- * the triggers and rebuilds instead (dense 1 GiB: 5.8k agg rows cost the
- * triggers 25 ms; the pass, 3 ms): edit only with a new migration. */
+ * the triggers (dense 1 GiB: 5.8k agg rows cost them 25 ms) and adds its
+ * own sums by hour (bulk_hours_add); only a load that sums agg again from
+ * usage rebuilds: edit only with a new migration. */
 #define AGG_HOUR_DROP_TRIGGERS "DROP TRIGGER agg_ai; DROP TRIGGER agg_ad; DROP TRIGGER agg_au;"
 #define AGG_HOUR_TRIGGERS                                                                         \
 	"CREATE TRIGGER agg_ai AFTER INSERT ON agg BEGIN" AGG_HOUR_ADD_NEW "END;"                    \
