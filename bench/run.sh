@@ -231,6 +231,12 @@ run_corpus() {
 		for i in $(seq 1 "$warm_runs"); do
 			say "$corpus: aiusage warm $i/$warm_runs"
 			timed "$corpus" "aiusage-warm-$i" "$b_all" "$AIUSAGE" daily --json --timezone UTC --db "$db" --quiet
+			# the machine's own floor for a warm run, interleaved with it:
+			# find stat()s every entry of the same tree, on one thread (a
+			# warm run stats every file and directory, on two); the VM's
+			# speed drifts by a quarter within an hour, and this says how
+			# fast its stat() was while the warm runs were timed
+			timed "$corpus" "find-stat-$i" 0 find "$OUT/$corpus/home" -printf '%s\n'
 		done
 	fi
 	if [ "$SKIP_CCUSAGE" != 1 ]; then
@@ -325,6 +331,9 @@ run_corpus() {
 		wrss=$(max_rss "$corpus" aiusage-warm-)
 		table+=$(printf '| aiusage warm (nothing new), median of %s | %s | %s | - | - | %s |' "$warm_runs" \
 			"$(mib "$b_all")" "$wmed" "$(kib_mib "$wrss")")
+		table+=$'\n'
+		table+=$(printf '| `find -printf %%s` over the same tree (a stat() per entry, one thread), median of %s | - | %s | - | - | %s |' \
+			"$warm_runs" "$(median_wall "$corpus" '^find-stat-')" "$(kib_mib "$(max_rss "$corpus" find-stat-)")")
 		table+=$'\n'
 		tmed=$(median_wall "$corpus" '^aiusage-trusted-')
 		if [ -n "$tmed" ]; then
