@@ -62,7 +62,8 @@ cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAU_NESTED_CHECKS=OFF >
 # the revision the binary is built from (taken now: the tree may change
 # while the benchmark runs)
 rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if ! git -C "$ROOT" diff --quiet HEAD 2>/dev/null; then rev="$rev (with local changes)"; fi
+# (BENCHMARKS.md is this script's own output: a run left uncommitted is no change to the build)
+if ! git -C "$ROOT" diff --quiet HEAD -- . ':(exclude)BENCHMARKS.md' 2>/dev/null; then rev="$rev (with local changes)"; fi
 cmake --build "$BUILD" -j "$(nproc)" --target gen_home check_truth >/dev/null
 AIUSAGE="$BUILD/aiusage"
 have_aiusage=1
