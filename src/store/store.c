@@ -1523,7 +1523,8 @@ static int bulk_agg_flush(au_store *s, au_err *err)
 	while (g_hash_table_iter_next(&it, NULL, &v))
 		if (!g_hash_table_contains(s->bulk->dirty, ((const bulk_agg *)v)->session))
 			g_ptr_array_add(groups, v);
-	qsort(groups->pdata, groups->len, sizeof(gpointer), bulk_agg_cmp);
+	if (groups->len > 1) /* an empty array has no pdata, which qsort may not take */
+		qsort(groups->pdata, groups->len, sizeof(gpointer), bulk_agg_cmp);
 	for (guint g = 0; r == 0 && g < groups->len; g++) {
 		const bulk_agg *a = groups->pdata[g];
 		const char *p = strchr(a->key, '|') + 1, *f;
@@ -1710,7 +1711,8 @@ static int stage_flush(au_store *s, au_err *err)
 		b->order->pdata[live++] = x;
 	}
 	g_ptr_array_set_size(b->order, live);
-	qsort(b->order->pdata, live, sizeof(gpointer), staged_key_cmp);
+	if (live > 1)
+		qsort(b->order->pdata, live, sizeof(gpointer), staged_key_cmp);
 	staged **rows = (staged **)b->order->pdata;
 	for (guint j = 0; j < live && r == 0;) {
 		int many = live - j >= INS_ROWS;
