@@ -69,16 +69,19 @@
 /* agg_hour (migration 9): the hour of a bucket, rounded down also before
  * 1970 (SQLite's division truncates) */
 #define AGG_HOUR_OF(b) "((" b " - (" b " < 0) * 3) / 4)"
-#define AGG_HOUR_ADD_NEW                                                                          \
-	"  INSERT INTO agg_hour VALUES(" AGG_HOUR_OF("NEW.bucket") ", NEW.source, NEW.model, NEW.n,"   \
-	"    NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output, NEW.reasoning, NEW.cost,"   \
-	"    NEW.unpriced, NEW.tool_cost, NEW.tool_costed)"                                       \
+/* an agg_hour row's sums added to the one already there (the trigger
+ * below and a bulk load's bulk_hours_add) */
+#define AGG_HOUR_ADD_EXCLUDED                                                                     \
 	"  ON CONFLICT DO UPDATE SET n = n + excluded.n, input = input + excluded.input,"         \
 	"    cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"                          \
 	"    cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"  \
 	"    reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"           \
 	"    unpriced = unpriced + excluded.unpriced, tool_cost = tool_cost + excluded.tool_cost," \
-	"    tool_costed = tool_costed + excluded.tool_costed;"
+	"    tool_costed = tool_costed + excluded.tool_costed"
+#define AGG_HOUR_ADD_NEW                                                                          \
+	"  INSERT INTO agg_hour VALUES(" AGG_HOUR_OF("NEW.bucket") ", NEW.source, NEW.model, NEW.n,"   \
+	"    NEW.input, NEW.cc5m, NEW.cc1h, NEW.cache_read, NEW.output, NEW.reasoning, NEW.cost,"   \
+	"    NEW.unpriced, NEW.tool_cost, NEW.tool_costed)" AGG_HOUR_ADD_EXCLUDED ";"
 #define AGG_HOUR_SUBTRACT_OLD                                                                     \
 	"  UPDATE agg_hour SET n = n - OLD.n, input = input - OLD.input, cc5m = cc5m - OLD.cc5m,"   \
 	"    cc1h = cc1h - OLD.cc1h, cache_read = cache_read - OLD.cache_read,"                 \
@@ -1148,10 +1151,13 @@ struct au_bulk {
 };
 
 /* One agg row's worth of new rows: key holds its five key columns, each
- * as "<length>:<bytes>" after the bucket. */
+ * text one as "<length>:<bytes>" after the bucket. */
 typedef struct bulk_agg {
 	char *key;
-	const char *session; /* inside key */
+	/* the text columns, inside key: source, model, project, session (the
+	 * last, so it ends with key's NUL) */
+	const char *part[4];
+	int part_len[4];
 	int64_t bucket;
 	int64_t n, input, cc5m, cc1h, cache_read, output, reasoning;
 	int64_t cost, unpriced, first_ts, last_ts, tool_cost, tool_costed;
@@ -1354,17 +1360,22 @@ static bulk_agg *bulk_agg_group(au_bulk *b, int64_t ts, au_source source, const 
 		*p++ = '-';
 	p = put_u64(p, bucket < 0 ? -(uint64_t)bucket : (uint64_t)bucket);
 	*p++ = '|';
-	p = key_part(p, src, src_len);
-	p = key_part(p, model, model_len);
-	p = key_part(p, cwd, cwd_len);
-	size_t session_at = (size_t)(p - k->str);
-	p = key_part(p, session, session_len);
+	const char *const v[4] = {src, model, cwd, session};
+	const size_t n[4] = {src_len, model_len, cwd_len, session_len};
+	size_t at[4];
+	for (int i = 0; i < 4; i++) {
+		p = key_part(p, v[i], n[i]);
+		at[i] = (size_t)(p - k->str) - n[i];
+	}
 	g_string_truncate(k, (size_t)(p - k->str));
 	bulk_agg *a = g_hash_table_lookup(b->agg, k->str);
 	if (!a && create) {
 		a = xcalloc(1, sizeof(*a));
 		a->key = xstrdup(k->str);
-		a->session = strchr(a->key + session_at, ':') + 1;
+		for (int i = 0; i < 4; i++) {
+			a->part[i] = a->key + at[i];
+			a->part_len[i] = (int)n[i];
+		}
 		a->bucket = bucket;
 		a->first_ts = a->last_ts = ts;
 		g_hash_table_insert(b->agg, a->key, a);
@@ -1398,16 +1409,6 @@ static void bulk_agg_add(au_bulk *b, const staged *r)
 		a->last_ts = r->ts;
 }
 
-/* Reads one "<length>:<bytes>" part of a bulk_agg key; returns the next. */
-static const char *key_next(const char *p, const char **ret_v, int *ret_len)
-{
-	char *end;
-	unsigned long len = strtoul(p, &end, 10);
-	*ret_v = end + 1;
-	*ret_len = (int)len;
-	return end + 1 + len;
-}
-
 /* agg_hour's sums of some of agg's rows: what its triggers add per row. */
 typedef struct bulk_hour {
 	int64_t hour;
@@ -1432,15 +1433,16 @@ static int bulk_hours_add(au_store *s, GPtrArray *groups, au_err *err)
 	for (guint g = 0; g < groups->len; g++) {
 		const bulk_agg *a = groups->pdata[g];
 		int64_t hour = a->bucket < 0 ? (a->bucket - 3) / 4 : a->bucket / 4; /* AGG_HOUR_OF */
-		const char *p = strchr(a->key, '|') + 1, *src, *model;
-		int src_len, model_len;
-		p = key_next(p, &src, &src_len);
-		key_next(p, &model, &model_len);
-		char *k = g_strdup_printf("%" PRId64 "|%.*s|%.*s", hour, src_len, src, model_len, model);
+		char *k = g_strdup_printf("%" PRId64 "|%.*s|%.*s", hour, a->part_len[0], a->part[0], a->part_len[1],
+					  a->part[1]);
 		bulk_hour *h = g_hash_table_lookup(by, k);
 		if (!h) {
-			h = g_new0(bulk_hour, 1);
-			*h = (bulk_hour){.hour = hour, .source = src, .source_len = src_len, .model = model, .model_len = model_len};
+			h = g_new(bulk_hour, 1);
+			*h = (bulk_hour){.hour = hour,
+					 .source = a->part[0],
+					 .source_len = a->part_len[0],
+					 .model = a->part[1],
+					 .model_len = a->part_len[1]};
 			g_hash_table_insert(by, k, h);
 			g_ptr_array_add(order, h);
 		} else {
@@ -1453,13 +1455,7 @@ static int bulk_hours_add(au_store *s, GPtrArray *groups, au_err *err)
 	}
 	sqlite3_stmt *st;
 	int r = prepare(s,
-			"INSERT INTO agg_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
-			" ON CONFLICT DO UPDATE SET n = n + excluded.n, input = input + excluded.input,"
-			" cc5m = cc5m + excluded.cc5m, cc1h = cc1h + excluded.cc1h,"
-			" cache_read = cache_read + excluded.cache_read, output = output + excluded.output,"
-			" reasoning = reasoning + excluded.reasoning, cost = cost + excluded.cost,"
-			" unpriced = unpriced + excluded.unpriced, tool_cost = tool_cost + excluded.tool_cost,"
-			" tool_costed = tool_costed + excluded.tool_costed",
+			"INSERT INTO agg_hour VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)" AGG_HOUR_ADD_EXCLUDED,
 			&st, err);
 	for (guint i = 0; r == 0 && i < order->len; i++) {
 		const bulk_hour *h = order->pdata[i];
@@ -1472,8 +1468,7 @@ static int bulk_hours_add(au_store *s, GPtrArray *groups, au_err *err)
 			r = au_store_fail(s, err, "adding up the stored responses by hour");
 		sqlite3_reset(st);
 	}
-	if (st)
-		sqlite3_finalize(st);
+	sqlite3_finalize(st); /* NULL when it was not prepared */
 	g_ptr_array_free(order, TRUE);
 	g_hash_table_destroy(by);
 	return r;
@@ -1486,12 +1481,9 @@ static int bulk_agg_cmp(const void *x, const void *y)
 	const bulk_agg *a = *(const bulk_agg *const *)x, *b = *(const bulk_agg *const *)y;
 	if (a->bucket != b->bucket)
 		return a->bucket < b->bucket ? -1 : 1;
-	const char *p = strchr(a->key, '|') + 1, *q = strchr(b->key, '|') + 1, *f, *g;
 	for (int i = 0; i < 4; i++) {
-		int n, m;
-		p = key_next(p, &f, &n);
-		q = key_next(q, &g, &m);
-		int c = memcmp(f, g, (size_t)MIN(n, m));
+		int n = a->part_len[i], m = b->part_len[i];
+		int c = memcmp(a->part[i], b->part[i], (size_t)MIN(n, m));
 		if (c || n != m)
 			return c ? c : n < m ? -1 : 1;
 	}
@@ -1521,19 +1513,15 @@ static int bulk_agg_flush(au_store *s, au_err *err)
 	gpointer v;
 	g_hash_table_iter_init(&it, s->bulk->agg);
 	while (g_hash_table_iter_next(&it, NULL, &v))
-		if (!g_hash_table_contains(s->bulk->dirty, ((const bulk_agg *)v)->session))
+		if (!g_hash_table_contains(s->bulk->dirty, ((const bulk_agg *)v)->part[3]))
 			g_ptr_array_add(groups, v);
 	if (groups->len > 1) /* an empty array has no pdata, which qsort may not take */
 		qsort(groups->pdata, groups->len, sizeof(gpointer), bulk_agg_cmp);
 	for (guint g = 0; r == 0 && g < groups->len; g++) {
 		const bulk_agg *a = groups->pdata[g];
-		const char *p = strchr(a->key, '|') + 1, *f;
-		int len;
 		sqlite3_bind_int64(st, 1, a->bucket);
-		for (int i = 2; i <= 5; i++) {
-			p = key_next(p, &f, &len);
-			sqlite3_bind_text(st, i, f, len, SQLITE_STATIC);
-		}
+		for (int i = 0; i < 4; i++)
+			sqlite3_bind_text(st, 2 + i, a->part[i], a->part_len[i], SQLITE_STATIC);
 		const int64_t vals[] = {a->n,	   a->input,    a->cc5m,    a->cc1h,	    a->cache_read,
 					a->output, a->reasoning, a->cost,    a->unpriced,  a->first_ts,
 					a->last_ts, a->tool_cost, a->tool_costed};
