@@ -216,8 +216,9 @@ seed_walkcache() {
 		elen=$(printf '%b' "$entries" | wc -c)
 		{
 			printf 'AUWC'
-			le32 5
+			le32 6
 			le32 ${#tag}
+			le32 0 # no index: the target adds one
 			printf '%s' "$tag"
 			le32 $((48 + elen))
 			le64 2049

@@ -48,8 +48,9 @@ char *au_wc_default_path(void);
 /* The cache at path; NULL when there is none or it does not parse. */
 au_wc *au_wc_load(const char *path);
 /* blob as path, whole or not at all (a new file renamed over it), 0600 in
- * a folder made 0700; false with *ret_why (g_free) when it could not be. */
-bool au_wc_save(const char *path, const GByteArray *blob, char **ret_why);
+ * a folder made 0700, with its index (au_wc_finish); false with *ret_why
+ * (g_free) when it could not be. */
+bool au_wc_save(const char *path, GByteArray *blob, char **ret_why);
 
 /* Takes blob (g_malloc'd; freed with the cache, or here when it does not
  * parse: then NULL). */
@@ -84,6 +85,10 @@ uint64_t au_wc_path_id(const char *path);
 void au_wc_start(GByteArray *out, const char *tag);
 /* entries: what au_wc_entry appended, one per directory entry */
 void au_wc_entry(GByteArray *entries, unsigned char type, const char *name);
+/* Appends the index, so that a load maps the blob and finds its records
+ * without reading them all; nothing is added after it. A blob whose
+ * records do not parse whole is left as it is (and is no cache). */
+void au_wc_finish(GByteArray *out);
 /* a directory as sb says, with its entries */
 void au_wc_add_dir(GByteArray *out, const struct stat *sb, const GByteArray *entries);
 /* any record: its ids, four numbers and entries (len bytes of au_wc_entry's) */

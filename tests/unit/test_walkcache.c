@@ -132,7 +132,7 @@ static void test_format(void)
 	/* cut short anywhere: whole records only, or no cache */
 	for (size_t len = 0; len < b->len; len++) {
 		c = parse_copy(b->data, len);
-		int whole = len == 12 ? 0 : len == ends[0] ? 1 : len == ends[1] ? 2 : -1;
+		int whole = len == 16 ? 0 : len == ends[0] ? 1 : len == ends[1] ? 2 : -1;
 		if (whole < 0) {
 			CHECK(c == NULL);
 		} else {
@@ -218,6 +218,121 @@ static void test_format(void)
 	g_byte_array_unref(e2);
 	g_byte_array_unref(bad);
 	g_byte_array_unref(other);
+	g_byte_array_unref(b);
+}
+
+/* Three records, each entry's bytes, of c: what find gives for inodes
+ * 100-102, as text ("-" for not found). */
+static char *three_text(const au_wc *c)
+{
+	GString *t = g_string_new(NULL);
+	for (int i = 0; i < 3; i++) {
+		au_wc_rec d;
+		if (!find_ino(c, 100 + i, &d)) {
+			g_string_append(t, "-;");
+			continue;
+		}
+		g_string_append_printf(t, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ":", d.num[0], d.num[1]);
+		const uint8_t *e = d.entries;
+		unsigned char type;
+		const char *name;
+		while (au_wc_next_entry(&e, d.entries_end, &type, &name))
+			g_string_append_printf(t, "%d %s,", type, name);
+		g_string_append_c(t, ';');
+	}
+	return g_string_free(t, FALSE);
+}
+
+/* A blob with its index (what au_wc_save writes and a load maps): the same
+ * records as without it, found without a parse of them all; cut short or
+ * damaged anywhere, no cache or records that are whole. */
+static void test_index(void)
+{
+	size_t ends[3];
+	GByteArray *b = three(ends);
+	au_wc *plain = parse_copy(b->data, b->len);
+	char *want = three_text(plain);
+	CHECK_STR(want, "1700000000000000005,1700000001000000006:4 -w-a,4 -w-b,;"
+			"1700000001000000005,1700000002000000006:8 s1.jsonl,10 s2.jsonl,;"
+			"1700000002000000005,1700000003000000006:;");
+	au_wc_free(plain);
+	au_wc_finish(b);
+	guint32 at;
+	memcpy(&at, b->data + 12, 4);
+	CHECK(at >= ends[2] && at % 8 == 0);
+	/* 3 records: 16 slots of 8 bytes after the index's 16 */
+	CHECK_INT(b->len, at + 16 + 16 * 8);
+	guint len = b->len;
+	au_wc_finish(b); /* once only */
+	CHECK_INT(b->len, len);
+	au_wc *c = parse_copy(b->data, b->len);
+	CHECK(c != NULL);
+	CHECK_INT(au_wc_count(c), 3);
+	char *got = three_text(c);
+	CHECK_STR(got, want);
+	g_free(got);
+	/* kept from an indexed cache: the records, not the index */
+	au_wc_rec d;
+	CHECK(find_ino(c, 101, &d));
+	au_wc_mark_used(c, &d);
+	GByteArray *kept = g_byte_array_new();
+	au_wc_start(kept, NULL);
+	au_wc_add_used(kept, c);
+	au_wc *k = parse_copy(kept->data, kept->len);
+	CHECK_INT(au_wc_count(k), 1);
+	CHECK(find_ino(k, 101, &d) && !find_ino(k, 100, &d));
+	au_wc_free(k);
+	g_byte_array_unref(kept);
+	au_wc_free(c);
+
+	/* saved and mapped back */
+	char *dir = g_dir_make_tmp("aiusage-wcx-XXXXXX", NULL), *path = g_build_filename(dir, "c", NULL), *why = NULL;
+	GByteArray *fresh = three(ends);
+	CHECK(au_wc_save(path, fresh, &why));
+	CHECK_INT(fresh->len, b->len);
+	CHECK(memcmp(fresh->data, b->data, b->len) == 0);
+	c = au_wc_load(path);
+	got = c ? three_text(c) : NULL;
+	CHECK_STR(got, want);
+	g_free(got);
+	au_wc_free(c);
+	g_unlink(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+	g_byte_array_unref(fresh);
+
+	/* an index with no empty slot would leave a find probing forever */
+	GByteArray *full = g_byte_array_new();
+	g_byte_array_append(full, b->data, b->len);
+	guint32 first = 16; /* the first record's offset: the header, no tag */
+	for (guint i = 0; i < 16; i++)
+		memcpy(full->data + at + 16 + 8 * i + 4, &first, 4);
+	CHECK(parse_copy(full->data, full->len) == NULL);
+	g_byte_array_unref(full);
+
+	/* cut short anywhere: no cache */
+	for (size_t n = 0; n < b->len; n++) {
+		c = parse_copy(b->data, n);
+		CHECK(c == NULL);
+		au_wc_free(c);
+	}
+	/* every byte damaged in turn: never a read out of bounds (the
+	 * sanitizer build runs this), and what is found is whole */
+	GByteArray *other = g_byte_array_new();
+	for (size_t i = 0; i < b->len; i++) {
+		for (int bit = 0; bit < 8; bit++) {
+			g_byte_array_set_size(other, 0);
+			g_byte_array_append(other, b->data, b->len);
+			other->data[i] ^= (guint8)(1u << bit);
+			c = parse_copy(other->data, other->len);
+			g_free(c ? three_text(c) : NULL);
+			CHECK(au_wc_count_used(c) == 0 && au_wc_count(c) <= 16);
+			au_wc_free(c);
+		}
+	}
+	g_byte_array_unref(other);
+	g_free(want);
 	g_byte_array_unref(b);
 }
 
@@ -504,6 +619,7 @@ static void test_big_dir(void)
 int main(void)
 {
 	test_format();
+	test_index();
 
 	home = g_dir_make_tmp("aiusage-wc-XXXXXX", NULL);
 	g_setenv("HOME", home, TRUE);
