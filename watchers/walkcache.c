@@ -286,6 +286,12 @@ bool au_wc_find(const au_wc *c, uint64_t a, uint64_t b, au_wc_rec *ret)
 	return false;
 }
 
+void au_wc_prefetch(const au_wc *c, uint64_t a, uint64_t b)
+{
+	if (c)
+		__builtin_prefetch(&c->slot[ids_hash(a, b) & c->mask]);
+}
+
 bool au_wc_find_dir(const au_wc *c, const struct stat *sb, au_wc_rec *ret)
 {
 	return au_wc_find(c, (uint64_t)sb->st_dev, (uint64_t)sb->st_ino, ret);

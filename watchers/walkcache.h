@@ -62,6 +62,10 @@ const char *au_wc_tag(const au_wc *c);
 /* The record of (a, b), when c has one and its entries parse (c may be
  * NULL). Safe from several threads at once. */
 bool au_wc_find(const au_wc *c, uint64_t a, uint64_t b, au_wc_rec *ret);
+/* Starts bringing the slot where au_wc_find(c, a, b) begins into the CPU's
+ * cache, for a find that follows something slow, a stat() (c may be
+ * NULL). */
+void au_wc_prefetch(const au_wc *c, uint64_t a, uint64_t b);
 /* fn for every record whose entries parse, in no order. */
 void au_wc_each(const au_wc *c, void (*fn)(const au_wc_rec *r, void *ud), void *ud);
 /* The next entry (its d_type and name) at *p, moving *p past it; false at
