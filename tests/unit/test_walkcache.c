@@ -328,6 +328,20 @@ static void test_index(void)
 			c = parse_copy(other->data, other->len);
 			g_free(c ? three_text(c) : NULL);
 			CHECK(au_wc_count_used(c) == 0 && au_wc_count(c) <= 16);
+			if (c) {
+				/* what a walk keeps of it parses back, as many */
+				for (int j = 0; j < 3; j++)
+					if (find_ino(c, 100 + j, &d))
+						au_wc_mark_used(c, &d);
+				kept = g_byte_array_new();
+				au_wc_start(kept, NULL);
+				au_wc_add_used(kept, c);
+				k = parse_copy(kept->data, kept->len);
+				CHECK(k != NULL);
+				CHECK_INT(au_wc_count(k), au_wc_count_used(c));
+				au_wc_free(k);
+				g_byte_array_unref(kept);
+			}
 			au_wc_free(c);
 		}
 	}
@@ -492,6 +506,25 @@ static char *keys_file(void)
 	return found;
 }
 
+/* A keys file's records, the one of file id said to be codex's, with num. */
+typedef struct relabel {
+	GByteArray *blob;
+	uint64_t id;
+	int64_t num[4]; /* its numbers then */
+	int relabelled;
+} relabel;
+
+static void relabel_one(const au_wc_rec *rec, void *ud)
+{
+	relabel *r = ud;
+	if (rec->a != r->id) {
+		au_wc_add(r->blob, rec->a, rec->b, rec->num, rec->entries, (size_t)(rec->entries_end - rec->entries));
+		return;
+	}
+	au_wc_add(r->blob, rec->a, rec->b, r->num, "\0codex", 7);
+	r->relabelled++;
+}
+
 /*
  * The cursors' keys file: used while the store's cursors are the ones it
  * was made from, and never when anyone else wrote, deleted or replaced
@@ -537,6 +570,33 @@ static void test_keys_file(void)
 	CHECK_INT(st.files_read, 0);
 	au_scan_stats_release(&st);
 
+	/* a key made by another parser than the file's is not its key: k1
+	 * appended to, and its key made to say so but for codex, is read */
+	put(".claude/projects/-w-k/k1.jsonl", 5000, "a");
+	char *k1 = at(".claude/projects/-w-k/k1.jsonl");
+	struct stat now;
+	CHECK_INT(stat(k1, &now), 0);
+	au_wc *kc = au_wc_load(kf);
+	CHECK(kc != NULL);
+	relabel r = {.blob = g_byte_array_new(),
+		     .id = au_wc_path_id(k1),
+		     .num = {(int64_t)now.st_dev, (int64_t)now.st_ino, (int64_t)now.st_size, au_wc_time_ns(&now.st_mtim)}};
+	au_wc_start(r.blob, au_wc_tag(kc));
+	au_wc_each(kc, relabel_one, &r);
+	CHECK_INT(r.relabelled, 1);
+	char *why = NULL;
+	CHECK(au_wc_save(kf, r.blob, &why));
+	au_wc_free(kc);
+	g_byte_array_unref(r.blob);
+	g_free(k1);
+	st = scan_with(s, NULL);
+	CHECK(st.keys_cached);
+	CHECK_INT(st.files_read, 1);
+	au_scan_stats_release(&st);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE msg_id LIKE 'm-.claude/projects/-w-k/%'"),
+		  100 + 1000 + 5000 + 200);
+	check_agg_matches_usage(s);
+
 	/* another writer: a cursor deleted behind its back (as by hand, or by
 	 * a store put back from a backup) is a file read again, whatever the
 	 * keys file says */
@@ -546,7 +606,7 @@ static void test_keys_file(void)
 	CHECK_INT(st.files_read, 1);
 	au_scan_stats_release(&st);
 	/* read again from its start, and counted once */
-	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE msg_id LIKE 'm-.claude/projects/-w-k/%'"), 100 + 1000 + 200);
+	CHECK_INT(q(s, "SELECT sum(output) FROM usage WHERE msg_id LIKE 'm-.claude/projects/-w-k/%'"), 100 + 1000 + 5000 + 200);
 	st = scan_with(s, NULL);
 	CHECK(st.keys_cached);
 	au_scan_stats_release(&st);
