@@ -35,6 +35,8 @@ au_store *au_open_store(const au_opts *o, bool *ret_writable)
 	au_err err;
 	int r = au_store_open(path, false, &s, &err);
 	*ret_writable = r == 0;
+	if (r == 0)
+		au_store_defer_checkpoint(s); /* a warm report writes nothing */
 	/* one line: what is wrong, and (unless another aiusage holds it for
 	 * a moment) the way out */
 	const char *hint = r == -EBUSY ? "" : " ('--db PATH' puts the store where you can write)";

@@ -596,12 +596,20 @@ static int64_t pragma_int(au_store *s, const char *pragma, int64_t fallback)
 	return v;
 }
 
-/* Instead of the automatic checkpoint at commit: note the WAL's length
- * (SQLite's own hook would checkpoint all of it again at every run, since
- * a new connection's recovery forgets what was already copied). */
+/* The WAL's length at which a deferring connection checkpoints at a
+ * commit all the same, as SQLite's own hook does by default: a long scan
+ * that commits often keeps its WAL as short as any connection's. */
+#define DEFERRED_CHECKPOINT_FRAMES 1000
+
+/* Instead of the automatic checkpoint at every commit past a short WAL:
+ * note the WAL's length (SQLite's own hook would checkpoint all of it
+ * again at every run, since a new connection's recovery forgets what was
+ * already copied), and checkpoint only a long one. */
 static int wal_note(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	((au_store *)arg)->wal_frames = frames;
+	if (frames >= DEFERRED_CHECKPOINT_FRAMES)
+		sqlite3_wal_checkpoint(db, name); /* passive: readers and writers go on */
 	return SQLITE_OK;
 }
 

@@ -3,8 +3,9 @@
  * connection leaves its commits in the WAL instead of checkpointing, a
  * later ordinary connection reads them and checkpoints them away at its
  * close, and many deferred runs keep the WAL small (the connection
- * checkpoints itself past 512 KiB). Also the page size: 8 KiB for a new
- * store, an existing one's kept.
+ * checkpoints itself past 512 KiB), as do long runs (a commit past 1000
+ * frames checkpoints). Also the page size: 8 KiB for a new store, an
+ * existing one's kept.
  */
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -100,6 +101,33 @@ int main(void)
 	CHECK_INT(au_store_open(db, false, &s, &err), 0);
 	CHECK_INT(au_store_meta_get(s, "k49", &v), 0);
 	CHECK_STR(v, "v299");
+	free(v);
+	au_store_close(s);
+
+	/* one deferring connection that commits for long (a report's scan of
+	 * much that is new): its commits checkpoint the WAL once it is 1000
+	 * frames long, so the WAL stays that long at most (2400 frames
+	 * without) */
+	CHECK_INT(au_store_open(db, false, &s, &err), 0);
+	au_store_defer_checkpoint(s);
+	int64_t page = q(s, "PRAGMA page_size");
+	longest = 0;
+	for (int i = 0; i < 1200; i++) {
+		char key[32], val[32];
+		snprintf(key, sizeof(key), "long%d", i);
+		snprintf(val, sizeof(val), "v%d", i);
+		au_store_begin(s, &err);
+		au_store_meta_set(s, key, val, &err);
+		au_store_commit(s, &err);
+		if (file_size(wal) > longest)
+			longest = file_size(wal);
+	}
+	au_store_close(s);
+	CHECK(longest > 100 * page);
+	CHECK(longest <= 32 + (1000 + 4) * (page + 24));
+	CHECK_INT(au_store_open(db, true, &s, &err), 0);
+	CHECK_INT(au_store_meta_get(s, "long1199", &v), 0);
+	CHECK_STR(v, "v1199");
 	free(v);
 	au_store_close(s);
 
