@@ -391,27 +391,13 @@ au_wc *au_wc_load(const char *path)
 	}
 	size_t len = (size_t)sb.st_size;
 	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	if (map != MAP_FAILED) {
-		close(fd);
-		return parse(map, len, len);
-	}
-	/* a file system that cannot map it: read */
-	uint8_t *blob = g_malloc(len);
-	size_t got = 0;
-	while (got < len) {
-		ssize_t r = read(fd, blob + got, len - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
 	close(fd);
-	if (got < len) {
-		g_free(blob);
-		return NULL;
-	}
-	return parse(blob, len, 0);
+	if (map != MAP_FAILED)
+		return parse(map, len, len);
+	/* a file system that cannot map it: read, as before mapping */
+	gchar *blob = NULL;
+	gsize got = 0;
+	return g_file_get_contents(path, &blob, &got, NULL) ? parse(blob, got, 0) : NULL;
 }
 
 void au_wc_finish(GByteArray *out)
